@@ -1,0 +1,19 @@
+"""ccsim: a contact-centre queue simulator for planners, analysts and students.
+
+    import ccsim
+    scenario = ccsim.load("scenarios/retail_bank.yaml")
+    estimates = ccsim.simulate(scenario, replications=20)
+    estimates.contact_types["sales"]["service_level"].mean
+"""
+
+__version__ = "0.1.0"
+
+from .experiment import Estimate, Estimates, simulate  # noqa: E402
+from .scenario import Scenario, ScenarioError, from_dict, load, loads  # noqa: E402
+
+scenario_from_dict = from_dict
+
+__all__ = [
+    "Estimate", "Estimates", "Scenario", "ScenarioError", "__version__", "from_dict", "load",
+    "loads", "scenario_from_dict", "simulate",
+]

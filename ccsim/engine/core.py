@@ -1,0 +1,232 @@
+"""The event loop: contacts meet agents on a SimPy environment.
+
+Lean by design, because planners run thousands of simulated days:
+
+* No process per caller. Contacts are drawn up front (``arrivals``) and fed to
+  the loop in arrival order; the SimPy environment holds only the events that
+  really have to wait — agents finishing a contact and staffing changes.
+* An agent is its own SimPy event: when it takes a contact it is pushed on the
+  environment's queue for the end of the contact's wrap-up, and ``Environment.step``
+  calls back ``release``. This avoids allocating an Event per call.
+* Lazy abandonment: no timeout per waiting caller. A caller's deadline is
+  arrival + patience; an agent looking for work skips callers whose deadline
+  has passed (they abandoned at their deadline). This is exact: a caller is
+  answered iff an agent chose it before its deadline.
+* After-call work needs no event: the agent is simply busy until
+  answer + handle + after-call work.
+
+Routing (the foundation's rule): an arriving contact goes to the longest-idle
+free agent among the groups that have its skill; a freed agent takes the
+longest-waiting contact of its highest-priority skill that has anyone waiting.
+When staffing drops at an interval boundary, idle agents leave at once and busy
+ones leave when their contact (and wrap-up) ends; no contact is ever dropped.
+Arrivals stop at the horizon end; agents of the last interval stay until the
+system is empty.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from heapq import heappop, heappush
+from itertools import count
+
+import numpy as np
+import simpy
+
+from ..plan import Plan
+from .arrivals import ContactDraws, draw_contacts
+from .records import ABANDONED, ANSWERED, BLOCKED, WAITING, Records
+
+_NORMAL = 1  # simpy.events.NORMAL priority
+
+
+class Agent:
+    """One agent; doubles as the SimPy event fired when its current contact ends."""
+
+    # callbacks/_ok/_value are what Environment.step reads from an event.
+    __slots__ = ("callbacks", "_ok", "_value", "group", "idle_since")
+
+    def __init__(self, group: GroupState, now: float):
+        self.callbacks = None
+        self._ok = True
+        self._value = None
+        self.group = group
+        self.idle_since = now
+
+
+class GroupState:
+    """Mutable state of an agent group during a run."""
+
+    __slots__ = ("index", "queues", "queue_types", "idle", "present", "target", "leaving",
+                 "log_t", "log_n")
+
+    def __init__(self, index: int, queues: list[deque], queue_types: list[int]):
+        self.index = index
+        self.queues = queues  # waiting contacts of its skills, priority order
+        self.queue_types = queue_types
+        self.idle: deque[Agent] = deque()  # longest idle at the left
+        self.present = 0  # agents logged in (including those finishing before leaving)
+        self.target = 0  # scheduled headcount now
+        self.leaving = 0  # busy agents who leave when their contact ends
+        self.log_t: list[float] = [0.0]
+        self.log_n: list[int] = [0]
+
+
+def simulate_replication(plan: Plan, replication: int) -> Records:
+    """Run one replication (one simulated day) of *plan* and return its records."""
+    return run_draws(plan, draw_contacts(plan, replication))
+
+
+def run_draws(plan: Plan, draws: ContactDraws) -> Records:
+    """Run the event loop on given contacts (used directly by tests)."""
+    env = simpy.Environment()
+    heap = env._queue  # SimPy's own event heap; pushed to directly below (see schedule)
+    eid = env._eid if hasattr(env, "_eid") else count()
+    n_types = len(plan.contact_types)
+
+    arrival = draws.arrival.tolist()
+    ctype = draws.ctype.tolist()
+    handle = draws.handle.tolist()
+    work = (draws.handle + draws.acw).tolist()  # agent busy time per contact
+    deadline = (draws.arrival + draws.patience).tolist()
+    n = len(arrival)
+    answer = [float("nan")] * n
+    served_by = [-1] * n
+    blocked = [False] * n
+
+    queues = [deque() for _ in range(n_types)]
+    groups = [
+        GroupState(g.index, [queues[k] for k in g.skill_indices], list(g.skill_indices))
+        for g in plan.agent_groups
+    ]
+    groups_of = [[groups[i] for i in ct.group_indices] for ct in plan.contact_types]
+
+    # Trunk lines: a contact holds a line from arrival until it abandons or its talk ends.
+    lines = [ct.lines for ct in plan.contact_types]
+    in_system = [0] * n_types
+    line_heaps: list[list] = [[] for _ in range(n_types)]
+    line_release = [0.0] * n if any(lines) else None
+
+    def hold_line(k: int, c: int, until: float) -> None:
+        line_release[c] = until
+        heappush(line_heaps[k], (until, c))
+
+    def release(agent: Agent) -> None:
+        """The agent's contact (and wrap-up) is over: leave, take the next contact, or idle."""
+        now = env._now
+        g = agent.group
+        if g.leaving:
+            g.leaving -= 1
+            g.present -= 1
+            g.log_t.append(now)
+            g.log_n.append(g.present)
+            return
+        take_work(agent, g, now)
+
+    release_callbacks = [release]  # shared: Environment.step only swaps the attribute
+
+    def take_work(agent: Agent, g: GroupState, now: float) -> None:
+        for qi, q in enumerate(g.queues):
+            while q:
+                c = q.popleft()
+                if deadline[c] > now:
+                    answer[c] = now
+                    served_by[c] = g.index
+                    if line_release is not None and lines[g.queue_types[qi]]:
+                        hold_line(g.queue_types[qi], c, now + handle[c])
+                    agent.callbacks = release_callbacks
+                    heappush(heap, (now + work[c], _NORMAL, next(eid), agent))
+                    return
+                # else: patience ran out before an agent came; abandoned at its deadline
+        agent.idle_since = now
+        g.idle.append(agent)
+
+    def set_staffing(g: GroupState, target: int, now: float) -> None:
+        diff = target - g.target
+        g.target = target
+        if diff > 0:
+            cancelled = min(g.leaving, diff)
+            g.leaving -= cancelled
+            for _ in range(diff - cancelled):
+                g.present += 1
+                take_work(Agent(g, now), g, now)
+        elif diff < 0:
+            remove = -diff
+            while remove and g.idle:
+                g.idle.pop()  # the most recently idle leave first
+                g.present -= 1
+                remove -= 1
+            g.leaving += remove
+        g.log_t.append(now)
+        g.log_n.append(g.present)
+
+    def on_boundary(event) -> None:
+        i = event._value
+        for gp, g in zip(plan.agent_groups, groups, strict=True):
+            if gp.staffing[i] != g.target:
+                set_staffing(g, gp.staffing[i], env._now)
+
+    for gp, g in zip(plan.agent_groups, groups, strict=True):
+        g.log_t.clear()
+        g.log_n.clear()
+        set_staffing(g, gp.staffing[0], 0.0)
+    for i in range(1, plan.n_intervals):
+        if any(gp.staffing[i] != gp.staffing[i - 1] for gp in plan.agent_groups):
+            env.timeout(i * plan.interval_s, value=i).callbacks.append(on_boundary)
+
+    step = env.step
+    i = 0
+    while True:
+        # Merge the pre-drawn arrival stream with SimPy's event heap; events due at
+        # the same instant as an arrival go first (staffing changes at boundaries).
+        if i < n and (not heap or arrival[i] < heap[0][0]):
+            now = env._now = arrival[i]
+            k = ctype[i]
+            if lines[k]:
+                h = line_heaps[k]
+                while h and h[0][0] <= now:
+                    until, c = heappop(h)
+                    if line_release[c] == until:
+                        in_system[k] -= 1
+                if in_system[k] >= lines[k]:
+                    blocked[i] = True
+                    i += 1
+                    continue
+                in_system[k] += 1
+                hold_line(k, i, deadline[i])
+            best = None
+            for g in groups_of[k]:
+                if g.idle:
+                    a = g.idle[0]
+                    if best is None or a.idle_since < best.idle_since:
+                        best = a
+            if best is not None:
+                g = best.group
+                g.idle.popleft()
+                answer[i] = now
+                served_by[i] = g.index
+                if lines[k]:
+                    hold_line(k, i, now + handle[i])
+                best.callbacks = release_callbacks
+                heappush(heap, (now + work[i], _NORMAL, next(eid), best))
+            else:
+                queues[k].append(i)
+            i += 1
+        elif heap:
+            step()
+        else:
+            break
+
+    answer_arr = np.array(answer)
+    outcome = np.full(n, WAITING, dtype=np.int8)
+    outcome[~np.isnan(answer_arr)] = ANSWERED
+    unanswered = np.isnan(answer_arr)
+    outcome[unanswered & np.isfinite(draws.patience)] = ABANDONED
+    outcome[np.array(blocked, dtype=bool)] = BLOCKED
+    present_log = [(np.array(g.log_t), np.array(g.log_n)) for g in groups]
+    return Records(
+        arrival=draws.arrival, ctype=draws.ctype, outcome=outcome, answer=answer_arr,
+        group=np.array(served_by, dtype=np.int32), handle=draws.handle, acw=draws.acw,
+        patience=draws.patience, present_log=present_log, end_s=float(env._now),
+        forecast_factor=draws.forecast_factor,
+    )

@@ -1,0 +1,370 @@
+"""Analytic queueing formulas: Erlang B, Erlang C (M/M/c) and Erlang A (M/M/c+M).
+
+They are the truth that simulation tests compare against and the starting point
+of staffing searches. Units: seconds for times, contacts per second for
+``arrival_rate``, Erlangs for the offered load ``arrival_rate * aht``.
+Every function is pure; bad arguments raise ``ValueError`` naming the value.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from dataclasses import dataclass
+
+import numpy as np
+
+# Erlang A chain truncation: states whose probability is below e**-39 (~1e-17)
+# times the largest state probability are dropped.
+_LOG_NEGLIGIBLE = -39.0
+# Largest Erlang A chain (or staffing level) we are willing to build.
+_MAX_STATES = 10_000_000
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _number(name: str, value, unit: str, *, positive: bool = False) -> float:
+    """Return ``value`` as a finite float >= 0 (> 0 if ``positive``)."""
+    expected = f"a finite number {'> 0' if positive else '>= 0'} ({unit})"
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be {expected}, got {value!r}") from None
+    if not math.isfinite(x) or x < 0 or (positive and x == 0):
+        raise ValueError(f"{name} must be {expected}, got {value!r}")
+    return x
+
+
+def _agents(value) -> int:
+    """Return ``value`` as an int >= 0 (numpy integers accepted, floats refused)."""
+    try:
+        c = operator.index(value)
+    except TypeError:
+        raise ValueError(f"agents must be an integer >= 0, got {value!r}") from None
+    if isinstance(value, bool) or c < 0:
+        raise ValueError(f"agents must be an integer >= 0, got {value!r}")
+    return c
+
+
+def _clip01(x) -> float:
+    """A probability as a float, clipped to [0, 1] against summation round-off."""
+    return min(1.0, max(0.0, float(x)))
+
+
+def _fraction(name: str, value, *, allow_one: bool) -> float:
+    """Return ``value`` as a float in (0, 1) or (0, 1]."""
+    expected = "0 < value <= 1" if allow_one else "0 < value < 1"
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number with {expected}, got {value!r}") from None
+    if not (0 < x < 1 or (allow_one and x == 1)):
+        raise ValueError(f"{name} must be a number with {expected}, got {value!r}")
+    return x
+
+
+def offered_load(arrival_rate: float, aht: float) -> float:
+    """Offered load in Erlangs: ``arrival_rate`` (contacts/s) times ``aht`` (s)."""
+    return _number("arrival_rate", arrival_rate, "contacts per second") * _number(
+        "aht", aht, "seconds", positive=True
+    )
+
+
+# --------------------------------------------------------------------------- Erlang B / C
+
+
+def erlang_b(agents: int, load: float) -> float:
+    """Blocking probability of M/M/c/c with ``agents`` servers and ``load`` Erlangs.
+
+    Uses the stable recursion B(0) = 1, B(k) = a B(k-1) / (k + a B(k-1)), which
+    never overflows (fine for thousands of agents).
+    """
+    c, a = _agents(agents), _number("load", load, "Erlangs")
+    b = 1.0
+    for k in range(1, c + 1):
+        b = a * b / (k + a * b)
+    return b
+
+
+def _c_from_b(c: int, a: float, b: float) -> float:
+    """Erlang C from Erlang B: C = c B / (c - a (1 - B)); 1.0 when unstable."""
+    if a >= c:
+        return 1.0
+    return c * b / (c - a * (1.0 - b))
+
+
+def erlang_c(agents: int, load: float) -> float:
+    """Probability that a contact waits in M/M/c (``load`` in Erlangs).
+
+    Returns 1.0 when ``load >= agents`` (the queue grows without bound).
+    """
+    c, a = _agents(agents), _number("load", load, "Erlangs")
+    return _c_from_b(c, a, erlang_b(c, a))
+
+
+@dataclass(frozen=True)
+class ErlangCResult:
+    """Steady-state KPIs of M/M/c (Erlang C); times in seconds."""
+
+    prob_wait: float  # P(an arriving contact waits)
+    service_level: float  # P(wait <= threshold)
+    asa: float  # mean wait of all contacts (all are answered), s; inf if unstable
+    occupancy: float  # busy fraction of agents, a / c capped at 1
+    mean_queue: float  # E[number waiting]; inf if unstable
+
+
+def _erlang_c_kpis(c: int, a: float, aht: float, threshold: float, pw: float) -> ErlangCResult:
+    """KPIs of M/M/c given the already computed probability of wait ``pw``."""
+    if a >= c:  # unstable: the queue grows without bound
+        return ErlangCResult(1.0, 0.0, math.inf, 1.0 if a > 0 else 0.0, math.inf)
+    gap = c - a
+    return ErlangCResult(
+        prob_wait=pw,
+        service_level=1.0 - pw * math.exp(-gap * threshold / aht),
+        asa=pw * aht / gap,
+        occupancy=a / c,
+        mean_queue=pw * a / gap,
+    )
+
+
+def erlang_c_metrics(arrival_rate: float, aht: float, agents: int, threshold: float) -> ErlangCResult:
+    """Erlang C KPIs for ``arrival_rate`` (contacts/s), ``aht`` (s), ``agents`` and
+    service-level ``threshold`` (s). Unstable systems give SL 0 and infinite ASA."""
+    a, c = offered_load(arrival_rate, aht), _agents(agents)
+    t = _number("threshold", threshold, "seconds")
+    return _erlang_c_kpis(c, a, float(aht), t, erlang_c(c, a))
+
+
+def erlang_c_service_level(arrival_rate: float, aht: float, agents: int, threshold: float) -> float:
+    """P(wait <= ``threshold`` s) = 1 - C exp(-(c - a) t / aht); 0 when unstable."""
+    return erlang_c_metrics(arrival_rate, aht, agents, threshold).service_level
+
+
+def erlang_c_asa(arrival_rate: float, aht: float, agents: int) -> float:
+    """Average speed of answer in seconds, C aht / (c - a); inf when unstable."""
+    return erlang_c_metrics(arrival_rate, aht, agents, 0.0).asa
+
+
+def erlang_c_occupancy(arrival_rate: float, aht: float, agents: int) -> float:
+    """Agent occupancy a / c, capped at 1 (0 for zero load)."""
+    return erlang_c_metrics(arrival_rate, aht, agents, 0.0).occupancy
+
+
+# --------------------------------------------------------------------------- Erlang A
+
+
+@dataclass(frozen=True)
+class ErlangAResult:
+    """Steady-state KPIs of M/M/c+M (Erlang A); times in seconds.
+
+    Every arrival is either answered or abandons, so ``service_level`` (answered
+    within the threshold over all arrivals) is also the SL over handled contacts.
+    """
+
+    prob_wait: float  # P(an arriving contact finds all agents busy)
+    abandon_rate: float  # P(an arriving contact abandons)
+    asa: float  # mean wait of answered contacts, s (nan if nobody is answered)
+    mean_wait_all: float  # mean wait of all contacts, answered or not, s
+    service_level: float | None  # P(answered and wait <= threshold); None if no threshold
+    occupancy: float  # E[busy agents] / agents (0 when agents == 0)
+    mean_queue: float  # E[number waiting]
+    mean_busy: float  # E[number of busy agents]
+
+
+def _state_probabilities(lam: float, mu: float, theta: float, c: int) -> np.ndarray:
+    """P(n contacts in system), n = 0..N, of the M/M/c+M birth-death chain.
+
+    Built in log-space (log pi_n = sum of log birth/death ratios) so that
+    hundreds of agents and loads above c neither overflow nor underflow. The
+    tail n > c grows in doubling blocks until the remaining mass is negligible.
+    """
+    if lam == 0.0:  # the system stays empty
+        return np.concatenate(([1.0], np.zeros(c)))
+    too_large = ValueError(
+        f"Erlang A chain needs more than {_MAX_STATES} states (load {lam / mu:g} Erlangs, "
+        f"agents {c}, patience_mean {1 / theta:g} s); use a shorter patience_mean or more agents"
+    )
+    if (lam - c * mu) / theta > _MAX_STATES:  # the most likely queue length is beyond reach
+        raise too_large
+    n = np.arange(1, c + 1)
+    log_pi = [np.concatenate(([0.0], np.cumsum(math.log(lam / mu) - np.log(n))))]
+    last, peak, k0, block = log_pi[0][-1], log_pi[0].max(), 0, 512
+    while True:
+        k = np.arange(k0 + 1, k0 + block + 1)
+        log_ratio = math.log(lam) - np.log(c * mu + k * theta)  # birth / death rate
+        tail = last + np.cumsum(log_ratio)
+        log_pi.append(tail)
+        last, peak, k0 = tail[-1], max(peak, tail.max()), k0 + block
+        r = math.exp(log_ratio[-1])  # ratios only fall, so the rest is below a geometric tail
+        if r < 1.0 and last + log_ratio[-1] - math.log1p(-r) < peak + _LOG_NEGLIGIBLE:
+            break
+        if c + k0 > _MAX_STATES:
+            raise too_large
+        block *= 2
+    log_p = np.concatenate(log_pi)
+    p = np.exp(log_p - peak)
+    return p / p.sum()
+
+
+def _answered_within(c_mu: float, theta: float, t: float, size: int) -> np.ndarray:
+    """P(answered and wait <= t | k contacts ahead), k = 0..size-1, all agents busy.
+
+    With k ahead the wait S is a sum of Exp(c mu + (i-1) theta), i = 1..k+1, and
+    the contact is answered iff its own Exp(theta) patience exceeds S, so the
+    result is E[exp(-theta S); S <= t] = c mu / (c mu + (k+1) theta) * P(S' <= t),
+    where S' is a sum of Exp(c mu + i theta). exp(-theta S') ~ Beta(b+1, k+1) with
+    b = c mu / theta, hence P(S' > t) = sum_{m<=k} x^(b+1) C(b+m, m) (1-x)^m with
+    x = exp(-theta t): a negative binomial CDF of positive terms, no cancellation.
+    """
+    k = np.arange(size)
+    answered = c_mu / (c_mu + (k + 1) * theta)
+    # log w_m = log w_{m-1} + log((b + m)(1 - x) / m), with (b+m)(1-x) written
+    # as (c mu + m theta)(1 - x)/theta to stay exact when theta is tiny.
+    one_minus_x = -math.expm1(-theta * t) / theta
+    if one_minus_x == 0.0:  # t == 0 (or subnormal): nobody waiting is answered yet
+        return np.zeros(size)
+    m = k[1:]
+    log_step = np.log((c_mu + m * theta) * one_minus_x) - np.log(m)
+    log_w = -(c_mu + theta) * t + np.concatenate(([0.0], np.cumsum(log_step)))
+    still_waiting = np.minimum(np.cumsum(np.exp(log_w)), 1.0)
+    return answered * (1.0 - still_waiting)
+
+
+def erlang_a(
+    arrival_rate: float,
+    aht: float,
+    agents: int,
+    patience_mean: float,
+    threshold: float | None = None,
+) -> ErlangAResult:
+    """Exact steady-state KPIs of M/M/c+M (Erlang A) with exponential patience.
+
+    Parameters: ``arrival_rate`` (contacts/s), ``aht`` (mean handle time, s),
+    ``agents`` (c), ``patience_mean`` (mean patience, s; theta = 1/patience_mean),
+    ``threshold`` (service-level threshold, s; default None leaves
+    ``service_level`` as None).
+
+    Method: the number in system is a birth-death chain with birth rate lambda and
+    death rate min(n, c) mu + max(n - c, 0) theta, solved in log-space and
+    truncated adaptively (see ``_state_probabilities``). Arrivals see the
+    stationary law (PASTA). A contact arriving with k ahead is answered with
+    probability c mu / (c mu + (k+1) theta); its mean wait is
+    (k+1) / (c mu + (k+1) theta), and its mean wait when answered, weighted by
+    that probability, is the probability times sum_{i=1}^{k+1} 1/(c mu + i theta)
+    (derivative of the Laplace transform of the hypoexponential wait). The
+    service level uses the exact closed form of ``_answered_within``.
+    Abandonment equals theta E[Lq] / lambda and mean_wait_all equals E[Lq] / lambda
+    (Little); they are computed per arrival, so those identities are checks.
+    """
+    lam = _number("arrival_rate", arrival_rate, "contacts per second")
+    mu = 1.0 / _number("aht", aht, "seconds", positive=True)
+    c = _agents(agents)
+    theta = 1.0 / _number("patience_mean", patience_mean, "seconds", positive=True)
+    t = None if threshold is None else _number("threshold", threshold, "seconds")
+
+    p = _state_probabilities(lam, mu, theta, c)
+    head, tail = p[:c], p[c:]
+    c_mu, ahead = c * mu, np.arange(1, tail.size + 1)  # ahead = k + 1
+    exit_rate = c_mu + ahead * theta  # position k+1: service, abandon ahead, or own abandon
+    answered = c_mu / exit_rate
+    p_answered = head.sum() + tail @ answered
+    weighted_wait = tail @ (answered * np.cumsum(1.0 / exit_rate))
+    mean_busy = head @ np.arange(c) + c * tail.sum()
+    service_level = None
+    if t is not None:
+        service_level = _clip01(head.sum() + tail @ _answered_within(c_mu, theta, t, tail.size))
+    return ErlangAResult(
+        prob_wait=_clip01(tail.sum()),
+        abandon_rate=_clip01(tail @ (ahead * theta / exit_rate)),
+        asa=float(weighted_wait / p_answered) if p_answered > 0 else math.nan,
+        mean_wait_all=float(tail @ (ahead / exit_rate)),
+        service_level=service_level,
+        occupancy=_clip01(mean_busy / c) if c else 0.0,
+        mean_queue=float(tail @ (ahead - 1)),
+        mean_busy=float(mean_busy),
+    )
+
+
+# --------------------------------------------------------------------------- staffing
+
+
+def erlang_c_agents(
+    arrival_rate: float,
+    aht: float,
+    target_sl: float,
+    threshold: float,
+    max_occupancy: float | None = None,
+) -> int:
+    """Smallest number of agents whose Erlang C service level reaches ``target_sl``.
+
+    ``target_sl`` in (0, 1) is P(wait <= ``threshold`` s); ``max_occupancy`` in
+    (0, 1] (default None: no cap) additionally requires a / c <= max_occupancy.
+    Zero arrivals need zero agents. Runs the Erlang B recursion once, upwards.
+    """
+    a = offered_load(arrival_rate, aht)
+    target = _fraction("target_sl", target_sl, allow_one=False)
+    t = _number("threshold", threshold, "seconds")
+    cap = None if max_occupancy is None else _fraction("max_occupancy", max_occupancy, allow_one=True)
+    if a == 0.0:
+        return 0
+    b = 1.0
+    for c in range(1, _MAX_STATES):
+        b = a * b / (c + a * b)  # Erlang B recursion, one step per candidate c
+        if a >= c or (cap is not None and a > cap * c):
+            continue
+        if _erlang_c_kpis(c, a, float(aht), t, _c_from_b(c, a, b)).service_level >= target:
+            return c
+    raise ValueError(f"target_sl {target_sl!r} cannot be met with fewer than {_MAX_STATES} agents")
+
+
+def erlang_a_agents(
+    arrival_rate: float,
+    aht: float,
+    patience_mean: float,
+    target_sl: float,
+    threshold: float,
+    max_abandon: float | None = None,
+) -> int:
+    """Smallest number of agents whose Erlang A service level reaches ``target_sl``.
+
+    Service level is P(answered within ``threshold`` s) over all arrivals;
+    ``max_abandon`` in (0, 1] (default None: no cap) also bounds P(abandon).
+    Both KPIs improve with every added agent, so the search doubles an upper
+    bound and then bisects. Zero arrivals need zero agents.
+    """
+    a = offered_load(arrival_rate, aht)
+    target = _fraction("target_sl", target_sl, allow_one=False)
+    cap = None if max_abandon is None else _fraction("max_abandon", max_abandon, allow_one=True)
+    if a == 0.0:
+        return 0
+
+    def meets(c: int) -> bool:
+        r = erlang_a(arrival_rate, aht, c, patience_mean, threshold)
+        return r.service_level >= target and (cap is None or r.abandon_rate <= cap)
+
+    low, high = 0, max(1, math.ceil(a))  # zero agents answer nobody: never meets
+    while not meets(high):
+        if high > _MAX_STATES:
+            raise ValueError(f"target_sl {target_sl!r} cannot be met with {_MAX_STATES} agents")
+        low, high = high, 2 * high
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (low, mid) if meets(mid) else (mid, high)
+    return high
+
+
+def square_root_staffing(arrival_rate: float, aht: float, beta: float) -> int:
+    """Square-root staffing rule: ceil(a + beta * sqrt(a)) agents, at least 0.
+
+    ``beta`` (dimensionless, may be negative) is the safety factor; values within
+    1e-9 above an integer are not rounded up, to absorb floating-point noise.
+    """
+    a = offered_load(arrival_rate, aht)
+    try:
+        beta = float(beta)
+    except (TypeError, ValueError):
+        raise ValueError(f"beta must be a finite number, got {beta!r}") from None
+    if not math.isfinite(beta):
+        raise ValueError(f"beta must be a finite number, got {beta!r}")
+    return max(0, math.ceil(a + beta * math.sqrt(a) - 1e-9))

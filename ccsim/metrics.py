@@ -1,0 +1,308 @@
+"""KPIs from records: the single place where every definition lives.
+
+Contact-type KPIs count contacts by the interval in which they *arrived*
+(contacts in the system at the horizon end are finished and counted where they
+arrived); contacts arriving in the warm-up are left out. Time-based KPIs
+(queue length, occupancy) are integrated over the time span of each interval,
+and over [warm-up end, horizon end] for the day.
+
+Definitions (docs/kpis.md says the same):
+
+* offered = contacts that arrived; offered = answered + abandoned + blocked + waiting
+* service_level = answered within threshold / (answered + abandoned), where
+  abandons quicker than ``short_abandon`` are left out of both
+* asa = mean wait of answered contacts; wait_p90 = 90th percentile of it
+* mean_wait = mean wait of answered and abandoned contacts
+* abandon_rate = abandoned / offered; blocked_rate = blocked / offered
+* mean_queue, max_queue = time-average and maximum number of contacts waiting
+* occupancy = handling time (talk + after-call work) / agent time present;
+  utilisation = handling time / paid agent time (present + breaks; equal to
+  occupancy while the scenario has no breaks)
+* contacts_per_hour = contacts answered by the group per present agent-hour
+* sl_counted = answered + abandoned - short abandons (the service level's base)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .engine.records import ABANDONED, ANSWERED, BLOCKED, WAITING, Records
+from .plan import Plan
+
+CONTACT_KPIS = (
+    "offered", "answered", "abandoned", "blocked", "waiting_at_end", "service_level", "asa",
+    "mean_wait", "wait_p90", "abandon_rate", "blocked_rate", "mean_queue", "max_queue",
+    "aht", "answered_within_threshold", "sl_counted",
+)
+GROUP_KPIS = (
+    "occupancy", "utilisation", "contacts_per_hour", "handled", "agents_present",
+    "agents_scheduled", "busy_hours", "present_hours",
+)
+TOTAL_KPIS = (
+    "offered", "answered", "abandoned", "blocked", "service_level", "asa", "mean_wait",
+    "abandon_rate", "blocked_rate",
+)
+COUNT_KPIS = frozenset({"offered", "answered", "abandoned", "blocked", "waiting_at_end",
+                        "answered_within_threshold", "sl_counted", "handled"})
+NAN = math.nan
+
+
+class Results:
+    """KPIs of one replication (one simulated day).
+
+    ``contact_types[name][kpi]`` and ``agent_groups[name][kpi]`` are floats for
+    the day; ``intervals[name][kpi]`` and ``group_intervals[name][kpi]`` are
+    arrays with one value per interval; ``total[kpi]`` sums all contact types.
+    """
+
+    __slots__ = ("contact_types", "agent_groups", "total", "intervals", "group_intervals")
+
+    def __init__(self, contact_types, agent_groups, total, intervals, group_intervals):
+        self.contact_types: dict[str, dict[str, float]] = contact_types
+        self.agent_groups: dict[str, dict[str, float]] = agent_groups
+        self.total: dict[str, float] = total
+        self.intervals: dict[str, dict[str, np.ndarray]] = intervals
+        self.group_intervals: dict[str, dict[str, np.ndarray]] = group_intervals
+
+
+def overlap_area(starts: np.ndarray, ends: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """For each point b: sum over spans [s, e) of the length of [s, e) ∩ [0, b).
+
+    Uses min(b - s, e - s)^+ = (b - s)^+ - (b - e)^+ with sorted prefix sums:
+    O(n log n) instead of a span-by-point matrix.
+    """
+    s = np.sort(starts)
+    e = np.sort(ends)
+    cs = np.concatenate(([0.0], np.cumsum(s)))
+    ce = np.concatenate(([0.0], np.cumsum(e)))
+    ns = np.searchsorted(s, points, side="left")
+    ne = np.searchsorted(e, points, side="left")
+    return (ns * points - cs[ns]) - (ne * points - ce[ne])
+
+
+def step_area(times: np.ndarray, levels: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Integral from 0 to each point of the step function level[i] on [t[i], t[i+1])."""
+    durations = np.diff(np.append(times, np.inf))
+    starts, ends = times, times + durations
+    # A level is a stack of unit spans; weight each span by its level.
+    result = np.zeros(points.size)
+    for i in range(times.size):
+        if levels[i]:
+            result += levels[i] * (np.clip(points, starts[i], ends[i]) - starts[i])
+    return result
+
+
+def _queue_profile(arrival, wait, end_s):
+    """Event times and queue length after each event, for contacts that waited."""
+    waited = wait > 0
+    enter = arrival[waited]
+    leave = np.minimum(arrival[waited] + wait[waited], end_s)
+    times = np.concatenate((enter, leave))
+    deltas = np.concatenate((np.ones(enter.size), -np.ones(leave.size)))
+    order = np.lexsort((deltas, times))  # at equal times, departures first
+    return enter, leave, times[order], np.cumsum(deltas[order])
+
+
+def _max_in_windows(times, levels, bounds):
+    """Maximum queue length within each window [bounds[j], bounds[j+1])."""
+    out = np.zeros(bounds.size - 1)
+    if times.size == 0:
+        return out
+    left = np.searchsorted(times, bounds[:-1], side="right")
+    right = np.searchsorted(times, bounds[1:], side="left")
+    for j in range(out.size):
+        before = levels[left[j] - 1] if left[j] > 0 else 0.0
+        inside = levels[left[j]:right[j]].max() if right[j] > left[j] else 0.0
+        out[j] = max(before, inside)
+    return out
+
+
+def _safe_div(a, b):
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(b > 0, a / np.where(b > 0, b, 1.0), np.nan)
+
+
+def _grouped_mean(values, index, n):
+    sums = np.bincount(index, weights=values, minlength=n)
+    counts = np.bincount(index, minlength=n)
+    return _safe_div(sums, counts)
+
+
+def contact_kpis(plan: Plan, rec: Records, k: int) -> tuple[dict, dict]:
+    """Day and per-interval KPIs of contact type *k*."""
+    ct = plan.contact_types[k]
+    n_int = plan.n_intervals
+    mine = rec.ctype == k
+    arrival = rec.arrival[mine]
+    outcome = rec.outcome[mine]
+    wait = rec.wait[mine]
+    handle = rec.handle[mine]
+
+    counted = arrival >= plan.warmup_s
+    interval = np.minimum((arrival // plan.interval_s).astype(np.int64), n_int - 1)
+    answered = (outcome == ANSWERED) & counted
+    abandoned = (outcome == ABANDONED) & counted
+    blocked = (outcome == BLOCKED) & counted
+    waiting = (outcome == WAITING) & counted
+    short = abandoned & (wait < ct.short_abandon)
+    within = answered & (wait <= ct.sl_threshold)
+
+    def per_interval(mask):
+        return np.bincount(interval[mask], minlength=n_int).astype(float)
+
+    offered_i = per_interval(counted)
+    answered_i = per_interval(answered)
+    abandoned_i = per_interval(abandoned)
+    blocked_i = per_interval(blocked)
+    within_i = per_interval(within)
+    short_i = per_interval(short)
+    sl_base_i = answered_i + abandoned_i - short_i
+
+    # Queue length over time, from every contact of the type (warm-up ones too).
+    enter, leave, q_times, q_levels = _queue_profile(arrival, wait, rec.end_s)
+    bounds = np.append(plan.interval_starts(), plan.horizon_s)
+    area = overlap_area(enter, leave, bounds)
+    mean_queue_i = np.diff(area) / plan.interval_s
+    max_queue_i = _max_in_windows(q_times, q_levels, bounds)
+    window_area = overlap_area(enter, leave, np.array([plan.warmup_s, plan.horizon_s]))
+    window_s = plan.horizon_s - plan.warmup_s
+    day_max = _max_in_windows(q_times, q_levels, np.array([plan.warmup_s, plan.horizon_s]))[0]
+
+    ans_waits = wait[answered]
+    handled_waits = wait[answered | abandoned]
+    intervals = {
+        "offered": offered_i,
+        "answered": answered_i,
+        "abandoned": abandoned_i,
+        "blocked": blocked_i,
+        "waiting_at_end": per_interval(waiting),
+        "service_level": _safe_div(within_i, sl_base_i),
+        "asa": _grouped_mean(ans_waits, interval[answered], n_int),
+        "mean_wait": _grouped_mean(handled_waits, interval[answered | abandoned], n_int),
+        "wait_p90": _interval_quantile(ans_waits, interval[answered], n_int, 0.9),
+        "abandon_rate": _safe_div(abandoned_i, offered_i),
+        "blocked_rate": _safe_div(blocked_i, offered_i),
+        "mean_queue": mean_queue_i,
+        "max_queue": max_queue_i,
+        "aht": _grouped_mean(handle[answered], interval[answered], n_int),
+        "answered_within_threshold": within_i,
+        "sl_counted": sl_base_i,
+    }
+    n_off = float(counted.sum())
+    n_ans = float(answered.sum())
+    n_ab = float(abandoned.sum())
+    day = {
+        "offered": n_off,
+        "answered": n_ans,
+        "abandoned": n_ab,
+        "blocked": float(blocked.sum()),
+        "waiting_at_end": float(waiting.sum()),
+        "service_level": float(_safe_div(within.sum(), n_ans + n_ab - short.sum())),
+        "asa": float(ans_waits.mean()) if ans_waits.size else NAN,
+        "mean_wait": float(handled_waits.mean()) if handled_waits.size else NAN,
+        "wait_p90": float(np.quantile(ans_waits, 0.9)) if ans_waits.size else NAN,
+        "abandon_rate": float(_safe_div(n_ab, n_off)),
+        "blocked_rate": float(_safe_div(blocked.sum(), n_off)),
+        "mean_queue": float((window_area[1] - window_area[0]) / window_s),
+        "max_queue": float(day_max),
+        "aht": float(handle[answered].mean()) if n_ans else NAN,
+        "answered_within_threshold": float(within.sum()),
+        "sl_counted": float(n_ans + n_ab - short.sum()),
+    }
+    return day, intervals
+
+
+def _interval_quantile(values, index, n, q):
+    out = np.full(n, np.nan)
+    if values.size == 0:
+        return out
+    order = np.argsort(index, kind="stable")
+    values, index = values[order], index[order]
+    cuts = np.searchsorted(index, np.arange(n + 1))
+    for j in range(n):
+        if cuts[j + 1] > cuts[j]:
+            out[j] = np.quantile(values[cuts[j]:cuts[j + 1]], q)
+    return out
+
+
+def group_kpis(plan: Plan, rec: Records, g: int) -> tuple[dict, dict]:
+    """Day and per-interval KPIs of agent group *g*."""
+    gp = plan.agent_groups[g]
+    mine = rec.group == g
+    start = rec.answer[mine]
+    end = start + rec.handle[mine] + rec.acw[mine]
+    bounds = np.append(plan.interval_starts(), plan.horizon_s)
+    window = np.array([plan.warmup_s, plan.horizon_s])
+    busy = np.diff(overlap_area(start, end, bounds))
+    busy_day = float(np.diff(overlap_area(start, end, window))[0])
+    log_t, log_n = rec.present_log[g]
+    present = np.diff(step_area(log_t, log_n, bounds))
+    present_day = float(np.diff(step_area(log_t, log_n, window))[0])
+    answered_at = np.minimum((start // plan.interval_s).astype(np.int64), plan.n_intervals)
+    handled = np.bincount(answered_at, minlength=plan.n_intervals + 1)[: plan.n_intervals]
+    handled = handled.astype(float)
+    handled_day = float(((start >= plan.warmup_s) & (start < plan.horizon_s)).sum())
+    scheduled = np.asarray(gp.staffing, dtype=float)
+    first = int(plan.warmup_s // plan.interval_s)
+    scheduled_day = float(scheduled[first:].mean()) if first < scheduled.size else NAN
+    intervals = {
+        "occupancy": _safe_div(busy, present),
+        "utilisation": _safe_div(busy, present),
+        "contacts_per_hour": _safe_div(handled, present / 3600.0),
+        "handled": handled,
+        "agents_present": present / plan.interval_s,
+        "agents_scheduled": scheduled,
+        "busy_hours": busy / 3600.0,
+        "present_hours": present / 3600.0,
+    }
+    window_s = plan.horizon_s - plan.warmup_s
+    day = {
+        "occupancy": float(_safe_div(busy_day, present_day)),
+        "utilisation": float(_safe_div(busy_day, present_day)),
+        "contacts_per_hour": float(_safe_div(handled_day, present_day / 3600.0)),
+        "handled": handled_day,
+        "agents_present": present_day / window_s,
+        "agents_scheduled": scheduled_day,
+        "busy_hours": busy_day / 3600.0,
+        "present_hours": present_day / 3600.0,
+    }
+    return day, intervals
+
+
+def total_kpis(plan: Plan, days: dict[str, dict]) -> dict:
+    """All contact types together; service level uses each type's own threshold."""
+    def total(key):
+        return sum(d[key] for d in days.values())
+
+    offered, answered, abandoned = total("offered"), total("answered"), total("abandoned")
+    asa_weight = sum(d["asa"] * d["answered"] for d in days.values() if d["answered"])
+    wait_weight = sum(d["mean_wait"] * (d["answered"] + d["abandoned"])
+                      for d in days.values() if d["answered"] + d["abandoned"])
+    sl_base = total("sl_counted")
+    within = total("answered_within_threshold")
+    return {
+        "offered": offered,
+        "answered": answered,
+        "abandoned": abandoned,
+        "blocked": total("blocked"),
+        "service_level": within / sl_base if sl_base else NAN,
+        "asa": asa_weight / answered if answered else NAN,
+        "mean_wait": wait_weight / (answered + abandoned) if answered + abandoned else NAN,
+        "abandon_rate": abandoned / offered if offered else NAN,
+        "blocked_rate": total("blocked") / offered if offered else NAN,
+    }
+
+
+def compute_results(plan: Plan, rec: Records) -> Results:
+    """Every KPI of one replication."""
+    types, type_intervals = {}, {}
+    for ct in plan.contact_types:
+        types[ct.name], type_intervals[ct.name] = contact_kpis(plan, rec, ct.index)
+    groups, group_intervals = {}, {}
+    for gp in plan.agent_groups:
+        groups[gp.name], group_intervals[gp.name] = group_kpis(plan, rec, gp.index)
+    return Results(types, groups, total_kpis(plan, types), type_intervals, group_intervals)

@@ -1,0 +1,88 @@
+"""``--set PATH=VALUE`` overrides: any field by dotted path, validated like the file."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import yaml
+
+from .errors import Problem
+from .positions import Located
+
+_SEGMENT_RE = re.compile(r"^([^.\[\]]+)((?:\[\d+\])*)$")
+
+
+def parse_path(text: str) -> tuple:
+    """'agent_groups.sellers.staffing[3]' -> ('agent_groups', 'sellers', 'staffing', 3)."""
+    parts: list = []
+    for segment in text.split("."):
+        match = _SEGMENT_RE.match(segment.strip())
+        if not match:
+            raise ValueError(f"malformed field path {text!r}; expected e.g. agent_groups.sellers.staffing")
+        name, indices = match.groups()
+        parts.append(int(name) if name.isdigit() else name)
+        parts.extend(int(i) for i in re.findall(r"\[(\d+)\]", indices))
+    return tuple(parts)
+
+
+def split_override(text: str) -> tuple[tuple, object]:
+    """'a.b=30' -> (('a', 'b'), 30); the value is read as YAML (safely)."""
+    if "=" not in text:
+        raise ValueError(f"expected PATH=VALUE, got {text!r}")
+    path_text, value_text = text.split("=", 1)
+    path = parse_path(path_text.strip())
+    try:
+        value = yaml.safe_load(value_text) if value_text.strip() else ""
+    except yaml.YAMLError as exc:
+        raise ValueError(f"value {value_text!r} is not valid YAML: {exc}") from None
+    return path, value
+
+
+def apply_overrides(located: Located, overrides: list[str]) -> tuple[Located, list[Problem]]:
+    """Return a copy of *located* with each override applied, and any problems."""
+    data = copy.deepcopy(located.data)
+    result = Located(data=data, source=located.source, values=dict(located.values), keys=dict(located.keys))
+    problems: list[Problem] = []
+    for text in overrides:
+        label = f"--set {text}"
+        try:
+            path, value = split_override(text)
+            _assign(data, path)(value)
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            problems.append(Problem(label, None, None, text.split("=", 1)[0], str(exc).strip("'\"")))
+            continue
+        for table in (result.values, result.keys):
+            for known in [p for p in table if p[: len(path)] == path]:
+                del table[known]
+            table[path] = (label, None, None)
+            for cut in range(1, len(path)):
+                table.setdefault(path[:cut], (label, None, None))
+    return result, problems
+
+
+def _assign(data, path: tuple):
+    """Return a setter for *path* in *data*, creating missing mappings on the way."""
+    node = data
+    for i, part in enumerate(path[:-1]):
+        if isinstance(node, dict):
+            if part not in node or node[part] is None:
+                node[part] = {}
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int):
+            if part >= len(node):
+                raise IndexError(f"index {part} is past the end of a list of {len(node)}")
+            node = node[part]
+        else:
+            raise ValueError(f"cannot descend into {'.'.join(map(str, path[: i + 1]))}: not a mapping")
+    last = path[-1]
+
+    def setter(value):
+        if isinstance(node, list):
+            if not isinstance(last, int) or last >= len(node):
+                raise IndexError(f"index {last} is past the end of a list of {len(node)}")
+        elif not isinstance(node, dict):
+            raise ValueError("cannot set a field inside a plain value")
+        node[last] = value
+
+    return setter

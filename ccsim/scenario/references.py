@@ -1,0 +1,78 @@
+"""Cross-reference checks that span several parts of a scenario.
+
+They run on the raw data, beside pydantic's field checks, so a file with a type
+error and an unknown skill reports both at once. Anything malformed here is
+left to pydantic, which reports it with its own message.
+"""
+
+from __future__ import annotations
+
+from ..units import parse_clock, parse_duration
+
+Issue = tuple[tuple, str]  # (path, message)
+
+
+def _n_intervals(data: dict) -> int | None:
+    horizon = data.get("horizon")
+    if not isinstance(horizon, dict):
+        return None
+    try:
+        length = parse_clock(horizon["end"]) - parse_clock(horizon["start"])
+        interval = parse_duration(horizon.get("interval", 1800))
+    except (KeyError, ValueError, TypeError):
+        return None
+    if length <= 0 or interval <= 0:
+        return None
+    n = length / interval
+    return int(round(n)) if abs(n - round(n)) < 1e-9 else None
+
+
+def _check_length(value, path: tuple, n: int | None, what: str, issues: list[Issue]) -> None:
+    if n is not None and isinstance(value, list) and len(value) != n:
+        issues.append(
+            (path, f"expected one {what} per interval ({n} intervals), got {len(value)} values")
+        )
+
+
+def reference_issues(data: dict) -> list[Issue]:
+    """Return (path, message) for every cross-reference problem found in raw data."""
+    issues: list[Issue] = []
+    n = _n_intervals(data)
+    types = data.get("contact_types")
+    type_names = list(types) if isinstance(types, dict) else []
+    known = ", ".join(type_names) or "none"
+
+    if isinstance(types, dict):
+        for name, spec in types.items():
+            if not isinstance(spec, dict):
+                continue
+            arrivals = spec.get("arrivals")
+            if isinstance(arrivals, dict):
+                for key, what in (("per_interval", "expected volume"), ("profile", "weight")):
+                    _check_length(arrivals.get(key), ("contact_types", name, "arrivals", key), n, what, issues)
+
+    served: set[str] = set()
+    groups = data.get("agent_groups")
+    if isinstance(groups, dict):
+        for name, spec in groups.items():
+            if not isinstance(spec, dict):
+                continue
+            skills = spec.get("skills")
+            if isinstance(skills, list):
+                for i, skill in enumerate(skills):
+                    if isinstance(skill, str) and type_names and skill not in type_names:
+                        issues.append(
+                            (("agent_groups", name, "skills", i),
+                             f"unknown contact type {skill!r} (known: {known})")
+                        )
+                    served.add(skill) if isinstance(skill, str) else None
+            _check_length(spec.get("staffing"), ("agent_groups", name, "staffing"), n, "headcount", issues)
+
+    if isinstance(groups, dict) and groups:
+        for name in type_names:
+            if name not in served:
+                issues.append(
+                    (("contact_types", name),
+                     f"contact type {name!r} is in no agent group's skills; add it to a group's skills")
+                )
+    return issues

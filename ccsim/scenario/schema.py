@@ -1,0 +1,172 @@
+"""The scenario language: pydantic models of what a YAML scenario may say.
+
+Field names are part of the product (users and tooling write them): extend,
+never rename. Every time is parsed to seconds here; nothing past ``build``
+sees these classes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+
+from .base import ScenarioModel
+from .distributions import DistributionSpec
+from .fields import ClockTime, Duration, PositiveDuration, Probability, Rate
+
+NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def _check_name(name: str) -> str:
+    if not NAME_RE.match(name):
+        raise ValueError(
+            f"names must start with a letter or '_' and use only letters, digits, '_' "
+            f"and '-', got {name!r}"
+        )
+    return name
+
+
+Name = Annotated[str, AfterValidator(_check_name)]
+
+
+def _staffing(value: object) -> int | tuple[int, ...]:
+    """One headcount for the whole horizon, or a list with one per interval."""
+    def count(item: object) -> int:
+        if isinstance(item, bool) or not isinstance(item, int | float) or item != int(item):
+            raise ValueError(f"expected a whole number of agents, got {item!r}")
+        if item < 0:
+            raise ValueError(f"agents must not be negative, got {item!r}")
+        return int(item)
+
+    if isinstance(value, list | tuple):
+        if not value:
+            raise ValueError("expected one headcount per interval, got an empty list")
+        return tuple(count(v) for v in value)
+    return count(value)
+
+
+Staffing = Annotated[int | tuple[int, ...], BeforeValidator(_staffing)]
+
+
+class HorizonSpec(ScenarioModel):
+    """The simulated day: clock start and end, reporting interval, warm-up."""
+
+    start: ClockTime
+    end: ClockTime
+    interval: PositiveDuration = 1800.0
+    warmup: Duration = 0.0
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        length = self.end - self.start
+        if length <= 0:
+            raise ValueError(f"end ({self.end / 3600:g} h) must be after start ({self.start / 3600:g} h)")
+        n = length / self.interval
+        if abs(n - round(n)) > 1e-9:
+            raise ValueError(
+                f"interval {self.interval:g} s does not divide the horizon of {length:g} s "
+                "into whole intervals"
+            )
+        if self.warmup >= length:
+            raise ValueError(f"warmup {self.warmup:g} s must be shorter than the horizon ({length:g} s)")
+        return self
+
+    @property
+    def length_s(self) -> float:
+        return self.end - self.start
+
+    @property
+    def n_intervals(self) -> int:
+        return int(round(self.length_s / self.interval))
+
+
+class ArrivalsSpec(ScenarioModel):
+    """Exactly one of ``rate``, ``per_interval``, or ``volume`` with ``profile``."""
+
+    rate: Rate | None = None
+    per_interval: list[Annotated[float, Field(ge=0.0)]] | None = None
+    volume: Annotated[float, Field(ge=0.0)] | None = None
+    profile: list[Annotated[float, Field(ge=0.0)]] | None = None
+    forecast_error: Annotated[float, Field(ge=0.0, le=5.0)] = 0.0
+
+    @model_validator(mode="after")
+    def _one_form(self):
+        forms = [
+            name
+            for name, present in (
+                ("rate", self.rate is not None),
+                ("per_interval", self.per_interval is not None),
+                ("volume", self.volume is not None or self.profile is not None),
+            )
+            if present
+        ]
+        if len(forms) != 1:
+            raise ValueError(
+                "expected exactly one of 'rate', 'per_interval', or 'volume' with 'profile'"
+                + (f", got {' and '.join(forms)}" if forms else ", got none")
+            )
+        if forms == ["volume"] and (self.volume is None or self.profile is None):
+            raise ValueError("'volume' and 'profile' go together: give both")
+        if self.profile is not None and not any(self.profile):
+            raise ValueError("profile weights must not all be zero")
+        return self
+
+
+class ServiceLevelSpec(ScenarioModel):
+    """Target share answered within the threshold; short abandons optionally left out."""
+
+    target: Probability = 0.8
+    threshold: Duration = 20.0
+    short_abandon: Duration = 0.0
+
+
+class ContactTypeSpec(ScenarioModel):
+    """A queue: one kind of contact with its arrivals and customer behaviour."""
+
+    channel: Literal["voice"] = "voice"
+    arrivals: ArrivalsSpec
+    handle_time: DistributionSpec
+    after_call_work: DistributionSpec | None = None
+    patience: DistributionSpec | None = None
+    service_level: ServiceLevelSpec = ServiceLevelSpec()
+    lines: Annotated[int, Field(ge=1)] | None = None
+
+
+class AgentGroupSpec(ScenarioModel):
+    """Agents with the same skills; skills listed first to last by priority."""
+
+    skills: list[Name] = Field(min_length=1)
+    staffing: Staffing
+
+    @model_validator(mode="after")
+    def _unique_skills(self):
+        if len(set(self.skills)) != len(self.skills):
+            raise ValueError(f"skills must not repeat, got {self.skills}")
+        return self
+
+    def staffing_at(self, interval: int) -> int:
+        staffing = self.staffing
+        return staffing if isinstance(staffing, int) else staffing[interval]
+
+
+class Scenario(ScenarioModel):
+    """A whole scenario: horizon, contact types, agent groups, seed, replications."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    horizon: HorizonSpec
+    seed: Annotated[int, Field(ge=0, lt=2**63)] = 1
+    replications: Annotated[int, Field(ge=1, le=100_000)] = 10
+    contact_types: dict[Name, ContactTypeSpec] = Field(min_length=1)
+    agent_groups: dict[Name, AgentGroupSpec] = Field(min_length=1)
+
+    @property
+    def n_intervals(self) -> int:
+        return self.horizon.n_intervals
+
+    def interval_starts(self) -> list[float]:
+        """Clock time (seconds since midnight) of each interval's start."""
+        h = self.horizon
+        return [h.start + i * h.interval for i in range(h.n_intervals)]
