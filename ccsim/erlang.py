@@ -128,7 +128,9 @@ def _erlang_c_kpis(c: int, a: float, aht: float, threshold: float, pw: float) ->
     )
 
 
-def erlang_c_metrics(arrival_rate: float, aht: float, agents: int, threshold: float) -> ErlangCResult:
+def erlang_c_metrics(
+    arrival_rate: float, aht: float, agents: int, threshold: float
+) -> ErlangCResult:
     """Erlang C KPIs for ``arrival_rate`` (contacts/s), ``aht`` (s), ``agents`` and
     service-level ``threshold`` (s). Unstable systems give SL 0 and infinite ASA."""
     a, c = offered_load(arrival_rate, aht), _agents(agents)
@@ -214,8 +216,10 @@ def _answered_within(c_mu: float, theta: float, t: float, size: int) -> np.ndarr
     the contact is answered iff its own Exp(theta) patience exceeds S, so the
     result is E[exp(-theta S); S <= t] = c mu / (c mu + (k+1) theta) * P(S' <= t),
     where S' is a sum of Exp(c mu + i theta). exp(-theta S') ~ Beta(b+1, k+1) with
-    b = c mu / theta, hence P(S' > t) = sum_{m<=k} x^(b+1) C(b+m, m) (1-x)^m with
-    x = exp(-theta t): a negative binomial CDF of positive terms, no cancellation.
+    b = c mu / theta, hence P(S' > t) = sum_{m<=k} w_m, w_m = x^(b+1) C(b+m, m) (1-x)^m,
+    x = exp(-theta t): a negative binomial CDF. Its terms are positive; past the
+    median we sum the small upper tail instead of taking 1 - CDF, so there is no
+    cancellation either way.
     """
     k = np.arange(size)
     answered = c_mu / (c_mu + (k + 1) * theta)
@@ -224,11 +228,24 @@ def _answered_within(c_mu: float, theta: float, t: float, size: int) -> np.ndarr
     one_minus_x = -math.expm1(-theta * t) / theta
     if one_minus_x == 0.0:  # t == 0 (or subnormal): nobody waiting is answered yet
         return np.zeros(size)
-    m = k[1:]
-    log_step = np.log((c_mu + m * theta) * one_minus_x) - np.log(m)
-    log_w = -(c_mu + theta) * t + np.concatenate(([0.0], np.cumsum(log_step)))
-    still_waiting = np.minimum(np.cumsum(np.exp(log_w)), 1.0)
-    return answered * (1.0 - still_waiting)
+    terms = size
+    while True:
+        m = np.arange(1, terms)
+        log_step = np.log((c_mu + m * theta) * one_minus_x) - np.log(m)
+        log_w = -(c_mu + theta) * t + np.concatenate(([0.0], np.cumsum(log_step)))
+        w = np.exp(log_w)
+        still_waiting = np.cumsum(w[:size])
+        if still_waiting[-1] < 0.5:  # 1 - CDF is accurate everywhere we need it
+            return answered * (1.0 - still_waiting)
+        q = math.exp(log_step[-1]) if terms > 1 else 0.0  # term ratios only fall
+        if (
+            q < 1.0 and log_w[-1] + math.log(q / (1.0 - q) + 1e-300) < -45.0
+        ) or terms > _MAX_STATES:
+            break
+        terms *= 2  # the upper tail is not yet negligible: compute more terms
+    upper = np.append(np.cumsum(w[::-1])[::-1], 0.0)  # upper[j] = sum_{m >= j} w_m
+    through = np.where(still_waiting < 0.5, 1.0 - still_waiting, upper[1 : size + 1])
+    return answered * through
 
 
 def erlang_a(
@@ -305,7 +322,9 @@ def erlang_c_agents(
     a = offered_load(arrival_rate, aht)
     target = _fraction("target_sl", target_sl, allow_one=False)
     t = _number("threshold", threshold, "seconds")
-    cap = None if max_occupancy is None else _fraction("max_occupancy", max_occupancy, allow_one=True)
+    cap = (
+        None if max_occupancy is None else _fraction("max_occupancy", max_occupancy, allow_one=True)
+    )
     if a == 0.0:
         return 0
     b = 1.0

@@ -92,6 +92,7 @@ class Estimates:
         self.plan = plan
         self.seed = seed
         self.replication_results = results
+        self.records = None  # per-replication Records when simulate(keep_records=True)
         self.replications = len(results)
         self.contact_types = _estimate_table([r.contact_types for r in results])
         self.agent_groups = _estimate_table([r.agent_groups for r in results])
@@ -155,9 +156,14 @@ class Estimates:
         return out
 
 
-def run_replication(plan: Plan, replication: int) -> Results:
-    """One simulated day: draws, engine, KPIs. Returns compact results, not records."""
-    return compute_results(plan, simulate_replication(plan, replication))
+def run_replication(plan: Plan, replication: int, keep_records: bool = False):
+    """One simulated day: draws, engine, KPIs.
+
+    Returns ``(Results, Records | None)``: compact results, and the per-contact
+    records only when asked (they are large to ship between processes).
+    """
+    records = simulate_replication(plan, replication)
+    return compute_results(plan, records), (records if keep_records else None)
 
 
 def simulate(
@@ -166,6 +172,7 @@ def simulate(
     seed: int | None = None,
     workers: int | None = 1,
     executor: Executor | None = None,
+    keep_records: bool = False,
 ) -> Estimates:
     """Simulate *scenario* and estimate every KPI over replications.
 
@@ -174,6 +181,7 @@ def simulate(
     workers: processes to spread replications over (1 = in this process;
         None = the machine's cores). Results do not depend on it.
     executor: any ``concurrent.futures.Executor`` to use instead of workers.
+    keep_records: keep each replication's per-contact ``Records`` in ``.records``.
     """
     n = scenario.replications if replications is None else int(replications)
     if n < 1:
@@ -182,13 +190,17 @@ def simulate(
     plan = build_plan(scenario)
     plan.seed = seed
     reps = range(n)
+    keep = [keep_records] * n
     if executor is not None:
-        results = list(executor.map(run_replication, [plan] * n, reps))
+        outputs = list(executor.map(run_replication, [plan] * n, reps, keep))
     else:
-        workers = os.cpu_count() or 1 if workers is None else max(1, int(workers))
+        workers = (os.cpu_count() or 1) if workers is None else max(1, int(workers))
         if workers == 1 or n == 1:
-            results = [run_replication(plan, r) for r in reps]
+            outputs = [run_replication(plan, r, keep_records) for r in reps]
         else:
+            chunk = max(1, n // (4 * workers))
             with ProcessPoolExecutor(max_workers=min(workers, n)) as pool:
-                results = list(pool.map(run_replication, [plan] * n, reps, chunksize=max(1, n // (4 * workers))))
-    return Estimates(scenario, plan, seed, results)
+                outputs = list(pool.map(run_replication, [plan] * n, reps, keep, chunksize=chunk))
+    estimates = Estimates(scenario, plan, seed, [res for res, _ in outputs])
+    estimates.records = [rec for _, rec in outputs] if keep_records else None
+    return estimates

@@ -14,11 +14,11 @@ SECONDS_PER_UNIT = {"s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0, "
 
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _DURATION_RE = re.compile(rf"^\s*({_NUMBER})\s*([a-z]*)\s*$")
-_RATE_RE = re.compile(rf"^\s*({_NUMBER})\s*/\s*([a-z]+)\s*$")
+_RATE_RE = re.compile(rf"^\s*({_NUMBER})\s*/\s*((?:{_NUMBER})?)\s*([a-z]+)\s*$")
 _CLOCK_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 
 DURATION_HELP = "a duration: a number of seconds or a string such as '20s', '5min', '1.5h', '2d'"
-RATE_HELP = "a rate such as '1000/h', '17/min' or '0.3/s' (a bare number is per second)"
+RATE_HELP = "a rate such as '1000/h', '17/min', '100/30min' or '0.3/s' (a bare number is per second)"
 CLOCK_HELP = "a clock time 'HH:MM' between 00:00 and 24:00"
 
 
@@ -53,9 +53,10 @@ def parse_rate(value: object) -> float:
     if isinstance(value, str):
         match = _RATE_RE.match(value.lower())
         if match:
-            number, unit = match.groups()
-            if unit in SECONDS_PER_UNIT:
-                return _finite(float(number) / SECONDS_PER_UNIT[unit], value, RATE_HELP)
+            number, per, unit = match.groups()
+            span = float(per) if per else 1.0
+            if unit in SECONDS_PER_UNIT and span > 0:
+                return _finite(float(number) / (span * SECONDS_PER_UNIT[unit]), value, RATE_HELP)
     raise ValueError(f"expected {RATE_HELP}, got {value!r}")
 
 

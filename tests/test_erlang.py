@@ -57,11 +57,10 @@ def erlang_a_reference_sl(rate, aht, c, patience, t, n_max=400):
     v = np.zeros(positions.size + 1)  # v[0]: answered (absorbing)
     v[0] = 1.0
     result = np.zeros(positions.size)
-    weight = math.exp(-big * t)
     for m in range(int(big * t + 40 * math.sqrt(big * t + 1) + 40)):
-        result += weight * v[1:]
+        if t > 0:  # Poisson(big t) weight of m jumps, in logs: exp(-big t) underflows
+            result += math.exp(m * math.log(big * t) - big * t - math.lgamma(m + 1)) * v[1:]
         v[1:] = down / big * v[:-1] + (1 - leave / big) * v[1:]
-        weight *= big * t / (m + 1)
     return pi[:c].sum() + pi[c:] @ result
 
 
@@ -110,8 +109,16 @@ def test_erlang_a_textbook_example():
 
 @pytest.mark.parametrize(
     "rate, aht, c, patience, t",
-    [(RATE, AHT, AGENTS, PATIENCE, THRESHOLD), (1.5 / 60, 60, 1, 90, 30), (0.05, 50, 3, 20, 10),
-     (0.05, 40, 2, 500, 45), (0.03, 100, 3, 60, 0)],
+    [
+        (RATE, AHT, AGENTS, PATIENCE, THRESHOLD),
+        (RATE, AHT, AGENTS, PATIENCE, 600),
+        (1.5 / 60, 60, 1, 90, 30),
+        (0.05, 50, 3, 20, 10),
+        (0.05, 40, 2, 500, 45),
+        (0.03, 100, 3, 60, 0),
+        (0.2, 60, 10, 5, 200),
+        (0.3, 60, 12, 600, 300),
+    ],
 )
 def test_erlang_a_service_level_matches_brute_force(rate, aht, c, patience, t):
     expected = erlang_a_reference_sl(rate, aht, c, patience, t)
@@ -122,8 +129,9 @@ def test_erlang_a_asa_is_integral_of_unanswered_within_t():
     # E[wait; answered] = integral over t of P(answered) - P(answered within t).
     r = erlang_a(RATE, AHT, AGENTS, PATIENCE, 1e12)
     ts = np.linspace(0, 3000, 2401)  # Simpson with h = 1.25 s; coarser grids err at 1e-6
-    gap = np.array([r.service_level - erlang_a(RATE, AHT, AGENTS, PATIENCE, t).service_level
-                    for t in ts])
+    gap = np.array(
+        [r.service_level - erlang_a(RATE, AHT, AGENTS, PATIENCE, t).service_level for t in ts]
+    )
     assert simpson(gap, ts[1]) == pytest.approx(r.asa * (1 - r.abandon_rate), rel=1e-7)
 
 
@@ -205,8 +213,15 @@ def test_large_c_is_fast_and_sane():
     a = erlang_a(rate, 180, 250, 300, 20)
     assert time.perf_counter() - start < 1.0
     assert c.prob_wait == pytest.approx(erlang_c_reference(250, 235.0), rel=1e-9)
-    for p in (c.prob_wait, c.service_level, c.occupancy, a.prob_wait, a.abandon_rate,
-              a.service_level, a.occupancy):
+    for p in (
+        c.prob_wait,
+        c.service_level,
+        c.occupancy,
+        a.prob_wait,
+        a.abandon_rate,
+        a.service_level,
+        a.occupancy,
+    ):
         assert 0 <= p <= 1
     check_erlang_a_balance(a, rate, 180, 250)
 
@@ -244,8 +259,13 @@ def test_square_root_staffing():
 
 
 @settings(max_examples=60, deadline=None)
-@given(load=st.floats(0.1, 300), aht=st.floats(10, 900), target=st.floats(0.05, 0.99),
-       t=st.floats(0, 120), patience=st.floats(5, 1800))
+@given(
+    load=st.floats(0.1, 300),
+    aht=st.floats(10, 900),
+    target=st.floats(0.05, 0.99),
+    t=st.floats(0, 120),
+    patience=st.floats(5, 1800),
+)
 def test_staffing_is_minimal(load, aht, target, t, patience):
     rate = load / aht
     c = erlang_c_agents(rate, aht, target, t)
@@ -272,8 +292,14 @@ def test_erlang_c_service_level_increases_with_agents(c, fraction, t):
 
 
 @settings(max_examples=150, deadline=None)
-@given(c=st.integers(0, 80), fraction=st.floats(0.0, 1.6), aht=st.floats(10, 900),
-       patience=st.floats(1, 3600), t=st.floats(0, 300), dt=st.floats(0.1, 300))
+@given(
+    c=st.integers(0, 80),
+    fraction=st.floats(0.0, 1.6),
+    aht=st.floats(10, 900),
+    patience=st.floats(1, 3600),
+    t=st.floats(0, 300),
+    dt=st.floats(0.1, 300),
+)
 def test_erlang_a_invariants(c, fraction, aht, patience, t, dt):
     rate = max(c, 1) * fraction / aht
     now = erlang_a(rate, aht, c, patience, t)
@@ -320,4 +346,5 @@ def test_erlang_a_refuses_a_chain_too_large_to_build():
 
 def test_erlang_a_subnormal_threshold_is_zero_threshold():
     assert erlang_a(RATE, AHT, AGENTS, PATIENCE, 5e-324).service_level == pytest.approx(
-        erlang_a(RATE, AHT, AGENTS, PATIENCE, 0.0).service_level)
+        erlang_a(RATE, AHT, AGENTS, PATIENCE, 0.0).service_level
+    )

@@ -13,6 +13,7 @@ import yaml
 from .errors import Problem, format_path
 
 Path = tuple
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap"}
 
 
 @dataclass
@@ -68,6 +69,11 @@ def parse_yaml(text: str, source: str) -> tuple[Located | None, list[Problem]]:
 
 def _walk(loader, node, path, located: Located, problems: list[Problem]):
     located.values[path] = (located.source, node.start_mark.line + 1, node.start_mark.column + 1)
+    if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
+        # Safe loading: language-specific tags (e.g. !!python/object) are refused.
+        raise yaml.constructor.ConstructorError(
+            None, None, f"unsupported YAML tag {node.tag!r} (only plain YAML is read)", node.start_mark
+        )
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         result = {}

@@ -68,7 +68,8 @@ def reference_issues(data: dict) -> list[Issue]:
                     served.add(skill) if isinstance(skill, str) else None
             _check_length(spec.get("staffing"), ("agent_groups", name, "staffing"), n, "headcount", issues)
 
-    if isinstance(groups, dict) and groups:
+    unknown_skill = any("unknown contact type" in message for _, message in issues)
+    if isinstance(groups, dict) and groups and not unknown_skill:
         for name in type_names:
             if name not in served:
                 issues.append(

@@ -7,6 +7,7 @@ sees these classes.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Literal
 
@@ -16,6 +17,8 @@ from .base import ScenarioModel
 from .distributions import DistributionSpec
 from .fields import ClockTime, Duration, PositiveDuration, Probability, Rate
 
+MAX_CONTACTS_PER_DAY = 20_000_000
+MAX_AGENTS = 100_000
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
@@ -34,10 +37,13 @@ Name = Annotated[str, AfterValidator(_check_name)]
 def _staffing(value: object) -> int | tuple[int, ...]:
     """One headcount for the whole horizon, or a list with one per interval."""
     def count(item: object) -> int:
-        if isinstance(item, bool) or not isinstance(item, int | float) or item != int(item):
+        if (isinstance(item, bool) or not isinstance(item, int | float)
+                or not math.isfinite(item) or item != int(item)):
             raise ValueError(f"expected a whole number of agents, got {item!r}")
         if item < 0:
             raise ValueError(f"agents must not be negative, got {item!r}")
+        if item > MAX_AGENTS:
+            raise ValueError(f"expected at most {MAX_AGENTS:,} agents in a group, got {item!r}")
         return int(item)
 
     if isinstance(value, list | tuple):
@@ -161,6 +167,26 @@ class Scenario(ScenarioModel):
     replications: Annotated[int, Field(ge=1, le=100_000)] = 10
     contact_types: dict[Name, ContactTypeSpec] = Field(min_length=1)
     agent_groups: dict[Name, AgentGroupSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _size_guard(self):
+        """Refuse days too large to simulate in memory rather than hang for hours."""
+        h = self.horizon
+        for name, ct in self.contact_types.items():
+            a = ct.arrivals
+            if a.rate is not None:
+                expected = a.rate * h.length_s
+            elif a.per_interval is not None:
+                expected = sum(a.per_interval)
+            else:
+                expected = a.volume or 0.0
+            expected *= 1.0 + 4.0 * a.forecast_error
+            if expected > MAX_CONTACTS_PER_DAY:
+                raise ValueError(
+                    f"contact_types.{name}.arrivals: about {expected:,.0f} contacts per simulated day "
+                    f"(up to {MAX_CONTACTS_PER_DAY:,} are supported); check the rate's unit, e.g. '1000/h'"
+                )
+        return self
 
     @property
     def n_intervals(self) -> int:

@@ -1,0 +1,93 @@
+"""Plain-text KPI tables for the terminal, with targets met or missed made visible."""
+
+from __future__ import annotations
+
+import math
+
+from ..experiment import Estimate, Estimates
+from ..units import format_duration
+
+GREEN, RED, RESET = "\033[32m", "\033[31m", "\033[0m"
+
+
+def _pct(e: Estimate) -> str:
+    if not math.isfinite(e.mean):
+        return "-"
+    text = f"{100 * e.mean:.1f}%"
+    if e.ci95 is not None:
+        text += f" ±{100 * e.half_width:.1f}"
+    return text
+
+
+def _secs(e: Estimate) -> str:
+    if not math.isfinite(e.mean):
+        return "-"
+    text = f"{e.mean:.1f}s"
+    if e.ci95 is not None:
+        text += f" ±{e.half_width:.1f}"
+    return text
+
+
+def _count(e: Estimate) -> str:
+    return "-" if not math.isfinite(e.mean) else f"{e.mean:,.1f}"
+
+
+def _render(headers: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(len(h), *(len(_visible(r[i])) for r in rows)) for i, h in enumerate(headers)]
+
+    def line(cells):
+        out = []
+        for i, cell in enumerate(cells):
+            pad = widths[i] - len(_visible(cell))
+            out.append(" " * pad + cell if i in right else cell + " " * pad)
+        return "  ".join(out).rstrip()
+
+    return [line(headers), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
+
+
+def _visible(cell: str) -> str:
+    for code in (GREEN, RED, RESET):
+        cell = cell.replace(code, "")
+    return cell
+
+
+def render_tables(est: Estimates, colour: bool = False) -> str:
+    """The terminal report of a run: contact types (and total), then agent groups."""
+    plan = est.plan
+    lines = [f"{est.scenario.name} — {est.replications} replication"
+             f"{'s' if est.replications != 1 else ''}, seed {est.seed}"
+             + ("" if est.replications > 1 else " (one replication: no confidence intervals)"), ""]
+    headers = ["contact type", "offered", "answered", "abandoned", "blocked", "service level",
+               "target", "", "ASA", "P90 wait", "abandon", "max queue"]
+    rows = []
+    targets = est.targets()
+    for ct in plan.contact_types:
+        k = est.contact_types[ct.name]
+        t = targets[ct.name]
+        verdict = "met" if t["met"] else "MISSED"
+        if colour:
+            verdict = f"{GREEN if t['met'] else RED}{verdict}{RESET}"
+        rows.append([
+            ct.name, _count(k["offered"]), _count(k["answered"]), _count(k["abandoned"]),
+            _count(k["blocked"]), _pct(k["service_level"]),
+            f"{100 * ct.sl_target:g}% in {format_duration(ct.sl_threshold)}", verdict,
+            _secs(k["asa"]), _secs(k["wait_p90"]), _pct(k["abandon_rate"]), _count(k["max_queue"]),
+        ])
+    if len(plan.contact_types) > 1:
+        tot = est.total
+        rows.append(["total", _count(tot["offered"]), _count(tot["answered"]),
+                     _count(tot["abandoned"]), _count(tot["blocked"]), _pct(tot["service_level"]),
+                     "", "", _secs(tot["asa"]), "", _pct(tot["abandon_rate"]), ""])
+    lines += _render(headers, rows, right={1, 2, 3, 4, 5, 8, 9, 10, 11})
+    lines.append("")
+    headers = ["agent group", "agents (mean)", "occupancy", "utilisation", "handled", "contacts/h"]
+    rows = []
+    for gp in plan.agent_groups:
+        g = est.agent_groups[gp.name]
+        rows.append([gp.name, _count(g["agents_present"]), _pct(g["occupancy"]),
+                     _pct(g["utilisation"]), _count(g["handled"]), _count(g["contacts_per_hour"])])
+    lines += _render(headers, rows, right={1, 2, 3, 4, 5})
+    lines.append("")
+    lines.append("Means over replications, ± half-width of the 95 % confidence interval. "
+                 "Service level = answered within threshold / (answered + abandoned).")
+    return "\n".join(lines)

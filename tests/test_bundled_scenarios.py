@@ -1,0 +1,29 @@
+"""Every bundled scenario loads, runs, and keeps its books balanced."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import ccsim
+
+SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
+
+
+def test_there_are_bundled_scenarios():
+    assert len(SCENARIOS) >= 3
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_bundled_scenario_runs(path):
+    sc = ccsim.load(path)
+    est = ccsim.simulate(sc, replications=3)
+    for name, kpis in est.contact_types.items():
+        offered = kpis["offered"].values
+        parts = sum(kpis[k].values for k in ("answered", "abandoned", "blocked", "waiting_at_end"))
+        assert np.array_equal(offered, parts), name
+        assert offered.sum() > 0
+        sl = kpis["service_level"].mean
+        assert 0.0 <= sl <= 1.0
+    for name, kpis in est.agent_groups.items():
+        assert 0.0 <= kpis["occupancy"].mean <= 1.0, name

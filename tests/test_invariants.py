@@ -1,0 +1,493 @@
+"""Properties that hold in every run, checked with hypothesis on random scenarios.
+
+The strategies build small but varied valid scenarios: 1-3 contact types, 1-3
+agent groups with random skill subsets (in random priority order) that together
+cover every type, per-interval staffing with zeros and drops, optional patience,
+after-call work and lines, every duration distribution, 2-4 h horizons with
+15/30/60 min intervals and low volumes so that an example takes milliseconds.
+
+Every check rebuilds its quantity from the per-contact records independently of
+``ccsim.metrics`` (step functions of agents present, busy spans, queue spans).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import ccsim
+from ccsim.engine import ABANDONED, ANSWERED, BLOCKED, WAITING, simulate_replication
+from ccsim.engine.arrivals import draw_contacts
+from ccsim.plan import build_plan
+
+OUTCOMES = (WAITING, ANSWERED, ABANDONED, BLOCKED)
+COUNTS = ("answered", "abandoned", "blocked", "waiting_at_end")
+REL = 1e-9  # float round-off allowance for sums of times
+
+
+# --------------------------------------------------------------------------- strategies
+
+
+@st.composite
+def durations(draw, low: float, high: float) -> dict:
+    """Any of the scenario's duration distributions with a mean in [low, high] s."""
+    mean = draw(st.floats(low, high))
+    spread = draw(st.floats(0.0, 0.9))
+    kind = draw(st.sampled_from(("exponential", "constant", "lognormal", "gamma", "erlang",
+                                 "weibull", "uniform", "triangular", "empirical")))
+    if kind == "exponential":
+        return {"dist": kind, "mean": mean}
+    if kind == "constant":
+        return {"dist": kind, "value": mean}
+    if kind in ("lognormal", "gamma"):
+        return {"dist": kind, "mean": mean, "cv": draw(st.floats(0.1, 2.5))}
+    if kind == "erlang":
+        return {"dist": kind, "mean": mean, "k": draw(st.integers(1, 5))}
+    if kind == "weibull":
+        return {"dist": kind, "mean": mean, "shape": draw(st.floats(0.5, 4.0))}
+    if kind == "uniform":
+        return {"dist": kind, "low": mean * (1 - spread), "high": mean * (1 + spread)}
+    if kind == "triangular":
+        return {"dist": kind, "low": mean * (1 - spread), "mode": mean,
+                "high": mean * (1 + spread) + 1.0}
+    return {"dist": kind, "values": draw(st.lists(st.floats(0.0, 2 * high), min_size=1, max_size=5))}
+
+
+def headcounts(n_intervals: int, high: int = 5):
+    """A constant headcount, or one per interval (zeros, rises and drops included)."""
+    return st.one_of(st.integers(0, high),
+                     st.lists(st.integers(0, high), min_size=n_intervals, max_size=n_intervals))
+
+
+@st.composite
+def contact_types(draw, n_intervals: int) -> dict:
+    arrivals = draw(st.one_of(
+        st.integers(0, 40).map(lambda r: {"rate": f"{r}/h"}),
+        st.lists(st.integers(0, 12), min_size=n_intervals, max_size=n_intervals)
+        .map(lambda v: {"per_interval": v}),
+        st.tuples(st.integers(0, 100),
+                  st.lists(st.integers(0, 4), min_size=n_intervals, max_size=n_intervals).filter(any))
+        .map(lambda v: {"volume": v[0], "profile": v[1]}),
+    ))
+    if draw(st.booleans()):
+        arrivals["forecast_error"] = draw(st.sampled_from([0.1, 0.5]))
+    ct = {
+        "arrivals": arrivals,
+        "handle_time": draw(durations(20.0, 600.0)),
+        "service_level": {"threshold": draw(st.sampled_from([0, 20, 60])),
+                          "short_abandon": draw(st.sampled_from([0, 0, 5]))},
+    }
+    if draw(st.booleans()):
+        ct["after_call_work"] = draw(st.one_of(durations(1.0, 120.0),
+                                               st.just({"dist": "constant", "value": 0})))
+    if draw(st.booleans()):
+        ct["patience"] = draw(st.one_of(durations(1.0, 600.0),
+                                        st.just({"dist": "constant", "value": 0})))
+    if draw(st.integers(0, 3)) == 0:
+        ct["lines"] = draw(st.integers(1, 8))
+    return ct
+
+
+@st.composite
+def scenario_dicts(draw, max_types: int = 3, max_groups: int = 3) -> dict:
+    interval_min = draw(st.sampled_from([15, 30, 60]))
+    hours = draw(st.integers(2, 4))
+    n_intervals = hours * 60 // interval_min
+    warmup_s = draw(st.sampled_from([0, 0, 600, interval_min * 60]))
+    names = [f"t{k}" for k in range(draw(st.integers(1, max_types)))]
+    types = {name: draw(contact_types(n_intervals)) for name in names}
+    n_groups = draw(st.integers(1, max_groups))
+    skills = [draw(st.permutations(names).flatmap(
+        lambda p: st.integers(1, len(p)).map(lambda m, p=p: list(p[:m])))) for _ in range(n_groups)]
+    for name in names:  # every type must be served by some group
+        if not any(name in s for s in skills):
+            skills[draw(st.integers(0, n_groups - 1))].append(name)
+    groups = {f"g{g}": {"skills": skills[g], "staffing": draw(headcounts(n_intervals))}
+              for g in range(n_groups)}
+    return {
+        "name": "prop",
+        "horizon": {"start": "08:00", "end": f"{8 + hours:02d}:00", "interval": f"{interval_min}min",
+                    "warmup": warmup_s},
+        "seed": draw(st.integers(0, 2**32)),
+        "contact_types": types,
+        "agent_groups": groups,
+    }
+
+
+# --------------------------------------------------------------------------- record helpers
+
+
+def busy_end(rec, mask):
+    """When the agent who took each contact is free again (the engine's own sum)."""
+    return rec.answer[mask] + (rec.handle[mask] + rec.acw[mask])
+
+
+def queue_leave(rec):
+    """When each contact left the queue: answer, abandonment, arrival if blocked, inf if waiting."""
+    leave = np.full(len(rec), np.inf)
+    answered = rec.outcome == ANSWERED
+    leave[answered] = rec.answer[answered]
+    abandoned = rec.outcome == ABANDONED
+    leave[abandoned] = rec.arrival[abandoned] + rec.patience[abandoned]
+    blocked = rec.outcome == BLOCKED
+    leave[blocked] = rec.arrival[blocked]
+    return leave
+
+
+def level_at(times, levels, points):
+    """Right-continuous step function (last entry wins at equal times) at points."""
+    idx = np.searchsorted(times, points, side="right") - 1
+    return np.where(idx >= 0, levels[np.maximum(idx, 0)], 0)
+
+
+def spans_covering(starts, ends, points):
+    """Number of spans [start, end) that contain each point."""
+    return (np.searchsorted(np.sort(starts), points, side="right")
+            - np.searchsorted(np.sort(ends), points, side="right"))
+
+
+def overlap(starts, ends, lo, hi):
+    """Total length of the spans [start, end) inside [lo, hi)."""
+    return float(np.clip(np.minimum(ends, hi) - np.maximum(starts, lo), 0.0, None).sum())
+
+
+def scheduled_at(plan, g, points):
+    """Headcount the plan asks for at each point (the last interval's after the horizon)."""
+    staffing = np.asarray(plan.agent_groups[g].staffing)
+    i = np.minimum((points // plan.interval_s).astype(int), plan.n_intervals - 1)
+    return staffing[i]
+
+
+# --------------------------------------------------------------------------- record checks
+
+
+def check_outcomes(plan, rec):
+    """Exactly one outcome per contact, and each outcome's fields agree with it."""
+    n = len(rec)
+    for column in (rec.ctype, rec.outcome, rec.answer, rec.group, rec.handle, rec.acw, rec.patience):
+        assert column.shape == (n,)
+    assert np.all(np.diff(rec.arrival) >= 0), "records are not sorted by arrival"
+    assert np.all((rec.arrival >= 0) & (rec.arrival < plan.horizon_s)), "arrival outside horizon"
+    assert np.isin(rec.outcome, OUTCOMES).all()
+    answered = rec.outcome == ANSWERED
+    assert np.array_equal(answered, np.isfinite(rec.answer))
+    assert np.array_equal(answered, rec.group >= 0)
+    assert np.all(np.isfinite(rec.patience[rec.outcome == ABANDONED]))
+    assert np.all(np.isinf(rec.patience[rec.outcome == WAITING]))
+    lines = np.array([ct.lines for ct in plan.contact_types])
+    assert np.all(lines[rec.ctype[rec.outcome == BLOCKED]] > 0), "blocked without lines"
+
+
+def check_waits(rec):
+    """Waits are >= 0; answers come after arrival and before patience runs out."""
+    wait = rec.wait
+    assert np.all(wait >= 0)
+    answered = rec.outcome == ANSWERED
+    answer_wait = rec.answer[answered] - rec.arrival[answered]
+    assert np.all(rec.answer[answered] >= rec.arrival[answered])
+    assert np.array_equal(wait[answered], answer_wait)
+    # A queued contact is answered only while its deadline is still ahead.
+    late = answer_wait > rec.patience[answered]
+    assert not late.any(), f"answered after patience ran out: wait {answer_wait[late]}"
+    abandoned = rec.outcome == ABANDONED
+    assert np.array_equal(wait[abandoned], rec.patience[abandoned])
+    assert np.all(wait[rec.outcome == BLOCKED] == 0)
+    assert np.all(np.isinf(wait[rec.outcome == WAITING]))
+
+
+def check_skills_and_staffing(plan, rec):
+    """Contacts go to skilled groups; busy <= present; present follows the schedule."""
+    answered = rec.outcome == ANSWERED
+    for g, gp in enumerate(plan.agent_groups):
+        mine = answered & (rec.group == g)
+        served_types = set(np.unique(rec.ctype[mine]).tolist())
+        assert served_types <= set(gp.skill_indices), (
+            f"group {gp.name} (skills {gp.skill_indices}) answered types {served_types}")
+        times, present = rec.present_log[g]
+        assert times.shape == present.shape and times.size >= 1
+        assert times[0] == 0.0 and np.all(np.diff(times) >= 0)
+        assert np.all(present >= 0)
+        starts, ends = rec.answer[mine], busy_end(rec, mine)
+        points = np.unique(np.concatenate((times, starts, ends, plan.interval_starts())))
+        busy = spans_covering(starts, ends, points)
+        here = level_at(times, present, points)
+        scheduled = scheduled_at(plan, g, points)
+        assert np.all(busy <= here), (
+            f"group {gp.name}: busy {busy[busy > here]} > present {here[busy > here]} "
+            f"at t = {points[busy > here]}")
+        # Staffing drops let busy agents finish: present = scheduled + agents still leaving.
+        assert np.all(here >= scheduled), f"group {gp.name}: fewer present than scheduled"
+        assert np.all(here - scheduled <= busy), f"group {gp.name}: idle agents kept beyond schedule"
+
+
+def check_work_conservation(plan, rec):
+    """No contact waits while a group with its skill has an idle agent."""
+    leave = queue_leave(rec)
+    waited = (leave > rec.arrival) & (rec.outcome != BLOCKED)
+    answered = rec.outcome == ANSWERED
+    for g, gp in enumerate(plan.agent_groups):
+        mine = answered & (rec.group == g)
+        times, present = rec.present_log[g]
+        starts, ends = rec.answer[mine], busy_end(rec, mine)
+        points = np.unique(np.concatenate((times, starts, ends)))
+        idle = level_at(times, present, points) - spans_covering(starts, ends, points)
+        seg_start = points[idle > 0]
+        seg_end = np.append(points[1:], np.inf)[idle > 0]
+        skilled = waited & np.isin(rec.ctype, gp.skill_indices)
+        a, e = rec.arrival[skilled], leave[skilled]
+        j = np.searchsorted(seg_end, a, side="right")  # first idle stretch ending after arrival
+        has = j < seg_start.size
+        clash = has.copy()
+        clash[has] = seg_start[j[has]] < e[has]
+        assert not clash.any(), (
+            f"group {gp.name} had an idle agent while contacts waited: arrivals {a[clash][:5]}, "
+            f"left queue {e[clash][:5]}")
+
+
+def check_fcfs(plan, rec):
+    """A type served by a single one-skill group is answered in arrival order."""
+    for ct in plan.contact_types:
+        if len(ct.group_indices) != 1:
+            continue
+        if len(plan.agent_groups[ct.group_indices[0]].skill_indices) != 1:
+            continue
+        mine = (rec.ctype == ct.index) & (rec.outcome == ANSWERED)
+        answers = rec.answer[mine]  # records are in arrival order
+        assert np.all(np.diff(answers) >= 0), f"{ct.name}: answered out of arrival order"
+
+
+def check_lines(plan, rec):
+    """A contact is blocked exactly when all lines of its type are held at its arrival."""
+    release = queue_leave(rec)
+    answered = rec.outcome == ANSWERED
+    release[answered] = rec.answer[answered] + rec.handle[answered]  # a line is held through talk
+    for ct in plan.contact_types:
+        if not ct.lines:
+            continue
+        mine = np.flatnonzero(rec.ctype == ct.index)
+        held = rec.outcome[mine] != BLOCKED
+        a, r = rec.arrival[mine][held], release[mine][held]
+        for i in mine:
+            in_use = np.count_nonzero((a < rec.arrival[i]) & (r > rec.arrival[i]))
+            assert in_use <= ct.lines
+            assert (rec.outcome[i] == BLOCKED) == (in_use >= ct.lines), (
+                f"{ct.name}: contact at {rec.arrival[i]:g} s, {in_use} of {ct.lines} lines in "
+                f"use, outcome {rec.outcome[i]}")
+
+
+def check_littles_law(plan, rec):
+    """Time-integral of the number waiting = sum of waits; the engine's end covers every leave."""
+    leave = queue_leave(rec)
+    wait = rec.wait
+    left = np.isfinite(leave)
+    assert rec.end_s >= leave[left].max(initial=0.0), (
+        f"end_s {rec.end_s:g} s is before the last contact left the queue "
+        f"({leave[left].max():g} s)")
+    for ct in plan.contact_types:
+        mine = (rec.ctype == ct.index) & left
+        # Integrate the queue length step function built from enter/leave events.
+        times = np.concatenate((rec.arrival[mine], leave[mine]))
+        steps = np.concatenate((np.ones(mine.sum()), -np.ones(mine.sum())))
+        order = np.argsort(times, kind="stable")
+        times, level = times[order], np.cumsum(steps[order])
+        area = float(np.sum(level[:-1] * np.diff(times))) if times.size else 0.0
+        total = float(wait[mine].sum())
+        assert area == pytest.approx(total, rel=REL, abs=1e-6), ct.name
+
+
+def check_records(plan, rec):
+    check_outcomes(plan, rec)
+    check_waits(rec)
+    check_skills_and_staffing(plan, rec)
+    check_work_conservation(plan, rec)
+    check_fcfs(plan, rec)
+    check_lines(plan, rec)
+    check_littles_law(plan, rec)
+
+
+# --------------------------------------------------------------------------- KPI checks
+
+
+def check_kpis(plan, rec, result):
+    """Conservation per type, day and interval; KPIs agree with their definitions."""
+    window = plan.horizon_s - plan.warmup_s
+    leave = np.minimum(queue_leave(rec), plan.horizon_s)
+    interval = np.minimum((rec.arrival // plan.interval_s).astype(int), plan.n_intervals - 1)
+    counted = rec.arrival >= plan.warmup_s
+    bounds = np.append(plan.interval_starts(), plan.horizon_s)
+    for ct in plan.contact_types:
+        day, per = result.contact_types[ct.name], result.intervals[ct.name]
+        assert day["offered"] == sum(day[k] for k in COUNTS), ct.name
+        assert np.array_equal(per["offered"], sum(per[k] for k in COUNTS)), ct.name
+        for k in ("offered", *COUNTS):
+            assert per[k].sum() == day[k], (ct.name, k)
+        mine = (rec.ctype == ct.index) & counted
+        assert day["offered"] == mine.sum()
+        by_outcome = dict(zip(("waiting_at_end", "answered", "abandoned", "blocked"), OUTCOMES,
+                              strict=True))
+        for kpi, code in by_outcome.items():
+            assert day[kpi] == np.count_nonzero(mine & (rec.outcome == code)), (ct.name, kpi)
+            assert np.array_equal(per[kpi], np.bincount(
+                interval[mine & (rec.outcome == code)], minlength=plan.n_intervals)), (ct.name, kpi)
+        answered = mine & (rec.outcome == ANSWERED)
+        base = np.count_nonzero(mine & ((rec.outcome == ANSWERED) | (rec.outcome == ABANDONED))
+                                & ~((rec.outcome == ABANDONED) & (rec.wait < ct.short_abandon)))
+        within = np.count_nonzero(answered & (rec.wait <= ct.sl_threshold))
+        if base:
+            assert day["service_level"] == pytest.approx(within / base, rel=1e-12)
+            assert 0.0 <= day["service_level"] <= 1.0
+        else:
+            assert math.isnan(day["service_level"])
+        if answered.any():
+            assert day["asa"] == pytest.approx(rec.wait[answered].mean(), rel=1e-9, abs=1e-9)
+        # Little's law for the queue-length KPI: mean_queue x time = waiting time in the window.
+        type_all = rec.ctype == ct.index
+        a, e = rec.arrival[type_all], leave[type_all]
+        assert day["mean_queue"] * window == pytest.approx(
+            overlap(a, e, plan.warmup_s, plan.horizon_s), rel=REL, abs=1e-6), (
+            f"{ct.name}: mean_queue x window != waiting time inside [warm-up, horizon end]")
+        expected = [overlap(a, e, lo, hi) / plan.interval_s
+                    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+        assert per["mean_queue"] == pytest.approx(np.array(expected), rel=REL, abs=1e-9), (
+            f"{ct.name}: per-interval mean_queue != waiting time inside each interval")
+    for gp in plan.agent_groups:
+        # Busy time never exceeds present time (occupancy <= 1), up to the round-off
+        # of metrics' prefix-sum overlaps (~1e-9 s here); an agent finishing a contact
+        # after a staffing drop can make an interval's occupancy exactly 1.
+        for kpis in (result.agent_groups[gp.name], result.group_intervals[gp.name]):
+            busy_s = np.atleast_1d(kpis["busy_hours"]) * 3600
+            present_s = np.atleast_1d(kpis["present_hours"]) * 3600
+            assert np.all(busy_s >= -1e-6) and np.all(busy_s <= present_s + 1e-6), gp.name
+            occupancy = np.atleast_1d(kpis["occupancy"])
+            defined = ~np.isnan(occupancy)
+            assert np.all(occupancy[defined] <= 1.0 + 1e-6 / present_s[defined]), gp.name
+
+
+# --------------------------------------------------------------------------- properties
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario_dicts())
+def test_records_and_kpis_obey_invariants(spec):
+    sc = ccsim.scenario_from_dict(spec)
+    est = ccsim.simulate(sc, replications=2, keep_records=True)
+    plan = est.plan
+    for rec, result in zip(est.records, est.replication_results, strict=True):
+        check_records(plan, rec)
+        check_kpis(plan, rec, result)
+
+
+@st.composite
+def single_skill_scenarios(draw) -> dict:
+    """One type, one group with that single skill: the FCFS setting, often overloaded."""
+    spec = draw(scenario_dicts(max_types=1, max_groups=1))
+    spec["contact_types"]["t0"]["arrivals"] = {"rate": f"{draw(st.integers(10, 80))}/h"}
+    return spec
+
+
+@settings(max_examples=40, deadline=None)
+@given(single_skill_scenarios())
+def test_single_skill_group_answers_in_arrival_order(spec):
+    sc = ccsim.scenario_from_dict(spec)
+    rec = simulate_replication(build_plan(sc), replication=0)
+    answered = rec.outcome == ANSWERED
+    assert np.all(np.diff(rec.answer[answered]) >= 0)
+    check_records(build_plan(sc), rec)
+
+
+def dumps(est) -> str:
+    return json.dumps(est.to_dict(), sort_keys=True, allow_nan=False)
+
+
+@settings(max_examples=25, deadline=None)
+@given(scenario_dicts())
+def test_same_seed_gives_the_same_json(spec):
+    sc = ccsim.scenario_from_dict(spec)
+    first = dumps(ccsim.simulate(sc, replications=2, seed=11))
+    assert dumps(ccsim.simulate(sc, replications=2, seed=11)) == first
+
+
+@settings(max_examples=4, deadline=None)
+@given(scenario_dicts())
+def test_worker_processes_do_not_change_results(spec):
+    sc = ccsim.scenario_from_dict(spec)
+    serial = dumps(ccsim.simulate(sc, replications=3, seed=12, workers=1))
+    assert dumps(ccsim.simulate(sc, replications=3, seed=12, workers=2)) == serial
+
+
+@st.composite
+def staffing_variants(draw):
+    """A scenario and the same scenario with every group's staffing redrawn."""
+    spec = draw(scenario_dicts())
+    n_intervals = ccsim.scenario_from_dict(spec).n_intervals
+    variant = json.loads(json.dumps(spec))
+    for group in variant["agent_groups"].values():
+        group["staffing"] = draw(headcounts(n_intervals, high=8))
+    return spec, variant
+
+
+DRAWN = ("arrival", "ctype", "handle", "acw", "patience")
+
+
+@settings(max_examples=60, deadline=None)
+@given(staffing_variants())
+def test_staffing_changes_leave_contacts_unchanged(specs):
+    """Common random numbers: the n-th caller of a type is the same whatever the staffing."""
+    plans = [build_plan(ccsim.scenario_from_dict(s)) for s in specs]
+    for replication in (0, 1):
+        draws = [draw_contacts(p, replication) for p in plans]
+        records = [simulate_replication(p, replication) for p in plans]
+        for name in DRAWN:
+            assert np.array_equal(getattr(draws[0], name), getattr(draws[1], name)), name
+            assert np.array_equal(getattr(records[0], name), getattr(records[1], name)), name
+            assert np.array_equal(getattr(records[0], name), getattr(draws[0], name)), name
+        for plan, rec in zip(plans, records, strict=True):
+            check_skills_and_staffing(plan, rec)
+
+
+@settings(max_examples=30, deadline=None)
+@given(scenario_dicts(max_types=2), st.data())
+def test_adding_a_contact_type_leaves_the_others_unchanged(spec, data):
+    extended = json.loads(json.dumps(spec))
+    n_intervals = ccsim.scenario_from_dict(spec).n_intervals
+    extended["contact_types"]["extra"] = data.draw(contact_types(n_intervals))
+    extended["agent_groups"]["extra_group"] = {"skills": ["extra"], "staffing": 1}
+    before = draw_contacts(build_plan(ccsim.scenario_from_dict(spec)), 0)
+    after = draw_contacts(build_plan(ccsim.scenario_from_dict(extended)), 0)
+    for k in range(len(spec["contact_types"])):
+        for name in ("arrival", "handle", "acw", "patience"):
+            assert np.array_equal(getattr(before, name)[before.ctype == k],
+                                  getattr(after, name)[after.ctype == k]), name
+
+
+# --------------------------------------------------------------------------- regressions
+
+
+def closing_scenario(patience: dict | None) -> ccsim.Scenario:
+    """Nobody staffed in the last hour: callers then wait until they give up (or forever)."""
+    calls = {"arrivals": {"rate": "20/h"}, "handle_time": {"dist": "exponential", "mean": "5min"}}
+    if patience is not None:
+        calls["patience"] = patience
+    return ccsim.scenario_from_dict({
+        "name": "closing",
+        "horizon": {"start": "08:00", "end": "12:00", "interval": "60min"},
+        "contact_types": {"calls": calls},
+        "agent_groups": {"agents": {"skills": ["calls"], "staffing": [1, 1, 1, 0]}},
+    })
+
+
+@pytest.mark.parametrize("patience", [{"dist": "exponential", "mean": "30min"}, None],
+                         ids=["abandon-after-last-event", "wait-forever"])
+def test_queue_after_the_last_event_is_counted(patience):
+    """Callers still queued after the last agent left count in the queue length until they
+    leave (abandon) or the horizon ends (waiting_at_end)."""
+    sc = closing_scenario(patience)
+    est = ccsim.simulate(sc, replications=1, keep_records=True)
+    plan, rec, result = est.plan, est.records[0], est.replication_results[0]
+    check_records(plan, rec)
+    check_kpis(plan, rec, result)

@@ -1,0 +1,34 @@
+import numpy as np
+import pytest
+
+from ccsim.stats import mean_ci, t_quantile
+
+
+@pytest.mark.parametrize(
+    "df, expected",  # two-sided 95 % Student-t quantiles from published tables
+    [(1, 12.706), (2, 4.303), (3, 3.182), (4, 2.776), (9, 2.262), (19, 2.093), (29, 2.045),
+     (100, 1.984), (10_000, 1.960)],
+)
+def test_t_quantiles_match_tables(df, expected):
+    assert t_quantile(0.95, df) == pytest.approx(expected, abs=1e-3)
+
+
+def test_t_quantile_999():
+    assert t_quantile(0.999, 9) == pytest.approx(4.781, abs=1e-3)
+
+
+def test_mean_ci_ignores_nan_and_needs_two_values():
+    assert mean_ci([3.0])[1] is None
+    mean, ci = mean_ci([1.0, 2.0, np.nan, 3.0])
+    assert mean == 2.0
+    assert ci == pytest.approx((2.0 - 4.303 * 1.0 / np.sqrt(3), 2.0 + 4.303 / np.sqrt(3)), abs=1e-3)
+    assert np.isnan(mean_ci([np.nan, np.nan])[0])
+
+
+def test_ci_coverage_of_normal_samples():
+    rng = np.random.default_rng(11)
+    hits = 0
+    for _ in range(2000):
+        lo, hi = mean_ci(rng.normal(5.0, 2.0, 6))[1]
+        hits += lo <= 5.0 <= hi
+    assert 0.93 <= hits / 2000 <= 0.97
