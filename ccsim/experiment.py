@@ -105,14 +105,25 @@ class Estimates:
         return [format_clock(self.plan.clock_start + s) for s in self.plan.interval_starts()]
 
     def targets(self) -> dict[str, dict]:
-        """Service-level target of each contact type and whether the mean meets it."""
+        """Service-level target of each contact type and whether it is met.
+
+        ``met`` compares the mean with the target; ``verdict`` is ``met`` or
+        ``missed`` when the whole 95 % interval is on one side of the target,
+        ``borderline`` when the interval contains it.
+        """
         out = {}
         for ct in self.plan.contact_types:
-            sl = self.contact_types[ct.name]["service_level"].mean
+            estimate = self.contact_types[ct.name]["service_level"]
+            sl = estimate.mean
+            met = bool(math.isfinite(sl) and sl >= ct.sl_target)
+            verdict = "met" if met else "missed"
+            if estimate.ci95 is not None and estimate.ci95[0] < ct.sl_target <= estimate.ci95[1]:
+                verdict = "borderline"
             out[ct.name] = {
                 "service_level": ct.sl_target,
                 "threshold_s": ct.sl_threshold,
-                "met": bool(math.isfinite(sl) and sl >= ct.sl_target),
+                "met": met,
+                "verdict": verdict,
             }
         return out
 

@@ -7,7 +7,7 @@ import math
 from ..experiment import Estimate, Estimates
 from ..units import format_duration
 
-GREEN, RED, RESET = "\033[32m", "\033[31m", "\033[0m"
+GREEN, RED, YELLOW, RESET = "\033[32m", "\033[31m", "\033[33m", "\033[0m"
 
 
 def _pct(e: Estimate) -> str:
@@ -46,7 +46,7 @@ def _render(headers: list[str], rows: list[list[str]], right: set[int]) -> list[
 
 
 def _visible(cell: str) -> str:
-    for code in (GREEN, RED, RESET):
+    for code in (GREEN, RED, YELLOW, RESET):
         cell = cell.replace(code, "")
     return cell
 
@@ -64,9 +64,10 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
     for ct in plan.contact_types:
         k = est.contact_types[ct.name]
         t = targets[ct.name]
-        verdict = "met" if t["met"] else "MISSED"
+        verdict = {"met": "met", "missed": "MISSED", "borderline": "borderline"}[t["verdict"]]
         if colour:
-            verdict = f"{GREEN if t['met'] else RED}{verdict}{RESET}"
+            paint = {"met": GREEN, "missed": RED, "borderline": YELLOW}[t["verdict"]]
+            verdict = f"{paint}{verdict}{RESET}"
         rows.append([
             ct.name, _count(k["offered"]), _count(k["answered"]), _count(k["abandoned"]),
             _count(k["blocked"]), _pct(k["service_level"]),
@@ -88,6 +89,7 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
                      _pct(g["utilisation"]), _count(g["handled"]), _count(g["contacts_per_hour"])])
     lines += _render(headers, rows, right={1, 2, 3, 4, 5})
     lines.append("")
-    lines.append("Means over replications, ± half-width of the 95 % confidence interval. "
-                 "Service level = answered within threshold / (answered + abandoned).")
+    lines.append("Means over replications, ± half-width of the 95 % confidence interval; "
+                 "borderline = the interval contains the target.")
+    lines.append("Service level = answered within threshold / (answered + abandoned).")
     return "\n".join(lines)
