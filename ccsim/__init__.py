@@ -8,7 +8,8 @@
 
 __version__ = "0.1.0"
 
-from .experiment import Estimate, Estimates, simulate  # noqa: E402
+from .estimates import Estimate, Estimates  # noqa: E402
+from .experiment import simulate  # noqa: E402
 from .scenario import Scenario, ScenarioError, from_dict, load, loads  # noqa: E402
 
 scenario_from_dict = from_dict

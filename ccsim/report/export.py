@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..engine.records import OUTCOME_NAMES, Records
-from ..experiment import Estimates
+from ..estimates import Estimates
 from ..units import format_clock
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ..experiment import Estimate, Estimates
+from ..estimates import Estimate, Estimates
 from ..units import format_duration
 
 GREEN, RED, YELLOW, RESET = "\033[32m", "\033[31m", "\033[33m", "\033[0m"
