@@ -27,8 +27,21 @@ class Estimate:
     def half_width(self) -> float:
         return math.nan if self.ci95 is None else (self.ci95[1] - self.ci95[0]) / 2.0
 
+    def quantiles(self) -> tuple[float, float, float]:
+        """P10, P50, P90 across replications (the spread of days, not the CI of the mean)."""
+        x = self.values[~np.isnan(self.values)]
+        if x.size == 0:
+            return (math.nan, math.nan, math.nan)
+        p10, p50, p90 = np.quantile(x, [0.1, 0.5, 0.9])
+        return float(p10), float(p50), float(p90)
+
     def to_dict(self) -> dict:
-        return {"mean": _num(self.mean), "ci95": None if self.ci95 is None else [_num(v) for v in self.ci95]}
+        p10, p50, p90 = self.quantiles()
+        return {
+            "mean": _num(self.mean),
+            "ci95": None if self.ci95 is None else [_num(v) for v in self.ci95],
+            "p10": _num(p10), "p50": _num(p50), "p90": _num(p90),
+        }
 
     def __repr__(self) -> str:
         ci = "" if self.ci95 is None else f" [{self.ci95[0]:.4g}, {self.ci95[1]:.4g}]"
@@ -47,15 +60,17 @@ def _estimate_table(per_rep: list[dict[str, dict[str, float]]]) -> dict[str, dic
     }
 
 
-def _mean_intervals(per_rep: list[dict[str, dict[str, np.ndarray]]]) -> dict[str, dict[str, np.ndarray]]:
-    out = {}
+def _interval_stats(per_rep: list[dict[str, dict[str, np.ndarray]]]):
+    """Per-interval mean over replications, and P10/P50/P90 across them (shape 3 x n)."""
+    means, spread = {}, {}
     for name, kpis in per_rep[0].items():
-        out[name] = {}
+        means[name], spread[name] = {}, {}
         for kpi in kpis:
             stack = np.vstack([r[name][kpi] for r in per_rep])
             with np.errstate(invalid="ignore"), _quiet_nanmean():
-                out[name][kpi] = np.nanmean(stack, axis=0)
-    return out
+                means[name][kpi] = np.nanmean(stack, axis=0)
+                spread[name][kpi] = np.nanquantile(stack, [0.1, 0.5, 0.9], axis=0)
+    return means, spread
 
 
 class _quiet_nanmean:
@@ -90,8 +105,10 @@ class Estimates:
         self.contact_types = _estimate_table([r.contact_types for r in results])
         self.agent_groups = _estimate_table([r.agent_groups for r in results])
         self.total = _estimate_table([{"total": r.total} for r in results])["total"]
-        self.intervals = _mean_intervals([r.intervals for r in results])
-        self.group_intervals = _mean_intervals([r.group_intervals for r in results])
+        self.intervals, self.interval_spread = _interval_stats([r.intervals for r in results])
+        self.group_intervals, self.group_interval_spread = _interval_stats(
+            [r.group_intervals for r in results])
+        self.precision: dict | None = None  # set by simulate_to_precision
 
     def interval_starts(self) -> list[str]:
         """'HH:MM' clock time of each interval's start."""
@@ -122,20 +139,9 @@ class Estimates:
 
     def to_dict(self) -> dict:
         """The JSON document of a run (see docs/output.md)."""
-        starts = self.interval_starts()
-        intervals = []
-        for name, kpis in self.intervals.items():
-            for j, start in enumerate(starts):
-                row = {"start": start, "contact_type": name}
-                row.update({kpi: _num(values[j]) for kpi, values in kpis.items()})
-                intervals.append(row)
-        group_intervals = []
-        for name, kpis in self.group_intervals.items():
-            for j, start in enumerate(starts):
-                row = {"start": start, "agent_group": name}
-                row.update({kpi: _num(values[j]) for kpi, values in kpis.items()})
-                group_intervals.append(row)
-        return {
+        intervals = self.interval_rows("contact_type", self.intervals, self.interval_spread)
+        group_intervals = self.interval_rows("agent_group", self.group_intervals, self.group_interval_spread)
+        doc = {
             "scenario": self.scenario.name,
             "seed": self.seed,
             "replications": self.replications,
@@ -150,7 +156,79 @@ class Estimates:
             "targets": self.targets(),
             "intervals": intervals,
             "agent_group_intervals": group_intervals,
+            "service_level_risk": self.service_level_risk(),
         }
+        if self.precision is not None:
+            doc["precision"] = self.precision
+        return doc
+
+    def interval_rows(self, key: str, means: dict, spread: dict, with_spread: bool = True) -> list[dict]:
+        """Flat rows: start, name, each KPI's mean; ``spread`` = {KPI: [P10, P50, P90]}."""
+        rows = []
+        for name, kpis in means.items():
+            for j, start in enumerate(self.interval_starts()):
+                row = {"start": start, key: name}
+                row.update({kpi: _num(values[j]) for kpi, values in kpis.items()})
+                if with_spread:
+                    row["spread"] = {kpi: [_num(v) for v in q[:, j]] for kpi, q in spread[name].items()}
+                rows.append(row)
+        return rows
+
+    def service_level_risk(self) -> dict[str, dict | None]:
+        """Per contact type, the interval with the lowest P10 service level across days.
+
+        "In 1 day in 10, the interval starting at ``start`` falls below ``p10``."
+        None when there are fewer than 10 replications (P10 would be a guess).
+        """
+        out = {}
+        for ct in self.plan.contact_types:
+            p10 = self.interval_spread[ct.name]["service_level"][0]
+            if self.replications < 10 or np.all(np.isnan(p10)):
+                out[ct.name] = None
+                continue
+            j = int(np.nanargmin(p10))
+            out[ct.name] = {
+                "start": self.interval_starts()[j], "p10": float(p10[j]),
+                "target": ct.sl_target, "below_target": bool(p10[j] < ct.sl_target),
+            }
+        return out
+
+    def to_frame(self):
+        """Per-interval KPIs as a pandas DataFrame (long form: one row per type and interval).
+
+        Needs pandas (``pip install 'ccsim[pandas]'``).
+        """
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise ImportError("to_frame needs pandas: pip install 'ccsim[pandas]'") from None
+        rows = self.interval_rows("contact_type", self.intervals, self.interval_spread, with_spread=False)
+        return pd.DataFrame(rows)
+
+    def _repr_html_(self) -> str:
+        """A compact KPI table for Jupyter."""
+        import html
+
+        def cell(e: Estimate, pct: bool) -> str:
+            if not math.isfinite(e.mean):
+                return "–"
+            scale, unit = (100.0, " %") if pct else (1.0, "")
+            text = f"{e.mean * scale:.1f}{unit}"
+            if e.ci95 is not None:
+                text += f" ± {e.half_width * scale:.1f}"
+            return text
+
+        head = ["contact type", "offered", "service level", "ASA (s)", "abandon", "occupancy"]
+        rows = []
+        for name, k in self.contact_types.items():
+            rows.append([name, cell(k["offered"], False), cell(k["service_level"], True),
+                         cell(k["asa"], False), cell(k["abandon_rate"], True), ""])
+        for name, g in self.agent_groups.items():
+            rows.append([f"group {name}", "", "", "", "", cell(g["occupancy"], True)])
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
+        return (f"<p><b>{html.escape(self.scenario.name)}</b> — {self.replications} replications, "
+                f"seed {self.seed} (mean ± 95 % CI half-width)</p><table><thead><tr>"
+                + "".join(f"<th>{h}</th>" for h in head) + f"</tr></thead><tbody>{body}</tbody></table>")
 
     def summary(self) -> dict[str, dict[str, float]]:
         """Mean of every day KPI per contact type, agent group and total."""

@@ -6,26 +6,12 @@ so results are identical whether replications run in one process or many.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import Executor, ProcessPoolExecutor
-
-from .engine import simulate_replication
 from .estimates import Estimate, Estimates
-from .metrics import compute_results
 from .plan import Plan, build_plan
+from .runner import Progress, run_replication, run_tasks
 from .scenario import Scenario
 
-__all__ = ["Estimate", "Estimates", "run_replication", "simulate"]
-
-
-def run_replication(plan: Plan, replication: int, keep_records: bool = False):
-    """One simulated day: draws, engine, KPIs.
-
-    Returns ``(Results, Records | None)``: compact results, and the per-contact
-    records only when asked (they are large to ship between processes).
-    """
-    records = simulate_replication(plan, replication)
-    return compute_results(plan, records), (records if keep_records else None)
+__all__ = ["Estimate", "Estimates", "plan_for", "run_replication", "simulate"]
 
 
 def simulate(
@@ -33,8 +19,9 @@ def simulate(
     replications: int | None = None,
     seed: int | None = None,
     workers: int | None = 1,
-    executor: Executor | None = None,
+    executor=None,
     keep_records: bool = False,
+    progress: Progress | None = None,
 ) -> Estimates:
     """Simulate *scenario* and estimate every KPI over replications.
 
@@ -42,27 +29,24 @@ def simulate(
     seed: root seed (default: the scenario's ``seed``).
     workers: processes to spread replications over (1 = in this process;
         None = the machine's cores). Results do not depend on it.
-    executor: any ``concurrent.futures.Executor`` to use instead of workers.
+    executor: a ``concurrent.futures.Executor`` or ``dask.distributed.Client``
+        to run replications on instead of local workers.
     keep_records: keep each replication's per-contact ``Records`` in ``.records``.
+    progress: called as ``progress(done, total)`` while replications finish.
     """
     n = scenario.replications if replications is None else int(replications)
     if n < 1:
         raise ValueError(f"replications must be at least 1, got {n}")
-    seed = scenario.seed if seed is None else int(seed)
-    plan = build_plan(scenario)
-    plan.seed = seed
-    reps = range(n)
-    keep = [keep_records] * n
-    if executor is not None:
-        outputs = list(executor.map(run_replication, [plan] * n, reps, keep))
-    else:
-        workers = (os.cpu_count() or 1) if workers is None else max(1, int(workers))
-        if workers == 1 or n == 1:
-            outputs = [run_replication(plan, r, keep_records) for r in reps]
-        else:
-            chunk = max(1, n // (4 * workers))
-            with ProcessPoolExecutor(max_workers=min(workers, n)) as pool:
-                outputs = list(pool.map(run_replication, [plan] * n, reps, keep, chunksize=chunk))
-    estimates = Estimates(scenario, plan, seed, [res for res, _ in outputs])
+    plan = plan_for(scenario, seed)
+    outputs = run_tasks([(plan, r) for r in range(n)], workers=workers, executor=executor,
+                        keep_records=keep_records, progress=progress)
+    estimates = Estimates(scenario, plan, plan.seed, [res for res, _ in outputs])
     estimates.records = [rec for _, rec in outputs] if keep_records else None
     return estimates
+
+
+def plan_for(scenario: Scenario, seed: int | None = None) -> Plan:
+    """The engine's plan of *scenario*, with *seed* (default: the scenario's)."""
+    plan = build_plan(scenario)
+    plan.seed = scenario.seed if seed is None else int(seed)
+    return plan

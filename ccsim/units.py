@@ -81,6 +81,12 @@ def format_clock(seconds: float) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def format_clock_exact(seconds: float) -> str:
+    """Seconds since midnight as 'HH:MM:SS' (exact to the second)."""
+    total = int(round(seconds))
+    return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+
+
 def format_duration(seconds: float) -> str:
     """A compact human form of a duration in seconds: '20s', '5min', '1.5h'."""
     if seconds == 0:

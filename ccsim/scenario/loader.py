@@ -61,6 +61,8 @@ def validate_located(located: Located, overrides=()) -> Scenario:
         problems.append(Problem(*located.where(path), format_path(path), message))
     if problems:
         raise ScenarioError(problems)
+    scenario._raw = data
+    scenario._source = located.source
     return scenario
 
 

@@ -7,14 +7,16 @@ sees these classes.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, model_validator
 
 from .base import ScenarioModel
 from .distributions import DistributionSpec
+from ..units import format_clock_exact
 from .fields import ClockTime, Duration, PositiveDuration, Probability, Rate
 
 MAX_CONTACTS_PER_DAY = 20_000_000
@@ -167,6 +169,33 @@ class Scenario(ScenarioModel):
     replications: Annotated[int, Field(ge=1, le=100_000)] = 10
     contact_types: dict[Name, ContactTypeSpec] = Field(min_length=1)
     agent_groups: dict[Name, AgentGroupSpec] = Field(min_length=1)
+    # The data as the user wrote it (YAML values), kept so variants re-validate with
+    # the user's own units and error locations. Set by the loader.
+    _raw: object = PrivateAttr(default=None)
+    _source: str = PrivateAttr(default="<scenario>")
+
+    def raw_data(self) -> dict:
+        """The scenario as plain data that validates back to an equal scenario."""
+        if self._raw is not None:
+            return copy.deepcopy(self._raw)
+        data = self.model_dump(mode="python", exclude_none=True)
+        for key in ("start", "end"):  # clock times are dumped as seconds since midnight
+            data["horizon"][key] = format_clock_exact(data["horizon"][key])
+        return data
+
+    def with_changes(self, changes: dict | list[str] | tuple[str, ...]) -> Scenario:
+        """A variant with fields changed by dotted path, validated like the file.
+
+        *changes* is ``{"agent_groups.sellers.staffing": 30}`` or
+        ``["agent_groups.sellers.staffing=30"]`` (``--set`` syntax).
+        """
+        from .loader import from_dict
+
+        if isinstance(changes, dict):
+            from .overrides import format_override
+
+            changes = [format_override(path, value) for path, value in changes.items()]
+        return from_dict(self.raw_data(), source=self._source, overrides=list(changes))
 
     @model_validator(mode="after")
     def _size_guard(self):
