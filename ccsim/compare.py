@@ -48,6 +48,7 @@ class Comparison:
 
     def __init__(self, a: Estimates, b: Estimates, labels: tuple[str, str] = ("A", "B")):
         self.a, self.b, self.labels = a, b, labels
+        self.b_note = ""  # e.g. " with agent_groups.desk.staffing=4" for --set variants
         self.difference: dict[str, dict[str, dict[str, Estimate]]] = {}
         for section in ("contact_types", "agent_groups"):
             ta, tb = getattr(a, section), getattr(b, section)

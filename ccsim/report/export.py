@@ -44,7 +44,8 @@ def to_json(est: Estimates) -> str:
 def _csv(rows: list[dict]) -> str:
     buffer = io.StringIO()
     if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        fields = list(dict.fromkeys(key for row in rows for key in row))  # union, in first-seen order
+        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
         writer.writerows({k: ("" if v is None else v) for k, v in row.items()} for row in rows)
     return buffer.getvalue()
@@ -99,3 +100,11 @@ def write_outputs(est: Estimates, out_dir: str | Path, records: list[Records] | 
         atomic_write_text(out_dir / name, text)
         written.append(out_dir / name)
     return written
+
+
+def rows_csv(rows: list[dict]) -> str:
+    """Rows of dicts as CSV (None as empty; tuples as 'low;high')."""
+    flat = []
+    for row in rows:
+        flat.append({k: (";".join(f"{x}" for x in v) if isinstance(v, tuple | list) else v) for k, v in row.items()})
+    return _csv(flat)

@@ -88,6 +88,24 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
         rows.append([gp.name, _count(g["agents_present"]), _pct(g["occupancy"]),
                      _pct(g["utilisation"]), _count(g["handled"]), _count(g["contacts_per_hour"])])
     lines += _render(headers, rows, right={1, 2, 3, 4, 5})
+    risk = est.service_level_risk()
+    if any(risk.values()):
+        lines.append("")
+        lines.append("Service-level risk across days (P10 of the interval service level):")
+        for name, r in risk.items():
+            if r:
+                mark = " — below target" if r["below_target"] else ""
+                lines.append(f"  {name}: in 1 day in 10, the {r['start']} interval falls below "
+                             f"{100 * r['p10']:.0f}% (target {100 * r['target']:g}%){mark}")
+    if est.precision is not None:
+        p = est.precision
+        state = "reached" if p["met"] else f"NOT reached within {p['max_replications']} replications"
+        lines.append("")
+        lines.append(f"Precision {state}: {p['replications_needed']} replications in {p['batches']} batch(es).")
+        for item in p["targets"]:
+            got = "-" if item["half_width"] is None else f"{item['half_width']:.4g}"
+            lines.append(f"  {item['name']}.{item['kpi']}: half-width {got} "
+                         f"(asked {item['allowed_half_width']:.4g}){'' if item['met'] else ' — not met'}")
     lines.append("")
     lines.append("Means over replications, ± half-width of the 95 % confidence interval; "
                  "borderline = the interval contains the target.")

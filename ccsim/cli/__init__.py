@@ -1,0 +1,119 @@
+"""The ``ccsim`` command: thin on purpose — parse, call the library, print, exit code.
+
+Exit codes: 0 success, 1 a run or output failure, 2 bad input (scenario or
+options), 130 interrupted (Ctrl-C; nothing written).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .. import __version__
+from ..units import format_duration
+from .common import (
+    SET_HELP,
+    colour_enabled,
+    execution_options,
+    executor_from_options,
+    interrupted,
+    load_scenario,
+    progress_for,
+)
+from .erlang_cmd import erlang
+from .experiments import compare, sweep
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ccsim")
+def main() -> None:
+    """ccsim — contact-centre queue simulator.
+
+    Simulate a scenario (YAML) and report service level, waiting times,
+    abandonment and occupancy per contact type, agent group and interval, with
+    95 % confidence intervals over replications.
+    """
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--replications", "-r", type=click.IntRange(min=1), help="Simulated days (default: the scenario's).")
+@click.option("--seed", "-s", type=click.IntRange(min=0), help="Root random seed (default: the scenario's).")
+@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
+@click.option("--precision", "precision", multiple=True, metavar="KPI=WIDTH",
+              help="Add replications until the KPI's 95 % CI half-width is at most WIDTH "
+                   "(e.g. service_level=0.01, asa=5%%; repeatable).")
+@click.option("--max-replications", type=click.IntRange(min=2), default=1000, show_default=True,
+              help="Cap for --precision.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout instead of tables.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Write results.json, intervals.csv, groups.csv here.")
+@click.option("--records", is_flag=True, help="With --out, also write contacts.csv (one row per contact).")
+@execution_options
+def run(scenario, replications, seed, overrides, precision, max_replications, as_json, out_dir, records,
+        workers, executor, scheduler, quiet):
+    """Simulate SCENARIO and print its KPIs."""
+    from ..experiment import simulate
+    from ..precision import parse_precision, simulate_to_precision
+    from ..report.export import to_json, write_outputs
+    from ..report.table import render_tables
+
+    if records and not out_dir:
+        raise click.UsageError("--records needs --out DIR")
+    if records and precision:
+        raise click.UsageError("--records cannot be combined with --precision")
+    try:
+        targets = [parse_precision(p) for p in precision]
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--precision") from None
+    sc = load_scenario(scenario, overrides)
+    progress = progress_for("replications", quiet)
+    try:
+        with executor_from_options(executor, scheduler) as client:
+            if targets:
+                est = simulate_to_precision(sc, targets, max_replications=max_replications, seed=seed,
+                                            workers=workers, executor=client, progress=progress,
+                                            initial=replications)
+            else:
+                est = simulate(sc, replications=replications, seed=seed, workers=workers, executor=client,
+                               keep_records=records, progress=progress)
+    except KeyboardInterrupt:
+        interrupted()
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--precision") from None
+    written = []
+    if out_dir:
+        try:
+            written = write_outputs(est, out_dir, est.records)
+        except OSError as exc:
+            click.echo(f"error: cannot write to {out_dir}: {exc.strerror or exc}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            interrupted()
+    if as_json:
+        click.echo(to_json(est))
+    else:
+        click.echo(render_tables(est, colour=colour_enabled()))
+    if written:
+        click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
+def validate(scenario, overrides):
+    """Check SCENARIO and report every problem at once (exit code 2 if any)."""
+    sc = load_scenario(scenario, overrides)
+    click.echo(
+        f"{scenario}: valid — '{sc.name}', {len(sc.contact_types)} contact type(s), "
+        f"{len(sc.agent_groups)} agent group(s), {sc.n_intervals} intervals of "
+        f"{format_duration(sc.horizon.interval)}"
+    )
+
+
+main.add_command(erlang)
+main.add_command(compare)
+main.add_command(sweep)
+
+__all__ = ["main"]

@@ -1,0 +1,109 @@
+"""Shared pieces of the command line: options, loading with exit code 2, progress, executors."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+
+import click
+
+from ..scenario import ScenarioError, load
+
+SET_HELP = "Override a field by dotted path, e.g. agent_groups.sellers.staffing=30 (repeatable)."
+
+
+def fail_input(error: ScenarioError) -> None:
+    """Print every problem of a scenario and exit with code 2."""
+    count = len(error.problems)
+    click.echo(f"error: the scenario has {count} problem{'s' if count != 1 else ''}:", err=True)
+    for problem in error.problems:
+        click.echo(f"  {problem}", err=True)
+    sys.exit(2)
+
+
+def load_scenario(path: str, overrides=()):
+    try:
+        return load(path, overrides=tuple(overrides))
+    except ScenarioError as error:
+        fail_input(error)
+
+
+def colour_enabled() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+class ProgressBar:
+    """A progress bar on stderr, shown only for work longer than a second on a terminal."""
+
+    def __init__(self, label: str, enabled: bool):
+        self.label = label
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.last_draw = 0.0
+        self.drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.start < 1.0 and done < total:
+            return
+        if done < total and now - self.last_draw < 0.1:
+            return
+        self.last_draw = now
+        width = 30
+        filled = int(width * done / max(total, 1))
+        bar = "#" * filled + "." * (width - filled)
+        sys.stderr.write(f"\r{self.label} [{bar}] {done}/{total} {now - self.start:5.1f}s")
+        self.drawn = True
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def progress_for(label: str, quiet: bool) -> ProgressBar:
+    return ProgressBar(label, enabled=not quiet and sys.stderr.isatty())
+
+
+def execution_options(func):
+    """--workers, --executor, --scheduler, --quiet."""
+    func = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")(func)
+    func = click.option("--scheduler", metavar="ADDRESS",
+                        help="dask.distributed scheduler address (with --executor dask).")(func)
+    func = click.option("--executor", type=click.Choice(["processes", "dask"]), default="processes",
+                        show_default=True, help="Where replications run.")(func)
+    func = click.option("--workers", "-w", type=click.IntRange(min=1), default=None,
+                        help="Worker processes (default: the machine's cores). Results do not depend on it.")(func)
+    return func
+
+
+@contextlib.contextmanager
+def executor_from_options(executor: str, scheduler: str | None):
+    """Yield a dask Client for ``--executor dask`` (None otherwise); closed afterwards."""
+    if executor != "dask":
+        if scheduler:
+            raise click.UsageError("--scheduler goes with --executor dask")
+        yield None
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise click.UsageError("--executor dask needs dask.distributed: pip install 'ccsim[distributed]'") from None
+    if not scheduler:
+        raise click.UsageError("--executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
+    try:
+        client = Client(scheduler, timeout=30)
+    except OSError as exc:
+        click.echo(f"error: cannot reach the dask scheduler at {scheduler}: {exc}", err=True)
+        sys.exit(1)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def interrupted() -> None:
+    click.echo("\ninterrupted: stopped the workers; nothing written", err=True)
+    sys.exit(130)

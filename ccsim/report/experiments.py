@@ -1,0 +1,75 @@
+"""Terminal tables for comparisons and sweeps."""
+
+from __future__ import annotations
+
+import math
+
+from ..compare import Comparison
+from ..sweep import Sweep
+from .table import _render
+
+PERCENT_KPIS = {"service_level", "abandon_rate", "blocked_rate", "occupancy", "utilisation"}
+COMPARE_KPIS = {
+    "contact_types": ("offered", "service_level", "asa", "wait_p90", "abandon_rate", "max_queue"),
+    "agent_groups": ("occupancy", "contacts_per_hour", "agents_present"),
+    "total": ("service_level", "asa", "abandon_rate"),
+}
+
+
+def _fmt(kpi: str, value: float | None, signed: bool = False) -> str:
+    if value is None or not math.isfinite(value):
+        return "-"
+    if kpi in PERCENT_KPIS:
+        return f"{100 * value:+.2f}%" if signed else f"{100 * value:.2f}%"
+    return f"{value:+.2f}" if signed else f"{value:.2f}"
+
+
+def _half(kpi: str, ci) -> str:
+    if ci is None:
+        return "-"
+    half = (ci[1] - ci[0]) / 2.0
+    return f"±{100 * half:.2f}" if kpi in PERCENT_KPIS else f"±{half:.2f}"
+
+
+def render_comparison(comp: Comparison) -> str:
+    """A: …, B: …, then per KPI: A, B, B − A with the paired and the unpaired CI."""
+    la, lb = comp.labels
+    lines = [f"{la}: {comp.a.scenario.name}", f"{lb}: {comp.b.scenario.name}{comp.b_note}",
+             f"{comp.a.replications} paired replications on common random numbers, seed {comp.a.seed}", ""]
+    headers = ["", "KPI", la, lb, f"{lb} − {la}", "paired CI", "unpaired CI", ""]
+    rows = []
+    for row in comp.rows():
+        if row["kpi"] not in COMPARE_KPIS[row["section"]]:
+            continue
+        kpi = row["kpi"]
+        rows.append([row["name"], kpi, _fmt(kpi, row["a"]), _fmt(kpi, row["b"]),
+                     _fmt(kpi, row["difference"], signed=True), _half(kpi, row["paired_ci95"]),
+                     _half(kpi, row["unpaired_ci95"]), "significant" if row["significant"] else ""])
+    lines += _render(headers, rows, right={2, 3, 4, 5, 6})
+    lines += ["", "Differences are B − A with 95 % intervals; 'paired' uses the per-replication "
+                  "differences (common random numbers), 'unpaired' treats the runs as independent."]
+    return "\n".join(lines)
+
+
+def render_sweep(result: Sweep) -> str:
+    """One row per point and contact type: SL, ASA, abandonment with CIs; occupancy per group."""
+    names = list(result.axes)
+    first = result.points[0].estimates
+    headers = [n.split(".")[-2] + "." + n.split(".")[-1] if n.count(".") else n for n in names]
+    headers += ["contact type", "service level", "ASA (s)", "abandon"]
+    groups = list(first.agent_groups)
+    headers += [f"occ. {g}" for g in groups]
+    rows = []
+    for point in result.points:
+        est = point.estimates
+        for name, k in est.contact_types.items():
+            row = [str(point.values[n]) for n in names] + [name]
+            for kpi in ("service_level", "asa", "abandon_rate"):
+                e = k[kpi]
+                row.append(f"{_fmt(kpi, e.mean)} {_half(kpi, e.ci95)}")
+            row += [_fmt("occupancy", est.agent_groups[g]["occupancy"].mean) for g in groups]
+            rows.append(row)
+    lines = [f"Sweep of {first.scenario.name}: {len(result.points)} points, "
+             f"{first.replications} replications each, common random numbers (seed {first.seed})", ""]
+    lines += _render(headers, rows, right=set(range(len(names))) | set(range(len(names) + 1, len(headers))))
+    return "\n".join(lines)
