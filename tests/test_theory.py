@@ -6,8 +6,8 @@ start-empty transient negligible. A 99.9 % Student-t interval over replications 
 every KPI must cover the exact steady-state value of Erlang C (M/M/c), Erlang A
 (M/M/c+M), Erlang B (M/M/c/c) or M/M/c/K. Seeds are fixed, so a failure is
 reproducible. Day averages of waits are right-skewed, which makes a t interval
-miss a little more often than 0.1 % (about 0.2 % at 40 replications, less at
-100); over the ~40 checks here a correct engine fails one for a given seed with
+miss a little more often than 0.1 % (about 0.2 % at 40 replications, less with
+more); over the ~40 checks here a correct engine fails one for a given seed with
 probability of a few per cent, so a failure that survives a change of seed (or
 many more replications) points at a real bias. Cases whose KPI is a rare event
 (occupancy 0.99999 in deep overload, where idle time is a few agent-seconds a
@@ -111,15 +111,15 @@ class Case:
 
 ERLANG_CASES = [
     # Erlang C (no abandonment).
-    pytest.param(Case(200, 180, 14, replications=100), id="C-c14-a10-textbook"),
-    pytest.param(Case(30, 180, 2, replications=100), id="C-c2-a1.5-occ75"),
-    pytest.param(Case(1920, 180, 100, warmup="4h"), id="C-c100-a96-occ96",
+    pytest.param(Case(200, 180, 14, replications=200), id="C-c14-a10-textbook"),
+    pytest.param(Case(30, 180, 2, replications=200), id="C-c2-a1.5-occ75"),
+    pytest.param(Case(1920, 180, 100, warmup="4h", replications=80), id="C-c100-a96-occ96",
                  marks=pytest.mark.slow),
-    pytest.param(Case(4700, 180, 250), id="C-c250-a235-occ94", marks=pytest.mark.slow),
+    pytest.param(Case(4700, 180, 250, replications=60), id="C-c250-a235-occ94", marks=pytest.mark.slow),
     # Erlang A (exponential patience).
-    pytest.param(Case(60, 180, 3, patience_s=300, replications=100), id="A-c3-a3-patience5min"),
-    pytest.param(Case(600, 180, 30, patience_s=120), id="A-c30-a30-moderate-abandon"),
-    pytest.param(Case(800, 180, 30, patience_s=60), id="A-c30-a40-overload-heavy-abandon"),
+    pytest.param(Case(60, 180, 3, patience_s=300, replications=200), id="A-c3-a3-patience5min"),
+    pytest.param(Case(600, 180, 30, patience_s=120, replications=80), id="A-c30-a30-moderate-abandon"),
+    pytest.param(Case(800, 180, 30, patience_s=60, replications=80), id="A-c30-a40-overload-heavy-abandon"),
     pytest.param(Case(4000, 180, 100, patience_s=300), id="A-c100-a200-overload",
                  marks=pytest.mark.slow),
 ]
