@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 
@@ -79,17 +80,25 @@ def run_tasks(
             if progress:
                 progress(i + 1, total)
         return outputs
-    pool = ProcessPoolExecutor(max_workers=min(workers, total))
+    pool = ProcessPoolExecutor(max_workers=min(workers, total), initializer=_ignore_interrupts)
     try:
         outputs = _run_on_executor(tasks, pool, keep_records, progress)
     except BaseException:
         # Ctrl-C or a failure: stop the workers now rather than finishing the queue.
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in list(getattr(pool, "_processes", {}).values()):
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        for process in processes:
             process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.join(timeout=5)
         raise
     pool.shutdown(wait=True)
     return outputs
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them (no traceback from each worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _is_dask_client(executor) -> bool:

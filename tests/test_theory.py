@@ -115,11 +115,15 @@ ERLANG_CASES = [
     pytest.param(Case(30, 180, 2, replications=200), id="C-c2-a1.5-occ75"),
     pytest.param(Case(1920, 180, 100, warmup="4h", replications=80), id="C-c100-a96-occ96",
                  marks=pytest.mark.slow),
-    pytest.param(Case(4700, 180, 250, replications=60), id="C-c250-a235-occ94", marks=pytest.mark.slow),
+    pytest.param(Case(4700, 180, 250, replications=60), id="C-c250-a235-occ94",
+                 marks=pytest.mark.slow),
     # Erlang A (exponential patience).
     pytest.param(Case(60, 180, 3, patience_s=300, replications=200), id="A-c3-a3-patience5min"),
-    pytest.param(Case(600, 180, 30, patience_s=120, replications=80), id="A-c30-a30-moderate-abandon"),
-    pytest.param(Case(800, 180, 30, patience_s=60, replications=80), id="A-c30-a40-overload-heavy-abandon"),
+    pytest.param(Case(600, 180, 30, patience_s=120, replications=80),
+                 id="A-c30-a30-moderate-abandon"),
+    pytest.param(Case(800, 180, 30, patience_s=60, replications=80),
+                 id="A-c30-a40-overload-heavy-abandon", marks=pytest.mark.slow),
+    # Deep overload: occupancy is 1 and SL 0 to round-off, ASA and abandonment are not.
     pytest.param(Case(4000, 180, 100, patience_s=300), id="A-c100-a200-overload",
                  marks=pytest.mark.slow),
 ]
