@@ -189,3 +189,10 @@ def test_readme_python_example_runs(monkeypatch):
     block = re.search(r"```python\n(.*?)```", text, re.S).group(1)
     monkeypatch.chdir(ROOT)
     exec(compile(block, "README.md", "exec"), {"print": lambda *a, **k: None})
+
+
+def test_experiments_doc_python_example_runs(monkeypatch):
+    text = (ROOT / "docs" / "experiments.md").read_text()
+    block = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    monkeypatch.chdir(ROOT)
+    exec(compile(block, "experiments.md", "exec"), {})

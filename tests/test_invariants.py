@@ -383,7 +383,7 @@ def check_kpis(plan, rec, result):
 # --------------------------------------------------------------------------- properties
 
 
-@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario_dicts())
 def test_records_and_kpis_obey_invariants(spec):
     sc = ccsim.scenario_from_dict(spec)
