@@ -163,7 +163,8 @@ def contact_kpis(plan: Plan, rec: Records, k: int) -> tuple[dict, dict]:
     sl_base_i = answered_i + abandoned_i - short_i
 
     # Queue length over time, from every contact of the type (warm-up ones too).
-    enter, leave, q_times, q_levels = _queue_profile(arrival, wait, rec.end_s)
+    # Contacts still waiting when the run ends stay in the queue to the end of the window.
+    enter, leave, q_times, q_levels = _queue_profile(arrival, wait, max(rec.end_s, plan.horizon_s))
     bounds = np.append(plan.interval_starts(), plan.horizon_s)
     area = overlap_area(enter, leave, bounds)
     mean_queue_i = np.diff(area) / plan.interval_s

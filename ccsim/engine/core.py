@@ -186,8 +186,9 @@ def run_draws(plan: Plan, draws: ContactDraws) -> Records:
                 h = line_heaps[k]
                 while h and h[0][0] <= now:
                     until, c = heappop(h)
-                    if line_release[c] == until:
+                    if line_release[c] == until:  # the contact's current release, not a stale one
                         in_system[k] -= 1
+                        line_release[c] = -1.0  # released: a second entry at the same time is stale too
                 if in_system[k] >= lines[k]:
                     blocked[i] = True
                     i += 1
@@ -224,9 +225,12 @@ def run_draws(plan: Plan, draws: ContactDraws) -> Records:
     outcome[unanswered & np.isfinite(draws.patience)] = ABANDONED
     outcome[np.array(blocked, dtype=bool)] = BLOCKED
     present_log = [(np.array(g.log_t), np.array(g.log_n)) for g in groups]
+    # Abandonments are lazy (no events), so the last contact may leave after the last event.
+    abandon_times = (draws.arrival + draws.patience)[outcome == ABANDONED]
+    end_s = max(float(env._now), float(abandon_times.max()) if abandon_times.size else 0.0)
     return Records(
         arrival=draws.arrival, ctype=draws.ctype, outcome=outcome, answer=answer_arr,
         group=np.array(served_by, dtype=np.int32), handle=draws.handle, acw=draws.acw,
-        patience=draws.patience, present_log=present_log, end_s=float(env._now),
+        patience=draws.patience, present_log=present_log, end_s=end_s,
         forecast_factor=draws.forecast_factor,
     )
