@@ -9,12 +9,16 @@
 __version__ = "0.1.0"
 
 from .estimates import Estimate, Estimates  # noqa: E402
+from .compare import Comparison, compare  # noqa: E402
 from .experiment import simulate  # noqa: E402
+from .precision import simulate_to_precision  # noqa: E402
 from .scenario import Scenario, ScenarioError, from_dict, load, loads  # noqa: E402
+from .sweep import Sweep, sweep  # noqa: E402
 
 scenario_from_dict = from_dict
 
 __all__ = [
-    "Estimate", "Estimates", "Scenario", "ScenarioError", "__version__", "from_dict", "load",
-    "loads", "scenario_from_dict", "simulate",
+    "Comparison", "Estimate", "Estimates", "Scenario", "ScenarioError", "Sweep", "__version__",
+    "compare", "from_dict", "load", "loads", "scenario_from_dict", "simulate", "simulate_to_precision",
+    "sweep",
 ]

@@ -69,8 +69,30 @@ def _interval_stats(per_rep: list[dict[str, dict[str, np.ndarray]]]):
             stack = np.vstack([r[name][kpi] for r in per_rep])
             with np.errstate(invalid="ignore"), _quiet_nanmean():
                 means[name][kpi] = np.nanmean(stack, axis=0)
-                spread[name][kpi] = np.nanquantile(stack, [0.1, 0.5, 0.9], axis=0)
+            spread[name][kpi] = column_quantiles(stack, (0.1, 0.5, 0.9))
     return means, spread
+
+
+def column_quantiles(stack: np.ndarray, qs) -> np.ndarray:
+    """Quantiles of each column ignoring NaN (numpy's 'linear' rule), shape (len(qs), columns).
+
+    Same values as ``np.nanquantile(stack, qs, axis=0)``, which is about a hundred
+    times slower because it loops over columns in Python.
+    """
+    ordered = np.sort(stack, axis=0)  # NaN sort last
+    counts = (~np.isnan(stack)).sum(axis=0)
+    out = np.full((len(qs), stack.shape[1]), np.nan)
+    has = counts > 0
+    last = np.maximum(counts - 1, 0)
+    for i, q in enumerate(qs):
+        pos = q * last
+        lo = np.floor(pos).astype(np.int64)
+        hi = np.minimum(lo + 1, last)
+        frac = pos - lo
+        low = np.take_along_axis(ordered, lo[None, :], axis=0)[0]
+        high = np.take_along_axis(ordered, hi[None, :], axis=0)[0]
+        out[i] = np.where(has, low + (high - low) * frac, np.nan)
+    return out
 
 
 class _quiet_nanmean:

@@ -32,3 +32,16 @@ def test_ci_coverage_of_normal_samples():
         lo, hi = mean_ci(rng.normal(5.0, 2.0, 6))[1]
         hits += lo <= 5.0 <= hi
     assert 0.93 <= hits / 2000 <= 0.97
+
+
+def test_column_quantiles_match_numpy_nanquantile():
+    from ccsim.estimates import column_quantiles
+
+    rng = np.random.default_rng(3)
+    stack = rng.normal(size=(17, 40))
+    stack[rng.random(stack.shape) < 0.2] = np.nan
+    stack[:, 5] = np.nan
+    stack[:16, 7] = np.nan
+    expected = np.nanquantile(stack, [0.1, 0.5, 0.9], axis=0) if True else None
+    got = column_quantiles(stack, (0.1, 0.5, 0.9))
+    np.testing.assert_allclose(got, expected, equal_nan=True)

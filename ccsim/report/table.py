@@ -28,6 +28,14 @@ def _secs(e: Estimate) -> str:
     return text
 
 
+def _spread(e: Estimate) -> str:
+    """P10-P90 of a share across replications (days), e.g. '74-88%'."""
+    p10, _, p90 = e.quantiles()
+    if len(e.values) < 2 or not math.isfinite(p10):
+        return "-"
+    return f"{100 * p10:.0f}-{100 * p90:.0f}%"
+
+
 def _count(e: Estimate) -> str:
     return "-" if not math.isfinite(e.mean) else f"{e.mean:,.1f}"
 
@@ -58,7 +66,7 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
              f"{'s' if est.replications != 1 else ''}, seed {est.seed}"
              + ("" if est.replications > 1 else " (one replication: no confidence intervals)"), ""]
     headers = ["contact type", "offered", "answered", "abandoned", "blocked", "service level",
-               "target", "", "ASA", "P90 wait", "abandon", "max queue"]
+               "target", "", "SL P10-P90 days", "ASA", "P90 wait", "abandon", "max queue"]
     rows = []
     targets = est.targets()
     for ct in plan.contact_types:
@@ -72,14 +80,15 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
             ct.name, _count(k["offered"]), _count(k["answered"]), _count(k["abandoned"]),
             _count(k["blocked"]), _pct(k["service_level"]),
             f"{100 * ct.sl_target:g}% in {format_duration(ct.sl_threshold)}", verdict,
-            _secs(k["asa"]), _secs(k["wait_p90"]), _pct(k["abandon_rate"]), _count(k["max_queue"]),
+            _spread(k["service_level"]), _secs(k["asa"]), _secs(k["wait_p90"]), _pct(k["abandon_rate"]), _count(k["max_queue"]),
         ])
     if len(plan.contact_types) > 1:
         tot = est.total
         rows.append(["total", _count(tot["offered"]), _count(tot["answered"]),
                      _count(tot["abandoned"]), _count(tot["blocked"]), _pct(tot["service_level"]),
-                     "", "", _secs(tot["asa"]), "", _pct(tot["abandon_rate"]), ""])
-    lines += _render(headers, rows, right={1, 2, 3, 4, 5, 8, 9, 10, 11})
+                     "", "", _spread(tot["service_level"]), _secs(tot["asa"]), "",
+                     _pct(tot["abandon_rate"]), ""])
+    lines += _render(headers, rows, right={1, 2, 3, 4, 5, 8, 9, 10, 11, 12})
     lines.append("")
     headers = ["agent group", "agents (mean)", "occupancy", "utilisation", "handled", "contacts/h"]
     rows = []
@@ -108,6 +117,7 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
                          f"(asked {item['allowed_half_width']:.4g}){'' if item['met'] else ' — not met'}")
     lines.append("")
     lines.append("Means over replications, ± half-width of the 95 % confidence interval; "
-                 "borderline = the interval contains the target.")
+                 "borderline = the interval contains the target;")
+    lines.append("SL P10-P90 days = the spread of the day's service level across replications.")
     lines.append("Service level = answered within threshold / (answered + abandoned).")
     return "\n".join(lines)
