@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from .sampling import Sampler, sampler_for
+
+DAY_S = 86400.0
 from .scenario import Scenario
 
 
@@ -17,7 +19,7 @@ class ContactTypePlan:
 
     __slots__ = (
         "name", "index", "rates", "forecast_cv", "handle", "after_call_work", "patience",
-        "sl_target", "sl_threshold", "short_abandon", "lines", "group_indices",
+        "sl_target", "sl_threshold", "short_abandon", "lines", "group_indices", "journey",
     )
 
     def __init__(self, name, index, rates, forecast_cv, handle, after_call_work, patience,
@@ -34,14 +36,61 @@ class ContactTypePlan:
         self.short_abandon: float = short_abandon
         self.lines: int = lines  # 0 = unlimited
         self.group_indices: list[int] = []
+        self.journey: JourneyPlan | None = None  # None when no journey feature is on
+
+
+class JourneyPlan:
+    """A contact type's caller-journey behaviour (None fields = switched off)."""
+
+    __slots__ = (
+        "ivr_time", "self_service", "balk_over", "balk_p", "retrial_p", "retrial_delay",
+        "retrial_max", "fcr", "repeat_p", "repeat_delay", "repeat_as", "repeat_max",
+        "callback_over", "callback_accept", "callback_reach", "callback_handle", "dial_time",
+        "conversion_p", "conversion_slope", "rating", "predictor",
+    )
+
+    def __init__(self, ct, names: list[str]):
+        self.ivr_time = sampler_for(ct.ivr.time) if ct.ivr else None
+        self.self_service = ct.ivr.self_service if ct.ivr else 0.0
+        self.balk_over = ct.balking.when_expected_wait_over if ct.balking else None
+        self.balk_p = ct.balking.probability if ct.balking else 0.0
+        r = ct.retrial
+        self.retrial_p = r.probability if r else 0.0
+        self.retrial_delay = sampler_for(r.delay) if r else None
+        self.retrial_max = r.max_attempts if r else 1
+        res = ct.resolution
+        self.fcr = res.first_contact if res else None  # None: resolution not modelled
+        rep = res.repeat if res else None
+        self.repeat_p = rep.probability if rep else 0.0
+        self.repeat_delay = sampler_for(rep.delay) if rep else None
+        self.repeat_as = names.index(rep.as_) if rep and rep.as_ else None
+        self.repeat_max = rep.max_contacts if rep else 1
+        cb = ct.callback
+        self.callback_over = cb.offer_when_expected_wait_over if cb else None
+        self.callback_accept = cb.accept_probability if cb else 0.0
+        self.callback_reach = cb.reach_probability if cb else 1.0
+        self.callback_handle = sampler_for(cb.handle_time or ct.handle_time) if cb else None
+        self.dial_time = cb.dial_time if cb else 0.0
+        self.conversion_p = ct.conversion.probability if ct.conversion else None
+        self.conversion_slope = ct.conversion.per_minute_waited if ct.conversion else 0.0
+        self.rating = ct.rating
+        self.predictor = ct.wait_predictor
+
+    @property
+    def active(self) -> bool:
+        """True when any journey feature changes what happens to a contact."""
+        return any((self.ivr_time is not None, self.balk_over is not None, self.retrial_p > 0,
+                    self.fcr is not None, self.callback_over is not None,
+                    self.conversion_p is not None))
 
 
 class AgentGroupPlan:
     """A group of identical agents: skills in priority order, headcount per interval."""
 
-    __slots__ = ("name", "index", "skill_indices", "staffing")
+    __slots__ = ("name", "index", "skill_indices", "staffing", "resolution_factor")
 
-    def __init__(self, name, index, skill_indices, staffing):
+    def __init__(self, name, index, skill_indices, staffing, resolution_factor=1.0):
+        self.resolution_factor: float = resolution_factor
         self.name: str = name
         self.index: int = index
         self.skill_indices: list[int] = skill_indices
@@ -53,7 +102,7 @@ class Plan:
 
     __slots__ = (
         "name", "seed", "replications", "clock_start", "horizon_s", "interval_s",
-        "n_intervals", "warmup_s", "contact_types", "agent_groups",
+        "n_intervals", "warmup_s", "contact_types", "agent_groups", "days",
     )
 
     def __init__(self, **values):
@@ -61,8 +110,17 @@ class Plan:
             setattr(self, key, value)
 
     def interval_starts(self) -> np.ndarray:
-        """Start of each interval in simulation seconds (0 = horizon start)."""
-        return np.arange(self.n_intervals) * self.interval_s
+        """Start of each interval of every day in simulation seconds (0 = first day's start).
+
+        Day d's horizon starts at d x 86400 s; the array has n_intervals x days entries.
+        """
+        one_day = np.arange(self.n_intervals) * self.interval_s
+        return np.concatenate([d * DAY_S + one_day for d in range(self.days)])
+
+    def open_windows(self) -> list[tuple[float, float]]:
+        """[start, end) of each day's horizon, the first day's warm-up left out."""
+        return [(d * DAY_S + (self.warmup_s if d == 0 else 0.0), d * DAY_S + self.horizon_s)
+                for d in range(self.days)]
 
 
 def _rates(spec, n: int, interval_s: float) -> np.ndarray:
@@ -91,15 +149,17 @@ def build_plan(scenario: Scenario) -> Plan:
             sl_target=sl.target, sl_threshold=sl.threshold, short_abandon=sl.short_abandon,
             lines=ct.lines or 0,
         ))
+        journey = JourneyPlan(ct, names)
+        types[-1].journey = journey if journey.active else None
     groups = []
     for index, (name, g) in enumerate(scenario.agent_groups.items()):
         skills = [names.index(skill) for skill in g.skills]
         staffing = [g.staffing_at(i) for i in range(n)]
-        groups.append(AgentGroupPlan(name, index, skills, staffing))
+        groups.append(AgentGroupPlan(name, index, skills, staffing, g.resolution_factor))
         for k in skills:
             types[k].group_indices.append(index)
     return Plan(
         name=scenario.name, seed=scenario.seed, replications=scenario.replications,
         clock_start=h.start, horizon_s=h.length_s, interval_s=h.interval, n_intervals=n,
-        warmup_s=h.warmup, contact_types=types, agent_groups=groups,
+        warmup_s=h.warmup, contact_types=types, agent_groups=groups, days=h.days,
     )

@@ -22,15 +22,57 @@ from ..streams import stream
 class ContactDraws:
     """Arrays (one entry per contact, sorted by arrival) for a whole replication."""
 
-    __slots__ = ("arrival", "ctype", "handle", "acw", "patience", "forecast_factor")
+    __slots__ = ("arrival", "ctype", "handle", "acw", "patience", "forecast_factor", "journey")
 
-    def __init__(self, arrival, ctype, handle, acw, patience, forecast_factor):
+    def __init__(self, arrival, ctype, handle, acw, patience, forecast_factor, journey=None):
         self.arrival: np.ndarray = arrival  # s from horizon start
         self.ctype: np.ndarray = ctype  # contact type index
         self.handle: np.ndarray = handle  # talk time, s
         self.acw: np.ndarray = acw  # after-call work, s
         self.patience: np.ndarray = patience  # s (inf = never abandons)
-        self.forecast_factor: np.ndarray = forecast_factor  # per contact type
+        self.forecast_factor: np.ndarray = forecast_factor  # per contact type (and day)
+        # Journey draws per contact (types without journeys: zeros), or None if no type has one.
+        self.journey: JourneyDraws | None = journey
+
+
+# Columns of the journey decision uniforms (one row per contact).
+U_SELF_SERVICE, U_BALK, U_RETRIAL, U_CALLBACK, U_REACH, U_RESOLVED, U_REPEAT, U_CONVERT = range(8)
+N_DECISIONS = 8
+N_JOURNEY_COLUMNS = 6  # decisions, ivr, retrial delay, repeat delay, callback handle, rating noise
+
+
+class JourneyDraws:
+    """Per-contact random numbers of caller journeys, drawn up front in arrival order."""
+
+    __slots__ = ("decisions", "ivr", "retrial_delay", "repeat_delay", "callback_handle", "rating_noise")
+
+    def __init__(self, decisions, ivr, retrial_delay, repeat_delay, callback_handle, rating_noise):
+        self.decisions = decisions  # (n, N_DECISIONS) uniforms
+        self.ivr = ivr
+        self.retrial_delay = retrial_delay
+        self.repeat_delay = repeat_delay
+        self.callback_handle = callback_handle
+        self.rating_noise = rating_noise  # standard normal, used for the customer's rating
+
+
+def draw_journey(ct, n: int, seed: int, replication: int) -> tuple:
+    """Journey numbers for *n* contacts of type *ct* (its own streams, block draws)."""
+    j = ct.journey
+    name = ct.name
+
+    def durations(sampler, key):
+        if sampler is None:
+            return np.zeros(n)
+        return sampler.draw(stream(seed, replication, f"{key}/{name}"), n)
+
+    return (
+        stream(seed, replication, f"journey/{name}").random((n, N_DECISIONS)),
+        durations(j.ivr_time, "ivr_time"),
+        durations(j.retrial_delay, "retrial_delay"),
+        durations(j.repeat_delay, "repeat_delay"),
+        durations(j.callback_handle, "callback_handle"),
+        stream(seed, replication, f"rating/{name}").standard_normal(n),
+    )
 
 
 def arrival_times(plan: Plan, rates: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -46,13 +88,15 @@ def draw_contacts(plan: Plan, replication: int) -> ContactDraws:
     """All contacts of one replication, every type merged in arrival order."""
     seed = plan.seed
     parts = []
-    factors = np.ones(len(plan.contact_types))
+    journeys = []
+    any_journey = any(ct.journey is not None for ct in plan.contact_types)
+    factors = np.ones((len(plan.contact_types), plan.days))
     for ct in plan.contact_types:
-        rates = ct.rates
         if ct.forecast_cv > 0:
             shape = 1.0 / ct.forecast_cv**2
-            factors[ct.index] = stream(seed, replication, f"forecast/{ct.name}").gamma(shape, 1.0 / shape)
-            rates = rates * factors[ct.index]
+            factors[ct.index] = stream(seed, replication, f"forecast/{ct.name}").gamma(shape, 1.0 / shape, plan.days)
+        # One rate per interval of every day, each day scaled by its own forecast factor.
+        rates = np.concatenate([ct.rates * factors[ct.index, d] for d in range(plan.days)])
         times = arrival_times(plan, rates, stream(seed, replication, f"arrivals/{ct.name}"))
         n = times.size
         handle = ct.handle.draw(stream(seed, replication, f"handle_time/{ct.name}"), n)
@@ -62,6 +106,15 @@ def draw_contacts(plan: Plan, replication: int) -> ContactDraws:
             acw = np.zeros(n)
         patience = ct.patience.draw(stream(seed, replication, f"patience/{ct.name}"), n)
         parts.append((times, np.full(n, ct.index, dtype=np.int32), handle, acw, patience))
+        if any_journey:
+            if ct.journey is not None:
+                journeys.append(draw_journey(ct, n, seed, replication))
+            else:
+                journeys.append((np.zeros((n, N_DECISIONS)),) + tuple(np.zeros(n) for _ in range(5)))
     arrival, ctype, handle, acw, patience = (np.concatenate(col) for col in zip(*parts, strict=True))
     order = np.argsort(arrival, kind="stable")
-    return ContactDraws(arrival[order], ctype[order], handle[order], acw[order], patience[order], factors)
+    journey = None
+    if any_journey:
+        journey = JourneyDraws(*(np.concatenate(col)[order] for col in zip(*journeys, strict=True)))
+    return ContactDraws(arrival[order], ctype[order], handle[order], acw[order], patience[order],
+                        factors[:, 0] if plan.days == 1 else factors, journey)

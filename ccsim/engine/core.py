@@ -33,8 +33,9 @@ from itertools import count
 import numpy as np
 import simpy
 
-from ..plan import Plan
+from ..plan import DAY_S, Plan
 from .arrivals import ContactDraws, draw_contacts
+from .journeys import Journeys
 from .records import ABANDONED, ANSWERED, BLOCKED, WAITING, Records
 
 _NORMAL = 1  # simpy.events.NORMAL priority
@@ -58,7 +59,7 @@ class GroupState:
     """Mutable state of an agent group during a run."""
 
     __slots__ = ("index", "queues", "queue_types", "idle", "present", "target", "leaving",
-                 "log_t", "log_n")
+                 "log_t", "log_n", "closing")
 
     def __init__(self, index: int, queues: list[deque], queue_types: list[int]):
         self.index = index
@@ -70,14 +71,15 @@ class GroupState:
         self.leaving = 0  # busy agents who leave when their contact ends
         self.log_t: list[float] = [0.0]
         self.log_n: list[int] = [0]
+        self.closing = False  # after a day's end: serve what waits, then leave
 
 
 def simulate_replication(plan: Plan, replication: int) -> Records:
-    """Run one replication (one simulated day) of *plan* and return its records."""
-    return run_draws(plan, draw_contacts(plan, replication))
+    """Run one replication (one simulated day, or ``days`` days) of *plan*; return its records."""
+    return run_draws(plan, draw_contacts(plan, replication), replication)
 
 
-def run_draws(plan: Plan, draws: ContactDraws) -> Records:
+def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0) -> Records:
     """Run the event loop on given contacts (used directly by tests)."""
     env = simpy.Environment()
     heap = env._queue  # SimPy's own event heap; pushed to directly below (see schedule)
@@ -92,7 +94,7 @@ def run_draws(plan: Plan, draws: ContactDraws) -> Records:
     n = len(arrival)
     answer = [float("nan")] * n
     served_by = [-1] * n
-    blocked = [False] * n
+    fate = [0] * n  # outcomes decided during the run: blocked, balked, IVR, failed callback
 
     queues = [deque() for _ in range(n_types)]
     groups = [
@@ -101,7 +103,7 @@ def run_draws(plan: Plan, draws: ContactDraws) -> Records:
     ]
     groups_of = [[groups[i] for i in ct.group_indices] for ct in plan.contact_types]
 
-    # Trunk lines: a contact holds a line from arrival until it abandons or its talk ends.
+    # Trunk lines: a contact holds a line from arrival until it leaves the queue or its talk ends.
     lines = [ct.lines for ct in plan.contact_types]
     in_system = [0] * n_types
     line_heaps: list[list] = [[] for _ in range(n_types)]
@@ -110,6 +112,21 @@ def run_draws(plan: Plan, draws: ContactDraws) -> Records:
     def hold_line(k: int, c: int, until: float) -> None:
         line_release[c] = until
         heappush(line_heaps[k], (until, c))
+
+    def line_free(k: int, now: float) -> bool:
+        """Release lines whose holders have left; is a line free for a new contact?"""
+        h = line_heaps[k]
+        while h and h[0][0] <= now:
+            until, c = heappop(h)
+            if line_release[c] == until:  # the contact's current release, not a stale one
+                in_system[k] -= 1
+                line_release[c] = -1.0  # released: a second entry at the same time is stale too
+        return in_system[k] < lines[k]
+
+    # Caller journeys (IVR, balking, retrials, callbacks, resolution, ...): only when used.
+    has_journeys = draws.journey is not None
+    journeys = None
+    journey_of = [ct.journey is not None for ct in plan.contact_types]
 
     def release(agent: Agent) -> None:
         """The agent's contact (and wrap-up) is over: leave, take the next contact, or idle."""
@@ -130,16 +147,41 @@ def run_draws(plan: Plan, draws: ContactDraws) -> Records:
             while q:
                 c = q.popleft()
                 if deadline[c] > now:
-                    answer[c] = now
-                    served_by[c] = g.index
-                    if line_release is not None and lines[g.queue_types[qi]]:
-                        hold_line(g.queue_types[qi], c, now + handle[c])
+                    if has_journeys:
+                        busy = journeys.serve(c, g, now)
+                    else:
+                        answer[c] = now
+                        served_by[c] = g.index
+                        busy = work[c]
+                        if line_release is not None and lines[g.queue_types[qi]]:
+                            hold_line(g.queue_types[qi], c, now + handle[c])
                     agent.callbacks = release_callbacks
-                    heappush(heap, (now + work[c], _NORMAL, next(eid), agent))
+                    heappush(heap, (now + busy, _NORMAL, next(eid), agent))
                     return
                 # else: patience ran out before an agent came; abandoned at its deadline
+        if g.closing:  # the day is over and nothing waits: go home
+            g.present -= 1
+            g.log_t.append(now)
+            g.log_n.append(g.present)
+            return
         agent.idle_since = now
         g.idle.append(agent)
+
+    def offer(c: int, k: int, now: float) -> bool:
+        """Give contact c to the longest-idle free agent among its groups, if any."""
+        best = None
+        for g in groups_of[k]:
+            if g.idle:
+                a = g.idle[0]
+                if best is None or a.idle_since < best.idle_since:
+                    best = a
+        if best is None:
+            return False
+        g = best.group
+        g.idle.popleft()
+        best.callbacks = release_callbacks
+        heappush(heap, (now + journeys.serve(c, g, now), _NORMAL, next(eid), best))
+        return True
 
     def set_staffing(g: GroupState, target: int, now: float) -> None:
         diff = target - g.target
@@ -161,36 +203,71 @@ def run_draws(plan: Plan, draws: ContactDraws) -> Records:
         g.log_n.append(g.present)
 
     def on_boundary(event) -> None:
-        i = event._value
+        day, i = event._value
+        now = env._now
         for gp, g in zip(plan.agent_groups, groups, strict=True):
-            if gp.staffing[i] != g.target:
-                set_staffing(g, gp.staffing[i], env._now)
+            if i == 0 and day > 0:  # a new day opens; yesterday's last agents finish and go
+                if g.closing:
+                    g.closing = False
+                    g.leaving = g.present
+                    g.target = 0
+                set_staffing(g, gp.staffing[0], now)
+            elif gp.staffing[i] != g.target:
+                set_staffing(g, gp.staffing[i], now)
+
+    def on_close(event) -> None:
+        """A day's horizon ends: agents serve what still waits, then leave."""
+        now = env._now
+        for g in groups:
+            g.closing = True
+            g.target = 0
+            g.leaving = 0
+            while g.idle:
+                g.idle.pop()
+                g.present -= 1
+            g.log_t.append(now)
+            g.log_n.append(g.present)
 
     for gp, g in zip(plan.agent_groups, groups, strict=True):
         g.log_t.clear()
         g.log_n.clear()
         set_staffing(g, gp.staffing[0], 0.0)
-    for i in range(1, plan.n_intervals):
-        if any(gp.staffing[i] != gp.staffing[i - 1] for gp in plan.agent_groups):
-            env.timeout(i * plan.interval_s, value=i).callbacks.append(on_boundary)
+    for day in range(plan.days):
+        base = day * DAY_S
+        for i in range(0 if day else 1, plan.n_intervals):
+            changed = day > 0 and i == 0 or any(
+                gp.staffing[i] != gp.staffing[i - 1] for gp in plan.agent_groups)
+            if changed:
+                env.timeout(base + i * plan.interval_s, value=(day, i)).callbacks.append(on_boundary)
+        if day < plan.days - 1 and plan.horizon_s < DAY_S:
+            env.timeout(base + plan.horizon_s).callbacks.append(on_close)
+
+    if has_journeys:
+        journeys = Journeys(plan, draws, replication, env, arrival, ctype, handle, work, deadline,
+                            answer, served_by, fate, queues, groups_of, lines, line_free, hold_line,
+                            line_release, in_system, offer)
+        later = journeys.later
+    else:
+        later = []
 
     step = env.step
     i = 0
     while True:
-        # Merge the pre-drawn arrival stream with SimPy's event heap; events due at
-        # the same instant as an arrival go first (staffing changes at boundaries).
-        if i < n and (not heap or arrival[i] < heap[0][0]):
+        # Merge the pre-drawn arrival stream with SimPy's event heap (and, with caller
+        # journeys, the heap of later events); events due at the same instant as an
+        # arrival go first (staffing changes at boundaries).
+        if i < n and (not heap or arrival[i] < heap[0][0]) and (not later or arrival[i] <= later[0][0]):
             now = env._now = arrival[i]
             k = ctype[i]
+            if has_journeys and journey_of[k]:
+                journeys.arrive(i, now)
+                i += 1
+                continue
             if lines[k]:
-                h = line_heaps[k]
-                while h and h[0][0] <= now:
-                    until, c = heappop(h)
-                    if line_release[c] == until:  # the contact's current release, not a stale one
-                        in_system[k] -= 1
-                        line_release[c] = -1.0  # released: a second entry at the same time is stale too
-                if in_system[k] >= lines[k]:
-                    blocked[i] = True
+                if not line_free(k, now):
+                    fate[i] = BLOCKED
+                    if has_journeys:
+                        journeys.after_block(i, now)
                     i += 1
                     continue
                 in_system[k] += 1
@@ -213,24 +290,31 @@ def run_draws(plan: Plan, draws: ContactDraws) -> Records:
             else:
                 queues[k].append(i)
             i += 1
+        elif later and (not heap or later[0][0] < heap[0][0]):
+            journeys.fire(heappop(later))
         elif heap:
             step()
         else:
             break
 
     answer_arr = np.array(answer)
-    outcome = np.full(n, WAITING, dtype=np.int8)
-    outcome[~np.isnan(answer_arr)] = ANSWERED
-    unanswered = np.isnan(answer_arr)
-    outcome[unanswered & np.isfinite(draws.patience)] = ABANDONED
-    outcome[np.array(blocked, dtype=bool)] = BLOCKED
+    fate_arr = np.array(fate, dtype=np.int8)
+    patience = draws.patience if not has_journeys else journeys.patience_array()
+    outcome = np.full(len(answer), WAITING, dtype=np.int8)
+    answered = ~np.isnan(answer_arr)
+    outcome[answered] = ANSWERED
+    deadline_arr = np.array(deadline)
+    outcome[~answered & np.isfinite(deadline_arr)] = ABANDONED
+    outcome[fate_arr != 0] = fate_arr[fate_arr != 0]
     present_log = [(np.array(g.log_t), np.array(g.log_n)) for g in groups]
     # Abandonments are lazy (no events), so the last contact may leave after the last event.
-    abandon_times = (draws.arrival + draws.patience)[outcome == ABANDONED]
+    abandon_times = deadline_arr[outcome == ABANDONED]
     end_s = max(float(env._now), float(abandon_times.max()) if abandon_times.size else 0.0)
-    return Records(
-        arrival=draws.arrival, ctype=draws.ctype, outcome=outcome, answer=answer_arr,
-        group=np.array(served_by, dtype=np.int32), handle=draws.handle, acw=draws.acw,
-        patience=draws.patience, present_log=present_log, end_s=end_s,
-        forecast_factor=draws.forecast_factor,
-    )
+    if not has_journeys:
+        return Records(
+            arrival=draws.arrival, ctype=draws.ctype, outcome=outcome, answer=answer_arr,
+            group=np.array(served_by, dtype=np.int32), handle=draws.handle, acw=draws.acw,
+            patience=patience, present_log=present_log, end_s=end_s,
+            forecast_factor=draws.forecast_factor,
+        )
+    return journeys.records(outcome, answer_arr, served_by, present_log, end_s)

@@ -9,7 +9,15 @@ WAITING = 0  # still waiting when the run ended (no agent, no patience limit)
 ANSWERED = 1
 ABANDONED = 2
 BLOCKED = 3
-OUTCOME_NAMES = {WAITING: "waiting", ANSWERED: "answered", ABANDONED: "abandoned", BLOCKED: "blocked"}
+IVR_RESOLVED = 4  # resolved in the IVR (self-service), never reached the queue
+BALKED = 5  # left at once on hearing the expected wait
+CALLBACK_FAILED = 6  # an accepted callback whose customer did not answer the agent's call
+OUTCOME_NAMES = {WAITING: "waiting", ANSWERED: "answered", ABANDONED: "abandoned", BLOCKED: "blocked",
+                 IVR_RESOLVED: "ivr_resolved", BALKED: "balked", CALLBACK_FAILED: "callback_failed"}
+
+# Kinds of contact (``Records.kind``) and callback states (``Records.callback``).
+FIRST, RETRIAL, REPEAT = 0, 1, 2
+CB_NONE, CB_DECLINED, CB_ACCEPTED = 0, 1, 2
 
 
 class Records:
@@ -24,11 +32,11 @@ class Records:
 
     __slots__ = (
         "arrival", "ctype", "outcome", "answer", "group", "handle", "acw", "patience",
-        "present_log", "end_s", "forecast_factor",
+        "present_log", "end_s", "forecast_factor", "entry", "journey", "deferred",
     )
 
     def __init__(self, arrival, ctype, outcome, answer, group, handle, acw, patience,
-                 present_log, end_s, forecast_factor):
+                 present_log, end_s, forecast_factor, entry=None, journey=None, deferred=None):
         self.arrival = arrival
         self.ctype = ctype
         self.outcome = outcome
@@ -40,12 +48,21 @@ class Records:
         self.present_log: list[tuple[np.ndarray, np.ndarray]] = present_log
         self.end_s: float = end_s
         self.forecast_factor = forecast_factor
-
+        # Time the contact joined the queue (after the IVR); the arrival when there is no IVR.
+        self.entry = arrival if entry is None else entry
+        # Caller-journey columns (None when no contact type has a journey): a dict of arrays
+        # customer, contact_no, attempt, kind, callback, resolved (-1 n/a, 0, 1),
+        # converted (-1 n/a, 0, 1), predicted (expected wait told, nan if none).
+        self.journey: dict[str, np.ndarray] | None = journey
+        # Retrials and repeat contacts that would fall after the horizon, per contact type.
+        self.deferred = deferred
     @property
     def wait(self) -> np.ndarray:
-        """Time in queue (s): to answer, to abandonment; inf while still waiting; 0 if blocked."""
-        wait = np.where(self.outcome == ANSWERED, self.answer - self.arrival, self.patience)
-        wait = np.where(self.outcome == BLOCKED, 0.0, wait)
+        """Time in queue (s): to answer (or callback), to abandonment; inf while still waiting;
+        0 if blocked, balked or resolved in the IVR."""
+        answered = (self.outcome == ANSWERED) | (self.outcome == CALLBACK_FAILED)
+        wait = np.where(answered, self.answer - self.entry, self.patience)
+        wait = np.where(np.isin(self.outcome, (BLOCKED, IVR_RESOLVED, BALKED)), 0.0, wait)
         return np.where(self.outcome == WAITING, np.inf, wait)
 
     def __len__(self) -> int:

@@ -105,7 +105,8 @@ def _allowed_fields(loc: tuple) -> list[str] | None:
                 return None
             continue
         if isinstance(tp, type) and issubclass(tp, BaseModel):
-            info = tp.model_fields.get(part)
+            info = tp.model_fields.get(part) or next(
+                (i for i in tp.model_fields.values() if i.alias == part), None)
             if info is None:
                 return None
             tp = info.annotation
@@ -117,7 +118,7 @@ def _allowed_fields(loc: tuple) -> list[str] | None:
             return None
     tp = _unwrap(tp)
     if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return list(tp.model_fields)
+        return [info.alias or name for name, info in tp.model_fields.items()]
     return None
 
 

@@ -46,6 +46,12 @@ def reference_issues(data: dict) -> list[Issue]:
         for name, spec in types.items():
             if not isinstance(spec, dict):
                 continue
+            resolution = spec.get("resolution")
+            repeat = resolution.get("repeat") if isinstance(resolution, dict) else None
+            target = repeat.get("as") if isinstance(repeat, dict) else None
+            if isinstance(target, str) and target not in type_names:
+                issues.append((("contact_types", name, "resolution", "repeat", "as"),
+                               f"unknown contact type {target!r} (known: {known})"))
             arrivals = spec.get("arrivals")
             if isinstance(arrivals, dict):
                 for key, what in (("per_interval", "expected volume"), ("profile", "weight")):

@@ -17,6 +17,16 @@ from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, model_
 from .base import ScenarioModel
 from .distributions import DistributionSpec
 from ..units import format_clock_exact
+from .journeys import (
+    BalkingSpec,
+    CallbackSpec,
+    ConversionSpec,
+    IvrSpec,
+    RatingSpec,
+    ResolutionSpec,
+    RetrialSpec,
+    WaitPredictor,
+)
 from .fields import ClockTime, Duration, PositiveDuration, Probability, Rate
 
 MAX_CONTACTS_PER_DAY = 20_000_000
@@ -65,6 +75,7 @@ class HorizonSpec(ScenarioModel):
     end: ClockTime
     interval: PositiveDuration = 1800.0
     warmup: Duration = 0.0
+    days: Annotated[int, Field(ge=1, le=366)] = 1  # consecutive days, each with the same pattern
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -140,6 +151,15 @@ class ContactTypeSpec(ScenarioModel):
     patience: DistributionSpec | None = None
     service_level: ServiceLevelSpec = ServiceLevelSpec()
     lines: Annotated[int, Field(ge=1)] | None = None
+    # Caller journeys (all optional; omitted = off).
+    ivr: IvrSpec | None = None
+    balking: BalkingSpec | None = None
+    retrial: RetrialSpec | None = None
+    resolution: ResolutionSpec | None = None
+    callback: CallbackSpec | None = None
+    conversion: ConversionSpec | None = None
+    rating: RatingSpec | None = None
+    wait_predictor: WaitPredictor = "queue_position"
 
 
 class AgentGroupSpec(ScenarioModel):
@@ -147,6 +167,7 @@ class AgentGroupSpec(ScenarioModel):
 
     skills: list[Name] = Field(min_length=1)
     staffing: Staffing
+    resolution_factor: Annotated[float, Field(gt=0.0, le=10.0)] = 1.0  # x first-contact resolution
 
     @model_validator(mode="after")
     def _unique_skills(self):
@@ -178,7 +199,7 @@ class Scenario(ScenarioModel):
         """The scenario as plain data that validates back to an equal scenario."""
         if self._raw is not None:
             return copy.deepcopy(self._raw)
-        data = self.model_dump(mode="python", exclude_none=True)
+        data = self.model_dump(mode="python", exclude_none=True, by_alias=True)
         for key in ("start", "end"):  # clock times are dumped as seconds since midnight
             data["horizon"][key] = format_clock_exact(data["horizon"][key])
         return data

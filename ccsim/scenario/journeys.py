@@ -1,0 +1,94 @@
+"""Caller journeys in the scenario language: IVR, balking, retrials, resolution and
+repeat contacts, callbacks, conversion and customer rating (per contact type)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from .base import ScenarioModel
+from .distributions import DistributionSpec
+from .fields import Duration, Probability
+
+
+class IvrSpec(ScenarioModel):
+    """Time in the IVR before queueing; a share is resolved there (self-service)."""
+
+    time: DistributionSpec
+    self_service: Probability = 0.0
+
+
+class BalkingSpec(ScenarioModel):
+    """Callers told an expected wait above the limit leave at once with this probability."""
+
+    when_expected_wait_over: Duration
+    probability: Probability
+
+
+class RetrialSpec(ScenarioModel):
+    """Abandoned, balked and blocked callers try again later, as the same customer."""
+
+    probability: Probability
+    delay: DistributionSpec
+    max_attempts: Annotated[int, Field(ge=1, le=100)] = 3
+
+
+class RepeatSpec(ScenarioModel):
+    """Unresolved customers come back after the delay, possibly as another contact type."""
+
+    probability: Probability
+    delay: DistributionSpec
+    as_: str | None = Field(default=None, alias="as")
+    max_contacts: Annotated[int, Field(ge=1, le=100)] = 10
+
+    model_config = {**ScenarioModel.model_config, "populate_by_name": True}
+
+
+class ResolutionSpec(ScenarioModel):
+    """Probability that an answered contact solves the customer's problem."""
+
+    first_contact: Probability
+    repeat: RepeatSpec | None = None
+
+
+class CallbackSpec(ScenarioModel):
+    """Virtual hold: offered above an expected wait; the customer keeps their place and
+    hangs up, and the agent dials out when the callback reaches the head of the queue."""
+
+    offer_when_expected_wait_over: Duration
+    accept_probability: Probability
+    reach_probability: Probability = 1.0
+    handle_time: DistributionSpec | None = None  # default: the contact type's handle time
+    dial_time: Duration = 30.0  # agent time spent on a callback that does not reach the customer
+
+
+class ConversionSpec(ScenarioModel):
+    """Chance an answered contact ends in a sale, changing linearly with the minutes waited."""
+
+    probability: Probability
+    per_minute_waited: float = Field(default=0.0, ge=-1.0, le=1.0)
+
+
+class RatingSpec(ScenarioModel):
+    """A customer-rating model per issue, linear in what the customer lived through.
+
+    score = base + per_minute_waited x total minutes waited + abandoned (if the customer
+    ever hung up waiting) + unresolved (if the issue was not resolved) + per_extra_contact
+    x (contacts - 1) + normal noise (sd ``noise``), rounded and clipped to 1..scale.
+    The coefficients are what a linear regression of survey scores on these contact
+    facts gives, so a planner can set them from survey data. Satisfied = score >=
+    ``satisfied_at``.
+    """
+
+    scale: Annotated[int, Field(ge=2, le=100)] = 5
+    base: float = 4.6
+    per_minute_waited: float = -0.15
+    abandoned: float = -1.0
+    unresolved: float = -1.5
+    per_extra_contact: float = -0.4
+    noise: Annotated[float, Field(ge=0.0)] = 0.6
+    satisfied_at: float = 4.0
+
+
+WaitPredictor = Literal["queue_position", "last_to_enter_service"]
