@@ -28,8 +28,9 @@ import math
 
 import numpy as np
 
-from .engine.records import ABANDONED, ANSWERED, BLOCKED, WAITING, Records
-from .plan import Plan
+from .engine.records import ABANDONED, ANSWERED, BLOCKED, CB_ACCEPTED, WAITING, Records
+from .journey_metrics import journey_kpis
+from .plan import DAY_S, Plan
 
 CONTACT_KPIS = (
     "offered", "answered", "abandoned", "blocked", "waiting_at_end", "service_level", "asa",
@@ -105,18 +106,35 @@ def _queue_profile(arrival, wait, end_s):
     return enter, leave, times[order], np.cumsum(deltas[order])
 
 
-def _max_in_windows(times, levels, bounds):
-    """Maximum queue length within each window [bounds[j], bounds[j+1])."""
-    out = np.zeros(bounds.size - 1)
+def _max_in_windows(times, levels, lows, highs):
+    """Maximum queue length within each window [lows[j], highs[j])."""
+    out = np.zeros(len(lows))
     if times.size == 0:
         return out
-    left = np.searchsorted(times, bounds[:-1], side="right")
-    right = np.searchsorted(times, bounds[1:], side="left")
+    left = np.searchsorted(times, lows, side="right")
+    right = np.searchsorted(times, highs, side="left")
     for j in range(out.size):
         before = levels[left[j] - 1] if left[j] > 0 else 0.0
         inside = levels[left[j]:right[j]].max() if right[j] > left[j] else 0.0
         out[j] = max(before, inside)
     return out
+
+
+def interval_index(plan: Plan, t: np.ndarray) -> np.ndarray:
+    """Index (day x n_intervals + interval) of each time; -1 outside every day's horizon."""
+    day = np.floor(t / DAY_S)
+    offset = t - day * DAY_S
+    within = np.floor(offset / plan.interval_s)
+    idx = (day * plan.n_intervals + np.minimum(within, plan.n_intervals - 1)).astype(np.int64)
+    outside = (offset >= plan.horizon_s) | (day >= plan.days) | (t < 0) | ~np.isfinite(t)
+    return np.where(outside, -1, idx)
+
+
+def _windows(plan: Plan):
+    """(interval starts, interval ends, statistics windows as (lows, highs))."""
+    starts = plan.interval_starts()
+    lows, highs = (np.array(v) for v in zip(*plan.open_windows(), strict=True))
+    return starts, starts + plan.interval_s, lows, highs
 
 
 def _safe_div(a, b):
@@ -135,7 +153,7 @@ def _grouped_mean(values, index, n):
 def contact_kpis(plan: Plan, rec: Records, k: int) -> tuple[dict, dict]:
     """Day and per-interval KPIs of contact type *k*."""
     ct = plan.contact_types[k]
-    n_int = plan.n_intervals
+    n_int = plan.n_intervals * plan.days
     mine = rec.ctype == k
     arrival = rec.arrival[mine]
     outcome = rec.outcome[mine]
@@ -143,13 +161,18 @@ def contact_kpis(plan: Plan, rec: Records, k: int) -> tuple[dict, dict]:
     handle = rec.handle[mine]
 
     counted = arrival >= plan.warmup_s
-    interval = np.minimum((arrival // plan.interval_s).astype(np.int64), n_int - 1)
+    interval = np.maximum(interval_index(plan, arrival), 0)
     answered = (outcome == ANSWERED) & counted
     abandoned = (outcome == ABANDONED) & counted
     blocked = (outcome == BLOCKED) & counted
     waiting = (outcome == WAITING) & counted
     short = abandoned & (wait < ct.short_abandon)
-    within = answered & (wait <= ct.sl_threshold)
+    # Accepted callbacks left the inbound queue when they accepted: their answer is a call
+    # back (see callback_delay), not an inbound answer, so speed-of-answer KPIs leave them out.
+    inbound = answered
+    if rec.journey is not None:
+        inbound = answered & (rec.journey["callback"][mine] != CB_ACCEPTED)
+    within = inbound & (wait <= ct.sl_threshold)
 
     def per_interval(mask):
         return np.bincount(interval[mask], minlength=n_int).astype(float)
@@ -160,21 +183,21 @@ def contact_kpis(plan: Plan, rec: Records, k: int) -> tuple[dict, dict]:
     blocked_i = per_interval(blocked)
     within_i = per_interval(within)
     short_i = per_interval(short)
-    sl_base_i = answered_i + abandoned_i - short_i
+    sl_base_i = per_interval(inbound) + abandoned_i - short_i
 
     # Queue length over time, from every contact of the type (warm-up ones too).
     # Contacts still waiting when the run ends stay in the queue to the end of the window.
-    enter, leave, q_times, q_levels = _queue_profile(arrival, wait, max(rec.end_s, plan.horizon_s))
-    bounds = np.append(plan.interval_starts(), plan.horizon_s)
-    area = overlap_area(enter, leave, bounds)
-    mean_queue_i = np.diff(area) / plan.interval_s
-    max_queue_i = _max_in_windows(q_times, q_levels, bounds)
-    window_area = overlap_area(enter, leave, np.array([plan.warmup_s, plan.horizon_s]))
-    window_s = plan.horizon_s - plan.warmup_s
-    day_max = _max_in_windows(q_times, q_levels, np.array([plan.warmup_s, plan.horizon_s]))[0]
+    last_open = (plan.days - 1) * DAY_S + plan.horizon_s
+    enter, leave, q_times, q_levels = _queue_profile(rec.entry[mine], wait, max(rec.end_s, last_open))
+    starts, ends, lows, highs = _windows(plan)
+    mean_queue_i = (overlap_area(enter, leave, ends) - overlap_area(enter, leave, starts)) / plan.interval_s
+    max_queue_i = _max_in_windows(q_times, q_levels, starts, ends)
+    window_area = float((overlap_area(enter, leave, highs) - overlap_area(enter, leave, lows)).sum())
+    window_s = float((highs - lows).sum())
+    day_max = float(_max_in_windows(q_times, q_levels, lows, highs).max())
 
-    ans_waits = wait[answered]
-    handled_waits = wait[answered | abandoned]
+    ans_waits = wait[inbound]
+    handled_waits = wait[inbound | abandoned]
     intervals = {
         "offered": offered_i,
         "answered": answered_i,
@@ -182,9 +205,9 @@ def contact_kpis(plan: Plan, rec: Records, k: int) -> tuple[dict, dict]:
         "blocked": blocked_i,
         "waiting_at_end": per_interval(waiting),
         "service_level": _safe_div(within_i, sl_base_i),
-        "asa": _grouped_mean(ans_waits, interval[answered], n_int),
-        "mean_wait": _grouped_mean(handled_waits, interval[answered | abandoned], n_int),
-        "wait_p90": _interval_quantile(ans_waits, interval[answered], n_int, 0.9),
+        "asa": _grouped_mean(ans_waits, interval[inbound], n_int),
+        "mean_wait": _grouped_mean(handled_waits, interval[inbound | abandoned], n_int),
+        "wait_p90": _interval_quantile(ans_waits, interval[inbound], n_int, 0.9),
         "abandon_rate": _safe_div(abandoned_i, offered_i),
         "blocked_rate": _safe_div(blocked_i, offered_i),
         "mean_queue": mean_queue_i,
@@ -208,11 +231,11 @@ def contact_kpis(plan: Plan, rec: Records, k: int) -> tuple[dict, dict]:
         "wait_p90": float(np.quantile(ans_waits, 0.9)) if ans_waits.size else NAN,
         "abandon_rate": float(_safe_div(n_ab, n_off)),
         "blocked_rate": float(_safe_div(blocked.sum(), n_off)),
-        "mean_queue": float((window_area[1] - window_area[0]) / window_s),
+        "mean_queue": window_area / window_s,
         "max_queue": float(day_max),
         "aht": float(handle[answered].mean()) if n_ans else NAN,
         "answered_within_threshold": float(within.sum()),
-        "sl_counted": float(n_ans + n_ab - short.sum()),
+        "sl_counted": float(inbound.sum() + n_ab - short.sum()),
     }
     return day, intervals
 
@@ -236,18 +259,20 @@ def group_kpis(plan: Plan, rec: Records, g: int) -> tuple[dict, dict]:
     mine = rec.group == g
     start = rec.answer[mine]
     end = start + rec.handle[mine] + rec.acw[mine]
-    bounds = np.append(plan.interval_starts(), plan.horizon_s)
-    window = np.array([plan.warmup_s, plan.horizon_s])
-    busy = np.diff(overlap_area(start, end, bounds))
-    busy_day = float(np.diff(overlap_area(start, end, window))[0])
+    starts, ends, lows, highs = _windows(plan)
+    busy = overlap_area(start, end, ends) - overlap_area(start, end, starts)
+    busy_day = float((overlap_area(start, end, highs) - overlap_area(start, end, lows)).sum())
     log_t, log_n = rec.present_log[g]
-    present = np.diff(step_area(log_t, log_n, bounds))
-    present_day = float(np.diff(step_area(log_t, log_n, window))[0])
-    answered_at = np.minimum((start // plan.interval_s).astype(np.int64), plan.n_intervals)
-    handled = np.bincount(answered_at, minlength=plan.n_intervals + 1)[: plan.n_intervals]
-    handled = handled.astype(float)
-    handled_day = float(((start >= plan.warmup_s) & (start < plan.horizon_s)).sum())
-    scheduled = np.asarray(gp.staffing, dtype=float)
+    present = step_area(log_t, log_n, ends) - step_area(log_t, log_n, starts)
+    present_day = float((step_area(log_t, log_n, highs) - step_area(log_t, log_n, lows)).sum())
+    n_all = plan.n_intervals * plan.days
+    at = interval_index(plan, start)
+    handled = np.bincount(at[at >= 0], minlength=n_all).astype(float)
+    in_window = np.zeros(start.size, dtype=bool)
+    for low, high in zip(lows, highs, strict=True):
+        in_window |= (start >= low) & (start < high)
+    handled_day = float(in_window.sum())
+    scheduled = np.tile(np.asarray(gp.staffing, dtype=float), plan.days)
     first = int(plan.warmup_s // plan.interval_s)
     scheduled_day = float(scheduled[first:].mean()) if first < scheduled.size else NAN
     intervals = {
@@ -260,7 +285,7 @@ def group_kpis(plan: Plan, rec: Records, g: int) -> tuple[dict, dict]:
         "busy_hours": busy / 3600.0,
         "present_hours": present / 3600.0,
     }
-    window_s = plan.horizon_s - plan.warmup_s
+    window_s = float((highs - lows).sum())
     day = {
         "occupancy": float(_safe_div(busy_day, present_day)),
         "utilisation": float(_safe_div(busy_day, present_day)),
@@ -303,6 +328,10 @@ def compute_results(plan: Plan, rec: Records) -> Results:
     types, type_intervals = {}, {}
     for ct in plan.contact_types:
         types[ct.name], type_intervals[ct.name] = contact_kpis(plan, rec, ct.index)
+        if rec.journey is not None:
+            day, per_interval = journey_kpis(plan, rec, ct.index)
+            types[ct.name].update(day)
+            type_intervals[ct.name].update(per_interval)
     groups, group_intervals = {}, {}
     for gp in plan.agent_groups:
         groups[gp.name], group_intervals[gp.name] = group_kpis(plan, rec, gp.index)
