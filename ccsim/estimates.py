@@ -132,9 +132,22 @@ class Estimates:
             [r.group_intervals for r in results])
         self.precision: dict | None = None  # set by simulate_to_precision
 
+    @property
+    def plot(self):
+        """Figures for notebooks: ``.service_level()``, ``.queue_length()``, ``.waits()``,
+        ``.occupancy()``, ``.staffing()``, ``.asa()``, ``.volumes()`` (see ``ccsim.report.plot``)."""
+        from .report.plot import Plotter
+
+        return Plotter(self)
+
     def interval_starts(self) -> list[str]:
-        """'HH:MM' clock time of each interval's start."""
-        return [format_clock(self.plan.clock_start + s) for s in self.plan.interval_starts()]
+        """'HH:MM' clock time of each interval's start (every day's, in order)."""
+        day = 86400.0
+        return [format_clock(self.plan.clock_start + s % day) for s in self.plan.interval_starts()]
+
+    def interval_days(self) -> list[int]:
+        """Day number (1-based) of each interval."""
+        return [d + 1 for d in range(self.plan.days) for _ in range(self.plan.n_intervals)]
 
     def targets(self) -> dict[str, dict]:
         """Service-level target of each contact type and whether it is met.
@@ -187,9 +200,12 @@ class Estimates:
     def interval_rows(self, key: str, means: dict, spread: dict, with_spread: bool = True) -> list[dict]:
         """Flat rows: start, name, each KPI's mean; ``spread`` = {KPI: [P10, P50, P90]}."""
         rows = []
+        days = self.interval_days()
         for name, kpis in means.items():
             for j, start in enumerate(self.interval_starts()):
                 row = {"start": start, key: name}
+                if self.plan.days > 1:
+                    row = {"day": days[j], **row}
                 row.update({kpi: _num(values[j]) for kpi, values in kpis.items()})
                 if with_spread:
                     row["spread"] = {kpi: [_num(v) for v in q[:, j]] for kpi, q in spread[name].items()}
@@ -211,6 +227,7 @@ class Estimates:
             j = int(np.nanargmin(p10))
             out[ct.name] = {
                 "start": self.interval_starts()[j], "p10": float(p10[j]),
+                **({"day": self.interval_days()[j]} if self.plan.days > 1 else {}),
                 "target": ct.sl_target, "below_target": bool(p10[j] < ct.sl_target),
             }
         return out

@@ -46,6 +46,7 @@ class JourneyPlan:
         "ivr_time", "self_service", "balk_over", "balk_p", "retrial_p", "retrial_delay",
         "retrial_max", "fcr", "repeat_p", "repeat_delay", "repeat_as", "repeat_max",
         "callback_over", "callback_accept", "callback_reach", "callback_handle", "dial_time",
+        "callback_scheduled", "callback_window",
         "conversion_p", "conversion_slope", "rating", "predictor",
     )
 
@@ -71,6 +72,8 @@ class JourneyPlan:
         self.callback_reach = cb.reach_probability if cb else 1.0
         self.callback_handle = sampler_for(cb.handle_time or ct.handle_time) if cb else None
         self.dial_time = cb.dial_time if cb else 0.0
+        self.callback_scheduled = bool(cb and cb.mode == "scheduled")
+        self.callback_window = cb.window if cb else 0.0
         self.conversion_p = ct.conversion.probability if ct.conversion else None
         self.conversion_slope = ct.conversion.per_minute_waited if ct.conversion else 0.0
         self.rating = ct.rating

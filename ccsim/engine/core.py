@@ -59,7 +59,7 @@ class GroupState:
     """Mutable state of an agent group during a run."""
 
     __slots__ = ("index", "queues", "queue_types", "idle", "present", "target", "leaving",
-                 "log_t", "log_n", "closing")
+                 "log_t", "log_n", "closing", "callbacks")
 
     def __init__(self, index: int, queues: list[deque], queue_types: list[int]):
         self.index = index
@@ -72,6 +72,7 @@ class GroupState:
         self.log_t: list[float] = [0.0]
         self.log_n: list[int] = [0]
         self.closing = False  # after a day's end: serve what waits, then leave
+        self.callbacks: list[deque] = []  # scheduled callbacks of its skills (caller journeys)
 
 
 def simulate_replication(plan: Plan, replication: int) -> Records:
@@ -143,6 +144,12 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0) -> Records:
     release_callbacks = [release]  # shared: Environment.step only swaps the attribute
 
     def take_work(agent: Agent, g: GroupState, now: float) -> None:
+        if g.callbacks:  # scheduled callbacks: overdue ones first, the rest when idle
+            c = journeys.due_callback(g, now, overdue_only=True)
+            if c is not None:
+                agent.callbacks = release_callbacks
+                heappush(heap, (now + journeys.serve(c, g, now), _NORMAL, next(eid), agent))
+                return
         for qi, q in enumerate(g.queues):
             while q:
                 c = q.popleft()
@@ -159,6 +166,12 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0) -> Records:
                     heappush(heap, (now + busy, _NORMAL, next(eid), agent))
                     return
                 # else: patience ran out before an agent came; abandoned at its deadline
+        if g.callbacks:
+            c = journeys.due_callback(g, now, overdue_only=False)
+            if c is not None:
+                agent.callbacks = release_callbacks
+                heappush(heap, (now + journeys.serve(c, g, now), _NORMAL, next(eid), agent))
+                return
         if g.closing:  # the day is over and nothing waits: go home
             g.present -= 1
             g.log_t.append(now)
@@ -247,6 +260,9 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0) -> Records:
                             answer, served_by, fate, queues, groups_of, lines, line_free, hold_line,
                             line_release, in_system, offer)
         later = journeys.later
+        for gp, g in zip(plan.agent_groups, groups, strict=True):
+            g.callbacks = [journeys.callback_queues[k] for k in gp.skill_indices
+                           if journey_of[k] and plan.contact_types[k].journey.callback_scheduled]
     else:
         later = []
 

@@ -19,6 +19,7 @@ as ``deferred``.
 from __future__ import annotations
 
 import math
+from collections import deque
 from heapq import heappush
 from itertools import count
 
@@ -87,6 +88,8 @@ class Journeys:
                           for ct in types]
         self.factor = [g.resolution_factor for g in plan.agent_groups]
         self.later_draws = [LaterDraws(ct, plan.seed, replication) for ct in types]
+        self.callback_queues = [deque() for _ in types]  # scheduled callbacks per type
+        self.callback_due: dict[int, float] = {}
 
     # --- contacts arriving and joining the queue ------------------------------------------
 
@@ -138,16 +141,31 @@ class Journeys:
                 return
             if jp.callback_over is not None and ew > jp.callback_over:
                 if u[U_CALLBACK] < jp.callback_accept:
-                    # Virtual hold: keeps its place, hangs up, never abandons.
+                    # The customer hangs up and waits to be called: never abandons.
                     self.cb[c] = CB_ACCEPTED
                     self.deadline[c] = INF
                     if self.lines[k]:
                         self.hold_line(k, c, now)
+                    if jp.callback_scheduled:  # leaves the queue for the callback list
+                        self.callback_due[c] = now + jp.callback_window
+                        self.callback_queues[k].append(c)
+                        return
                 else:
                     self.cb[c] = CB_DECLINED
         self.queues[k].append(c)
         if self.cb[c] != CB_ACCEPTED and dl < INF and self.will_retry(c):
             heappush(self.later, (dl + self.retrial_delay[c], next(self.seq), RETRY, c))
+
+    def due_callback(self, g, now: float, overdue_only: bool):
+        """The scheduled callback group g should make now, if any (oldest first)."""
+        best, best_q = None, None
+        for q in g.callbacks:
+            if q and (best is None or self.callback_due[q[0]] < self.callback_due[best]):
+                best, best_q = q[0], q
+        if best is None or (overdue_only and self.callback_due[best] > now):
+            return None
+        best_q.popleft()
+        return best
 
     def predict(self, k: int, now: float) -> float:
         """The expected wait the centre announces (see docs: wait predictors)."""

@@ -53,14 +53,21 @@ class ResolutionSpec(ScenarioModel):
 
 
 class CallbackSpec(ScenarioModel):
-    """Virtual hold: offered above an expected wait; the customer keeps their place and
-    hangs up, and the agent dials out when the callback reaches the head of the queue."""
+    """Callbacks offered above an expected wait. Virtual hold: the customer keeps their
+    place and hangs up, and the agent dials out when the callback reaches the head of
+    the queue. Scheduled: the callback waits in its own list, served when no caller of
+    the agent's skills waits, and first of all once its window has run out."""
 
     offer_when_expected_wait_over: Duration
     accept_probability: Probability
     reach_probability: Probability = 1.0
     handle_time: DistributionSpec | None = None  # default: the contact type's handle time
     dial_time: Duration = 30.0  # agent time spent on a callback that does not reach the customer
+    # virtual_hold: the callback keeps the customer's place in the queue.
+    # scheduled: it leaves the queue and is called back when agents are otherwise idle,
+    # at the latest when ``window`` has passed since the customer accepted.
+    mode: Literal["virtual_hold", "scheduled"] = "virtual_hold"
+    window: Duration = 7200.0
 
 
 class ConversionSpec(ScenarioModel):
