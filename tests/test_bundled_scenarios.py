@@ -20,7 +20,9 @@ def test_bundled_scenario_runs(path):
     est = ccsim.simulate(sc, replications=3)
     for name, kpis in est.contact_types.items():
         offered = kpis["offered"].values
-        parts = sum(kpis[k].values for k in ("answered", "abandoned", "blocked", "waiting_at_end"))
+        ends = ["answered", "abandoned", "blocked", "waiting_at_end"]
+        ends += [k for k in ("balked", "ivr_resolved", "callbacks_failed") if k in kpis]
+        parts = sum(kpis[k].values for k in ends)
         assert np.array_equal(offered, parts), name
         assert offered.sum() > 0
         sl = kpis["service_level"].mean
