@@ -12,8 +12,8 @@ check is scheduled at deadline + retrial delay, and at that moment the caller
 has either been answered (nothing to do) or abandoned at its deadline.
 
 Retrials and repeat contacts that would fall in the night of a multi-day
-horizon come back when the next day opens; after the last day they are counted
-as ``deferred``.
+horizon come back the next morning, as long after opening as they fell after
+closing; after the last day they are counted as ``deferred``.
 """
 
 from __future__ import annotations
@@ -244,9 +244,12 @@ class Journeys:
         """Create a contact arriving at t (next opening if the centre is closed then)."""
         plan = self.plan
         day = int(t // DAY_S)
-        if t - day * DAY_S >= plan.horizon_s:
+        offset = t - day * DAY_S
+        if offset >= plan.horizon_s:
+            # Closed: the customer calls the next morning, as long after opening as the
+            # call fell after closing (spread over the morning, not all at the opening).
             day += 1
-            t = day * DAY_S
+            t = day * DAY_S + (offset - plan.horizon_s) % plan.horizon_s
         if day >= plan.days:
             self.deferred[k] += 1
             self.deferred_customers.append(customer)

@@ -1,4 +1,9 @@
-"""Plain-text KPI tables for the terminal, with targets met or missed made visible."""
+"""Plain-text KPI tables for the terminal, with targets met or missed made visible.
+
+A one-line verdict per contact type comes first; colour (met green, missed
+red, borderline yellow) only when the caller asks for it (a terminal without
+``NO_COLOR``), plain text otherwise.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import math
 
 from ..estimates import Estimate, Estimates
 from ..units import format_duration
+from .labels import verdict_line
 
 GREEN, RED, YELLOW, RESET = "\033[32m", "\033[31m", "\033[33m", "\033[0m"
 
@@ -59,12 +65,28 @@ def _visible(cell: str) -> str:
     return cell
 
 
+def verdict_lines(est: Estimates, colour: bool = False) -> list[str]:
+    """One line per contact type, e.g.
+    'sales: service level 91.6 % ± 2.4 meets 80 % in 20 s; abandonment 2.2 %'."""
+    targets = est.targets()
+    out = []
+    for name in est.contact_types:
+        head, verb, tail = verdict_line(est, name)
+        if colour:
+            paint = {"met": GREEN, "missed": RED, "borderline": YELLOW}[targets[name]["verdict"]]
+            verb = f"{paint}{verb}{RESET}"
+        out.append(head + verb + tail)
+    return out
+
+
 def render_tables(est: Estimates, colour: bool = False) -> str:
     """The terminal report of a run: contact types (and total), then agent groups."""
     plan = est.plan
     lines = [f"{est.scenario.name} — {est.replications} replication"
              f"{'s' if est.replications != 1 else ''}, seed {est.seed}"
              + ("" if est.replications > 1 else " (one replication: no confidence intervals)"), ""]
+    lines += verdict_lines(est, colour)
+    lines.append("")
     headers = ["contact type", "offered", "answered", "abandoned", "blocked", "service level",
                "target", "", "SL P10-P90 days", "ASA", "P90 wait", "abandon", "max queue"]
     rows = []
@@ -97,6 +119,11 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
         rows.append([gp.name, _count(g["agents_present"]), _pct(g["occupancy"]),
                      _pct(g["utilisation"]), _count(g["handled"]), _count(g["contacts_per_hour"])])
     lines += _render(headers, rows, right={1, 2, 3, 4, 5})
+    from .journey_table import render_journeys
+
+    journeys = render_journeys(est)
+    if journeys:
+        lines += ["", journeys]
     risk = est.service_level_risk()
     if any(risk.values()):
         lines.append("")
@@ -104,7 +131,8 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
         for name, r in risk.items():
             if r:
                 mark = " — below target" if r["below_target"] else ""
-                lines.append(f"  {name}: in 1 day in 10, the {r['start']} interval falls below "
+                when = f"day {r['day']}, " if "day" in r else ""
+                lines.append(f"  {name}: in 1 day in 10, the {when}{r['start']} interval falls below "
                              f"{100 * r['p10']:.0f}% (target {100 * r['target']:g}%){mark}")
     if est.precision is not None:
         p = est.precision
