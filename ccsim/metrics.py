@@ -188,7 +188,10 @@ def contact_kpis(plan: Plan, rec: Records, k: int) -> tuple[dict, dict]:
     # Queue length over time, from every contact of the type (warm-up ones too).
     # Contacts still waiting when the run ends stay in the queue to the end of the window.
     last_open = (plan.days - 1) * DAY_S + plan.horizon_s
-    enter, leave, q_times, q_levels = _queue_profile(rec.entry[mine], wait, max(rec.end_s, last_open))
+    # Callers on hold only: customers waiting for a callback are not in the inbound queue.
+    on_hold = wait if rec.journey is None else np.where(
+        rec.journey["callback"][mine] == CB_ACCEPTED, 0.0, wait)
+    enter, leave, q_times, q_levels = _queue_profile(rec.entry[mine], on_hold, max(rec.end_s, last_open))
     starts, ends, lows, highs = _windows(plan)
     mean_queue_i = (overlap_area(enter, leave, ends) - overlap_area(enter, leave, starts)) / plan.interval_s
     max_queue_i = _max_in_windows(q_times, q_levels, starts, ends)
