@@ -47,22 +47,42 @@ def main() -> None:
 @click.option("--max-replications", type=click.IntRange(min=2), default=1000, show_default=True,
               help="Cap for --precision.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout instead of tables.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]),
+              help="What to print: tables (default), the JSON document (= --json), or the intervals CSV.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
               help="Write results.json, intervals.csv, groups.csv here.")
 @click.option("--records", is_flag=True, help="With --out, also write contacts.csv (one row per contact).")
+@click.option("--parquet", is_flag=True,
+              help="With --out, also write intervals.parquet, groups.parquet (and contacts.parquet with --records); "
+                   "needs pyarrow.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False),
+              help="Write a self-contained HTML report (figures included) to this file.")
 @execution_options
-def run(scenario, replications, seed, overrides, precision, max_replications, as_json, out_dir, records,
-        workers, executor, scheduler, quiet):
+def run(scenario, replications, seed, overrides, precision, max_replications, as_json, output_format, out_dir,
+        records, parquet, report_path, workers, executor, scheduler, quiet):
     """Simulate SCENARIO and print its KPIs."""
     from ..experiment import simulate
     from ..precision import parse_precision, simulate_to_precision
-    from ..report.export import to_json, write_outputs
+    from ..report.export import (
+        atomic_write_text,
+        intervals_csv,
+        parquet_available,
+        to_json,
+        write_outputs,
+    )
+    from ..report.html import build_report
     from ..report.table import render_tables
+    from ..report.waits import MAX_WAIT_REPLICATIONS
 
-    if records and not out_dir:
-        raise click.UsageError("--records needs --out DIR")
+    if (records or parquet) and not out_dir:
+        raise click.UsageError(f"--{'records' if records else 'parquet'} needs --out DIR")
+    if parquet and not parquet_available():
+        raise click.UsageError("--parquet needs pyarrow: pip install 'ccsim[parquet]'")
     if records and precision:
         raise click.UsageError("--records cannot be combined with --precision")
+    if as_json and output_format not in (None, "json"):
+        raise click.UsageError(f"--json means --format json; it cannot go with --format {output_format}")
+    output_format = "json" if as_json else (output_format or "table")
     try:
         targets = [parse_precision(p) for p in precision]
     except ValueError as exc:
@@ -76,23 +96,33 @@ def run(scenario, replications, seed, overrides, precision, max_replications, as
                                             workers=workers, executor=client, progress=progress,
                                             initial=replications)
             else:
+                # A report's waiting-time curves need per-contact records: keep them when they are few
+                # (the report simulates the first replications again otherwise; see report/waits.py).
+                planned = replications or sc.replications
+                keep = records or (report_path is not None and planned <= MAX_WAIT_REPLICATIONS)
                 est = simulate(sc, replications=replications, seed=seed, workers=workers, executor=client,
-                               keep_records=records, progress=progress)
+                               keep_records=keep, progress=progress)
     except KeyboardInterrupt:
         interrupted()
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--precision") from None
     written = []
-    if out_dir:
-        try:
-            written = write_outputs(est, out_dir, est.records)
-        except OSError as exc:
-            click.echo(f"error: cannot write to {out_dir}: {exc.strerror or exc}", err=True)
-            sys.exit(1)
-        except KeyboardInterrupt:
-            interrupted()
-    if as_json:
+    try:
+        report_html = build_report(est).to_html() if report_path else None  # before any file is written
+        if out_dir:
+            written = write_outputs(est, out_dir, est.records if records else None, parquet=parquet)
+        if report_path:
+            atomic_write_text(report_path, report_html)
+            written.append(report_path)
+    except OSError as exc:
+        click.echo(f"error: cannot write {exc.filename or out_dir or report_path}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        interrupted()
+    if output_format == "json":
         click.echo(to_json(est))
+    elif output_format == "csv":
+        click.echo(intervals_csv(est), nl=False)
     else:
         click.echo(render_tables(est, colour=colour_enabled()))
     if written:
@@ -117,3 +147,7 @@ main.add_command(compare)
 main.add_command(sweep)
 
 __all__ = ["main"]
+
+from .calibrate_cmd import calibrate  # noqa: E402
+
+main.add_command(calibrate)
