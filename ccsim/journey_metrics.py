@@ -121,6 +121,14 @@ def _issue_kpis(plan: Plan, rec: Records, k: int, interval, n_int):
     """Per-customer KPIs: each issue is attributed to its first contact's type and interval."""
     j = rec.journey
     customer = j["customer"]
+    if customer.size == 0:  # nobody called
+        nan = np.full(n_int, np.nan)
+        day = {key: math.nan for key in ("contacts_per_issue", "abandon_rate_customer",
+                                         "service_level_customer", "fcr", "rating_mean", "share_satisfied")}
+        day["unique_customers"] = 0.0
+        intervals = {key: nan.copy() for key in day}
+        intervals["unique_customers"] = np.zeros(n_int)
+        return day, intervals
     order = np.lexsort((j["attempt"], j["contact_no"], rec.arrival, customer))
     cust = customer[order]
     starts = np.flatnonzero(np.r_[True, cust[1:] != cust[:-1]])
