@@ -8,8 +8,9 @@
 
 __version__ = "0.1.0"
 
-from .estimates import Estimate, Estimates  # noqa: E402
+from . import report  # noqa: E402  (callable: ccsim.report(results, "report.html"))
 from .compare import Comparison, compare  # noqa: E402
+from .estimates import Estimate, Estimates  # noqa: E402
 from .experiment import simulate  # noqa: E402
 from .precision import simulate_to_precision  # noqa: E402
 from .scenario import Scenario, ScenarioError, from_dict, load, loads  # noqa: E402
@@ -19,6 +20,6 @@ scenario_from_dict = from_dict
 
 __all__ = [
     "Comparison", "Estimate", "Estimates", "Scenario", "ScenarioError", "Sweep", "__version__",
-    "compare", "from_dict", "load", "loads", "scenario_from_dict", "simulate", "simulate_to_precision",
-    "sweep",
+    "compare", "from_dict", "load", "loads", "report", "scenario_from_dict", "simulate",
+    "simulate_to_precision", "sweep",
 ]

@@ -61,7 +61,12 @@ def test_out_dir_files_and_records(tmp_path):
     out = tmp_path / "out"
     result = invoke("run", HELPDESK, "-r", "2", "--out", str(out), "--records")
     assert result.exit_code == 0
-    assert sorted(p.name for p in out.iterdir()) == ["contacts.csv", "groups.csv", "intervals.csv", "results.json"]
+    from ccsim.report.export import parquet_available
+
+    expected = ["contacts.csv", "groups.csv", "intervals.csv", "results.json"]
+    if parquet_available():  # Parquet beside the CSVs whenever pyarrow is installed
+        expected += ["contacts.parquet", "groups.parquet", "intervals.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(expected)
     doc = json.loads((out / "results.json").read_text())
     lines = (out / "contacts.csv").read_text().splitlines()
     assert lines[0].startswith("replication,contact_id,contact_type,arrival_s")

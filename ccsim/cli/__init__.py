@@ -53,7 +53,8 @@ def main() -> None:
               help="Write results.json, intervals.csv, groups.csv here.")
 @click.option("--records", is_flag=True, help="With --out, also write contacts.csv (one row per contact).")
 @click.option("--parquet", is_flag=True,
-              help="With --out, also write intervals.parquet, groups.parquet (and contacts.parquet with --records); "
+              help="Require Parquet files with --out (written anyway whenever pyarrow is installed): "
+                   "intervals.parquet, groups.parquet (and contacts.parquet with --records); "
                    "needs pyarrow.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False),
               help="Write a self-contained HTML report (figures included) to this file.")
@@ -110,7 +111,7 @@ def run(scenario, replications, seed, overrides, precision, max_replications, as
     try:
         report_html = build_report(est).to_html() if report_path else None  # before any file is written
         if out_dir:
-            written = write_outputs(est, out_dir, est.records if records else None, parquet=parquet)
+            written = write_outputs(est, out_dir, est.records if records else None, parquet=parquet or None)
         if report_path:
             atomic_write_text(report_path, report_html)
             written.append(report_path)

@@ -21,9 +21,11 @@ from .common import SET_HELP, execution_options, executor_from_options, fail_inp
 @click.option("--seed", "-s", type=click.IntRange(min=0), help="Root seed shared by both (default: A's).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write comparison.json and comparison.csv here.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False),
+              help="Write a self-contained HTML report (differences, overlaid curves) to this file.")
 @execution_options
-def compare(scenario_a, scenario_b, overrides, replications, seed, as_json, out_dir, workers, executor,
-            scheduler, quiet):
+def compare(scenario_a, scenario_b, overrides, replications, seed, as_json, out_dir, report_path, workers,
+            executor, scheduler, quiet):
     """Compare B with A on the same random streams (paired confidence intervals).
 
     \b
@@ -33,6 +35,7 @@ def compare(scenario_a, scenario_b, overrides, replications, seed, as_json, out_
     from ..compare import compare as run_compare
     from ..report.experiments import render_comparison
     from ..report.export import atomic_write_text, rows_csv
+    from ..report.html import write_report
 
     if scenario_b is None and not overrides:
         raise click.UsageError("give a second scenario or --set changes for variant B")
@@ -57,13 +60,15 @@ def compare(scenario_a, scenario_b, overrides, replications, seed, as_json, out_
     if scenario_b is None:
         comp.b_note = " with " + ", ".join(overrides)
     doc = comp.to_dict()
-    if out_dir:
-        try:
+    try:
+        if out_dir:
             atomic_write_text(Path(out_dir) / "comparison.json", json.dumps(doc, indent=2, allow_nan=False))
             atomic_write_text(Path(out_dir) / "comparison.csv", rows_csv(doc["differences"]))
-        except OSError as exc:
-            click.echo(f"error: cannot write to {out_dir}: {exc.strerror or exc}", err=True)
-            sys.exit(1)
+        if report_path:
+            write_report(comp, report_path)
+    except OSError as exc:
+        click.echo(f"error: cannot write {exc.filename or out_dir}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
     click.echo(json.dumps(doc, indent=2, allow_nan=False) if as_json else render_comparison(comp))
 
 
@@ -77,11 +82,15 @@ def compare(scenario_a, scenario_b, overrides, replications, seed, as_json, out_
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Write every KPI with its CI per point to this CSV.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write sweep.json and sweep.csv here.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False),
+              help="Write a self-contained HTML report (trade-off curves) to this file.")
 @execution_options
-def sweep(scenario, axes, replications, seed, as_json, csv_path, out_dir, workers, executor, scheduler, quiet):
+def sweep(scenario, axes, replications, seed, as_json, csv_path, out_dir, report_path, workers, executor,
+          scheduler, quiet):
     """Simulate SCENARIO over a grid of values (staffing trade-off curves)."""
     from ..report.experiments import render_sweep
     from ..report.export import atomic_write_text, rows_csv
+    from ..report.html import write_report
     from ..sweep import parse_axis
     from ..sweep import sweep as run_sweep
 
@@ -108,6 +117,8 @@ def sweep(scenario, axes, replications, seed, as_json, csv_path, out_dir, worker
         if out_dir:
             atomic_write_text(Path(out_dir) / "sweep.json", json.dumps(result.to_dict(), indent=2, allow_nan=False))
             atomic_write_text(Path(out_dir) / "sweep.csv", csv_text)
+        if report_path:
+            write_report(result, report_path)
     except OSError as exc:
         click.echo(f"error: cannot write: {exc.strerror or exc}", err=True)
         sys.exit(1)
