@@ -21,8 +21,9 @@ repeat contacts to its end.
 * fcr = issues resolved at their first answered contact / issues whose first
   contact was answered
 * contacts_per_issue = contact attempts per issue (retrials and repeats included)
-* abandon_rate_customer = issues never answered, not resolved in the IVR and not
-  deferred ("abandoned for good") / issues
+* abandon_rate_customer = issues never answered (a failed callback answers
+  nobody), not resolved in the IVR, not deferred and not still waiting at the
+  end ("abandoned for good") / issues
 * service_level_customer = issues whose first attempt was answered within the
   threshold / issues whose first attempt was answered or abandoned
 * rating_mean, share_satisfied: the rating model's score per issue
@@ -45,6 +46,7 @@ from .engine.records import (
     IVR_RESOLVED,
     REPEAT,
     RETRIAL,
+    WAITING,
     Records,
 )
 from .plan import Plan
@@ -139,8 +141,9 @@ def _issue_kpis(plan: Plan, rec: Records, k: int, interval, n_int):
     idx[order] = issue_of  # issue number of every contact
     n_issues = starts.size
     outcome, wait = rec.outcome, rec.wait
-    answered = (outcome == ANSWERED) | (outcome == CALLBACK_FAILED)
+    answered = outcome == ANSWERED  # a failed callback reached nobody
     ever_answered = np.bincount(idx, weights=answered, minlength=n_issues) > 0
+    still_waiting = np.bincount(idx, weights=outcome == WAITING, minlength=n_issues) > 0
     ivr = np.bincount(idx, weights=outcome == IVR_RESOLVED, minlength=n_issues) > 0
     deferred = np.isin(customer[first], j["deferred_customers"])
     contacts = np.bincount(idx, minlength=n_issues).astype(float)
@@ -157,7 +160,7 @@ def _issue_kpis(plan: Plan, rec: Records, k: int, interval, n_int):
     first_inbound = (first_out == ANSWERED) & (j["callback"][first] != CB_ACCEPTED)
     sl_within = first_inbound & (first_wait <= ct.sl_threshold)
     sl_base = first_inbound | (first_out == ABANDONED)
-    abandoned_for_good = ~ever_answered & ~ivr & ~deferred
+    abandoned_for_good = ~ever_answered & ~ivr & ~deferred & ~still_waiting
     at = interval[first]
 
     def per(mask, weights=None):

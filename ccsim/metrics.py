@@ -15,9 +15,9 @@ Definitions (docs/kpis.md says the same):
 * mean_wait = mean wait of answered and abandoned contacts
 * abandon_rate = abandoned / offered; blocked_rate = blocked / offered
 * mean_queue, max_queue = time-average and maximum number of contacts waiting
-* occupancy = handling time (talk + after-call work) / agent time present;
-  utilisation = handling time / paid agent time (present + breaks; equal to
-  occupancy while the scenario has no breaks)
+* occupancy = handling time (talk + after-call work) / agent time present and
+  available; utilisation = handling time / paid agent time (available + breaks
+  + aux; equal to occupancy while the scenario has no breaks or aux)
 * contacts_per_hour = contacts answered by the group per present agent-hour
 * sl_counted = answered + abandoned - short abandons (the service level's base)
 """
@@ -39,7 +39,7 @@ CONTACT_KPIS = (
 )
 GROUP_KPIS = (
     "occupancy", "utilisation", "contacts_per_hour", "handled", "agents_present",
-    "agents_scheduled", "busy_hours", "present_hours",
+    "agents_scheduled", "busy_hours", "present_hours", "break_hours", "aux_hours",
 )
 TOTAL_KPIS = (
     "offered", "answered", "abandoned", "blocked", "service_level", "asa", "mean_wait",
@@ -228,7 +228,7 @@ def contact_kpis(plan: Plan, rec: Records, k: int) -> tuple[dict, dict]:
         "abandoned": n_ab,
         "blocked": float(blocked.sum()),
         "waiting_at_end": float(waiting.sum()),
-        "service_level": float(_safe_div(within.sum(), n_ans + n_ab - short.sum())),
+        "service_level": float(_safe_div(within.sum(), inbound.sum() + n_ab - short.sum())),
         "asa": float(ans_waits.mean()) if ans_waits.size else NAN,
         "mean_wait": float(handled_waits.mean()) if handled_waits.size else NAN,
         "wait_p90": float(np.quantile(ans_waits, 0.9)) if ans_waits.size else NAN,
@@ -268,6 +268,17 @@ def group_kpis(plan: Plan, rec: Records, g: int) -> tuple[dict, dict]:
     log_t, log_n = rec.present_log[g]
     present = step_area(log_t, log_n, ends) - step_area(log_t, log_n, starts)
     present_day = float((step_area(log_t, log_n, highs) - step_area(log_t, log_n, lows)).sum())
+    # Logged in but away (breaks, aux): paid, not available.
+    away, away_day = {}, {}
+    for which in (0, 1):
+        if rec.away_log is None:
+            away[which], away_day[which] = np.zeros(starts.size), 0.0
+            continue
+        levels = rec.away_log[g][which]
+        away[which] = step_area(log_t, levels, ends) - step_area(log_t, levels, starts)
+        away_day[which] = float((step_area(log_t, levels, highs) - step_area(log_t, levels, lows)).sum())
+    paid = present + away[0] + away[1]
+    paid_day = present_day + away_day[0] + away_day[1]
     n_all = plan.n_intervals * plan.days
     at = interval_index(plan, start)
     handled = np.bincount(at[at >= 0], minlength=n_all).astype(float)
@@ -280,24 +291,28 @@ def group_kpis(plan: Plan, rec: Records, g: int) -> tuple[dict, dict]:
     scheduled_day = float(scheduled[first:].mean()) if first < scheduled.size else NAN
     intervals = {
         "occupancy": _safe_div(busy, present),
-        "utilisation": _safe_div(busy, present),
+        "utilisation": _safe_div(busy, paid),
         "contacts_per_hour": _safe_div(handled, present / 3600.0),
         "handled": handled,
         "agents_present": present / plan.interval_s,
         "agents_scheduled": scheduled,
         "busy_hours": busy / 3600.0,
         "present_hours": present / 3600.0,
+        "break_hours": away[0] / 3600.0,
+        "aux_hours": away[1] / 3600.0,
     }
     window_s = float((highs - lows).sum())
     day = {
         "occupancy": float(_safe_div(busy_day, present_day)),
-        "utilisation": float(_safe_div(busy_day, present_day)),
+        "utilisation": float(_safe_div(busy_day, paid_day)),
         "contacts_per_hour": float(_safe_div(handled_day, present_day / 3600.0)),
         "handled": handled_day,
         "agents_present": present_day / window_s,
         "agents_scheduled": scheduled_day,
         "busy_hours": busy_day / 3600.0,
         "present_hours": present_day / 3600.0,
+        "break_hours": away_day[0] / 3600.0,
+        "aux_hours": away_day[1] / 3600.0,
     }
     return day, intervals
 

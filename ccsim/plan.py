@@ -84,16 +84,62 @@ class JourneyPlan:
         """True when any journey feature changes what happens to a contact."""
         return any((self.ivr_time is not None, self.balk_over is not None, self.retrial_p > 0,
                     self.fcr is not None, self.callback_over is not None,
-                    self.conversion_p is not None))
+                    self.conversion_p is not None, self.rating is not None))
+
+
+class ShiftPlan:
+    """A shift in simulation seconds from the horizon start (clipped to the horizon)."""
+
+    __slots__ = ("start_s", "end_s", "headcount", "breaks")
+
+    def __init__(self, start_s, end_s, headcount, breaks):
+        self.start_s: float = start_s
+        self.end_s: float = end_s
+        self.headcount: int = headcount
+        self.breaks: list[tuple[float, float, float]] = breaks  # (earliest, latest, length) s
+
+    def break_starts(self, agent: int) -> list[tuple[float, float]]:
+        """(planned start, length) of each break of agent number *agent*: staggered evenly."""
+        out = []
+        for earliest, latest, length in self.breaks:
+            share = (agent + 0.5) / self.headcount if self.headcount else 0.5
+            out.append((earliest + share * (latest - earliest), length))
+        return out
+
+
+def _overlap(a0, a1, b0, b1) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def scheduled_from_shifts(shifts: list[ShiftPlan], n: int, interval_s: float) -> list[float]:
+    """Agents on shift and not on a planned break, time-averaged per interval."""
+    out = []
+    for i in range(n):
+        lo, hi = i * interval_s, (i + 1) * interval_s
+        total = 0.0
+        for sh in shifts:
+            on = _overlap(sh.start_s, sh.end_s, lo, hi) * sh.headcount
+            for agent in range(sh.headcount) if sh.breaks else ():
+                for start, length in sh.break_starts(agent):
+                    on -= _overlap(start, start + length, lo, hi)
+            total += on
+        out.append(total / interval_s)
+    return out
 
 
 class AgentGroupPlan:
-    """A group of identical agents: skills in priority order, headcount per interval."""
+    """A group of identical agents: skills in priority order, headcount per interval
+    (or a roster of shifts), absenteeism and aux time."""
 
-    __slots__ = ("name", "index", "skill_indices", "staffing", "resolution_factor")
+    __slots__ = ("name", "index", "skill_indices", "staffing", "resolution_factor", "shifts",
+                 "absenteeism", "aux")
 
-    def __init__(self, name, index, skill_indices, staffing, resolution_factor=1.0):
+    def __init__(self, name, index, skill_indices, staffing, resolution_factor=1.0, shifts=None,
+                 absenteeism=0.0, aux=0.0):
         self.resolution_factor: float = resolution_factor
+        self.shifts: list[ShiftPlan] | None = shifts  # None: agents per interval from `staffing`
+        self.absenteeism: float = absenteeism
+        self.aux: float = aux
         self.name: str = name
         self.index: int = index
         self.skill_indices: list[int] = skill_indices
@@ -157,8 +203,19 @@ def build_plan(scenario: Scenario) -> Plan:
     groups = []
     for index, (name, g) in enumerate(scenario.agent_groups.items()):
         skills = [names.index(skill) for skill in g.skills]
-        staffing = [g.staffing_at(i) for i in range(n)]
-        groups.append(AgentGroupPlan(name, index, skills, staffing, g.resolution_factor))
+        shifts = None
+        if g.shifts is not None:
+            shifts = [
+                ShiftPlan(max(0.0, sh.start - h.start), min(h.length_s, sh.end - h.start), sh.headcount,
+                          [(b.earliest() - h.start, b.latest() - h.start, b.length) for b in sh.breaks])
+                for sh in g.shifts
+            ]
+            shifts = [sh for sh in shifts if sh.end_s > sh.start_s]
+            staffing = scheduled_from_shifts(shifts, n, h.interval)
+        else:
+            staffing = [g.staffing_at(i) for i in range(n)]
+        groups.append(AgentGroupPlan(name, index, skills, staffing, g.resolution_factor, shifts,
+                                     g.absenteeism, g.aux))
         for k in skills:
             types[k].group_indices.append(index)
     return Plan(

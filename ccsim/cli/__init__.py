@@ -152,3 +152,8 @@ __all__ = ["main"]
 from .calibrate_cmd import calibrate  # noqa: E402
 
 main.add_command(calibrate)
+
+from .staff_cmd import shifts, staff  # noqa: E402
+
+main.add_command(staff)
+main.add_command(shifts)

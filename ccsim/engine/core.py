@@ -36,6 +36,7 @@ import simpy
 from ..plan import DAY_S, Plan
 from .arrivals import ContactDraws, draw_contacts
 from .journeys import Journeys
+from .workforce import Workforce
 from .records import ABANDONED, ANSWERED, BLOCKED, WAITING, Records
 
 _NORMAL = 1  # simpy.events.NORMAL priority
@@ -45,7 +46,7 @@ class Agent:
     """One agent; doubles as the SimPy event fired when its current contact ends."""
 
     # callbacks/_ok/_value are what Environment.step reads from an event.
-    __slots__ = ("callbacks", "_ok", "_value", "group", "idle_since")
+    __slots__ = ("callbacks", "_ok", "_value", "group", "idle_since", "todo", "away")
 
     def __init__(self, group: GroupState, now: float):
         self.callbacks = None
@@ -53,13 +54,16 @@ class Agent:
         self._value = None
         self.group = group
         self.idle_since = now
+        self.todo = None  # workforce: breaks, aux, logout due when the contact in hand ends
+        self.away = None  # workforce: "break" or "aux" while away
 
 
 class GroupState:
     """Mutable state of an agent group during a run."""
 
     __slots__ = ("index", "queues", "queue_types", "idle", "present", "target", "leaving",
-                 "log_t", "log_n", "closing", "callbacks")
+                 "log_t", "log_n", "closing", "callbacks", "on_break", "on_aux", "log_break",
+                 "log_aux", "rostered")
 
     def __init__(self, index: int, queues: list[deque], queue_types: list[int]):
         self.index = index
@@ -73,6 +77,18 @@ class GroupState:
         self.log_n: list[int] = [0]
         self.closing = False  # after a day's end: serve what waits, then leave
         self.callbacks: list[deque] = []  # scheduled callbacks of its skills (caller journeys)
+        self.on_break = 0  # logged in but away: planned breaks ...
+        self.on_aux = 0  # ... and unplanned unavailable (aux) time
+        self.log_break: list[int] = [0]
+        self.log_aux: list[int] = [0]
+        self.rostered = False  # agents come and go by shifts (workforce), not by staffing
+
+    def log(self, now: float) -> None:
+        """Record the agents available (present), on break and on aux from *now* on."""
+        self.log_t.append(now)
+        self.log_n.append(self.present)
+        self.log_break.append(self.on_break)
+        self.log_aux.append(self.on_aux)
 
 
 def simulate_replication(plan: Plan, replication: int) -> Records:
@@ -136,8 +152,10 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0) -> Records:
         if g.leaving:
             g.leaving -= 1
             g.present -= 1
-            g.log_t.append(now)
-            g.log_n.append(g.present)
+            g.log(now)
+            return
+        if agent.todo:
+            workforce.do_next(agent, now)
             return
         take_work(agent, g, now)
 
@@ -174,8 +192,7 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0) -> Records:
                 return
         if g.closing:  # the day is over and nothing waits: go home
             g.present -= 1
-            g.log_t.append(now)
-            g.log_n.append(g.present)
+            g.log(now)
             return
         agent.idle_since = now
         g.idle.append(agent)
@@ -204,29 +221,37 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0) -> Records:
             g.leaving -= cancelled
             for _ in range(diff - cancelled):
                 g.present += 1
-                take_work(Agent(g, now), g, now)
+                agent = Agent(g, now)
+                if workforce is not None:
+                    workforce.joined(agent, now)
+                take_work(agent, g, now)
         elif diff < 0:
             remove = -diff
             while remove and g.idle:
-                g.idle.pop()  # the most recently idle leave first
+                gone = g.idle.pop()  # the most recently idle leave first
                 g.present -= 1
                 remove -= 1
+                if workforce is not None:
+                    workforce.left(gone)
             g.leaving += remove
-        g.log_t.append(now)
-        g.log_n.append(g.present)
+        g.log(now)
 
     def on_boundary(event) -> None:
         day, i = event._value
         now = env._now
         for gp, g in zip(plan.agent_groups, groups, strict=True):
+            if g.rostered:
+                if i == 0 and day > 0:
+                    g.closing = False
+                continue
             if i == 0 and day > 0:  # a new day opens; yesterday's last agents finish and go
                 if g.closing:
                     g.closing = False
                     g.leaving = g.present
                     g.target = 0
-                set_staffing(g, gp.staffing[0], now)
-            elif gp.staffing[i] != g.target:
-                set_staffing(g, gp.staffing[i], now)
+                set_staffing(g, staffing_of(g, day, 0), now)
+            elif staffing_of(g, day, i) != g.target:
+                set_staffing(g, staffing_of(g, day, i), now)
 
     def on_close(event) -> None:
         """A day's horizon ends: agents serve what still waits, then leave."""
@@ -236,20 +261,36 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0) -> Records:
             g.target = 0
             g.leaving = 0
             while g.idle:
-                g.idle.pop()
+                gone = g.idle.pop()
                 g.present -= 1
-            g.log_t.append(now)
-            g.log_n.append(g.present)
+                if workforce is not None:
+                    workforce.left(gone)
+            g.log(now)
+
+    # Workforce: rosters (shifts with breaks), absenteeism and aux time, when a group has them.
+    workforce = None
+    if any(gp.shifts is not None or gp.absenteeism > 0 or gp.aux > 0 for gp in plan.agent_groups):
+        workforce = Workforce(plan, env, groups, replication, take_work, Agent)
+    staffing_of = workforce.staffing_of if workforce is not None else (
+        lambda g, day, i: plan.agent_groups[g.index].staffing[i])
 
     for gp, g in zip(plan.agent_groups, groups, strict=True):
         g.log_t.clear()
         g.log_n.clear()
-        set_staffing(g, gp.staffing[0], 0.0)
+        g.log_break.clear()
+        g.log_aux.clear()
+        if gp.shifts is not None:
+            g.rostered = True
+            g.log(0.0)
+        else:
+            set_staffing(g, staffing_of(g, 0, 0), 0.0)
+    if workforce is not None:
+        workforce.start()
     for day in range(plan.days):
         base = day * DAY_S
         for i in range(0 if day else 1, plan.n_intervals):
-            changed = day > 0 and i == 0 or any(
-                gp.staffing[i] != gp.staffing[i - 1] for gp in plan.agent_groups)
+            changed = day > 0 and i == 0 or workforce is not None or any(
+                gp.staffing[i] != gp.staffing[i - 1] for gp in plan.agent_groups if gp.shifts is None)
             if changed:
                 env.timeout(base + i * plan.interval_s, value=(day, i)).callbacks.append(on_boundary)
         if day < plan.days - 1 and plan.horizon_s < DAY_S:
@@ -323,14 +364,18 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0) -> Records:
     outcome[~answered & np.isfinite(deadline_arr)] = ABANDONED
     outcome[fate_arr != 0] = fate_arr[fate_arr != 0]
     present_log = [(np.array(g.log_t), np.array(g.log_n)) for g in groups]
+    away_log = [(np.array(g.log_break), np.array(g.log_aux)) for g in groups] if workforce else None
     # Abandonments are lazy (no events), so the last contact may leave after the last event.
     abandon_times = deadline_arr[outcome == ABANDONED]
     end_s = max(float(env._now), float(abandon_times.max()) if abandon_times.size else 0.0)
     if not has_journeys:
-        return Records(
+        rec = Records(
             arrival=draws.arrival, ctype=draws.ctype, outcome=outcome, answer=answer_arr,
             group=np.array(served_by, dtype=np.int32), handle=draws.handle, acw=draws.acw,
             patience=patience, present_log=present_log, end_s=end_s,
             forecast_factor=draws.forecast_factor,
         )
-    return journeys.records(outcome, answer_arr, served_by, present_log, end_s)
+    else:
+        rec = journeys.records(outcome, answer_arr, served_by, present_log, end_s)
+    rec.away_log = away_log
+    return rec

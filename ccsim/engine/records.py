@@ -32,7 +32,7 @@ class Records:
 
     __slots__ = (
         "arrival", "ctype", "outcome", "answer", "group", "handle", "acw", "patience",
-        "present_log", "end_s", "forecast_factor", "entry", "journey", "deferred",
+        "present_log", "end_s", "forecast_factor", "entry", "journey", "deferred", "away_log",
     )
 
     def __init__(self, arrival, ctype, outcome, answer, group, handle, acw, patience,
@@ -56,6 +56,9 @@ class Records:
         self.journey: dict[str, np.ndarray] | None = journey
         # Retrials and repeat contacts that would fall after the horizon, per contact type.
         self.deferred = deferred
+        # Per group (times, on break, on aux) step functions when the scenario has a
+        # workforce (breaks, aux); None otherwise: nobody is ever away.
+        self.away_log = None
     @property
     def wait(self) -> np.ndarray:
         """Time in queue (s): to answer (or callback), to abandonment; inf while still waiting;

@@ -27,6 +27,7 @@ from .journeys import (
     RetrialSpec,
     WaitPredictor,
 )
+from .workforce import ShiftSpec
 from .fields import ClockTime, Duration, PositiveDuration, Probability, Rate
 
 MAX_CONTACTS_PER_DAY = 20_000_000
@@ -166,16 +167,23 @@ class AgentGroupSpec(ScenarioModel):
     """Agents with the same skills; skills listed first to last by priority."""
 
     skills: list[Name] = Field(min_length=1)
-    staffing: Staffing
+    # Exactly one of: headcount per interval (staffing), or a roster (shifts).
+    staffing: Staffing | None = None
+    shifts: list[ShiftSpec] | None = None
     resolution_factor: Annotated[float, Field(gt=0.0, le=10.0)] = 1.0  # x first-contact resolution
+    absenteeism: Probability = 0.0  # each scheduled agent is absent for the day with this probability
+    aux: Annotated[float, Field(ge=0.0, le=0.5)] = 0.0  # share of present time unavailable (random periods)
 
     @model_validator(mode="after")
     def _unique_skills(self):
         if len(set(self.skills)) != len(self.skills):
             raise ValueError(f"skills must not repeat, got {self.skills}")
+        if (self.staffing is None) == (self.shifts is None):
+            raise ValueError("expected exactly one of 'staffing' (agents per interval) or 'shifts' (a roster)")
         return self
 
     def staffing_at(self, interval: int) -> int:
+        """Scheduled agents in an interval (from ``staffing``; see ``plan`` for shifts)."""
         staffing = self.staffing
         return staffing if isinstance(staffing, int) else staffing[interval]
 

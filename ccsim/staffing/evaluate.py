@@ -1,0 +1,137 @@
+"""Simulate staffing variants on common random numbers and judge them against targets.
+
+Every variant runs replications 0..R-1 of the same seed, so every caller
+arrives at the same moment with the same handle time and patience whatever the
+staffing: two variants differ only by what the staffing changes. That makes the
+search a deterministic function of the staffing (the same staffing is never
+simulated twice: results are cached) and makes small differences visible
+without the noise of fresh samples.
+
+Worker processes are started once for the whole search (``with Evaluator(...)``)
+rather than once per batch.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+
+from ..experiment import plan_for
+from ..metrics import Results
+from ..plan import Plan
+from ..runner import _ignore_interrupts, default_workers, run_tasks
+from ..scenario import Scenario
+from .targets import Targets, Verdicts, judge
+
+
+def staffing_changes(scenario: Scenario, staffing: np.ndarray) -> dict:
+    """``with_changes`` paths that give each group *staffing* (groups x intervals); rosters are replaced."""
+    changes = {}
+    for i, (name, group) in enumerate(scenario.agent_groups.items()):
+        changes[f"agent_groups.{name}.staffing"] = [int(x) for x in staffing[i]]
+        if group.shifts is not None:
+            changes[f"agent_groups.{name}.shifts"] = None
+    return changes
+
+
+class Evaluation:
+    """One staffing variant: its per-replication results and which intervals meet targets."""
+
+    __slots__ = ("staffing", "plan", "results", "verdicts")
+
+    def __init__(self, staffing: np.ndarray, plan: Plan, results: list[Results], verdicts: Verdicts):
+        self.staffing = staffing
+        self.plan = plan
+        self.results = results
+        self.verdicts = verdicts
+
+    def interval_mean(self, section: str, name: str, kpi: str) -> np.ndarray:
+        """Mean over replications per interval of every day."""
+        stack = np.vstack([getattr(r, section)[name][kpi] for r in self.results])
+        with np.errstate(invalid="ignore"):
+            sums = np.nansum(stack, axis=0)
+            counts = (~np.isnan(stack)).sum(axis=0)
+            return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+
+class Evaluator:
+    """Runs staffing variants of *scenario* on replications 0..R-1 of *seed*.
+
+    ``more`` adds further samples as (seed, replications) pairs: every variant
+    runs on all of them (``staff`` adds the days of a check that found the
+    sample too small). ``simulated_days`` counts replications simulated (each
+    is one simulated horizon), ``evaluations`` the distinct variants.
+    """
+
+    def __init__(self, scenario: Scenario, targets: Targets, replications: int, seed: int,
+                 workers: int | None = 1, executor=None, more: list[tuple[int, int]] = ()):
+        if replications < 1:
+            raise ValueError(f"replications must be at least 1, got {replications}")
+        self.scenario = scenario
+        self.targets = targets
+        self.samples = [(int(seed), int(replications))] + [(int(s), int(n)) for s, n in more]
+        self.replications = sum(n for _, n in self.samples)
+        self.seed = int(seed)
+        self.workers = default_workers() if workers is None else max(1, int(workers))
+        self.executor = executor
+        self._own_pool = None
+        self.cache: dict[bytes, Evaluation] = {}
+        self.simulated_days = 0
+        self.evaluations = 0
+        self.seconds = 0.0
+
+    def __enter__(self) -> Evaluator:
+        if self.executor is None and self.workers > 1:
+            self._own_pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_ignore_interrupts)
+            self.executor = self._own_pool
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._own_pool is not None:
+            if exc[0] is not None:  # interrupted or failed: stop the workers now
+                for process in list((getattr(self._own_pool, "_processes", None) or {}).values()):
+                    process.terminate()
+                self._own_pool.shutdown(wait=False, cancel_futures=True)
+            else:
+                self._own_pool.shutdown(wait=True)
+            self._own_pool = None
+            self.executor = None
+
+    @staticmethod
+    def key(staffing: np.ndarray) -> bytes:
+        return np.ascontiguousarray(staffing, dtype=np.int64).tobytes()
+
+    def variant(self, staffing: np.ndarray) -> Scenario:
+        return self.scenario.with_changes(staffing_changes(self.scenario, staffing))
+
+    def evaluate(self, staffing: np.ndarray) -> Evaluation:
+        return self.evaluate_many([staffing])[0]
+
+    def evaluate_many(self, staffings: list[np.ndarray]) -> list[Evaluation]:
+        """Evaluate every staffing (groups x intervals) not yet seen, all in one batch of tasks."""
+        todo, seen = [], set()
+        for s in staffings:
+            k = self.key(s)
+            if k not in self.cache and k not in seen:
+                seen.add(k)
+                todo.append(np.array(s, dtype=np.int64))
+        if todo:
+            started = time.perf_counter()
+            tasks, plans = [], []
+            for s in todo:
+                variant = self.variant(s)
+                plans.append(plan_for(variant, self.seed))
+                for seed, n in self.samples:
+                    plan = plans[-1] if seed == self.seed else plan_for(variant, seed)
+                    tasks += [(plan, r) for r in range(n)]
+            outputs = run_tasks(tasks, workers=1, executor=self.executor)
+            n = self.replications
+            for i, (s, plan) in enumerate(zip(todo, plans, strict=True)):
+                results = [res for res, _ in outputs[i * n:(i + 1) * n]]
+                self.cache[self.key(s)] = Evaluation(s, plan, results, judge(results, plan, self.targets))
+            self.simulated_days += len(tasks)
+            self.evaluations += len(todo)
+            self.seconds += time.perf_counter() - started
+        return [self.cache[self.key(s)] for s in staffings]

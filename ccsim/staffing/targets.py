@@ -1,0 +1,215 @@
+"""What a staffing must achieve: targets per contact type and agent group.
+
+Per contact type: a service level (share answered within a threshold; default
+the scenario's ``service_level``), and optionally a maximum abandonment rate and
+a maximum ASA. Per agent group: optionally a maximum occupancy (a burn-out
+guard). ``confidence`` says how targets are read over simulated days:
+
+* ``None`` (default): in expectation — the interval's KPI averaged over
+  replications meets the target (the value ``ccsim run`` reports per interval);
+* a share such as ``0.9``: in at least that share of days, every KPI of the
+  interval meets its target on the day itself (forecast error included).
+
+An interval with no contact counted (no arrivals, or the warm-up) meets every
+target of its contact types.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..plan import Plan
+from ..scenario import Scenario
+
+
+@dataclass(frozen=True)
+class TypeTargets:
+    """Targets of one contact type; times in seconds, shares in [0, 1]."""
+
+    service_level: float
+    threshold_s: float
+    max_abandon: float | None = None
+    max_asa_s: float | None = None
+
+    def describe(self) -> str:
+        text = f"{100 * self.service_level:g} % in {self.threshold_s:g} s"
+        if self.max_abandon is not None:
+            text += f", abandonment ≤ {100 * self.max_abandon:g} %"
+        if self.max_asa_s is not None:
+            text += f", ASA ≤ {self.max_asa_s:g} s"
+        return text
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Targets of every contact type and agent group, and how they are read over days."""
+
+    contact_types: dict[str, TypeTargets]
+    max_occupancy: dict[str, float | None] = field(default_factory=dict)
+    confidence: float | None = None  # None: in expectation; else the share of days
+
+    def to_dict(self) -> dict:
+        return {
+            "confidence": self.confidence,
+            "contact_types": {
+                name: {"service_level": t.service_level, "threshold_s": t.threshold_s,
+                       "max_abandon": t.max_abandon, "max_asa_s": t.max_asa_s}
+                for name, t in self.contact_types.items()
+            },
+            "max_occupancy": dict(self.max_occupancy),
+        }
+
+
+def default_targets(scenario: Scenario) -> Targets:
+    """The scenario's own service-level targets, nothing else."""
+    return Targets(
+        {name: TypeTargets(ct.service_level.target, ct.service_level.threshold)
+         for name, ct in scenario.contact_types.items()},
+        {name: None for name in scenario.agent_groups},
+    )
+
+
+class InfeasibleTargets(ValueError):
+    """Targets that no staffing can meet (said before any simulation, or when the search gives up)."""
+
+
+def check_feasible(targets: Targets, scenario: Scenario) -> None:
+    """Refuse targets that no finite staffing meets, with what to do instead."""
+    problems = []
+    for name, t in targets.contact_types.items():
+        ct = scenario.contact_types[name]
+        if t.service_level >= 1.0:
+            problems.append(
+                f"{name}: a service level of {100 * t.service_level:g} % in {t.threshold_s:g} s cannot be "
+                "guaranteed: with random arrivals some callers always find every agent busy, whatever the "
+                "staffing; use a target below 100 % (e.g. 0.80)")
+        if t.max_asa_s is not None and t.max_asa_s <= 0:
+            problems.append(f"{name}: a maximum ASA of {t.max_asa_s:g} s cannot be met: some callers always "
+                            "wait; use a positive limit (e.g. 30s)")
+        if t.max_abandon is not None and t.max_abandon <= 0 and ct.patience is not None:
+            problems.append(f"{name}: a maximum abandonment of 0 % cannot be met while callers have a "
+                            "patience limit; use a positive limit (e.g. 0.05)")
+    for name, cap in targets.max_occupancy.items():
+        if cap is not None and cap <= 0:
+            problems.append(f"{name}: a maximum occupancy of {cap:g} cannot be met; use e.g. 0.85")
+    if problems:
+        raise InfeasibleTargets("infeasible targets:\n  " + "\n  ".join(problems))
+
+
+# ---------------------------------------------------------------- checking simulated days
+
+_BETTER_HIGH = {"service_level": True, "abandon_rate": False, "asa": False, "occupancy": False}
+
+
+class Verdicts:
+    """Which intervals of the daily pattern meet their targets, from replications.
+
+    ``ok[j]``: interval j (of the daily pattern: every day must meet) meets all targets.
+    ``failing_types[j]`` / ``failing_groups[j]``: names that break a target there.
+    ``observed[(name, kpi)]``: the value compared with the target per interval of the
+    pattern (mean, or the (1 - confidence) quantile of days on the bad side), on the
+    worst day of a multi-day horizon.
+    """
+
+    __slots__ = ("ok", "failing_types", "failing_groups", "observed", "worst_day")
+
+    def __init__(self, n: int):
+        self.ok = np.ones(n, dtype=bool)
+        self.failing_types: list[set[str]] = [set() for _ in range(n)]
+        self.failing_groups: list[set[str]] = [set() for _ in range(n)]
+        self.observed: dict[tuple[str, str], np.ndarray] = {}
+        self.worst_day: dict[tuple[str, str], np.ndarray] = {}
+
+    @property
+    def all_ok(self) -> bool:
+        return bool(self.ok.all())
+
+    def n_failing(self) -> int:
+        return int((~self.ok).sum())
+
+
+def _stack(results, section: str, name: str, kpi: str) -> np.ndarray:
+    return np.vstack([getattr(r, section)[name][kpi] for r in results])
+
+
+def _judge(values: np.ndarray, limit: float, high_is_good: bool, confidence: float | None,
+           days: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(meets per interval of the pattern, observed value, worst day) for one KPI.
+
+    *values* has one row per replication and one column per interval of every day.
+    NaN (nothing counted) meets the target.
+    """
+    slack = 1e-12  # round-off: a KPI exactly at its target meets it
+    if confidence is None:
+        with np.errstate(invalid="ignore"), _quiet():
+            observed = np.nanmean(values, axis=0)
+        if high_is_good:
+            meets = ~(observed < limit - slack)
+        else:
+            meets = ~(observed > limit + slack)
+    else:
+        if high_is_good:
+            day_ok = ~(values < limit - slack)
+        else:
+            day_ok = ~(values > limit + slack)
+        meets = day_ok.mean(axis=0) >= confidence - 1e-12
+        q = 1.0 - confidence if high_is_good else confidence
+        with np.errstate(invalid="ignore"), _quiet():
+            observed = np.nanquantile(values, q, axis=0)
+    observed = observed.reshape(days, n)
+    meets = meets.reshape(days, n)
+    badness = np.where(np.isnan(observed), -np.inf, -observed if high_is_good else observed)
+    worst = badness.argmax(axis=0)
+    return meets.all(axis=0), observed[worst, np.arange(n)], worst
+
+
+def judge(results, plan: Plan, targets: Targets) -> Verdicts:
+    """Check every interval of the daily pattern against *targets* over *results* (replications)."""
+    n, days = plan.n_intervals, plan.days
+    v = Verdicts(n)
+    for name, t in targets.contact_types.items():
+        checks = [("service_level", t.service_level)]
+        if t.max_abandon is not None:
+            checks.append(("abandon_rate", t.max_abandon))
+        if t.max_asa_s is not None:
+            checks.append(("asa", t.max_asa_s))
+        for kpi, limit in checks:
+            meets, observed, worst = _judge(_stack(results, "intervals", name, kpi), limit, _BETTER_HIGH[kpi],
+                                            targets.confidence, days, n)
+            v.observed[(name, kpi)] = observed
+            v.worst_day[(name, kpi)] = worst
+            for j in np.flatnonzero(~meets):
+                v.ok[j] = False
+                v.failing_types[j].add(name)
+    for name, cap in targets.max_occupancy.items():
+        if cap is None:
+            continue
+        meets, observed, worst = _judge(_stack(results, "group_intervals", name, "occupancy"), cap, False,
+                                        targets.confidence, days, n)
+        v.observed[(name, "occupancy")] = observed
+        v.worst_day[(name, "occupancy")] = worst
+        for j in np.flatnonzero(~meets):
+            v.ok[j] = False
+            v.failing_groups[j].add(name)
+    return v
+
+
+class _quiet:
+    """Silence numpy's 'mean of empty slice' warnings (an interval without contacts)."""
+
+    def __enter__(self):
+        import warnings
+
+        self._ctx = warnings.catch_warnings()
+        self._ctx.__enter__()
+        warnings.simplefilter("ignore", RuntimeWarning)
+
+    def __exit__(self, *exc):
+        return self._ctx.__exit__(*exc)
+
+
+def finite_or_none(x: float | None) -> float | None:
+    return None if x is None or not math.isfinite(x) else float(x)
