@@ -70,7 +70,6 @@ def journey_kpis(plan: Plan, rec: Records, k: int) -> tuple[dict, dict]:
     """Day and per-interval journey KPIs of contact type *k*."""
     from .metrics import interval_index  # the one interval rule, shared
 
-    ct = plan.contact_types[k]
     j = rec.journey
     n_int = plan.n_intervals * plan.days
     counted = (rec.ctype == k) & (rec.arrival >= plan.warmup_s)

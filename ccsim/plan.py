@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from .sampling import Sampler, sampler_for
+from .scenario import Scenario
 
 DAY_S = 86400.0
-from .scenario import Scenario
 
 
 class ContactTypePlan:

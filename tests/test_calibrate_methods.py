@@ -23,8 +23,9 @@ def test_normal_tail_matches_math_erfc(z):
 def test_normal_tail_far_out_is_finite_and_right():
     # log P(Z > z) ~ -z^2/2 - log(z sqrt(2 pi)) - 1/z^2 for large z
     z = 40.0
-    assert log_norm_sf(np.array([z]))[0] == pytest.approx(-z * z / 2 - math.log(z * math.sqrt(2 * math.pi)) - 1 / z**2,
-                                                          rel=1e-6)
+    assert log_norm_sf(np.array([z]))[0] == pytest.approx(
+        -z * z / 2 - math.log(z * math.sqrt(2 * math.pi)) - 1 / z**2, rel=1e-6
+    )
 
 
 @given(st.floats(min_value=0.0, max_value=60.0))
@@ -40,13 +41,20 @@ def test_digamma_and_minimize():
     assert best == pytest.approx([3, -1], abs=1e-5)
 
 
-@pytest.mark.parametrize("name, draw, mean", [
-    ("lognormal", lambda rng: rng.lognormal(math.log(300) - 0.5 * math.log(1.64), math.sqrt(math.log(1.64)), 8000), 300),
-    ("gamma", lambda rng: rng.gamma(1 / 0.81, 420 * 0.81, 8000), 420),
-    ("weibull", lambda rng: 200 / math.gamma(1 + 1 / 1.6) * rng.weibull(1.6, 8000), 200),
-    ("exponential", lambda rng: rng.exponential(60, 8000), 60),
-    ("uniform", lambda rng: rng.uniform(20, 60, 8000), 40),
-])
+@pytest.mark.parametrize(
+    "name, draw, mean",
+    [
+        (
+            "lognormal",
+            lambda rng: rng.lognormal(math.log(300) - 0.5 * math.log(1.64), math.sqrt(math.log(1.64)), 8000),
+            300,
+        ),
+        ("gamma", lambda rng: rng.gamma(1 / 0.81, 420 * 0.81, 8000), 420),
+        ("weibull", lambda rng: 200 / math.gamma(1 + 1 / 1.6) * rng.weibull(1.6, 8000), 200),
+        ("exponential", lambda rng: rng.exponential(60, 8000), 60),
+        ("uniform", lambda rng: rng.uniform(20, 60, 8000), 40),
+    ],
+)
 def test_fit_chooses_the_true_family_by_likelihood(name, draw, mean):
     report = fit_complete(draw(np.random.default_rng(5)))
     best = report.best

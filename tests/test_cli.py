@@ -31,10 +31,23 @@ def test_json_has_the_fixed_keys():
     result = invoke("run", BANK, "--replications", "3", "--seed", "11", "--json")
     assert result.exit_code == 0
     doc = json.loads(result.output)
-    assert {"scenario", "seed", "replications", "ccsim_version", "contact_types", "agent_groups", "intervals"} <= set(doc)
+    assert {"scenario", "seed", "replications", "ccsim_version", "contact_types", "agent_groups", "intervals"} <= set(
+        doc
+    )
     assert doc["seed"] == 11 and doc["replications"] == 3
-    for kpi in ("offered", "answered", "abandoned", "blocked", "service_level", "asa", "mean_wait",
-                "wait_p90", "abandon_rate", "blocked_rate", "max_queue"):
+    for kpi in (
+        "offered",
+        "answered",
+        "abandoned",
+        "blocked",
+        "service_level",
+        "asa",
+        "mean_wait",
+        "wait_p90",
+        "abandon_rate",
+        "blocked_rate",
+        "max_queue",
+    ):
         entry = doc["contact_types"]["sales"][kpi]
         assert {"mean", "ci95"} <= set(entry)
         assert entry["ci95"] is None or len(entry["ci95"]) == 2
@@ -54,7 +67,10 @@ def test_set_overrides_change_the_run():
     low = json.loads(invoke("run", HELPDESK, "-r", "4", "--json", "--set", "agent_groups.desk.staffing=1").output)
     high = json.loads(invoke("run", HELPDESK, "-r", "4", "--json", "--set", "agent_groups.desk.staffing=8").output)
     assert low["contact_types"]["incidents"]["offered"] == high["contact_types"]["incidents"]["offered"]
-    assert low["contact_types"]["incidents"]["service_level"]["mean"] < high["contact_types"]["incidents"]["service_level"]["mean"]
+    assert (
+        low["contact_types"]["incidents"]["service_level"]["mean"]
+        < high["contact_types"]["incidents"]["service_level"]["mean"]
+    )
 
 
 def test_out_dir_files_and_records(tmp_path):
@@ -79,8 +95,9 @@ def test_bad_scenario_exits_2_without_traceback_and_writes_nothing(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(Path(HELPDESK).read_text().replace("lines: 8", "lines: -8").replace("target: 0.70", "target: 7"))
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "ccsim.cli", "run", str(bad), "--out", str(out)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ccsim.cli", "run", str(bad), "--out", str(out)], capture_output=True, text=True
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert f"{bad}:" in proc.stderr and "contact_types.incidents.lines" in proc.stderr

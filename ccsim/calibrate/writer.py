@@ -123,8 +123,7 @@ def _patience(tc: TypeCalibration, pad: str) -> list[str]:
             f"{p.abandoned:,} abandons observed,",
             f"{p.contacts - p.abandoned:,} answered callers counted as 'patience longer than their wait'; "
             f"mean {fit.mean:.1f} s{_ci(fit.mean_ci95)}.",
-            f"The naive mean of abandon times, {p.naive_mean:.1f} s, ignores the answered callers "
-            "and is biased low.",
+            f"The naive mean of abandon times, {p.naive_mean:.1f} s, ignores the answered callers and is biased low.",
         ]
     else:
         lines = [f"Patience: {note}" for note in p.notes]
@@ -142,8 +141,11 @@ def scenario_text(cal: Calibration) -> str:
         f"# from the interval history {Path(h.source).name}: {len(h.dates)} days, {h.dates[0]} to {h.dates[-1]}, "
         f"{len(h.types)} contact type(s),",
         f"# {format_duration(h.interval_s)} intervals, {h.rows:,} rows"
-        + (f"; and the call detail {Path(d.source).name}: {d.rows:,} contacts, {d.first.date()} to {d.last.date()}."
-           if d is not None else "; no call detail."),
+        + (
+            f"; and the call detail {Path(d.source).name}: {d.rows:,} contacts, {d.first.date()} to {d.last.date()}."
+            if d is not None
+            else "; no call detail."
+        ),
         "# A simulated day is the target date; replications are versions of it (forecast error included).",
         "# The calibration report gives every fit and the backtest in full.",
     ]
@@ -169,10 +171,18 @@ def scenario_text(cal: Calibration) -> str:
             lines.append(f"{pad}after_call_work: {distribution_yaml(tc.acw.spec)}")
         lines += _patience(tc, pad)
         hist_sl = tc.history["service_level"]
-        lines.append(f"{pad}# Service level: the target given to calibrate; the history reached "
-                     f"{_pct(hist_sl)}" + (" (answered_within_threshold / (answered + abandoned))."
-                                           if hist_sl is not None else " (no answered_within_threshold column)."))
-        lines.append(f"{pad}service_level: {{target: {cal.sl_target:g}, threshold: {format_duration(cal.threshold_s)}}}")
+        lines.append(
+            f"{pad}# Service level: the target given to calibrate; the history reached "
+            f"{_pct(hist_sl)}"
+            + (
+                " (answered_within_threshold / (answered + abandoned))."
+                if hist_sl is not None
+                else " (no answered_within_threshold column)."
+            )
+        )
+        lines.append(
+            f"{pad}service_level: {{target: {cal.sl_target:g}, threshold: {format_duration(cal.threshold_s)}}}"
+        )
     lines += ["", "agent_groups:"]
     for tc in cal.types:
         lines += [

@@ -36,31 +36,80 @@ def _fail(lines: list[str], what: str) -> None:
 
 @click.command()
 @click.argument("history", type=click.Path(dir_okay=False))
-@click.option("--details", type=click.Path(dir_okay=False),
-              help="Call-detail CSV (one row per contact): handle-time, after-call-work and patience fits.")
-@click.option("--for", "target", required=True, callback=_date, metavar="YYYY-MM-DD",
-              help="The date to forecast and write a scenario for (after the history's last date).")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
-              help="Write the calibrated scenario (YAML) here.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False),
-              help="Also write the calibration report here (JSON if the name ends in .json, text otherwise).")
+@click.option(
+    "--details",
+    type=click.Path(dir_okay=False),
+    help="Call-detail CSV (one row per contact): handle-time, after-call-work and patience fits.",
+)
+@click.option(
+    "--for",
+    "target",
+    required=True,
+    callback=_date,
+    metavar="YYYY-MM-DD",
+    help="The date to forecast and write a scenario for (after the history's last date).",
+)
+@click.option(
+    "--out", "out", required=True, type=click.Path(dir_okay=False), help="Write the calibrated scenario (YAML) here."
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    help="Also write the calibration report here (JSON if the name ends in .json, text otherwise).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout instead of text.")
-@click.option("--figures", "figures_dir", type=click.Path(file_okay=False),
-              help="Also write one SVG figure per contact type here (volumes and backtest, profile, patience).")
-@click.option("--backtest-weeks", type=click.IntRange(min=1, max=52), default=3, show_default=True,
-              help="Last weeks of the history forecast out of sample to measure the forecast error.")
-@click.option("--profile-weeks", type=click.IntRange(min=1, max=52), default=8, show_default=True,
-              help="Same-weekday days pooled for the intraday profile.")
-@click.option("--sl-target", type=click.FloatRange(min=0.0, max=1.0, min_open=True, max_open=True),
-              default=0.8, show_default=True, help="Service-level target written and staffed for.")
-@click.option("--threshold", default="20s", show_default=True, callback=_duration,
-              help="Service-level threshold, e.g. 20s.")
+@click.option(
+    "--figures",
+    "figures_dir",
+    type=click.Path(file_okay=False),
+    help="Also write one SVG figure per contact type here (volumes and backtest, profile, patience).",
+)
+@click.option(
+    "--backtest-weeks",
+    type=click.IntRange(min=1, max=52),
+    default=3,
+    show_default=True,
+    help="Last weeks of the history forecast out of sample to measure the forecast error.",
+)
+@click.option(
+    "--profile-weeks",
+    type=click.IntRange(min=1, max=52),
+    default=8,
+    show_default=True,
+    help="Same-weekday days pooled for the intraday profile.",
+)
+@click.option(
+    "--sl-target",
+    type=click.FloatRange(min=0.0, max=1.0, min_open=True, max_open=True),
+    default=0.8,
+    show_default=True,
+    help="Service-level target written and staffed for.",
+)
+@click.option(
+    "--threshold", default="20s", show_default=True, callback=_duration, help="Service-level threshold, e.g. 20s."
+)
 @click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True, help="The scenario's seed.")
-@click.option("--replications", type=click.IntRange(min=1), default=30, show_default=True,
-              help="The scenario's replications.")
+@click.option(
+    "--replications", type=click.IntRange(min=1), default=30, show_default=True, help="The scenario's replications."
+)
 @click.option("--name", help="The scenario's name (default: 'Calibrated for DATE').")
-def calibrate(history, details, target, out, report_path, as_json, figures_dir, backtest_weeks, profile_weeks, sl_target,
-              threshold, seed, replications, name):
+def calibrate(
+    history,
+    details,
+    target,
+    out,
+    report_path,
+    as_json,
+    figures_dir,
+    backtest_weeks,
+    profile_weeks,
+    sl_target,
+    threshold,
+    seed,
+    replications,
+    name,
+):
     """Forecast the contacts of a date from HISTORY (interval CSV) and write a calibrated scenario.
 
     The scenario's volume, intraday profile and forecast error come from the
@@ -90,9 +139,18 @@ def calibrate(history, details, target, out, report_path, as_json, figures_dir, 
     if problems:
         _fail(problems, f"the input has {count} problem{'s' if count != 1 else ''}")
     try:
-        cal = run_calibration(hist, target, det, backtest_weeks=backtest_weeks, profile_weeks=profile_weeks,
-                              sl_target=sl_target, threshold_s=threshold, seed=seed, replications=replications,
-                              name=name)
+        cal = run_calibration(
+            hist,
+            target,
+            det,
+            backtest_weeks=backtest_weeks,
+            profile_weeks=profile_weeks,
+            sl_target=sl_target,
+            threshold_s=threshold,
+            seed=seed,
+            replications=replications,
+            name=name,
+        )
     except ForecastError as exc:
         _fail([f"{history}: {exc}"], "cannot forecast")
     text_report = render_text(cal)

@@ -37,12 +37,22 @@ def _agents_range(ctx, param, value: str) -> list[int]:
 
 @click.command()
 @click.option("--rate", required=True, callback=_convert(parse_rate, "rate"), help="Arrival rate, e.g. 200/h.")
-@click.option("--aht", required=True, callback=_convert(parse_duration, "duration"), help="Mean handle time, e.g. 3min.")
+@click.option(
+    "--aht", required=True, callback=_convert(parse_duration, "duration"), help="Mean handle time, e.g. 3min."
+)
 @click.option("--agents", required=True, callback=_agents_range, help="Agents, or a range such as 10..20.")
-@click.option("--threshold", default="20s", show_default=True, callback=_convert(parse_duration, "duration"),
-              help="Service-level threshold.")
-@click.option("--patience", callback=_convert(parse_duration, "duration"),
-              help="Mean (exponential) patience: adds Erlang A columns.")
+@click.option(
+    "--threshold",
+    default="20s",
+    show_default=True,
+    callback=_convert(parse_duration, "duration"),
+    help="Service-level threshold.",
+)
+@click.option(
+    "--patience",
+    callback=_convert(parse_duration, "duration"),
+    help="Mean (exponential) patience: adds Erlang A columns.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def erlang(rate, aht, agents, threshold, patience, as_json):
     """Erlang B, C (and A with --patience) for a stationary interval."""
@@ -63,11 +73,15 @@ def erlang(rate, aht, agents, threshold, patience, as_json):
         }
         if patience:
             a = e.erlang_a(rate, aht, c, patience, threshold)
-            row.update({
-                "erlang_a_prob_wait": a.prob_wait, "erlang_a_abandon_rate": a.abandon_rate,
-                "erlang_a_service_level": a.service_level, "erlang_a_asa": a.asa,
-                "erlang_a_occupancy": a.occupancy,
-            })
+            row.update(
+                {
+                    "erlang_a_prob_wait": a.prob_wait,
+                    "erlang_a_abandon_rate": a.abandon_rate,
+                    "erlang_a_service_level": a.service_level,
+                    "erlang_a_asa": a.asa,
+                    "erlang_a_occupancy": a.occupancy,
+                }
+            )
         rows.append(row)
     if as_json:
         clean = [{k: (v if isinstance(v, int) or math.isfinite(v) else None) for k, v in r.items()} for r in rows]
@@ -79,11 +93,20 @@ def erlang(rate, aht, agents, threshold, patience, as_json):
         header += ["A P(wait)", "A abandon", "A SL", "A ASA", "A occupancy"]
     click.echo("  ".join(f"{h:>11}" for h in header))
     for r in rows:
-        cells = [f"{r['agents']:>11d}", f"{r['erlang_b_blocking']:>11.4f}", f"{r['erlang_c_prob_wait']:>11.4f}",
-                 f"{r['erlang_c_service_level']:>11.4f}", f"{r['erlang_c_asa']:>10.2f}s",
-                 f"{r['occupancy']:>11.4f}"]
+        cells = [
+            f"{r['agents']:>11d}",
+            f"{r['erlang_b_blocking']:>11.4f}",
+            f"{r['erlang_c_prob_wait']:>11.4f}",
+            f"{r['erlang_c_service_level']:>11.4f}",
+            f"{r['erlang_c_asa']:>10.2f}s",
+            f"{r['occupancy']:>11.4f}",
+        ]
         if patience:
-            cells += [f"{r['erlang_a_prob_wait']:>11.4f}", f"{r['erlang_a_abandon_rate']:>11.5f}",
-                      f"{r['erlang_a_service_level']:>11.4f}", f"{r['erlang_a_asa']:>10.2f}s",
-                      f"{r['erlang_a_occupancy']:>11.4f}"]
+            cells += [
+                f"{r['erlang_a_prob_wait']:>11.4f}",
+                f"{r['erlang_a_abandon_rate']:>11.5f}",
+                f"{r['erlang_a_service_level']:>11.4f}",
+                f"{r['erlang_a_asa']:>10.2f}s",
+                f"{r['erlang_a_occupancy']:>11.4f}",
+            ]
         click.echo("  ".join(cells))

@@ -9,23 +9,54 @@ from pathlib import Path
 import click
 
 from ..scenario import ScenarioError
-from .common import SET_HELP, execution_options, executor_from_options, fail_input, interrupted, load_scenario, progress_for
+from .common import (
+    SET_HELP,
+    execution_options,
+    executor_from_options,
+    fail_input,
+    interrupted,
+    load_scenario,
+    progress_for,
+)
 
 
 @click.command()
 @click.argument("scenario_a", type=click.Path(dir_okay=False))
 @click.argument("scenario_b", type=click.Path(dir_okay=False), required=False)
-@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE",
-              help="Change variant B (B = A with these changes when only one file is given). " + SET_HELP)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Change variant B (B = A with these changes when only one file is given). " + SET_HELP,
+)
 @click.option("--replications", "-r", type=click.IntRange(min=2), help="Paired replications (default: A's).")
 @click.option("--seed", "-s", type=click.IntRange(min=0), help="Root seed shared by both (default: A's).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write comparison.json and comparison.csv here.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False),
-              help="Write a self-contained HTML report (differences, overlaid curves) to this file.")
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False), help="Write comparison.json and comparison.csv here."
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    help="Write a self-contained HTML report (differences, overlaid curves) to this file.",
+)
 @execution_options
-def compare(scenario_a, scenario_b, overrides, replications, seed, as_json, out_dir, report_path, workers,
-            executor, scheduler, quiet):
+def compare(
+    scenario_a,
+    scenario_b,
+    overrides,
+    replications,
+    seed,
+    as_json,
+    out_dir,
+    report_path,
+    workers,
+    executor,
+    scheduler,
+    quiet,
+):
     """Compare B with A on the same random streams (paired confidence intervals).
 
     \b
@@ -53,8 +84,16 @@ def compare(scenario_a, scenario_b, overrides, replications, seed, as_json, out_
             labels = ("A", "B")
     try:
         with executor_from_options(executor, scheduler) as client:
-            comp = run_compare(a, b, replications=replications, seed=seed, workers=workers, executor=client,
-                               progress=progress_for("replications", quiet), labels=labels)
+            comp = run_compare(
+                a,
+                b,
+                replications=replications,
+                seed=seed,
+                workers=workers,
+                executor=client,
+                progress=progress_for("replications", quiet),
+                labels=labels,
+            )
     except KeyboardInterrupt:
         interrupted()
     if scenario_b is None:
@@ -74,19 +113,33 @@ def compare(scenario_a, scenario_b, overrides, replications, seed, as_json, out_
 
 @click.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
-@click.option("--set", "axes", multiple=True, required=True, metavar="PATH=VALUES",
-              help="An axis: a..b, a..b:step or [x, y] (several make a grid), "
-                   "e.g. agent_groups.sellers.staffing=20..40.")
-@click.option("--replications", "-r", type=click.IntRange(min=1), help="Replications per point (default: the scenario's).")
+@click.option(
+    "--set",
+    "axes",
+    multiple=True,
+    required=True,
+    metavar="PATH=VALUES",
+    help="An axis: a..b, a..b:step or [x, y] (several make a grid), e.g. agent_groups.sellers.staffing=20..40.",
+)
+@click.option(
+    "--replications", "-r", type=click.IntRange(min=1), help="Replications per point (default: the scenario's)."
+)
 @click.option("--seed", "-s", type=click.IntRange(min=0), help="Root seed shared by every point.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Write every KPI with its CI per point to this CSV.")
+@click.option(
+    "--csv", "csv_path", type=click.Path(dir_okay=False), help="Write every KPI with its CI per point to this CSV."
+)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write sweep.json and sweep.csv here.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False),
-              help="Write a self-contained HTML report (trade-off curves) to this file.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    help="Write a self-contained HTML report (trade-off curves) to this file.",
+)
 @execution_options
-def sweep(scenario, axes, replications, seed, as_json, csv_path, out_dir, report_path, workers, executor,
-          scheduler, quiet):
+def sweep(
+    scenario, axes, replications, seed, as_json, csv_path, out_dir, report_path, workers, executor, scheduler, quiet
+):
     """Simulate SCENARIO over a grid of values (staffing trade-off curves)."""
     from ..report.experiments import render_sweep
     from ..report.export import atomic_write_text, rows_csv
@@ -104,8 +157,15 @@ def sweep(scenario, axes, replications, seed, as_json, csv_path, out_dir, report
     sc = load_scenario(scenario)
     try:
         with executor_from_options(executor, scheduler) as client:
-            result = run_sweep(sc, parsed, replications=replications, seed=seed, workers=workers,
-                               executor=client, progress=progress_for("sweep points", quiet))
+            result = run_sweep(
+                sc,
+                parsed,
+                replications=replications,
+                seed=seed,
+                workers=workers,
+                executor=client,
+                progress=progress_for("sweep points", quiet),
+            )
     except ScenarioError as error:
         fail_input(error)
     except KeyboardInterrupt:

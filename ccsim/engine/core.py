@@ -36,8 +36,8 @@ import simpy
 from ..plan import DAY_S, Plan
 from .arrivals import ContactDraws, draw_contacts
 from .journeys import Journeys
-from .workforce import Workforce
 from .records import ABANDONED, ANSWERED, BLOCKED, WAITING, Records
+from .workforce import Workforce
 
 _NORMAL = 1  # simpy.events.NORMAL priority
 
@@ -239,7 +239,7 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0) -> Records:
     def on_boundary(event) -> None:
         day, i = event._value
         now = env._now
-        for gp, g in zip(plan.agent_groups, groups, strict=True):
+        for g in groups:
             if g.rostered:
                 if i == 0 and day > 0:
                     g.closing = False

@@ -82,13 +82,29 @@ def verdict_lines(est: Estimates, colour: bool = False) -> list[str]:
 def render_tables(est: Estimates, colour: bool = False) -> str:
     """The terminal report of a run: contact types (and total), then agent groups."""
     plan = est.plan
-    lines = [f"{est.scenario.name} — {est.replications} replication"
-             f"{'s' if est.replications != 1 else ''}, seed {est.seed}"
-             + ("" if est.replications > 1 else " (one replication: no confidence intervals)"), ""]
+    lines = [
+        f"{est.scenario.name} — {est.replications} replication"
+        f"{'s' if est.replications != 1 else ''}, seed {est.seed}"
+        + ("" if est.replications > 1 else " (one replication: no confidence intervals)"),
+        "",
+    ]
     lines += verdict_lines(est, colour)
     lines.append("")
-    headers = ["contact type", "offered", "answered", "abandoned", "blocked", "service level",
-               "target", "", "SL P10-P90 days", "ASA", "P90 wait", "abandon", "max queue"]
+    headers = [
+        "contact type",
+        "offered",
+        "answered",
+        "abandoned",
+        "blocked",
+        "service level",
+        "target",
+        "",
+        "SL P10-P90 days",
+        "ASA",
+        "P90 wait",
+        "abandon",
+        "max queue",
+    ]
     rows = []
     targets = est.targets()
     for ct in plan.contact_types:
@@ -98,26 +114,58 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
         if colour:
             paint = {"met": GREEN, "missed": RED, "borderline": YELLOW}[t["verdict"]]
             verdict = f"{paint}{verdict}{RESET}"
-        rows.append([
-            ct.name, _count(k["offered"]), _count(k["answered"]), _count(k["abandoned"]),
-            _count(k["blocked"]), _pct(k["service_level"]),
-            f"{100 * ct.sl_target:g}% in {format_duration(ct.sl_threshold)}", verdict,
-            _spread(k["service_level"]), _secs(k["asa"]), _secs(k["wait_p90"]), _pct(k["abandon_rate"]), _count(k["max_queue"]),
-        ])
+        rows.append(
+            [
+                ct.name,
+                _count(k["offered"]),
+                _count(k["answered"]),
+                _count(k["abandoned"]),
+                _count(k["blocked"]),
+                _pct(k["service_level"]),
+                f"{100 * ct.sl_target:g}% in {format_duration(ct.sl_threshold)}",
+                verdict,
+                _spread(k["service_level"]),
+                _secs(k["asa"]),
+                _secs(k["wait_p90"]),
+                _pct(k["abandon_rate"]),
+                _count(k["max_queue"]),
+            ]
+        )
     if len(plan.contact_types) > 1:
         tot = est.total
-        rows.append(["total", _count(tot["offered"]), _count(tot["answered"]),
-                     _count(tot["abandoned"]), _count(tot["blocked"]), _pct(tot["service_level"]),
-                     "", "", _spread(tot["service_level"]), _secs(tot["asa"]), "",
-                     _pct(tot["abandon_rate"]), ""])
+        rows.append(
+            [
+                "total",
+                _count(tot["offered"]),
+                _count(tot["answered"]),
+                _count(tot["abandoned"]),
+                _count(tot["blocked"]),
+                _pct(tot["service_level"]),
+                "",
+                "",
+                _spread(tot["service_level"]),
+                _secs(tot["asa"]),
+                "",
+                _pct(tot["abandon_rate"]),
+                "",
+            ]
+        )
     lines += _render(headers, rows, right={1, 2, 3, 4, 5, 8, 9, 10, 11, 12})
     lines.append("")
     headers = ["agent group", "agents (mean)", "occupancy", "utilisation", "handled", "contacts/h"]
     rows = []
     for gp in plan.agent_groups:
         g = est.agent_groups[gp.name]
-        rows.append([gp.name, _count(g["agents_present"]), _pct(g["occupancy"]),
-                     _pct(g["utilisation"]), _count(g["handled"]), _count(g["contacts_per_hour"])])
+        rows.append(
+            [
+                gp.name,
+                _count(g["agents_present"]),
+                _pct(g["occupancy"]),
+                _pct(g["utilisation"]),
+                _count(g["handled"]),
+                _count(g["contacts_per_hour"]),
+            ]
+        )
     lines += _render(headers, rows, right={1, 2, 3, 4, 5})
     from .journey_table import render_journeys
 
@@ -132,8 +180,10 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
             if r:
                 mark = " — below target" if r["below_target"] else ""
                 when = f"day {r['day']}, " if "day" in r else ""
-                lines.append(f"  {name}: in 1 day in 10, the {when}{r['start']} interval falls below "
-                             f"{100 * r['p10']:.0f}% (target {100 * r['target']:g}%){mark}")
+                lines.append(
+                    f"  {name}: in 1 day in 10, the {when}{r['start']} interval falls below "
+                    f"{100 * r['p10']:.0f}% (target {100 * r['target']:g}%){mark}"
+                )
     if est.precision is not None:
         p = est.precision
         state = "reached" if p["met"] else f"NOT reached within {p['max_replications']} replications"
@@ -141,11 +191,15 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
         lines.append(f"Precision {state}: {p['replications_needed']} replications in {p['batches']} batch(es).")
         for item in p["targets"]:
             got = "-" if item["half_width"] is None else f"{item['half_width']:.4g}"
-            lines.append(f"  {item['name']}.{item['kpi']}: half-width {got} "
-                         f"(asked {item['allowed_half_width']:.4g}){'' if item['met'] else ' — not met'}")
+            lines.append(
+                f"  {item['name']}.{item['kpi']}: half-width {got} "
+                f"(asked {item['allowed_half_width']:.4g}){'' if item['met'] else ' — not met'}"
+            )
     lines.append("")
-    lines.append("Means over replications, ± half-width of the 95 % confidence interval; "
-                 "borderline = the interval contains the target;")
+    lines.append(
+        "Means over replications, ± half-width of the 95 % confidence interval; "
+        "borderline = the interval contains the target;"
+    )
     lines.append("SL P10-P90 days = the spread of the day's service level across replications.")
     lines.append("Service level = answered within threshold / (answered + abandoned).")
     return "\n".join(lines)
