@@ -14,9 +14,10 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, model_validator
 
+from ..units import format_clock_exact
 from .base import ScenarioModel
 from .distributions import DistributionSpec
-from ..units import format_clock_exact
+from .fields import ClockTime, Duration, PositiveDuration, Probability, Rate
 from .journeys import (
     BalkingSpec,
     CallbackSpec,
@@ -28,7 +29,6 @@ from .journeys import (
     WaitPredictor,
 )
 from .workforce import ShiftSpec
-from .fields import ClockTime, Duration, PositiveDuration, Probability, Rate
 
 MAX_CONTACTS_PER_DAY = 20_000_000
 MAX_AGENTS = 100_000
