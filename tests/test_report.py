@@ -19,7 +19,8 @@ from ccsim.report.labels import JOURNEY_KPIS
 from ccsim.report.waits import wait_distributions
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+SCENARIOS = sorted(p for p in (ROOT / "scenarios").glob("*.yaml")
+                   if not p.name.startswith("snapshot_"))  # snapshots: tests/test_realtime.py
 HELPDESK = ROOT / "scenarios" / "it_helpdesk.yaml"
 IMG_RE = re.compile(r'<img alt="([^"]*)" width="(\d+)" height="(\d+)" src="data:image/svg\+xml;base64,([^"]+)"')
 

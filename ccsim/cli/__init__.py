@@ -157,3 +157,9 @@ from .staff_cmd import shifts, staff  # noqa: E402
 
 main.add_command(staff)
 main.add_command(shifts)
+
+from .realtime_cmd import add_events_option, live, whatif  # noqa: E402
+
+main.add_command(whatif)
+main.add_command(live)
+add_events_option(run)

@@ -75,8 +75,20 @@ def draw_journey(ct, n: int, seed: int, replication: int) -> tuple:
     )
 
 
-def arrival_times(plan: Plan, rates: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Sorted arrival times (s) of a piecewise-constant-rate Poisson process."""
+def arrival_times(plan: Plan, rates: np.ndarray, rng: np.random.Generator, start_s: float = 0.0) -> np.ndarray:
+    """Sorted arrival times (s) of a piecewise-constant-rate Poisson process.
+
+    start_s: no arrivals before this time (s from the horizon start); the interval
+    holding it gets the Poisson count of its remaining part, uniform over that part.
+    """
+    if start_s > 0.0:
+        starts = plan.interval_starts()
+        lows = np.maximum(starts, start_s)
+        spans = np.maximum(starts + plan.interval_s - lows, 0.0)
+        counts = rng.poisson(rates * spans)
+        times = np.repeat(lows, counts) + rng.random(int(counts.sum())) * np.repeat(spans, counts)
+        times.sort()
+        return times
     counts = rng.poisson(rates * plan.interval_s)
     starts = np.repeat(plan.interval_starts(), counts)
     times = starts + rng.random(starts.size) * plan.interval_s
@@ -84,8 +96,11 @@ def arrival_times(plan: Plan, rates: np.ndarray, rng: np.random.Generator) -> np
     return times
 
 
-def draw_contacts(plan: Plan, replication: int) -> ContactDraws:
-    """All contacts of one replication, every type merged in arrival order."""
+def draw_contacts(plan: Plan, replication: int, start_s: float = 0.0) -> ContactDraws:
+    """All contacts of one replication, every type merged in arrival order.
+
+    start_s: first possible arrival (s from the horizon start; a snapshot's time).
+    """
     seed = plan.seed
     parts = []
     journeys = []
@@ -97,7 +112,7 @@ def draw_contacts(plan: Plan, replication: int) -> ContactDraws:
             factors[ct.index] = stream(seed, replication, f"forecast/{ct.name}").gamma(shape, 1.0 / shape, plan.days)
         # One rate per interval of every day, each day scaled by its own forecast factor.
         rates = np.concatenate([ct.rates * factors[ct.index, d] for d in range(plan.days)])
-        times = arrival_times(plan, rates, stream(seed, replication, f"arrivals/{ct.name}"))
+        times = arrival_times(plan, rates, stream(seed, replication, f"arrivals/{ct.name}"), start_s)
         n = times.size
         handle = ct.handle.draw(stream(seed, replication, f"handle_time/{ct.name}"), n)
         if ct.after_call_work is not None:

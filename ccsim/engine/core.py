@@ -22,6 +22,15 @@ When staffing drops at an interval boundary, idle agents leave at once and busy
 ones leave when their contact (and wrap-up) ends; no contact is ever dropped.
 Arrivals stop at the horizon end; agents of the last interval stay until the
 system is empty.
+
+Two optional hooks serve ``ccsim.realtime`` and cost the plain path nothing but
+a few ``is None`` tests: ``initial`` starts the loop from a snapshot of the
+centre (agents busy or on break, callers already waiting — the first
+``initial.n_waiting`` contacts of the draws), and ``sink`` is called as
+``sink(kind, t, contact, group)`` for every event (arrival, answer, abandon,
+blocked, done, staffing, break_end) as it is processed. Abandonment stays
+lazy: an ``abandon`` event is reported when an agent skips the caller, with
+the caller's true abandonment time ``t`` (so abandon events can come late).
 """
 
 from __future__ import annotations
@@ -96,8 +105,13 @@ def simulate_replication(plan: Plan, replication: int) -> Records:
     return run_draws(plan, draw_contacts(plan, replication), replication)
 
 
-def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0) -> Records:
-    """Run the event loop on given contacts (used directly by tests)."""
+def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=None, sink=None) -> Records:
+    """Run the event loop on given contacts (used directly by tests).
+
+    initial: optional start state (``ccsim.realtime.state.InitialState``): the loop
+        starts at ``initial.start_s`` with its agents and its waiting callers.
+    sink: optional ``sink(kind, t, contact, group)`` called for every event.
+    """
     env = simpy.Environment()
     heap = env._queue  # SimPy's own event heap; pushed to directly below (see schedule)
     eid = env._eid if hasattr(env, "_eid") else count()
@@ -149,6 +163,8 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0) -> Records:
         """The agent's contact (and wrap-up) is over: leave, take the next contact, or idle."""
         now = env._now
         g = agent.group
+        if sink is not None:
+            sink("done", now, -1, g.index)
         if g.leaving:
             g.leaving -= 1
             g.present -= 1
@@ -180,10 +196,14 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0) -> Records:
                         busy = work[c]
                         if line_release is not None and lines[g.queue_types[qi]]:
                             hold_line(g.queue_types[qi], c, now + handle[c])
+                    if sink is not None:
+                        sink("answer", now, c, g.index)
                     agent.callbacks = release_callbacks
                     heappush(heap, (now + busy, _NORMAL, next(eid), agent))
                     return
                 # else: patience ran out before an agent came; abandoned at its deadline
+                if sink is not None:
+                    sink("abandon", deadline[c], c, -1)
         if g.callbacks:
             c = journeys.due_callback(g, now, overdue_only=False)
             if c is not None:
@@ -211,6 +231,8 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0) -> Records:
         g.idle.popleft()
         best.callbacks = release_callbacks
         heappush(heap, (now + journeys.serve(c, g, now), _NORMAL, next(eid), best))
+        if sink is not None:
+            sink("answer", now, c, g.index)
         return True
 
     def set_staffing(g: GroupState, target: int, now: float) -> None:
@@ -235,6 +257,8 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0) -> Records:
                     workforce.left(gone)
             g.leaving += remove
         g.log(now)
+        if sink is not None:
+            sink("staffing", now, -1, g.index)
 
     def on_boundary(event) -> None:
         day, i = event._value
@@ -282,14 +306,16 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0) -> Records:
         if gp.shifts is not None:
             g.rostered = True
             g.log(0.0)
-        else:
+        elif initial is None:
             set_staffing(g, staffing_of(g, 0, 0), 0.0)
+        else:
+            g.log(0.0)  # nobody before the snapshot; its agents arrive at start_s (below)
     if workforce is not None:
         workforce.start()
     for day in range(plan.days):
         base = day * DAY_S
         for i in range(0 if day else 1, plan.n_intervals):
-            changed = day > 0 and i == 0 or workforce is not None or any(
+            changed = day > 0 and i == 0 or workforce is not None or initial is not None or any(
                 gp.staffing[i] != gp.staffing[i - 1] for gp in plan.agent_groups if gp.shifts is None)
             if changed:
                 env.timeout(base + i * plan.interval_s, value=(day, i)).callbacks.append(on_boundary)
@@ -307,8 +333,12 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0) -> Records:
     else:
         later = []
 
-    step = env.step
     i = 0
+    if initial is not None:
+        i = _start_from(initial, env, groups, groups_of, queues, take_work, release_callbacks, release, offer,
+                        has_journeys, journey_of, lines, in_system, hold_line, deadline, answer,
+                        served_by, work, sink)
+    step = env.step
     while True:
         # Merge the pre-drawn arrival stream with SimPy's event heap (and, with caller
         # journeys, the heap of later events); events due at the same instant as an
@@ -316,6 +346,8 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0) -> Records:
         if i < n and (not heap or arrival[i] < heap[0][0]) and (not later or arrival[i] <= later[0][0]):
             now = env._now = arrival[i]
             k = ctype[i]
+            if sink is not None:
+                sink("arrival", now, i, -1)
             if has_journeys and journey_of[k]:
                 journeys.arrive(i, now)
                 i += 1
@@ -323,6 +355,8 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0) -> Records:
             if lines[k]:
                 if not line_free(k, now):
                     fate[i] = BLOCKED
+                    if sink is not None:
+                        sink("blocked", now, i, -1)
                     if has_journeys:
                         journeys.after_block(i, now)
                     i += 1
@@ -345,6 +379,8 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0) -> Records:
                     hold_line(k, i, now + handle[i])
                 best.callbacks = release_callbacks
                 heappush(heap, (now + work[i], _NORMAL, next(eid), best))
+                if sink is not None:
+                    sink("answer", now, i, g.index)
             else:
                 queues[k].append(i)
             i += 1
@@ -380,3 +416,70 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0) -> Records:
         rec = journeys.records(outcome, answer_arr, served_by, present_log, end_s)
     rec.away_log = away_log
     return rec
+
+
+def _start_from(initial, env, groups, groups_of, queues, take_work, release_callbacks, release, offer,
+                has_journeys, journey_of, lines, in_system, hold_line, deadline, answer, served_by,
+                work, sink) -> int:
+    """Put the snapshot's agents and waiting callers in place at ``initial.start_s``.
+
+    Agents busy with a contact are pushed on the heap for the end of its (residual) work;
+    agents on break come back at the break's end and then behave like an agent whose
+    contact ended (they leave if the group is over its headcount by then). Idle agents
+    look for work first, then the waiting callers arrive in snapshot order (longest
+    waiting first), so they are answered before any later caller of their type.
+    Returns the index of the first contact still to arrive.
+    """
+    heap = env._queue
+    eid = env._eid if hasattr(env, "_eid") else count()
+    t0 = env._now = float(initial.start_s)
+
+    def back_from_break(agent: Agent) -> None:
+        agent.group.present += 1
+        if sink is not None:
+            sink("break_end", env._now, -1, agent.group.index)
+        release(agent)
+
+    back_callbacks = [back_from_break]
+    for g, state in zip(groups, initial.groups, strict=True):
+        g.target = state.target
+        for until in state.busy_until:
+            g.present += 1
+            agent = Agent(g, t0)
+            agent.callbacks = release_callbacks
+            heappush(heap, (max(until, t0), _NORMAL, next(eid), agent))
+        for until in state.break_until:
+            agent = Agent(g, t0)
+            agent.callbacks = back_callbacks
+            heappush(heap, (max(until, t0), _NORMAL, next(eid), agent))
+        for _ in range(state.idle):
+            g.present += 1
+            take_work(Agent(g, t0), g, t0)
+        g.log(t0)
+    for c in range(initial.n_waiting):
+        k = initial.ctype[c]
+        if has_journeys and journey_of[k]:
+            if not offer(c, k, t0):
+                queues[k].append(c)
+            continue
+        if lines[k]:
+            in_system[k] += 1
+            hold_line(k, c, deadline[c])
+        best = None
+        for g in groups_of[k]:
+            if g.idle:
+                a = g.idle[0]
+                if best is None or a.idle_since < best.idle_since:
+                    best = a
+        if best is None:
+            queues[k].append(c)
+            continue
+        g = best.group
+        g.idle.popleft()
+        answer[c] = t0
+        served_by[c] = g.index
+        best.callbacks = release_callbacks
+        heappush(heap, (t0 + work[c], _NORMAL, next(eid), best))
+        if sink is not None:
+            sink("answer", t0, c, g.index)
+    return initial.n_waiting

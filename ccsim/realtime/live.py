@@ -1,0 +1,221 @@
+"""Live: run one replication against the wall clock, with a dashboard and an event stream.
+
+The lean loop is paced through its event sink: before an event at simulated time
+t is processed, ``Pacer`` sleeps until wall time start + t / speed (speed 60 =
+one simulated minute per second). ``LiveState`` keeps what the dashboard shows,
+updated from the same events; ``render_dashboard`` draws it in a fixed-size
+block of text (80 x 24 by default, a tmux pane). ``EventWriter`` streams every
+event as a JSON line, flushed as it happens. Nothing here prints: the caller
+passes a ``draw(lines)`` function.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections import deque
+
+from ..units import format_clock_exact
+
+EVENT_KINDS = ("arrival", "answer", "abandon", "blocked", "done", "staffing", "break_end")
+
+
+class EventWriter:
+    """A sink writing one JSON object per event to a text stream, flushed at once.
+
+    ``{"t": s from horizon start, "clock": "HH:MM:SS", "event": kind,
+    "contact": index or null, "contact_type": name or null, "group": name or null}``
+    """
+
+    def __init__(self, stream, plan, ctype=None):
+        self.stream, self.plan = stream, plan
+        self.ctype = ctype  # per-contact type index (list), set by the runner
+        self.types = [ct.name for ct in plan.contact_types]
+        self.groups = [g.name for g in plan.agent_groups]
+
+    def __call__(self, kind: str, t: float, contact: int, group: int) -> None:
+        record = {"t": round(t, 3), "clock": format_clock_exact(self.plan.clock_start + t), "event": kind,
+                  "contact": contact if contact >= 0 else None,
+                  "contact_type": self.types[self.ctype[contact]] if contact >= 0 and self.ctype else None,
+                  "group": self.groups[group] if group >= 0 else None}
+        self.stream.write(json.dumps(record) + "\n")
+        self.stream.flush()
+
+
+class LiveState:
+    """Counters the dashboard shows, kept up to date from the engine's events."""
+
+    def __init__(self, plan, ctype, deadline, arrival, groups_present=None, last=8):
+        self.plan = plan
+        self.ctype, self.deadline, self.arrival = ctype, deadline, arrival
+        n = len(plan.contact_types)
+        self.now = 0.0
+        self.waiting = [set() for _ in range(n)]
+        self.answered = [0] * n
+        self.in_threshold = [0] * n
+        self.abandoned = [0] * n
+        self.offered = [0] * n
+        self.busy = [0] * len(plan.agent_groups)
+        self.present = list(groups_present or [0] * len(plan.agent_groups))
+        self.on_break = [0] * len(plan.agent_groups)
+        self.last = deque(maxlen=last)
+
+    def __call__(self, kind: str, t: float, c: int, g: int) -> None:
+        self.now = max(self.now, t)
+        if kind == "arrival":
+            k = self.ctype[c]
+            self.offered[k] += 1
+            self.waiting[k].add(c)
+        elif kind == "answer":
+            k = self.ctype[c]
+            self.waiting[k].discard(c)
+            self.answered[k] += 1
+            if t - self.arrival[c] <= self.plan.contact_types[k].sl_threshold:
+                self.in_threshold[k] += 1
+            self.busy[g] += 1
+        elif kind == "abandon":
+            k = self.ctype[c]
+            self.waiting[k].discard(c)
+            self.abandoned[k] += 1
+        elif kind == "done":
+            self.busy[g] = max(0, self.busy[g] - 1)
+        elif kind == "break_end":
+            self.on_break[g] = max(0, self.on_break[g] - 1)
+        elif kind == "staffing":
+            pass
+        if kind != "done":
+            self.last.append((t, kind, c, g))
+
+    def queue_length(self, k: int) -> int:
+        """Callers waiting now (lazy abandonment: those past their deadline are gone)."""
+        return sum(1 for c in self.waiting[k] if self.deadline[c] > self.now)
+
+    def service_level(self, k: int) -> float:
+        counted = self.answered[k] + self.abandoned[k]
+        return self.in_threshold[k] / counted if counted else math.nan
+
+
+def render_dashboard(state: LiveState, width: int = 80, height: int = 24, speed: float | None = None) -> list[str]:
+    """The dashboard as at most *height* lines of at most *width* characters."""
+    plan = state.plan
+    clock = format_clock_exact(plan.clock_start + state.now)
+    head = f" ccsim live — {plan.name} — {clock}" + (f" — x{speed:g}" if speed else "")
+    lines = [head, "-" * width, f"{'contact type':<14}{'queue':>6}{'offered':>9}{'answered':>9}"
+             f"{'abandon':>9}{'SL':>7}{'target':>8}"]
+    for ct in plan.contact_types:
+        k = ct.index
+        sl = state.service_level(k)
+        ab = state.abandoned[k] / state.offered[k] if state.offered[k] else 0.0
+        mark = " " if math.isnan(sl) or sl >= ct.sl_target else "!"
+        lines.append(f"{ct.name[:13]:<14}{state.queue_length(k):>6}{state.offered[k]:>9}{state.answered[k]:>9}"
+                     f"{ab * 100:>8.1f}%{'-' if math.isnan(sl) else f'{sl * 100:.1f}%':>7}"
+                     f"{ct.sl_target * 100:>6.0f}%{mark}")
+    lines.append("")
+    lines.append(f"{'agent group':<14}{'busy':>6}{'idle':>6}{'break':>7}")
+    for gp in plan.agent_groups:
+        gi = gp.index
+        i = min(int(state.now // plan.interval_s), plan.n_intervals - 1) if state.now >= 0 else 0
+        idle = max(0, int(round(gp.staffing[i])) - state.busy[gi] - state.on_break[gi])  # as scheduled
+        lines.append(f"{gp.name[:13]:<14}{state.busy[gi]:>6}{idle:>6}{state.on_break[gi]:>7}")
+    lines.append("")
+    lines.append("last events:")
+    room = height - len(lines) - 1
+    events = list(state.last)[-max(room, 0):] if room > 0 else []
+    for t, kind, c, g in events:
+        who = plan.contact_types[state.ctype[c]].name if c >= 0 else plan.agent_groups[g].name if g >= 0 else ""
+        lines.append(f"  {format_clock_exact(plan.clock_start + t)} {kind:<10} {who}"
+                     + (f" #{c}" if c >= 0 else ""))
+    lines.append("Ctrl-C stops")
+    return [line[:width] for line in lines[:height]]
+
+
+class Pacer:
+    """Sink that holds the loop back to wall time: event at t waits until start + (t - t0) / speed."""
+
+    def __init__(self, speed: float, t0: float, on_tick=None, tick_s: float = 0.25, clock=time.monotonic,
+                 sleep=time.sleep, stop_after_s: float | None = None):
+        if speed <= 0:
+            raise ValueError(f"speed must be positive, got {speed}")
+        self.speed, self.t0, self.on_tick, self.tick_s = speed, t0, on_tick, tick_s
+        self.clock, self.sleep = clock, sleep
+        self.start = clock()
+        self.last_tick = -math.inf
+        self.stop_after_s = stop_after_s
+        self.sim_now = t0
+
+    def __call__(self, kind: str, t: float, c: int, g: int) -> None:
+        due = self.start + (t - self.t0) / self.speed
+        while True:
+            now = self.clock()
+            if self.stop_after_s is not None and now - self.start >= self.stop_after_s:
+                raise StopLive()
+            if now - self.last_tick >= self.tick_s:
+                self.last_tick = now
+                if self.on_tick is not None:
+                    self.on_tick(min(t, self.t0 + (now - self.start) * self.speed))
+            if now >= due:
+                break
+            wake = min(due, self.last_tick + self.tick_s)
+            if self.stop_after_s is not None:
+                wake = min(wake, self.start + self.stop_after_s)
+            self.sleep(max(0.0, wake - now))
+        self.sim_now = t
+
+    def simulated_elapsed(self) -> float:
+        return self.sim_now - self.t0
+
+
+class StopLive(Exception):
+    """Raised from the pacing sink to end a live run early (a time limit)."""
+
+
+def run_live(plan, draws, replication=0, *, speed: float = 60.0, initial=None, draw=None, events=None,
+             stop_after_s: float | None = None, width: int = 80, height: int = 24):
+    """Run one replication paced to the wall clock; return (LiveState, Records or None, Pacer).
+
+    draw: called with the dashboard's lines about four times a second.
+    events: an ``EventWriter`` (or any sink) fed every event.
+    stop_after_s: stop after this much wall time (Records is then None).
+    Ctrl-C (KeyboardInterrupt) stops the run too; the state so far is returned.
+    """
+    from ..engine.core import run_draws
+
+    ctype = draws.ctype.tolist()
+    deadline = (draws.arrival + draws.patience).tolist()
+    arrival = draws.arrival.tolist()
+    if initial is not None:
+        for c in range(initial.n_waiting):
+            arrival[c] = initial.start_s - float(initial.waited[c])
+    t0 = initial.start_s if initial is not None else 0.0
+    state = LiveState(plan, ctype, deadline, arrival)
+    if events is not None and hasattr(events, "ctype"):
+        events.ctype = ctype
+
+    def tick(sim_t):
+        state.now = max(state.now, sim_t)
+        if draw is not None:
+            draw(render_dashboard(state, width, height, speed))
+
+    pacer = Pacer(speed, t0, on_tick=tick, stop_after_s=stop_after_s)
+
+    def sink(kind, t, c, g):
+        pacer(kind, t, c, g)
+        state(kind, t, c, g)
+        if events is not None:
+            events(kind, t, c, g)
+
+    if initial is not None:
+        for c in range(initial.n_waiting):  # callers already waiting count as offered now
+            state.offered[ctype[c]] += 1
+            state.waiting[ctype[c]].add(c)
+        for gi, gs in enumerate(initial.groups):
+            state.busy[gi] = len(gs.busy_until)
+            state.on_break[gi] = len(gs.break_until)
+    records = None
+    try:
+        records = run_draws(plan, draws, replication, initial=initial, sink=sink)
+    except (KeyboardInterrupt, StopLive):
+        pass
+    tick(pacer.sim_now)
+    return state, records, pacer

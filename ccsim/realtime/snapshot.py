@@ -1,0 +1,199 @@
+"""Snapshot files: the centre as it is now (YAML or JSON), validated with located errors.
+
+```yaml
+time: "11:40"                      # clock time of the snapshot
+contact_types:
+  sales:
+    waiting: [4min, 95s, 20s]      # how long each caller now in the queue has waited
+    callbacks: [12min]             # callbacks promised (virtual hold): time since the promise
+agent_groups:
+  sellers:
+    idle: 2                        # logged in and free now
+    busy: [3min, 45s]              # talk time so far of each agent on a contact
+    on_break: ["11:50", "12:00"]   # agents on break, each until that clock time
+    absent: 3                      # fewer agents than scheduled for the rest of the day
+    # staffing: [24, 24, ...]      # or: the headcount of each remaining interval
+reforecast:
+  sales: {factor: 1.15}            # remaining volume x 1.15
+  # support: {per_interval: [...]} # or new calls per remaining interval
+```
+
+Every problem a user can cause is reported at once as ``SnapshotError`` (a
+``ScenarioError``), each with file:line:column, field path and what was expected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, ValidationError, model_validator
+
+from ..scenario.base import ScenarioModel
+from ..scenario.errors import Problem, ScenarioError, format_path
+from ..scenario.fields import ClockTime, Duration
+from ..scenario.positions import Located, parse_yaml
+
+SnapshotError = ScenarioError
+
+
+class ContactTypeNow(ScenarioModel):
+    """Callers of one contact type in the system now."""
+
+    waiting: list[Duration] = []
+    callbacks: list[Duration] = []
+
+
+class AgentGroupNow(ScenarioModel):
+    """Agents of one group now, and its staffing for the rest of the day."""
+
+    idle: Annotated[int, Field(ge=0)] | None = None  # default: scheduled minus busy and on break
+    busy: list[Duration] = []
+    on_break: list[ClockTime] = []
+    absent: Annotated[int, Field(ge=0)] = 0
+    staffing: list[Annotated[int, Field(ge=0)]] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self):
+        if self.absent and self.staffing is not None:
+            raise ValueError("give either 'absent' or 'staffing', not both")
+        return self
+
+
+class Reforecast(ScenarioModel):
+    """A factor on the remaining volume, or new calls per remaining interval."""
+
+    factor: Annotated[float, Field(ge=0.0, le=100.0)] | None = None
+    per_interval: list[Annotated[float, Field(ge=0.0)]] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self):
+        if (self.factor is None) == (self.per_interval is None):
+            raise ValueError("expected exactly one of 'factor' or 'per_interval'")
+        return self
+
+
+class Snapshot(ScenarioModel):
+    """The centre at ``time``: queues, agents, rest-of-day staffing and re-forecast."""
+
+    time: ClockTime
+    contact_types: dict[str, ContactTypeNow] = {}
+    agent_groups: dict[str, AgentGroupNow] = {}
+    reforecast: dict[str, Reforecast] = {}
+
+
+def load_snapshot(path: str | Path, scenario=None) -> Snapshot:
+    """Read and validate a snapshot file (YAML or JSON); check it against *scenario* if given."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SnapshotError([Problem(str(path), None, None, "(file)", f"cannot read: {exc.strerror}")]) from None
+    except UnicodeDecodeError:
+        raise SnapshotError([Problem(str(path), None, None, "(file)", "not UTF-8 text")]) from None
+    return loads_snapshot(text, str(path), scenario)
+
+
+def loads_snapshot(text: str, source: str = "<snapshot>", scenario=None) -> Snapshot:
+    """Validate snapshot text (JSON is read as the YAML it is a subset of)."""
+    located, problems = parse_yaml(text, source)
+    if problems:
+        raise SnapshotError(problems)
+    return snapshot_from_located(located, scenario)
+
+
+def snapshot_from_dict(data: dict, source: str = "<snapshot>", scenario=None) -> Snapshot:
+    return snapshot_from_located(Located(data=data, source=source), scenario)
+
+
+def snapshot_from_located(located: Located, scenario=None) -> Snapshot:
+    problems: list[Problem] = []
+    snap = None
+    try:
+        snap = Snapshot.model_validate(located.data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            path = _data_path(located.data, tuple(error["loc"]))
+            message = error["msg"].removeprefix("Value error, ")
+            if error["type"] == "extra_forbidden":
+                message = f"unknown field {error['loc'][-1]!r}"
+            elif error["type"] == "missing":
+                message = "missing required field"
+            elif not isinstance(error.get("input"), dict) and "got" not in message:
+                message += f" (got {error.get('input')!r})"
+            problems.append(Problem(*located.where(path), format_path(path), message))
+    if snap is not None and scenario is not None:
+        for path, message in _reference_issues(snap, scenario):
+            problems.append(Problem(*located.where(path), format_path(path), message))
+    if problems:
+        raise SnapshotError(problems)
+    return snap
+
+
+def _data_path(data, loc: tuple) -> tuple:
+    path, node = [], data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        else:
+            if isinstance(node, dict) and isinstance(part, str):
+                path.append(part)
+            break
+    return tuple(path)
+
+
+def remaining_intervals(snapshot: Snapshot, scenario) -> tuple[int, int]:
+    """(index of the interval holding the snapshot time, intervals left from it)."""
+    h = scenario.horizon
+    j = int((snapshot.time - h.start) // h.interval)
+    return j, h.n_intervals - j
+
+
+def _reference_issues(snap: Snapshot, scenario):
+    h = scenario.horizon
+    if h.days != 1:
+        yield ("time",), f"snapshots need a one-day horizon (the scenario has days: {h.days})"
+    if not h.start <= snap.time < h.end:
+        yield ("time",), (f"{_clock(snap.time)} is outside the scenario's horizon "
+                          f"{_clock(h.start)}-{_clock(h.end)}")
+        return
+    _, left = remaining_intervals(snap, scenario)
+    known_types = ", ".join(scenario.contact_types)
+    for name in snap.contact_types:
+        if name not in scenario.contact_types:
+            yield ("contact_types", name), f"unknown contact type {name!r} (known: {known_types})"
+    for name, rf in snap.reforecast.items():
+        if name not in scenario.contact_types:
+            yield ("reforecast", name), f"unknown contact type {name!r} (known: {known_types})"
+        elif rf.per_interval is not None and len(rf.per_interval) != left:
+            yield (("reforecast", name, "per_interval"),
+                   f"expected {left} values (one per interval from the snapshot's), got {len(rf.per_interval)}")
+    known_groups = ", ".join(scenario.agent_groups)
+    for name, g in snap.agent_groups.items():
+        if name not in scenario.agent_groups:
+            yield ("agent_groups", name), f"unknown agent group {name!r} (known: {known_groups})"
+            continue
+        spec = scenario.agent_groups[name]
+        if spec.shifts is not None:
+            yield ("agent_groups", name), "groups with shifts are not supported in snapshots yet; use staffing"
+        if g.staffing is not None and len(g.staffing) != left:
+            yield (("agent_groups", name, "staffing"),
+                   f"expected {left} values (one per interval from the snapshot's), got {len(g.staffing)}")
+        for i, until in enumerate(g.on_break):
+            if until <= snap.time:
+                yield (("agent_groups", name, "on_break", i),
+                       f"break end {_clock(until)} is not after the snapshot time {_clock(snap.time)}")
+    for name, spec in scenario.agent_groups.items():
+        if spec.shifts is not None and name not in snap.agent_groups:
+            yield ("agent_groups",), f"group {name!r} has shifts: not supported in snapshots yet; use staffing"
+
+
+def _clock(seconds: float) -> str:
+    from ..units import format_clock_exact
+
+    text = format_clock_exact(seconds)
+    return text[:-3] if text.endswith(":00") else text

@@ -1,0 +1,171 @@
+"""From a snapshot to the engine's start state: residual plan, contacts already in, agents now.
+
+The *residual scenario* is the scenario cut at the interval holding the snapshot
+time: ``horizon.start`` moves to that interval's start, and arrivals and staffing
+keep their later intervals only (a re-forecast scales or replaces the remaining
+volume). Simulation time 0 is that interval's start; the snapshot is at
+``start_s`` inside it, and arrivals begin there (``draw_contacts(start_s=...)``).
+For a snapshot taken on an interval boundary this is exactly "the scenario run
+from that time", with the same random streams.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from ..engine.arrivals import N_DECISIONS, ContactDraws, JourneyDraws, draw_contacts
+from ..streams import stream
+from ..units import format_clock_exact
+from .residual import residual
+from .snapshot import Snapshot, remaining_intervals
+
+
+class GroupStart:
+    """One agent group at the snapshot: idle agents, busy until, on break until (s)."""
+
+    __slots__ = ("idle", "busy_until", "break_until", "target")
+
+    def __init__(self, idle: int, busy_until: list[float], break_until: list[float]):
+        self.idle = idle
+        self.busy_until = busy_until
+        self.break_until = break_until
+        self.target = idle + len(busy_until) + len(break_until)  # headcount now
+
+
+class InitialState:
+    """What ``run_draws(initial=...)`` needs: the start time, the agents, and the callers
+    already waiting (the first ``n_waiting`` contacts of the draws, longest waiting first)."""
+
+    __slots__ = ("start_s", "groups", "n_waiting", "ctype", "waited")
+
+    def __init__(self, start_s, groups, n_waiting, ctype, waited):
+        self.start_s: float = start_s
+        self.groups: list[GroupStart] = groups
+        self.n_waiting: int = n_waiting
+        self.ctype: list[int] = ctype
+        self.waited: np.ndarray = waited  # s already waited (or since the callback promise)
+
+
+def residual_data(scenario, snapshot: Snapshot) -> dict:
+    """The scenario's data cut at the snapshot's interval, re-forecast and re-staffed."""
+    h = scenario.horizon
+    j, _ = remaining_intervals(snapshot, scenario)
+    n = h.n_intervals
+    data = copy.deepcopy(scenario._raw)
+    data["horizon"] = dict(data["horizon"], start=format_clock_exact(h.start + j * h.interval), warmup=0)
+    for name, ct in scenario.contact_types.items():
+        arr = ct.arrivals
+        raw = data["contact_types"][name]["arrivals"] = dict(data["contact_types"][name]["arrivals"])
+        rf = snapshot.reforecast.get(name)
+        if arr.rate is not None and (rf is None or rf.factor is not None):
+            raw["rate"] = arr.rate * (rf.factor if rf else 1.0)
+            continue
+        if arr.per_interval is not None:
+            values = np.asarray(arr.per_interval, dtype=float)
+        else:
+            w = np.asarray(arr.profile, dtype=float)
+            values = arr.volume * w / w.sum()  # as plan._rates computes it, bit for bit
+        values = values[j:]
+        if rf is not None:
+            values = np.asarray(rf.per_interval, dtype=float) if rf.per_interval is not None else values * rf.factor
+        for key in ("rate", "volume", "profile"):
+            raw.pop(key, None)
+        raw["per_interval"] = values.tolist()
+    for name, g in scenario.agent_groups.items():
+        raw = data["agent_groups"][name] = dict(data["agent_groups"][name])
+        now = snapshot.agent_groups.get(name)
+        raw.pop("absenteeism", None)  # the snapshot says who is in
+        if g.shifts is not None:
+            continue
+        staffing = [g.staffing_at(i) for i in range(j, n)]
+        if now is not None and now.staffing is not None:
+            staffing = list(now.staffing)
+        elif now is not None and now.absent:
+            staffing = [max(0, s - now.absent) for s in staffing]
+        raw["staffing"] = staffing
+    return data
+
+
+def initial_state(plan, snapshot: Snapshot, start_s: float, replication: int,
+                  extra_idle: dict[str, int] | None = None) -> tuple[InitialState, list]:
+    """The snapshot's agents and callers for one replication, and their per-contact arrays.
+
+    Residual talk time of busy agents (given the talk so far; the group's first skill's
+    distribution), remaining patience of waiting callers (given the wait so far; promised
+    callbacks never abandon), and fresh handle and after-call work for the callers waiting,
+    each from its own ``snapshot/...`` stream so the day's other streams are untouched.
+    Returns the state and (ctype, handle, acw, patience, waited) of the waiting callers.
+    """
+    seed = plan.seed
+    t_now = plan.clock_start + start_s
+    groups = []
+    for gp in plan.agent_groups:
+        now = snapshot.agent_groups.get(gp.name)
+        busy = np.asarray(now.busy if now else [], dtype=float)
+        ct = plan.contact_types[gp.skill_indices[0]]
+        talk = residual(ct.handle, stream(seed, replication, f"snapshot/busy/{gp.name}"), busy)
+        if ct.after_call_work is not None:
+            talk = talk + ct.after_call_work.draw(stream(seed, replication, f"snapshot/busy_acw/{gp.name}"), busy.size)
+        breaks = [start_s + (until - t_now) for until in (now.on_break if now else [])]
+        if now is not None and now.idle is not None:
+            idle = now.idle
+        else:
+            idle = max(0, int(round(gp.staffing[0])) - busy.size - len(breaks))
+        idle = max(0, idle + (extra_idle or {}).get(gp.name, 0))
+        groups.append(GroupStart(idle, (start_s + talk).tolist(), breaks))
+    rows = []  # (waited, ctype, handle, acw, patience)
+    for ct in plan.contact_types:
+        now = snapshot.contact_types.get(ct.name)
+        if now is None or not (now.waiting or now.callbacks):
+            continue
+        waited = np.asarray(now.waiting, dtype=float)
+        promised = np.asarray(now.callbacks, dtype=float)
+        m = waited.size + promised.size
+        handle = ct.handle.draw(stream(seed, replication, f"snapshot/handle/{ct.name}"), m)
+        acw = (ct.after_call_work.draw(stream(seed, replication, f"snapshot/acw/{ct.name}"), m)
+               if ct.after_call_work is not None else np.zeros(m))
+        patience = np.concatenate([
+            residual(ct.patience, stream(seed, replication, f"snapshot/patience/{ct.name}"), waited),
+            np.full(promised.size, np.inf)])
+        for w, h, a, p in zip(np.concatenate([waited, promised]), handle, acw, patience, strict=True):
+            rows.append((float(w), ct.index, float(h), float(a), float(p)))
+    rows.sort(key=lambda r: -r[0])  # longest waiting first (stable across types)
+    waited = np.array([r[0] for r in rows])
+    state = InitialState(start_s, groups, len(rows), [r[1] for r in rows], waited)
+    return state, rows
+
+
+def snapshot_draws(plan, replication: int, start_s: float, rows: list) -> ContactDraws:
+    """The day's draws from ``start_s`` with the snapshot's callers in front (arriving at start_s)."""
+    draws = draw_contacts(plan, replication, start_s=start_s)
+    m = len(rows)
+    if m == 0:
+        return draws
+    ctype = np.array([r[1] for r in rows], dtype=np.int32)
+    cols = [np.array([r[i] for r in rows]) for i in (2, 3, 4)]
+    journey = draws.journey
+    if journey is not None:
+        rng = stream(plan.seed, replication, "snapshot/journey")
+        z = np.zeros(m)
+        journey = JourneyDraws(
+            np.concatenate([rng.random((m, N_DECISIONS)), journey.decisions]),
+            *(np.concatenate([z, col]) for col in (journey.ivr, journey.retrial_delay, journey.repeat_delay)),
+            np.concatenate([cols[0], journey.callback_handle]),
+            np.concatenate([rng.standard_normal(m), journey.rating_noise]))
+    return ContactDraws(np.concatenate([np.full(m, start_s), draws.arrival]),
+                        np.concatenate([ctype, draws.ctype]),
+                        np.concatenate([cols[0], draws.handle]), np.concatenate([cols[1], draws.acw]),
+                        np.concatenate([cols[2], draws.patience]), draws.forecast_factor, journey)
+
+
+def fix_records(rec, state: InitialState) -> None:
+    """Snapshot callers: count them in the snapshot's interval, with the time already waited."""
+    m = state.n_waiting
+    if m == 0:
+        return
+    rec.entry = np.array(rec.entry, dtype=float, copy=True)
+    rec.entry[:m] = state.start_s - state.waited
+    rec.patience = np.array(rec.patience, dtype=float, copy=True)
+    rec.patience[:m] = rec.patience[:m] + state.waited

@@ -1,0 +1,259 @@
+"""What-if from now: simulate the rest of the day from a snapshot, with actions side by side.
+
+Every variant (the baseline "as is" and each action) runs replication r on the
+same random streams, so arrivals, handle times and patience are the same in all
+of them and differences are estimated from paired replications (``ccsim.compare``).
+
+Actions use the ``--set`` syntax, applied from a clock time:
+
+* ``agent_groups.advisors.staffing+=2@12:00`` (``=``, ``+=``, ``-=``): the group's
+  headcount from the first interval boundary at or after 12:00 (no ``@``: from now;
+  agents added now are idle at once);
+* ``callbacks=on``: every contact type offers callbacks from now — its own
+  ``callback`` block if the scenario has one, otherwise the default virtual hold
+  ``DEFAULT_CALLBACK``;
+* any other ``PATH=VALUE`` (no ``@``): a scenario change for the rest of the day.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+
+import numpy as np
+
+from ..compare import Comparison
+from ..engine.core import run_draws
+from ..estimates import Estimates
+from ..metrics import compute_results
+from ..plan import build_plan
+from ..scenario import Problem, ScenarioError
+from ..scenario.loader import from_dict
+from ..scenario.overrides import parse_path
+from ..stats import mean_ci
+from ..units import format_clock, parse_clock
+from .snapshot import Snapshot
+from .state import fix_records, initial_state, residual_data, snapshot_draws
+
+DEFAULT_CALLBACK = {"offer_when_expected_wait_over": 60.0, "accept_probability": 0.5,
+                    "mode": "virtual_hold"}
+_ACTION_RE = re.compile(r"^\s*([^=+\-@\s]+)\s*(\+=|-=|=)\s*([^@]+?)\s*(?:@\s*(\S+))?\s*$")
+KPIS = ("offered", "service_level", "abandon_rate", "asa")
+
+
+class Action:
+    """One parsed what-if action."""
+
+    def __init__(self, text: str, path: tuple, op: str, value, at_s: float | None):
+        self.text, self.path, self.op, self.value, self.at_s = text, path, op, value, at_s
+
+    def __repr__(self) -> str:
+        return f"Action({self.text!r})"
+
+
+def parse_action(text: str) -> Action:
+    """'agent_groups.a.staffing+=2@12:00' -> Action; ValueError with what was expected."""
+    import yaml
+
+    m = _ACTION_RE.match(text)
+    if not m:
+        raise ValueError(f"expected PATH=VALUE, PATH+=N or PATH-=N, optionally @HH:MM, got {text!r}")
+    path_text, op, value_text, at = m.groups()
+    if path_text == "callbacks":
+        if op != "=" or value_text.strip().lower() not in ("on", "true"):
+            raise ValueError(f"expected callbacks=on, got {text!r}")
+        if at:
+            raise ValueError("callbacks=on applies from now; drop the @time")
+        return Action(text, ("callbacks",), "=", True, None)
+    path = parse_path(path_text)
+    value = yaml.safe_load(value_text)
+    at_s = parse_clock(at) if at else None
+    is_staffing = len(path) == 3 and path[0] == "agent_groups" and path[2] == "staffing"
+    if op != "=" or at_s is not None:
+        if not is_staffing:
+            raise ValueError(f"+=, -= and @time apply to agent_groups.NAME.staffing only, got {path_text!r}")
+    if is_staffing and (not isinstance(value, int) or isinstance(value, bool)):
+        raise ValueError(f"expected a whole number of agents, got {value_text!r}")
+    return Action(text, path, op, value, at_s)
+
+
+def apply_actions(data: dict, actions: list[Action], scenario, start_s: float) -> tuple[dict, dict[str, int]]:
+    """Apply *actions* to residual scenario data; return it and the agents to add now per group."""
+    data = copy.deepcopy(data)
+    interval = scenario.horizon.interval
+    start_clock = parse_clock(data["horizon"]["start"])
+    extra_now: dict[str, int] = {}
+    for action in actions:
+        if action.path == ("callbacks",):
+            for name in data["contact_types"]:
+                ct = data["contact_types"][name]
+                if not ct.get("callback"):
+                    ct["callback"] = dict(DEFAULT_CALLBACK)
+            continue
+        if len(action.path) == 3 and action.path[2] == "staffing" and action.path[0] == "agent_groups":
+            name = action.path[1]
+            if name not in data["agent_groups"] or "staffing" not in data["agent_groups"][name]:
+                raise ValueError(f"{action.text}: unknown agent group {name!r} or a group with shifts "
+                                 f"(known: {', '.join(data['agent_groups'])})")
+            staffing = list(data["agent_groups"][name]["staffing"])
+            first = 0
+            if action.at_s is not None:
+                first = max(0, math.ceil((action.at_s - start_clock) / interval - 1e-9))
+            for i in range(first, len(staffing)):
+                old = staffing[i]
+                new = {"=": action.value, "+=": old + action.value, "-=": old - action.value}[action.op]
+                staffing[i] = max(0, int(new))
+            if first == 0:
+                extra_now[name] = extra_now.get(name, 0) + staffing[0] - data["agent_groups"][name]["staffing"][0]
+            data["agent_groups"][name]["staffing"] = staffing
+            continue
+        node = data
+        for part in action.path[:-1]:
+            if not isinstance(node, dict) or part not in node:
+                raise ValueError(f"{action.text}: no field {'.'.join(map(str, action.path))}")
+            node = node[part]
+        node[action.path[-1]] = action.value
+    return data, extra_now
+
+
+class WhatIf:
+    """Results of a what-if: ``variants`` (label -> Estimates), paired ``comparisons``
+    against the baseline, the snapshot time and the intervals reported."""
+
+    def __init__(self, snapshot: Snapshot, variants: dict[str, Estimates]):
+        self.snapshot = snapshot
+        self.variants = variants
+        labels = list(variants)
+        base = variants[labels[0]]
+        self.comparisons = {label: Comparison(base, est, (labels[0], label)) for label, est in
+                            list(variants.items())[1:]}
+
+    def interval_table(self) -> list[dict]:
+        """Per variant, contact type and interval: offered, SL, abandonment, ASA (mean, CI)."""
+        rows = []
+        for label, est in self.variants.items():
+            starts = est.interval_starts()
+            for name in est.scenario.contact_types:
+                stack = {k: np.array([r.intervals[name][k] for r in est.replication_results]) for k in KPIS}
+                for i, start in enumerate(starts):
+                    row = {"variant": label, "contact_type": name, "interval": start}
+                    for k in KPIS:
+                        mean, ci = mean_ci(stack[k][:, i])
+                        row[k] = _num(mean)
+                        row[k + "_ci95"] = None if ci is None else [_num(v) for v in ci]
+                    rows.append(row)
+        return rows
+
+    def to_dict(self) -> dict:
+        first = next(iter(self.variants.values()))
+        return {
+            "snapshot_time": format_clock(self.snapshot.time),
+            "seed": first.seed, "replications": first.replications,
+            "variants": list(self.variants),
+            "intervals": self.interval_table(),
+            "totals": {label: {name: {k: est.contact_types[name][k].to_dict() for k in KPIS}
+                               for name in est.contact_types} for label, est in self.variants.items()},
+            "differences": {label: c.to_dict()["differences"] for label, c in self.comparisons.items()},
+        }
+
+
+def _num(v):
+    return None if v is None or not math.isfinite(v) else float(v)
+
+
+def run_from_snapshot(scenario, snapshot: Snapshot, replication: int, data=None, extra_now=None,
+                      sink=None, plan=None):
+    """One replication from the snapshot: (plan, Records, InitialState)."""
+    if plan is None:
+        plan = build_plan(from_dict(data or residual_data(scenario, snapshot), source="<residual>"))
+        plan.seed = scenario.seed
+    start_s = snapshot.time - plan.clock_start
+    state, rows = initial_state(plan, snapshot, start_s, replication, extra_now)
+    draws = snapshot_draws(plan, replication, start_s, rows)
+    rec = run_draws(plan, draws, replication, initial=state, sink=sink)
+    fix_records(rec, state)
+    return plan, rec, state
+
+
+def residual_scenario(scenario, snapshot: Snapshot, actions=(), seed: int | None = None):
+    """(residual Scenario with *actions* applied, agents to add now per group)."""
+    data = residual_data(scenario, snapshot)
+    start_s = snapshot.time
+    data, extra_now = apply_actions(data, list(actions), scenario, start_s)
+    if seed is not None:
+        data["seed"] = int(seed)
+    try:
+        residual = from_dict(data, source="<what-if>")
+    except ScenarioError as error:
+        raise ScenarioError([Problem("--action", None, None, p.path, p.message) for p in error.problems]) from None
+    return residual, extra_now
+
+
+def whatif(scenario, snapshot: Snapshot, actions: dict[str, list[str]] | list[str] = (),
+           replications: int | None = None, seed: int | None = None, progress=None) -> WhatIf:
+    """Simulate the rest of the day from *snapshot*: the baseline and each action.
+
+    actions: a list of action strings (each its own variant) or a dict
+        label -> list of action strings (several actions in one variant).
+    replications: simulated continuations (default: the scenario's).
+    seed: root seed (default: the scenario's); every variant uses the same streams.
+    """
+    if not isinstance(actions, dict):
+        actions = {a: [a] for a in actions}
+    n = scenario.replications if replications is None else int(replications)
+    if n < 1:
+        raise ValueError(f"replications must be at least 1, got {n}")
+    variants = {"as is": []} | {label: [parse_action(a) for a in texts] for label, texts in actions.items()}
+    total, done = n * len(variants), 0
+    out = {}
+    for label, acts in variants.items():
+        residual, extra_now = residual_scenario(scenario, snapshot, acts, seed)
+        plan = build_plan(residual)
+        results = []
+        for r in range(n):
+            _, rec, _ = run_from_snapshot(scenario, snapshot, r, extra_now=extra_now, plan=plan)
+            results.append(compute_results(plan, rec))
+            done += 1
+            if progress:
+                progress(done, total)
+        out[label] = Estimates(residual, plan, plan.seed, results)
+    return WhatIf(snapshot, out)
+
+
+def render_whatif(result: WhatIf, intervals: int = 4) -> str:
+    """A plain-text table of the next *intervals* intervals per variant and contact type."""
+    lines = [f"What if, from {format_clock(result.snapshot.time)} "
+             f"({next(iter(result.variants.values())).replications} replications, common random numbers)"]
+    rows = result.interval_table()
+    names = list(next(iter(result.variants.values())).scenario.contact_types)
+    starts = next(iter(result.variants.values())).interval_starts()[:intervals]
+    for name in names:
+        lines.append("")
+        lines.append(f"{name}: service level (95 % CI) / abandonment / ASA")
+        lines.append(f"  {'variant':<34}" + "".join(f"{s:>22}" for s in starts))
+        for label in result.variants:
+            cells = []
+            for s in starts:
+                row = next(r for r in rows if r["variant"] == label and r["contact_type"] == name
+                           and r["interval"] == s)
+                cells.append(_cell(row))
+            lines.append(f"  {label[:34]:<34}" + "".join(f"{c:>22}" for c in cells))
+    for label, comp in result.comparisons.items():
+        lines.append("")
+        lines.append(f"{label} vs as is (rest of the day, paired):")
+        for row in comp.rows():
+            if row["section"] == "contact_types" and row["kpi"] in ("service_level", "abandon_rate"):
+                ci = row["paired_ci95"]
+                ci_text = "" if ci is None else f" [{ci[0]:+.3f}, {ci[1]:+.3f}]"
+                lines.append(f"  {row['name']:<10} {row['kpi']:<14} {row['a']:.3f} -> {row['b']:.3f} "
+                             f"({row['difference']:+.3f}{ci_text})")
+    return "\n".join(lines)
+
+
+def _cell(row: dict) -> str:
+    sl, ci, ab, asa = row["service_level"], row["service_level_ci95"], row["abandon_rate"], row["asa"]
+    if sl is None:
+        return "-"
+    half = "" if ci is None else f"±{(ci[1] - ci[0]) / 2 * 100:.0f}"
+    return f"{sl * 100:.0f}{half}% {0 if ab is None else ab * 100:.0f}% {0 if asa is None else asa:.0f}s"
