@@ -231,14 +231,15 @@ def render_whatif(result: WhatIf, intervals: int = 4) -> str:
     for name in names:
         lines.append("")
         lines.append(f"{name}: service level (95 % CI) / abandonment / ASA")
-        lines.append(f"  {'variant':<34}" + "".join(f"{s:>22}" for s in starts))
+        width = max(len("variant"), *(len(label) for label in result.variants))
+        lines.append(f"  {'variant':<{width}}" + "".join(f"{s:>22}" for s in starts))
         for label in result.variants:
             cells = []
             for s in starts:
                 row = next(r for r in rows if r["variant"] == label and r["contact_type"] == name
                            and r["interval"] == s)
                 cells.append(_cell(row))
-            lines.append(f"  {label[:34]:<34}" + "".join(f"{c:>22}" for c in cells))
+            lines.append(f"  {label:<{width}}" + "".join(f"{c:>22}" for c in cells))
     for label, comp in result.comparisons.items():
         lines.append("")
         lines.append(f"{label} vs as is (rest of the day, paired):")
