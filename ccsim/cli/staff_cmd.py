@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 import click
+from pydantic import ValidationError
 
 from ..scenario import ScenarioError
-from ..units import parse_clock, parse_duration
+from ..units import parse_duration
 from .common import SET_HELP, execution_options, executor_from_options, interrupted, load_scenario
 
 
@@ -125,7 +126,7 @@ def _options(sc, settings_path, service_level, threshold, max_abandon, max_asa, 
 def _patterns(options, lengths, starts, interval_s):
     """Shift patterns: the side file's, with --lengths / --starts on top (defaults otherwise)."""
     from ..staffing.roster import default_patterns
-    from ..staffing.settings import PatternSpec, StartsSpec
+    from ..staffing.settings import StartsSpec
 
     spec = options.patterns or default_patterns(interval_s)
     changes = {}
@@ -137,16 +138,16 @@ def _patterns(options, lengths, starts, interval_s):
         if any(v <= 0 for v in changes["lengths"]):
             raise click.BadParameter("lengths must be positive", param_hint="--lengths")
     if starts:
+        span, _, every = starts.partition("/")
+        low, _, high = span.partition("..")
         try:
-            span, _, every = starts.partition("/")
-            low, _, high = span.partition("..")
             changes["starts"] = StartsSpec.model_validate(
-                {"from": parse_clock(low.strip()), "to": parse_clock((high or low).strip()),
-                 "every": parse_duration(every.strip()) if every else interval_s})
-        except ValueError as exc:
-            raise click.BadParameter(f"expected FROM..TO/EVERY such as 07:00..13:00/30min ({exc})",
+                {"from": low.strip(), "to": (high or low).strip(), "every": every.strip() if every else interval_s})
+        except ValidationError as exc:
+            reasons = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+            raise click.BadParameter(f"expected FROM..TO/EVERY such as 07:00..13:00/30min: {reasons}",
                                      param_hint="--starts") from None
-    return PatternSpec.model_validate({**spec.model_dump(by_alias=True), **changes}) if changes else spec
+    return spec.model_copy(update=changes) if changes else spec  # each change is validated above
 
 
 def _write(path, text: str, written: list) -> None:
@@ -221,7 +222,8 @@ def staff(scenario, overrides, settings_path, service_level, threshold, max_aban
     ccsim staff SCENARIO --shifts --lengths 8h,6h --write-roster roster.yaml
     """
     from ..report.export import rows_csv
-    from ..staffing import InfeasibleTargets, staff as run_staff
+    from ..staffing import InfeasibleTargets
+    from ..staffing import staff as run_staff
     from ..staffing.output import render, render_roster, rows, scenario_yaml, staffing_yaml, to_dict
 
     if (lengths or starts or roster_out) and not with_shifts:
@@ -231,6 +233,7 @@ def staff(scenario, overrides, settings_path, service_level, threshold, max_aban
                        confidence, shrinkage, costs)
     patterns = _patterns(options, lengths, starts, sc.horizon.interval) if with_shifts else None
     roster = roster_check = None
+    rounds = []
     try:
         with executor_from_options(executor, scheduler) as client:
             result = run_staff(sc, options, replications=replications, seed=seed,
@@ -238,8 +241,9 @@ def staff(scenario, overrides, settings_path, service_level, threshold, max_aban
                                compare=not no_compare, max_agents=max_agents, workers=workers, executor=client,
                                on_step=_step_printer(quiet))
             if with_shifts:
-                roster, roster_check = _roster(sc, result, options, patterns, check_replications,
-                                               result.check_seed, workers, client)
+                rounds = _roster(sc, result, options, patterns, check_replications, result.check_seed, workers,
+                                 client)
+                roster, roster_check = rounds[-1].roster, rounds[-1].check
     except InfeasibleTargets as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
@@ -250,6 +254,8 @@ def staff(scenario, overrides, settings_path, service_level, threshold, max_aban
         from ..staffing.output import plan_summary
 
         doc["roster_check"] = plan_summary(result.plan, roster_check)
+        doc["roster_rounds"] = [{"added": r.added, "paid_hours_per_day": sum(g.paid_hours for g in r.roster.groups),
+                                 "intervals_meeting_targets": r.check.intervals_met} for r in rounds]
     csv_text = rows_csv(rows(result))
     try:
         report_html = None
@@ -277,23 +283,19 @@ def staff(scenario, overrides, settings_path, service_level, threshold, max_aban
         click.echo(render(result), nl=False)
         if roster is not None:
             click.echo("\nShifts covering the requirement:")
-            click.echo(render_roster(roster, roster_check, result.plan, result.targets), nl=False)
+            click.echo(render_roster(roster, roster_check, result.plan, result.targets, rounds), nl=False)
     if written:
         click.echo("wrote " + ", ".join(written), err=True)
 
 
 def _roster(sc, result, options, patterns, replications, seed, workers, client):
-    """Cover the requirement of *result* with shifts and simulate the roster."""
-    from ..staffing.roster import schedule
-    from ..staffing.shrinkage import positions_needed
-    from ..staffing.staff import validate_roster
+    """Cover the requirement of *result* with shifts and simulate the roster (improving it if it misses)."""
+    from ..staffing.closing import fit_roster
 
-    h = sc.horizon
-    needs = {g: [positions_needed(float(v), options.shrinkage.get(g, 0.0)) for v in result.required[i]]
-             for i, g in enumerate(result.groups)}
-    agent_hour = options.cost.agent_hour if options.cost is not None else None
-    roster = schedule(needs, patterns, h.start, h.interval, h.days, agent_hour)
-    return roster, validate_roster(sc, roster, options, replications, seed, workers, client)
+    required = {g: result.required[i] for i, g in enumerate(result.groups)}
+    rounds = fit_roster(sc, required, options, patterns, replications=replications, seed=seed, workers=workers,
+                        executor=client)
+    return rounds
 
 
 @click.command()
@@ -308,7 +310,8 @@ def _roster(sc, result, options, patterns, replications, seed, workers, client):
               help="Allowed start times, e.g. 07:00..13:00/30min (default: every interval start).")
 @click.option("--replications", "-r", type=click.IntRange(min=2), default=100, show_default=True,
               help="Replications of the roster's simulation.")
-@click.option("--seed", "-s", type=click.IntRange(min=0), help="Seed of the roster's simulation (default: the scenario's).")
+@click.option("--seed", "-s", type=click.IntRange(min=0),
+              help="Seed of the roster's simulation (default: the scenario's).")
 @click.option("--no-simulate", is_flag=True, help="Only solve for the shifts; do not simulate the roster.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @click.option("--write-scenario", "scenario_out", type=click.Path(dir_okay=False),
@@ -325,11 +328,9 @@ def shifts(scenario, requirement_path, overrides, settings_path, service_level, 
     """
     from ..experiment import plan_for
     from ..staffing import InfeasibleTargets
+    from ..staffing.closing import fit_roster
     from ..staffing.output import clock_starts, plan_summary, render_roster, roster_rows, scenario_yaml
     from ..staffing.requirement import read_requirement
-    from ..staffing.roster import schedule
-    from ..staffing.shrinkage import positions_needed
-    from ..staffing.staff import validate_roster
 
     sc = load_scenario(scenario, overrides)
     try:
@@ -339,24 +340,20 @@ def shifts(scenario, requirement_path, overrides, settings_path, service_level, 
     options = _options(sc, settings_path, service_level, threshold, max_abandon, max_asa, max_occupancy,
                        confidence, shrinkage, costs)
     patterns = _patterns(options, lengths, starts, sc.horizon.interval)
-    h = sc.horizon
     # --shrinkage or the side file's shrinkage win; otherwise the one the requirement file was made with.
     own_shrinkage = shrinkage is not None or options.shrinkage_given
-    needs = {g: [positions_needed(float(v), options.shrinkage[g] if own_shrinkage else
-                                  requirement.shrinkage.get(g, 0.0)) for v in values]
-             for g, values in requirement.required.items()}
-    agent_hour = options.cost.agent_hour if options.cost is not None else None
-    check = None
+    shares = {g: options.shrinkage[g] if own_shrinkage else requirement.shrinkage.get(g, 0.0)
+              for g in requirement.required}
     try:
-        roster = schedule(needs, patterns, h.start, h.interval, h.days, agent_hour)
-        if not no_simulate:
-            with executor_from_options(executor, scheduler) as client:
-                check = validate_roster(sc, roster, options, replications,
-                                        sc.seed if seed is None else seed, workers, client)
+        with executor_from_options(executor, scheduler) as client:
+            rounds = fit_roster(sc, requirement.required, options, patterns, shrinkage=shares,
+                                replications=replications, seed=seed, simulate=not no_simulate,
+                                workers=workers, executor=client)
     except InfeasibleTargets as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
         interrupted()
+    roster, check = rounds[-1].roster, rounds[-1].check
     written: list[str] = []
     if scenario_out:
         variant = sc.with_changes(roster.changes(sc))
@@ -368,8 +365,11 @@ def shifts(scenario, requirement_path, overrides, settings_path, service_level, 
                "intervals": roster_rows(roster, check, clock_starts(plan))}
         if check is not None:
             doc["check"] = plan_summary(plan, check)
+        doc["rounds"] = [{"added": r.added, "paid_hours_per_day": sum(g.paid_hours for g in r.roster.groups),
+                          "intervals_meeting_targets": None if r.check is None else r.check.intervals_met}
+                         for r in rounds]
         click.echo(json.dumps(doc, indent=2, allow_nan=False))
     else:
-        click.echo(render_roster(roster, check, plan, options.targets), nl=False)
+        click.echo(render_roster(roster, check, plan, options.targets, rounds), nl=False)
     if written:
         click.echo("wrote " + ", ".join(written), err=True)

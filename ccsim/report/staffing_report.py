@@ -35,12 +35,11 @@ def _staffing_figure(result: StaffingResult, group: int, roster=None):
         step(result.analytic_by_group(method)[group], label, colour, style, 1.4)
     step(result.required[group], "required (simulation)", F.COLOURS[0], "-", 2.4)
     if result.scheduled[group].sum() != result.required[group].sum():
-        share = result.options.shrinkage.get(result.groups[group], 0.0)
-        step(result.scheduled[group], f"scheduled positions ({100 * share:g} % shrinkage)", F.COLOURS[1], "-", 1.8)
+        step(result.scheduled[group], "scheduled positions", F.COLOURS[1], "-", 1.8)
     if roster is not None:
         covered = next((r.covered for r in roster.groups if r.group == result.groups[group]), None)
         if covered is not None:
-            step(covered, "roster: on shift, not on break", F.COLOURS[2], "--", 1.8)
+            step(covered, "roster (on shift)", F.COLOURS[2], "--", 1.8)
     ax.set_ylim(bottom=0)
     F._tidy(ax, f"Agents per interval — {result.groups[group]}", F._time_label(t), "agents")
     return fig
@@ -115,7 +114,9 @@ def staffing_report(result: StaffingResult, roster=None, roster_check=None) -> R
                  "its targets when the 95 % confidence interval of each targeted KPI reaches the target.</p>")
     figures = "".join(figure_html(_staffing_figure(result, i, roster), f"agents per interval for {g}",
                                   "Erlang C and Erlang A (each interval alone, stationary), the agents the "
-                                  "simulation requires, and the positions to schedule.")
+                                  "simulation requires, and the positions to schedule "
+                                  f"({100 * result.options.shrinkage.get(g, 0.0):g} % shrinkage)"
+                                  + ("; the roster's agents on shift and not on a break." if roster else "."))
                       for i, g in enumerate(result.groups))
     report.add("required", "Required against scheduled", figures)
     report.add("per-interval", "Per interval", _interval_table(result)

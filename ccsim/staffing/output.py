@@ -182,7 +182,8 @@ def _table(headers: list[str], body: list[list[str]], right: set[int]) -> list[s
     widths = [max(len(h), *(len(r[i]) for r in body)) if body else len(h) for i, h in enumerate(headers)]
 
     def line(cells):
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+        pairs = enumerate(zip(cells, widths, strict=True))
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in pairs).rstrip()
 
     return [line(headers), line(["-" * w for w in widths])] + [line(r) for r in body]
 
@@ -209,7 +210,8 @@ def render(result: StaffingResult) -> str:
                  + ("; in expectation" if result.targets.confidence is None
                     else f"; on {100 * result.targets.confidence:g} % of days"))
     lines.append(f"search: started from {result.start_method.replace('_', ' ')}; {s.evaluations} variants, "
-                 f"{s.simulated_days:,} simulated days ({_per_variant(result)}, seed {result.seed}), {s.seconds:.1f} s; "
+                 f"{s.simulated_days:,} simulated days ({_per_variant(result)}, seed {result.seed}), "
+                 f"{s.seconds:.1f} s; "
                  + ("no single agent can be removed from any interval" if s.minimal
                     else "stopped before every removal was checked"))
     lines.append(f"achieved KPIs: {result.check_replications} replications on fresh random numbers "
@@ -222,14 +224,15 @@ def render(result: StaffingResult) -> str:
     days = plan.days > 1
     has_abandon = any(r["abandon_rate"] for r in type_rows if r["abandon_rate"] is not None)
     if one:
-        headers = (["day"] if days else []) + ["start", "forecast", "Erlang C", "Erlang A", "sqrt (beta)",
+        headers = (["day"] if days else []) + ["start", "forecast", "offered", "Erlang C", "Erlang A", "sqrt (beta)",
                                                 "simulation", "scheduled", "service level", "verdict", "ASA"]
         headers += ["abandon"] if has_abandon else []
         headers += ["occupancy"]
         body = []
         for tr, gr in zip(type_rows, group_rows, strict=True):
             row = ([str(tr["day"])] if days else []) + [
-                tr["start"], f"{tr['forecast']:.1f}", str(tr["erlang_c"]), str(tr["erlang_a"]),
+                tr["start"], f"{tr['forecast']:.1f}", "-" if tr["offered"] is None else f"{tr['offered']:.1f}",
+                str(tr["erlang_c"]), str(tr["erlang_a"]),
                 f"{tr['square_root']} ({tr['beta']:.2f})", str(gr["required"]), str(gr["scheduled"]),
                 _pct(tr["service_level"], tr["service_level_ci_low"], tr["service_level_ci_high"]),
                 _verdict_word(tr["verdict"]),
@@ -239,7 +242,7 @@ def render(result: StaffingResult) -> str:
             row.append(_pct(gr["occupancy"], gr["occupancy_ci_low"], gr["occupancy_ci_high"]))
             body.append(row)
         first = 1 if days else 0
-        lines += _table(headers, body, right=set(range(first + 1, len(headers))) - {first + 8})
+        lines += _table(headers, body, right=set(range(first + 1, len(headers))) - {first + 9})
     else:
         headers = (["day"] if days else []) + ["start", "contact type", "forecast", "offered", "Erlang C",
                                                 "Erlang A", "sqrt", "service level", "verdict", "ASA", "abandon"]
@@ -269,8 +272,9 @@ def render_plans(result: StaffingResult) -> list[str]:
     has_cost = any(v.cost is not None for v in result.validations)
     headers = ["plan", "agent-hours/day", "intervals meeting targets"]
     types = list(result.targets.contact_types)
+    patient = {ct.name for ct in plan.contact_types if ct.patience.mean == float("inf")}
     for name in types:
-        headers += [f"{name}: SL", f"{name}: abandon"]
+        headers += [f"{name}: SL"] + ([] if name in patient else [f"{name}: abandon"])
     if any(result.options.shrinkage.values()):
         headers.append("paid hours/day")
     if has_cost:
@@ -281,7 +285,9 @@ def render_plans(result: StaffingResult) -> list[str]:
         row = [v.label, f"{agent_hours(v.staffing, plan):.1f}", f"{v.intervals_met}/{v.n_intervals}"]
         for name in types:
             sl, ab = est.contact_types[name]["service_level"], est.contact_types[name]["abandon_rate"]
-            row += [_pct(sl.mean, *(sl.ci95 or (None, None))), _pct(ab.mean, *(ab.ci95 or (None, None)))]
+            row.append(_pct(sl.mean, *(sl.ci95 or (None, None))))
+            if name not in patient:
+                row.append(_pct(ab.mean, *(ab.ci95 or (None, None))))
         if any(result.options.shrinkage.values()):
             row.append(f"{sum(v.paid_hours.values()) / plan.days:.1f}")
         if has_cost:
@@ -397,11 +403,18 @@ def roster_rows(roster, validation, starts: list[str]) -> list[dict]:
     return out
 
 
-def render_roster(roster, validation, plan, targets) -> str:
+def render_roster(roster, validation, plan, targets, rounds=()) -> str:
     """The shifts block, coverage per interval, and the roster's simulated KPIs."""
     from .roster import roster_yaml_block
 
     lines = []
+    if len(rounds) > 1:
+        for i, r in enumerate(rounds, start=1):
+            met = ("not simulated" if r.check is None
+                   else f"meets targets in {r.check.intervals_met}/{r.check.n_intervals} intervals")
+            extra = f" after adding {r.added} agent-intervals where it missed" if r.added else ""
+            lines.append(f"roster {i}{extra}: {sum(g.paid_hours for g in r.roster.groups):.1f} paid hours a day, {met}")
+        lines.append("")
     for r in roster.groups:
         gap = f", gap {100 * r.gap:.2g} %" if r.gap > 1e-6 else ""
         lines.append(f"{r.group}: {r.headcount()} agents on {len(r.shifts)} shifts, {r.paid_hours:.1f} paid hours a "

@@ -65,11 +65,11 @@ def requirement_from_text(text: str, scenario, source: str = "<requirement>") ->
         if not any(cell.strip() for cell in row):
             continue
 
-        def cell(name: str) -> str:
+        def cell(name: str, row=row) -> str:
             i = col[name]
             return row[i].strip() if i < len(row) else ""
 
-        def where(name: str) -> tuple:
+        def where(name: str, line=line) -> tuple:
             return (source, line, col[name] + 1)
 
         if "kind" in col and cell("kind") != "agent_group":
@@ -114,9 +114,9 @@ def requirement_from_text(text: str, scenario, source: str = "<requirement>") ->
     for g, values in required.items():
         gaps = [j for j in range(n) if np.isnan(values[j])]
         if gaps and len(gaps) < n:
+            missing = ", ".join(format_clock(h.start + j * h.interval) for j in gaps[:5])
             problems.append(Problem(source, None, None, "required",
-                                    f"{g}: no value for {', '.join(format_clock(h.start + j * h.interval) for j in gaps[:5])}"
-                                    + (" ..." if len(gaps) > 5 else "")))
+                                    f"{g}: no value for {missing}" + (" ..." if len(gaps) > 5 else "")))
     present = {g: v for g, v in required.items() if not np.isnan(v).all()}
     if not present and not problems:
         problems.append(Problem(source, None, None, "required", "no requirement rows found"))

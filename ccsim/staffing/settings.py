@@ -25,7 +25,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from ..scenario.base import ScenarioModel
 from ..scenario.errors import Problem, ScenarioError, format_path
@@ -35,6 +35,7 @@ from ..scenario.positions import Located, parse_yaml
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Shrinkage = Annotated[float, Field(ge=0.0, lt=1.0)]
 Money = Annotated[float, Field(ge=0.0)]
+Cap = Annotated[float, Field(gt=0.0, le=1.0)]
 
 
 class TypeTargetSpec(ScenarioModel):
@@ -95,8 +96,8 @@ class PatternSpec(ScenarioModel):
 
 class SettingsSpec(ScenarioModel):
     targets: dict[str, TypeTargetSpec] = {}
-    max_occupancy: Annotated[float, Field(gt=0.0, le=1.0)] | dict[str, Annotated[float, Field(gt=0.0, le=1.0)]] | None = None
-    confidence: Annotated[float, Field(gt=0.0, le=1.0)] | None = None
+    max_occupancy: Cap | dict[str, Cap] | None = None
+    confidence: Cap | None = None
     shrinkage: Shrinkage | dict[str, Shrinkage] = 0.0
     cost: CostSpec | None = None
     shift_patterns: PatternSpec | None = None
@@ -163,18 +164,15 @@ def _problem(error: dict, located: Located) -> Problem:
 
 
 def _allowed(loc: tuple) -> str:
-    model: type[BaseModel] | None = SettingsSpec
-    fields = {
-        (): SettingsSpec, ("cost",): CostSpec, ("shift_patterns",): PatternSpec,
-        ("shift_patterns", "starts"): StartsSpec,
-    }
+    """' (expected one of: ...)' for the model at *loc* (pydantic's location of the parent)."""
     key = tuple(p for p in loc if isinstance(p, str) and p not in ("StartsSpec", "list[...]"))
     if len(key) >= 2 and key[0] == "targets":
         model = TypeTargetSpec
     elif key[:2] == ("shift_patterns", "breaks"):
         model = PatternBreakSpec
     else:
-        model = fields.get(key)
+        model = {(): SettingsSpec, ("cost",): CostSpec, ("shift_patterns",): PatternSpec,
+                 ("shift_patterns", "starts"): StartsSpec}.get(key)
     if model is None:
         return ""
     names = [info.alias or name for name, info in model.model_fields.items()]
