@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
+import warnings
 
 import numpy as np
 
@@ -67,7 +69,7 @@ def _interval_stats(per_rep: list[dict[str, dict[str, np.ndarray]]]):
         means[name], spread[name] = {}, {}
         for kpi in kpis:
             stack = np.vstack([r[name][kpi] for r in per_rep])
-            with np.errstate(invalid="ignore"), _quiet_nanmean():
+            with np.errstate(invalid="ignore"), quiet_empty_means():
                 means[name][kpi] = np.nanmean(stack, axis=0)
             spread[name][kpi] = column_quantiles(stack, (0.1, 0.5, 0.9))
     return means, spread
@@ -95,16 +97,12 @@ def column_quantiles(stack: np.ndarray, qs) -> np.ndarray:
     return out
 
 
-class _quiet_nanmean:
-    def __enter__(self):
-        import warnings
-
-        self._ctx = warnings.catch_warnings()
-        self._ctx.__enter__()
+@contextlib.contextmanager
+def quiet_empty_means():
+    """Silence numpy's 'mean of empty slice' warnings (an interval nobody called in)."""
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-
-    def __exit__(self, *exc):
-        return self._ctx.__exit__(*exc)
+        yield
 
 
 class Estimates:

@@ -32,6 +32,7 @@ from pydantic import Field, ValidationError, model_validator
 from ..scenario.base import ScenarioModel
 from ..scenario.errors import Problem, ScenarioError, format_path
 from ..scenario.fields import ClockTime, Duration
+from ..scenario.loader import problem_from_pydantic
 from ..scenario.positions import Located, parse_yaml
 
 SnapshotError = ScenarioError
@@ -112,38 +113,13 @@ def snapshot_from_located(located: Located, scenario=None) -> Snapshot:
     try:
         snap = Snapshot.model_validate(located.data)
     except ValidationError as exc:
-        for error in exc.errors():
-            path = _data_path(located.data, tuple(error["loc"]))
-            message = error["msg"].removeprefix("Value error, ")
-            if error["type"] == "extra_forbidden":
-                message = f"unknown field {error['loc'][-1]!r}"
-            elif error["type"] == "missing":
-                message = "missing required field"
-            elif not isinstance(error.get("input"), dict) and "got" not in message:
-                message += f" (got {error.get('input')!r})"
-            problems.append(Problem(*located.where(path), format_path(path), message))
+        problems.extend(problem_from_pydantic(error, located, Snapshot) for error in exc.errors())
     if snap is not None and scenario is not None:
         for path, message in _reference_issues(snap, scenario):
             problems.append(Problem(*located.where(path), format_path(path), message))
     if problems:
         raise SnapshotError(problems)
     return snap
-
-
-def _data_path(data, loc: tuple) -> tuple:
-    path, node = [], data
-    for part in loc:
-        if isinstance(node, dict) and part in node:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            path.append(part)
-            node = node[part]
-        else:
-            if isinstance(node, dict) and isinstance(part, str):
-                path.append(part)
-            break
-    return tuple(path)
 
 
 def remaining_intervals(snapshot: Snapshot, scenario) -> tuple[int, int]:

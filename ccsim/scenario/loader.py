@@ -94,9 +94,9 @@ def _unwrap(tp):
     return tp
 
 
-def _allowed_fields(loc: tuple) -> list[str] | None:
+def _allowed_fields(loc: tuple, root=None) -> list[str] | None:
     """Field names allowed in the model at *loc* (the parent of an unknown key)."""
-    tp = Scenario
+    tp = Scenario if root is None else root
     for part in loc:
         tp = _unwrap(tp)
         if isinstance(tp, list):  # a tagged union: the tag names the member
@@ -129,7 +129,12 @@ def _tag(model) -> str | None:
     return None
 
 
-def _problem_from_pydantic(error: dict, located: Located) -> Problem:
+def problem_from_pydantic(error: dict, located: Located, root=None) -> Problem:
+    """One pydantic error in the user's words, located in the file (root: the model validated)."""
+    return _problem_from_pydantic(error, located, root)
+
+
+def _problem_from_pydantic(error: dict, located: Located, root=None) -> Problem:
     loc = tuple(error["loc"])
     kind = error["type"]
     path = _data_path(located.data, loc)
@@ -138,7 +143,7 @@ def _problem_from_pydantic(error: dict, located: Located) -> Problem:
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
     if kind == "extra_forbidden":
-        allowed = _allowed_fields(loc[:-1])
+        allowed = _allowed_fields(loc[:-1], root)
         message = f"unknown field {loc[-1]!r}"
         if allowed:
             message += f" (expected one of: {', '.join(allowed)})"

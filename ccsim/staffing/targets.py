@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..estimates import quiet_empty_means
 from ..plan import Plan
 from ..scenario import Scenario
 
@@ -143,7 +144,7 @@ def _judge(values: np.ndarray, limit: float, high_is_good: bool, confidence: flo
     """
     slack = 1e-12  # round-off: a KPI exactly at its target meets it
     if confidence is None:
-        with np.errstate(invalid="ignore"), _quiet():
+        with np.errstate(invalid="ignore"), quiet_empty_means():
             observed = np.nanmean(values, axis=0)
         if high_is_good:
             meets = ~(observed < limit - slack)
@@ -156,7 +157,7 @@ def _judge(values: np.ndarray, limit: float, high_is_good: bool, confidence: flo
             day_ok = ~(values > limit + slack)
         meets = day_ok.mean(axis=0) >= confidence - 1e-12
         q = 1.0 - confidence if high_is_good else confidence
-        with np.errstate(invalid="ignore"), _quiet():
+        with np.errstate(invalid="ignore"), quiet_empty_means():
             observed = np.nanquantile(values, q, axis=0)
     observed = observed.reshape(days, n)
     meets = meets.reshape(days, n)
@@ -195,16 +196,3 @@ def judge(results, plan: Plan, targets: Targets) -> Verdicts:
             v.failing_groups[j].add(name)
     return v
 
-
-class _quiet:
-    """Silence numpy's 'mean of empty slice' warnings (an interval without contacts)."""
-
-    def __enter__(self):
-        import warnings
-
-        self._ctx = warnings.catch_warnings()
-        self._ctx.__enter__()
-        warnings.simplefilter("ignore", RuntimeWarning)
-
-    def __exit__(self, *exc):
-        return self._ctx.__exit__(*exc)
