@@ -1,0 +1,94 @@
+"""Workforce: shifts with breaks, absenteeism and aux time."""
+
+import numpy as np
+import pytest
+
+import ccsim
+from ccsim.engine import simulate_replication
+from ccsim.plan import build_plan
+from ccsim.stats import mean_ci
+
+SHIFTS = [
+    {"start": "08:00", "end": "13:00", "headcount": 3, "breaks": [{"start": "10:00", "length": "15min"}]},
+    {"start": "10:00", "end": "17:00", "headcount": 4,
+     "breaks": [{"window": ["12:00", "14:00"], "length": "30min"}]},
+    {"start": "12:30", "end": "17:00", "headcount": 2},
+]
+
+
+def scenario(rate="0/h", shifts=SHIFTS, **group):
+    return ccsim.from_dict({
+        "name": "roster", "horizon": {"start": "08:00", "end": "17:00", "interval": "30min"},
+        "seed": 4, "replications": 5,
+        "contact_types": {"calls": {"arrivals": {"rate": rate},
+                                    "handle_time": {"dist": "exponential", "mean": "4min"},
+                                    "patience": {"dist": "exponential", "mean": "3min"}}},
+        "agent_groups": {"team": {"skills": ["calls"], "shifts": shifts, **group}},
+    })
+
+
+def test_present_agents_match_the_roster_exactly_without_absenteeism():
+    est = ccsim.simulate(scenario(), replications=2)
+    present = est.group_intervals["team"]["agents_present"]
+    scheduled = est.group_intervals["team"]["agents_scheduled"]
+    np.testing.assert_allclose(present, scheduled, atol=1e-9)
+    # 08:00 three agents; 10:00 the early shift's fixed break (15 min) and the late shift's start.
+    assert scheduled[0] == 3 and scheduled[4] == pytest.approx(3 + 4 - 3 * 0.5)
+    breaks = est.group_intervals["team"]["break_hours"].sum()
+    assert breaks == pytest.approx(3 * 0.25 + 4 * 0.5)
+
+
+def busy_and_present(rec, g=0):
+    mine = rec.group == g
+    start = rec.answer[mine]
+    end = start + rec.handle[mine] + rec.acw[mine]
+    t, n = rec.present_log[g]
+    return start, end, t, n
+
+
+def test_a_break_or_the_end_of_a_shift_never_interrupts_a_contact():
+    sc = scenario(rate="110/h")
+    for r in range(5):
+        rec = simulate_replication(build_plan(sc), r)
+        start, end, t, n = busy_and_present(rec)
+        times = np.unique(np.concatenate([t, start, end]))
+        busy = ((start[None, :] <= times[:, None]) & (end[None, :] > times[:, None])).sum(axis=1)
+        present = n[np.searchsorted(t, times, side="right") - 1]
+        assert np.all(busy <= present), r  # an agent away or gone is never mid-contact
+        # Agents went on break: the group logged time away.
+        assert rec.away_log[0][0].max() >= 1
+
+
+def test_absenteeism_removes_that_share_of_rostered_agents():
+    sc = scenario(absenteeism=0.25)
+    est = ccsim.simulate(sc, replications=200)
+    ratio = est.agent_groups["team"]["agents_present"].values / est.agent_groups["team"]["agents_scheduled"].values
+    _, (lo, hi) = mean_ci(ratio, 0.999)
+    assert lo <= 0.75 <= hi
+
+
+def test_aux_takes_its_share_of_logged_in_time_between_contacts():
+    sc = ccsim.from_dict({
+        "name": "aux", "horizon": {"start": "00:00", "end": "24:00", "interval": "1h"}, "seed": 2,
+        "contact_types": {"calls": {"arrivals": {"rate": "60/h"},
+                                    "handle_time": {"dist": "exponential", "mean": "3min"}}},
+        "agent_groups": {"team": {"skills": ["calls"], "staffing": 6, "aux": 0.1}},
+    })
+    est = ccsim.simulate(sc, replications=20)
+    g = est.agent_groups["team"]
+    share = g["aux_hours"].values / (g["aux_hours"].values + g["present_hours"].values)
+    _, (lo, hi) = mean_ci(share, 0.999)
+    assert lo - 0.01 <= 0.1 <= hi + 0.01  # aux periods stop at the horizon end: a little under 10 %
+    assert g["utilisation"].mean < g["occupancy"].mean
+
+
+def test_staffing_or_shifts_exactly_one():
+    with pytest.raises(ccsim.ScenarioError, match="exactly one of 'staffing'"):
+        ccsim.from_dict({
+            "name": "x", "horizon": {"start": "08:00", "end": "10:00"},
+            "contact_types": {"c": {"arrivals": {"rate": "1/h"}, "handle_time": {"dist": "constant", "value": 60}}},
+            "agent_groups": {"g": {"skills": ["c"], "staffing": 2, "shifts": SHIFTS}},
+        })
+    with pytest.raises(ccsim.ScenarioError, match="every break must lie inside its shift"):
+        scenario(shifts=[{"start": "08:00", "end": "09:00", "headcount": 1,
+                          "breaks": [{"start": "09:30", "length": "10min"}]}])
