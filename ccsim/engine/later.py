@@ -18,7 +18,7 @@ BLOCK = 256
 class LaterDraws:
     """Buffered per-type draws for contacts created during the run."""
 
-    __slots__ = ("ct", "seed", "replication", "rows", "pos")
+    __slots__ = ("ct", "seed", "replication", "rows", "pos", "_streams")
 
     def __init__(self, ct, seed: int, replication: int):
         self.ct = ct
@@ -27,8 +27,6 @@ class LaterDraws:
         self.rows: list[tuple] = []
         self.pos = 0
         self._streams = None  # created on first use
-
-    __slots__ = __slots__ + ("_streams",)
 
     def next(self) -> tuple:
         """(handle, acw, patience, decisions, ivr, retrial_delay, repeat_delay, callback_handle, noise)."""
