@@ -23,7 +23,8 @@ CB_NONE, CB_DECLINED, CB_ACCEPTED = 0, 1, 2
 class Records:
     """Columnar records of one replication; times in seconds from the horizon start.
 
-    Per contact (sorted by arrival): ``arrival``, ``ctype``, ``outcome``,
+    Per contact (first attempts sorted by arrival, then retrials and repeat contacts
+    in the order they were created): ``arrival``, ``ctype``, ``outcome``,
     ``answer`` (nan unless answered), ``group`` (-1 unless answered), ``handle``,
     ``acw``, ``patience``. ``wait`` is derived: answer - arrival when answered,
     the patience when abandoned. Per agent group: ``present_log`` (times,
