@@ -26,7 +26,8 @@ class Records:
     Per contact (first attempts sorted by arrival, then retrials and repeat contacts
     in the order they were created): ``arrival``, ``ctype``, ``outcome``,
     ``answer`` (nan unless answered), ``group`` (-1 unless answered), ``handle``,
-    ``acw``, ``patience``. ``wait`` is derived: answer - arrival when answered,
+    ``acw``, ``patience``. ``wait`` is derived: answer - entry (the queue entry, after
+    any IVR) when answered,
     the patience when abandoned. Per agent group: ``present_log`` (times,
     agents present from that time on). ``end_s`` is when the last contact left.
     """
