@@ -217,3 +217,18 @@ def test_mutations_run_or_fail_with_located_errors(mutations):
         return
     est = ccsim.simulate(sc, replications=1)
     assert est.contact_types["sales"]["offered"].mean >= 0
+
+
+def test_skills_with_levels_order_the_priority():
+    sc = loads(SMALL, overrides=["agent_groups.team.skills={sales: 1}"])
+    assert sc.agent_groups["team"].skills == ["sales"]
+    two = SMALL.replace(
+        "agent_groups:",
+        "  chat:\n    arrivals: {rate: 1/h}\n    handle_time: {dist: constant, value: 1min}\nagent_groups:",
+    )
+    sc = loads(two, overrides=["agent_groups.team.skills={sales: 2, chat: 1}"])
+    assert sc.agent_groups["team"].skills == ["chat", "sales"]  # 1 = preferred
+    found = problems_of(two, overrides=["agent_groups.team.skills={sales: 1, chat: 0}"])
+    assert any("skill levels are whole numbers from 1" in p for p in found)
+    found = problems_of(two, overrides=["agent_groups.team.skills={sales: 1, billing: 2}"])
+    assert any("agent_groups.team.skills.billing: unknown contact type 'billing'" in p for p in found)

@@ -64,6 +64,12 @@ def reference_issues(data: dict) -> list[Issue]:
             if not isinstance(spec, dict):
                 continue
             skills = spec.get("skills")
+            if isinstance(skills, dict):  # {skill: level}: located by the skill's key
+                for skill in skills:
+                    if isinstance(skill, str) and type_names and skill not in type_names:
+                        issues.append((("agent_groups", name, "skills", skill),
+                                       f"unknown contact type {skill!r} (known: {known})"))
+                    served.add(skill) if isinstance(skill, str) else None
             if isinstance(skills, list):
                 for i, skill in enumerate(skills):
                     if isinstance(skill, str) and type_names and skill not in type_names:

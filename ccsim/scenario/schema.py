@@ -69,6 +69,19 @@ def _staffing(value: object) -> int | tuple[int, ...]:
 Staffing = Annotated[int | tuple[int, ...], BeforeValidator(_staffing)]
 
 
+def _skills_by_level(value: object) -> object:
+    """``{sales: 1, support: 2}`` (1 = preferred) -> ``[sales, support]``; lists pass as they are.
+
+    Equal levels keep the order in which they are written.
+    """
+    if not isinstance(value, dict):
+        return value
+    for skill, level in value.items():
+        if isinstance(level, bool) or not isinstance(level, int) or level < 1:
+            raise ValueError(f"skill levels are whole numbers from 1 (preferred), got {skill}: {level!r}")
+    return sorted(value, key=lambda skill: value[skill])
+
+
 class HorizonSpec(ScenarioModel):
     """The simulated day: clock start and end, reporting interval, warm-up."""
 
@@ -166,7 +179,7 @@ class ContactTypeSpec(ScenarioModel):
 class AgentGroupSpec(ScenarioModel):
     """Agents with the same skills; skills listed first to last by priority."""
 
-    skills: list[Name] = Field(min_length=1)
+    skills: Annotated[list[Name], BeforeValidator(_skills_by_level)] = Field(min_length=1)
     # Exactly one of: headcount per interval (staffing), or a roster (shifts).
     staffing: Staffing | None = None
     shifts: list[ShiftSpec] | None = None
