@@ -229,8 +229,16 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=Non
             return False
         g = best.group
         g.idle.popleft()
+        if has_journeys:
+            busy = journeys.serve(c, g, now)
+        else:
+            answer[c] = now
+            served_by[c] = g.index
+            busy = work[c]
+            if lines[k]:
+                hold_line(k, c, now + handle[c])
         best.callbacks = release_callbacks
-        heappush(heap, (now + journeys.serve(c, g, now), _NORMAL, next(eid), best))
+        heappush(heap, (now + busy, _NORMAL, next(eid), best))
         if sink is not None:
             sink("answer", now, c, g.index)
         return True
@@ -335,9 +343,8 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=Non
 
     i = 0
     if initial is not None:
-        i = _start_from(initial, env, groups, groups_of, queues, take_work, release_callbacks, release, offer,
-                        has_journeys, journey_of, lines, in_system, hold_line, deadline, answer,
-                        served_by, work, sink)
+        i = _start_from(initial, env, groups, queues, take_work, release_callbacks, release, offer,
+                        has_journeys, journey_of, lines, in_system, hold_line, deadline, sink)
     step = env.step
     while True:
         # Merge the pre-drawn arrival stream with SimPy's event heap (and, with caller
@@ -418,9 +425,8 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=Non
     return rec
 
 
-def _start_from(initial, env, groups, groups_of, queues, take_work, release_callbacks, release, offer,
-                has_journeys, journey_of, lines, in_system, hold_line, deadline, answer, served_by,
-                work, sink) -> int:
+def _start_from(initial, env, groups, queues, take_work, release_callbacks, release, offer,
+                has_journeys, journey_of, lines, in_system, hold_line, deadline, sink) -> int:
     """Put the snapshot's agents and waiting callers in place at ``initial.start_s``.
 
     Agents busy with a contact are pushed on the heap for the end of its (residual) work;
@@ -458,28 +464,9 @@ def _start_from(initial, env, groups, groups_of, queues, take_work, release_call
         g.log(t0)
     for c in range(initial.n_waiting):
         k = initial.ctype[c]
-        if has_journeys and journey_of[k]:
-            if not offer(c, k, t0):
-                queues[k].append(c)
-            continue
-        if lines[k]:
+        if lines[k] and not (has_journeys and journey_of[k]):
             in_system[k] += 1
             hold_line(k, c, deadline[c])
-        best = None
-        for g in groups_of[k]:
-            if g.idle:
-                a = g.idle[0]
-                if best is None or a.idle_since < best.idle_since:
-                    best = a
-        if best is None:
+        if not offer(c, k, t0):
             queues[k].append(c)
-            continue
-        g = best.group
-        g.idle.popleft()
-        answer[c] = t0
-        served_by[c] = g.index
-        best.callbacks = release_callbacks
-        heappush(heap, (t0 + work[c], _NORMAL, next(eid), best))
-        if sink is not None:
-            sink("answer", t0, c, g.index)
     return initial.n_waiting

@@ -33,7 +33,7 @@ from ..scenario.base import ScenarioModel
 from ..scenario.errors import Problem, ScenarioError, format_path
 from ..scenario.fields import ClockTime, Duration
 from ..scenario.loader import problem_from_pydantic
-from ..scenario.positions import Located, parse_yaml
+from ..scenario.positions import Located, parse_yaml, read_source
 
 SnapshotError = ScenarioError
 
@@ -86,12 +86,7 @@ class Snapshot(ScenarioModel):
 def load_snapshot(path: str | Path, scenario=None) -> Snapshot:
     """Read and validate a snapshot file (YAML or JSON); check it against *scenario* if given."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SnapshotError([Problem(str(path), None, None, "(file)", f"cannot read: {exc.strerror}")]) from None
-    except UnicodeDecodeError:
-        raise SnapshotError([Problem(str(path), None, None, "(file)", "not UTF-8 text")]) from None
+    text = read_source(path, SnapshotError)
     return loads_snapshot(text, str(path), scenario)
 
 

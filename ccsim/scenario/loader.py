@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, ScenarioError, format_path
 from .overrides import apply_overrides
-from .positions import Located, parse_yaml
+from .positions import Located, parse_yaml, read_source
 from .references import reference_issues
 from .schema import Scenario
 
@@ -23,12 +23,7 @@ from .schema import Scenario
 def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
     """Read and validate a scenario file, applying ``--set``-style *overrides*."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError([Problem(str(path), None, None, "(file)", f"cannot read: {exc.strerror}")]) from None
-    except UnicodeDecodeError:
-        raise ScenarioError([Problem(str(path), None, None, "(file)", "not UTF-8 text")]) from None
+    text = read_source(path)
     return loads(text, source=str(path), overrides=overrides)
 
 

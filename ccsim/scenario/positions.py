@@ -6,13 +6,14 @@ which YAML silently lets the last one win, are reported as errors.
 
 from __future__ import annotations
 
+import pathlib
 from dataclasses import dataclass, field
 
 import yaml
 
-from .errors import Problem, format_path
+from .errors import Problem, ScenarioError, format_path
 
-Path = tuple
+DataPath = tuple
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap"}
 
 
@@ -22,10 +23,10 @@ class Located:
 
     data: object
     source: str
-    values: dict[Path, tuple[str, int | None, int | None]] = field(default_factory=dict)
-    keys: dict[Path, tuple[str, int | None, int | None]] = field(default_factory=dict)
+    values: dict[DataPath, tuple[str, int | None, int | None]] = field(default_factory=dict)
+    keys: dict[DataPath, tuple[str, int | None, int | None]] = field(default_factory=dict)
 
-    def where(self, path: Path, *, key: bool = False) -> tuple[str, int | None, int | None]:
+    def where(self, path: DataPath, *, key: bool = False) -> tuple[str, int | None, int | None]:
         """The position of *path*, or of its nearest ancestor that has one."""
         table = self.keys if key else self.values
         for cut in range(len(path), -1, -1):
@@ -37,6 +38,21 @@ class Located:
             if prefix in self.values:
                 return self.values[prefix]
         return (self.source, None, None)
+
+
+def read_source(path, error=None) -> str:
+    """The text of an input file; a located error (exit 2 in the CLI) if it cannot be read.
+
+    error: the exception class to raise with the problem (default ``ScenarioError``).
+    """
+    error = error or ScenarioError
+    path = pathlib.Path(path)
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise error([Problem(str(path), None, None, "(file)", f"cannot read: {exc.strerror}")]) from None
+    except UnicodeDecodeError:
+        raise error([Problem(str(path), None, None, "(file)", "not UTF-8 text")]) from None
 
 
 def parse_yaml(text: str, source: str) -> tuple[Located | None, list[Problem]]:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..scenario.errors import Problem, ScenarioError
+from ..scenario.positions import read_source
 from ..units import format_clock
 
 
@@ -30,12 +31,7 @@ class Requirement:
 
 def read_requirement(path: str | Path, scenario) -> Requirement:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError([Problem(str(path), None, None, "(file)", f"cannot read: {exc.strerror}")]) from None
-    except UnicodeDecodeError:
-        raise ScenarioError([Problem(str(path), None, None, "(file)", "not UTF-8 text")]) from None
+    text = read_source(path)
     return requirement_from_text(text, scenario, str(path))
 
 

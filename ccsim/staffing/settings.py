@@ -30,7 +30,7 @@ from pydantic import Field, ValidationError, model_validator
 from ..scenario.base import ScenarioModel
 from ..scenario.errors import Problem, ScenarioError, format_path
 from ..scenario.fields import ClockTime, Duration, PositiveDuration, Probability
-from ..scenario.positions import Located, parse_yaml
+from ..scenario.positions import Located, parse_yaml, read_source
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Shrinkage = Annotated[float, Field(ge=0.0, lt=1.0)]
@@ -106,12 +106,7 @@ class SettingsSpec(ScenarioModel):
 def read_settings(path: str | Path) -> tuple[SettingsSpec, Located]:
     """Read and validate a staffing side file; raise ``ScenarioError`` with every problem."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError([Problem(str(path), None, None, "(file)", f"cannot read: {exc.strerror}")]) from None
-    except UnicodeDecodeError:
-        raise ScenarioError([Problem(str(path), None, None, "(file)", "not UTF-8 text")]) from None
+    text = read_source(path)
     return settings_from_text(text, str(path))
 
 
