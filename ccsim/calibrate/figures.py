@@ -12,20 +12,9 @@ import datetime as dt
 
 import numpy as np
 
-from ..report.figures import COLOURS, new_figure, to_svg
+from ..report.figures import COLOURS, new_figure, tidy, to_svg
 from .calibration import Calibration, TypeCalibration
 from .patience import fitted_survival
-
-
-def _tidy(ax, title: str, xlabel: str, ylabel: str) -> None:
-    ax.set_title(title, fontsize=11, loc="left")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.grid(True, alpha=0.3, linewidth=0.6)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
 
 
 def _days(dates: list[dt.date], first: dt.date) -> np.ndarray:
@@ -50,13 +39,13 @@ def type_figure(cal: Calibration, tc: TypeCalibration):
     x = (cal.target - first).days
     ax.errorbar([x], [fc.volume], yerr=[[fc.volume - lo], [hi - fc.volume]], fmt="D", color=COLOURS[2],
                 capsize=4, label="forecast (95 % range)")
-    _tidy(ax, f"{tc.name}: contacts per day", f"days since {first}", "contacts")
+    tidy(ax, f"{tc.name}: contacts per day", f"days since {first}", "contacts")
     ax = axes[1]
     labels = h.interval_labels()
     ax.bar(np.arange(len(labels)), 100 * fc.profile, color=COLOURS[0], label="profile")
     step = max(1, len(labels) // 12)
     ax.set_xticks(np.arange(0, len(labels), step), labels[::step])
-    _tidy(ax, f"{tc.name}: intraday profile of {cal.target:%A}s", "interval start", "% of the day")
+    tidy(ax, f"{tc.name}: intraday profile of {cal.target:%A}s", "interval start", "% of the day")
     if has_km:
         ax = axes[2]
         km = tc.patience.kaplan_meier
@@ -65,7 +54,7 @@ def type_figure(cal: Calibration, tc: TypeCalibration):
         for i, fit in enumerate(tc.patience.candidates):
             ax.plot(t, fitted_survival(fit.spec, t), STYLE[i % len(STYLE)], color=COLOURS[2 + i],
                     label=f"{fit.dist}, mean {fit.mean:.0f} s")
-        _tidy(ax, f"{tc.name}: patience, P(still waiting after t)", "wait t (s)", "survival")
+        tidy(ax, f"{tc.name}: patience, P(still waiting after t)", "wait t (s)", "survival")
     return fig
 
 

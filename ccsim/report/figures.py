@@ -62,7 +62,8 @@ def to_svg(fig) -> bytes:
     return buffer.getvalue()
 
 
-def _tidy(ax, title: str, xlabel: str, ylabel: str) -> None:
+def tidy(ax, title: str, xlabel: str, ylabel: str) -> None:
+    """Title, axis labels (with units), light grid, legend outside: the house look of a figure."""
     ax.set_title(title, fontsize=11, loc="left")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -211,7 +212,7 @@ def draw_volumes(ax, est: Estimates, contact_type: str | None = None) -> None:
     ax.plot(t.split(t.mid), t.split(np.tile(forecast, t.days)), color="black", linestyle=":", linewidth=1.2,
             label="forecast (scenario)")
     which = names[0] if len(names) == 1 else "all contact types"
-    _tidy(ax, f"Contacts per interval — {which}", _time_label(t), "contacts per interval")
+    tidy(ax, f"Contacts per interval — {which}", _time_label(t), "contacts per interval")
 
 
 def draw_service_level(ax, runs, contact_types=None) -> None:
@@ -223,7 +224,7 @@ def draw_service_level(ax, runs, contact_types=None) -> None:
               colour, style, label or name, scale=100.0)
     _target_lines(ax, runs, names, "target", scale=100.0)
     ax.set_ylim(0, 102)
-    _tidy(ax, "Service level per interval (mean; band: P10–P90 of days)", _time_label(t),
+    tidy(ax, "Service level per interval (mean; band: P10–P90 of days)", _time_label(t),
           "service level (%)")
 
 
@@ -235,7 +236,7 @@ def draw_asa(ax, runs, contact_types=None) -> None:
         _band(ax, t, est.intervals[name]["asa"], est.interval_spread[name]["asa"], colour, style, label or name)
     _target_lines(ax, runs, names, "threshold")
     ax.set_ylim(bottom=0)
-    _tidy(ax, "Average speed of answer per interval (mean; band: P10–P90 of days)", _time_label(t),
+    tidy(ax, "Average speed of answer per interval (mean; band: P10–P90 of days)", _time_label(t),
           "ASA (s)")
 
 
@@ -247,7 +248,7 @@ def draw_queue_length(ax, runs, contact_types=None) -> None:
         _band(ax, t, est.intervals[name]["mean_queue"], est.interval_spread[name]["mean_queue"],
               colour, style, label or name)
     ax.set_ylim(bottom=0)
-    _tidy(ax, "Queue length per interval (mean; band: P10–P90 of days)", _time_label(t),
+    tidy(ax, "Queue length per interval (mean; band: P10–P90 of days)", _time_label(t),
           "contacts waiting (time-average)")
 
 
@@ -259,7 +260,7 @@ def draw_occupancy(ax, runs, agent_groups=None) -> None:
         _band(ax, t, est.group_intervals[name]["occupancy"], est.group_interval_spread[name]["occupancy"],
               colour, style, label or name, scale=100.0)
     ax.set_ylim(0, 102)
-    _tidy(ax, "Occupancy per agent group (mean; band: P10–P90 of days)", _time_label(t),
+    tidy(ax, "Occupancy per agent group (mean; band: P10–P90 of days)", _time_label(t),
           "occupancy (%)")
 
 
@@ -281,7 +282,7 @@ def draw_staffing(ax, runs, agent_groups=None) -> None:
         _band(ax, t, kpis["agents_present"], est.group_interval_spread[name]["agents_present"], colour, style,
               f"{label or name}: present")
     ax.set_ylim(bottom=0)
-    _tidy(ax, "Staffing: agents present against required", _time_label(t), "agents")
+    tidy(ax, "Staffing: agents present against required", _time_label(t), "agents")
 
 
 # ---------------------------------------------------------------- waits
@@ -325,7 +326,7 @@ def draw_waits(ax, distributions, contact_types=None) -> None:
     ax.set_ylim(0, 102)
     first = next(iter(distributions[0][1].values()), None)
     reps = f" (first {first.replications} replications)" if first else ""
-    _tidy(ax, f"Waiting time: share answered within t{reps}", "wait t (s)", "answered within t (%)")
+    tidy(ax, f"Waiting time: share answered within t{reps}", "wait t (s)", "answered within t (%)")
 
 
 # ---------------------------------------------------------------- experiments
@@ -369,7 +370,7 @@ def draw_sweep(ax, sweep, kpi: str = "service_level", section: str = "contact_ty
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     unit = {"share": " (%)", "seconds": " (s)", "hours": " (h)"}.get(info(kpi).kind, "")
     what = " ".join(axes[0].split(".")[-2:]).replace("_", " ")
-    _tidy(ax, f"{_title(info(kpi).label)} against {what} (mean, 95 % CI)", _axis_label(axes[0]),
+    tidy(ax, f"{_title(info(kpi).label)} against {what} (mean, 95 % CI)", _axis_label(axes[0]),
           f"{info(kpi).label}{unit}")
 
 
@@ -389,7 +390,7 @@ def draw_differences(ax, comparison, kpi: str, section: str = "contact_types") -
     ax.set_ylim(-0.7, len(names) - 0.3)
     la, lb = comparison.labels
     unit = {"share": " (percentage points)", "seconds": " (s)", "hours": " (h)"}.get(info(kpi).kind, "")
-    _tidy(ax, f"{_title(info(kpi).label)}: {lb} − {la} (paired 95 % CI)", f"{lb} − {la}{unit}", "")
+    tidy(ax, f"{_title(info(kpi).label)}: {lb} − {la} (paired 95 % CI)", f"{lb} − {la}{unit}", "")
 
 
 def journey_rows(est: Estimates, kpis) -> list[tuple]:
@@ -408,4 +409,4 @@ def draw_journeys(ax, est: Estimates, kpis) -> None:
     ax.set_yticks(range(len(rows)), [f"{name}: {info(kpi).label}" for name, kpi, _ in rows])
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    _tidy(ax, "Caller journeys (mean, 95 % CI)", "share of issues or contacts (%)", "")
+    tidy(ax, "Caller journeys (mean, 95 % CI)", "share of issues or contacts (%)", "")

@@ -41,7 +41,7 @@ def _staffing_figure(result: StaffingResult, group: int, roster=None):
         if covered is not None:
             step(covered, "roster (on shift)", F.COLOURS[2], "--", 1.8)
     ax.set_ylim(bottom=0)
-    F._tidy(ax, f"Agents per interval — {result.groups[group]}", F._time_label(t), "agents")
+    F.tidy(ax, f"Agents per interval — {result.groups[group]}", F._time_label(t), "agents")
     return fig
 
 
