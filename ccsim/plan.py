@@ -20,6 +20,7 @@ class ContactTypePlan:
     __slots__ = (
         "name", "index", "rates", "forecast_cv", "handle", "after_call_work", "patience",
         "sl_target", "sl_threshold", "short_abandon", "lines", "group_indices", "journey",
+        "channel", "concurrency", "slowdown", "priority_boost",
     )
 
     def __init__(self, name, index, rates, forecast_cv, handle, after_call_work, patience,
@@ -37,6 +38,10 @@ class ContactTypePlan:
         self.lines: int = lines  # 0 = unlimited
         self.group_indices: list[int] = []
         self.journey: JourneyPlan | None = None  # None when no journey feature is on
+        self.channel: str = "voice"  # voice, chat or email
+        self.concurrency: int = 1  # chats an agent may hold at once (chat)
+        self.slowdown: list[float] = [1.0]  # handle-time multiplier with 1, 2, ... chats open
+        self.priority_boost: float = 0.0  # s of head start in a shared queue discipline
 
 
 class JourneyPlan:
@@ -132,7 +137,7 @@ class AgentGroupPlan:
     (or a roster of shifts), absenteeism and aux time."""
 
     __slots__ = ("name", "index", "skill_indices", "staffing", "resolution_factor", "shifts",
-                 "absenteeism", "aux")
+                 "absenteeism", "aux", "levels", "factor", "reserve", "delay", "voice_with_chat")
 
     def __init__(self, name, index, skill_indices, staffing, resolution_factor=1.0, shifts=None,
                  absenteeism=0.0, aux=0.0):
@@ -144,6 +149,13 @@ class AgentGroupPlan:
         self.index: int = index
         self.skill_indices: list[int] = skill_indices
         self.staffing: list[int] = staffing
+        # Routing, per skill in skill_indices order: level (1 = preferred), handle-time factor,
+        # agents reserved, wait before this group may take the contact (overflow).
+        self.levels: list[int] = list(range(1, len(skill_indices) + 1))
+        self.factor: list[float] = [1.0] * len(skill_indices)
+        self.reserve: list[int] = [0] * len(skill_indices)
+        self.delay: list[float] = [0.0] * len(skill_indices)
+        self.voice_with_chat: bool = False
 
 
 class Plan:
@@ -151,7 +163,7 @@ class Plan:
 
     __slots__ = (
         "name", "seed", "replications", "clock_start", "horizon_s", "interval_s",
-        "n_intervals", "warmup_s", "contact_types", "agent_groups", "days",
+        "n_intervals", "warmup_s", "contact_types", "agent_groups", "days", "routing", "per_agent",
     )
 
     def __init__(self, **values):
@@ -198,6 +210,10 @@ def build_plan(scenario: Scenario) -> Plan:
             sl_target=sl.target, sl_threshold=sl.threshold, short_abandon=sl.short_abandon,
             lines=ct.lines or 0,
         ))
+        types[-1].channel = ct.channel
+        types[-1].concurrency = ct.concurrency or 1
+        types[-1].slowdown = ct.slowdown()
+        types[-1].priority_boost = ct.priority_boost
         journey = JourneyPlan(ct, names)
         types[-1].journey = journey if journey.active else None
     groups = []
@@ -214,12 +230,27 @@ def build_plan(scenario: Scenario) -> Plan:
             staffing = scheduled_from_shifts(shifts, n, h.interval)
         else:
             staffing = [g.staffing_at(i) for i in range(n)]
-        groups.append(AgentGroupPlan(name, index, skills, staffing, g.resolution_factor, shifts,
-                                     g.absenteeism, g.aux))
+        gp = AgentGroupPlan(name, index, skills, staffing, g.resolution_factor, shifts, g.absenteeism, g.aux)
+        gp.levels = [g.level(skill) for skill in g.skills]
+        gp.factor = [g.handle_time_factor.get(skill, 1.0) for skill in g.skills]
+        gp.reserve = [g.reserve.get(skill, 0) for skill in g.skills]
+        gp.voice_with_chat = g.voice_with_chat
+        groups.append(gp)
         for k in skills:
             types[k].group_indices.append(index)
+    if scenario.routing == "overflow":
+        specs = list(scenario.agent_groups.values())
+        for k, (tname, ct) in enumerate(scenario.contact_types.items()):
+            best = min(groups[i].levels[groups[i].skill_indices.index(k)] for i in types[k].group_indices)
+            for i in types[k].group_indices:
+                j = groups[i].skill_indices.index(k)
+                if tname in specs[i].overflow_after:
+                    groups[i].delay[j] = specs[i].overflow_after[tname]
+                elif groups[i].levels[j] > best:
+                    groups[i].delay[j] = ct.overflow_after or 0.0
     return Plan(
         name=scenario.name, seed=scenario.seed, replications=scenario.replications,
         clock_start=h.start, horizon_s=h.length_s, interval_s=h.interval, n_intervals=n,
         warmup_s=h.warmup, contact_types=types, agent_groups=groups, days=h.days,
+        routing=scenario.routing, per_agent=scenario.statistics.per_agent,
     )

@@ -46,6 +46,7 @@ from ..plan import DAY_S, Plan
 from .arrivals import ContactDraws, draw_contacts
 from .journeys import Journeys
 from .records import ABANDONED, ANSWERED, BLOCKED, WAITING, Records
+from .routing import Router, needs_router
 from .workforce import Workforce
 
 _NORMAL = 1  # simpy.events.NORMAL priority
@@ -55,7 +56,9 @@ class Agent:
     """One agent; doubles as the SimPy event fired when its current contact ends."""
 
     # callbacks/_ok/_value are what Environment.step reads from an event.
-    __slots__ = ("callbacks", "_ok", "_value", "group", "idle_since", "todo", "away")
+    __slots__ = ("callbacks", "_ok", "_value", "group", "idle_since", "todo", "away",
+                 # general routing only (engine.routing): contacts in hand, statistics
+                 "solo", "solo_ch", "chats", "updated", "version", "draining", "chat_since", "stats")
 
     def __init__(self, group: GroupState, now: float):
         self.callbacks = None
@@ -72,7 +75,7 @@ class GroupState:
 
     __slots__ = ("index", "queues", "queue_types", "idle", "present", "target", "leaving",
                  "log_t", "log_n", "closing", "callbacks", "on_break", "on_aux", "log_break",
-                 "log_aux", "rostered")
+                 "log_aux", "rostered", "chat_open", "call_open")
 
     def __init__(self, index: int, queues: list[deque], queue_types: list[int]):
         self.index = index
@@ -91,6 +94,8 @@ class GroupState:
         self.log_break: list[int] = [0]
         self.log_aux: list[int] = [0]
         self.rostered = False  # agents come and go by shifts (workforce), not by staffing
+        self.chat_open: dict = {}  # general routing: busy agents with room for a chat ...
+        self.call_open: dict = {}  # ... and chatting agents who may take a call (voice_with_chat)
 
     def log(self, now: float) -> None:
         """Record the agents available (present), on break and on aux from *now* on."""
@@ -159,6 +164,18 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=Non
     journeys = None
     journey_of = [ct.journey is not None for ct in plan.contact_types]
 
+    # General routing (policies, chat, email, reserves, overflow, ...): only when used.
+    router = None
+    if needs_router(plan):
+        router = Router(plan, env, groups, queues, arrival, ctype, handle, work, draws.acw.tolist(), deadline,
+                        answer, served_by, lines, hold_line, sink)
+
+    def make_agent(g: GroupState, now: float) -> Agent:
+        agent = Agent(g, now)
+        if router is not None:
+            router.new_agent(agent)
+        return agent
+
     def release(agent: Agent) -> None:
         """The agent's contact (and wrap-up) is over: leave, take the next contact, or idle."""
         now = env._now
@@ -175,7 +192,7 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=Non
             return
         take_work(agent, g, now)
 
-    release_callbacks = [release]  # shared: Environment.step only swaps the attribute
+    release_callbacks = [release if router is None else router.release]  # shared: step only swaps it
 
     def take_work(agent: Agent, g: GroupState, now: float) -> None:
         if g.callbacks:  # scheduled callbacks: overdue ones first, the rest when idle
@@ -251,7 +268,7 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=Non
             g.leaving -= cancelled
             for _ in range(diff - cancelled):
                 g.present += 1
-                agent = Agent(g, now)
+                agent = make_agent(g, now)
                 if workforce is not None:
                     workforce.joined(agent, now)
                 take_work(agent, g, now)
@@ -261,6 +278,8 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=Non
                 gone = g.idle.pop()  # the most recently idle leave first
                 g.present -= 1
                 remove -= 1
+                if router is not None:
+                    router.agent_off(gone, now)
                 if workforce is not None:
                     workforce.left(gone)
             g.leaving += remove
@@ -295,14 +314,24 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=Non
             while g.idle:
                 gone = g.idle.pop()
                 g.present -= 1
+                if router is not None:
+                    router.agent_off(gone, now)
                 if workforce is not None:
                     workforce.left(gone)
             g.log(now)
 
+    if router is not None:
+        take_work = router.take_work
+        offer = router.offer
+        router.release_callbacks = release_callbacks
+
     # Workforce: rosters (shifts with breaks), absenteeism and aux time, when a group has them.
     workforce = None
     if any(gp.shifts is not None or gp.absenteeism > 0 or gp.aux > 0 for gp in plan.agent_groups):
-        workforce = Workforce(plan, env, groups, replication, take_work, Agent)
+        workforce = Workforce(plan, env, groups, replication, take_work, make_agent)
+        workforce.router = router
+        if router is not None:
+            router.workforce = workforce
     staffing_of = workforce.staffing_of if workforce is not None else (
         lambda g, day, i: plan.agent_groups[g.index].staffing[i])
 
@@ -338,13 +367,17 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=Non
         for gp, g in zip(plan.agent_groups, groups, strict=True):
             g.callbacks = [journeys.callback_queues[k] for k in gp.skill_indices
                            if journey_of[k] and plan.contact_types[k].journey.callback_scheduled]
+        if router is not None:
+            router.journeys = journeys
+            router.entry = journeys.entry
+            router.acw = journeys.acw
     else:
         later = []
 
     i = 0
     if initial is not None:
-        i = _start_from(initial, env, groups, queues, take_work, release_callbacks, release, offer,
-                        has_journeys, journey_of, lines, in_system, hold_line, deadline, sink)
+        i = _start_from(initial, env, groups, queues, take_work, release_callbacks, release_callbacks[0], offer,
+                        has_journeys, journey_of, lines, in_system, hold_line, deadline, sink, make_agent)
     step = env.step
     while True:
         # Merge the pre-drawn arrival stream with SimPy's event heap (and, with caller
@@ -370,6 +403,11 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=Non
                     continue
                 in_system[k] += 1
                 hold_line(k, i, deadline[i])
+            if router is not None:
+                if not offer(i, k, now):
+                    queues[k].append(i)
+                i += 1
+                continue
             # offer() inlined: this is the per-call hot path (a call costs ~1 µs here).
             best = None
             for g in groups_of[k]:
@@ -415,18 +453,22 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=Non
     if not has_journeys:
         rec = Records(
             arrival=draws.arrival, ctype=draws.ctype, outcome=outcome, answer=answer_arr,
-            group=np.array(served_by, dtype=np.int32), handle=draws.handle, acw=draws.acw,
+            group=np.array(served_by, dtype=np.int32),
+            handle=draws.handle if router is None else np.array(handle),
+            acw=draws.acw if router is None else np.array(router.acw),
             patience=patience, present_log=present_log, end_s=end_s,
             forecast_factor=draws.forecast_factor,
         )
     else:
         rec = journeys.records(outcome, answer_arr, served_by, present_log, end_s)
     rec.away_log = away_log
+    if router is not None:
+        router.finish(rec, end_s)
     return rec
 
 
 def _start_from(initial, env, groups, queues, take_work, release_callbacks, release, offer,
-                has_journeys, journey_of, lines, in_system, hold_line, deadline, sink) -> int:
+                has_journeys, journey_of, lines, in_system, hold_line, deadline, sink, make_agent) -> int:
     """Put the snapshot's agents and waiting callers in place at ``initial.start_s``.
 
     Agents busy with a contact are pushed on the heap for the end of its (residual) work;
@@ -451,16 +493,16 @@ def _start_from(initial, env, groups, queues, take_work, release_callbacks, rele
         g.target = state.target
         for until in state.busy_until:
             g.present += 1
-            agent = Agent(g, t0)
+            agent = make_agent(g, t0)
             agent.callbacks = release_callbacks
             heappush(heap, (max(until, t0), _NORMAL, next(eid), agent))
         for until in state.break_until:
-            agent = Agent(g, t0)
+            agent = make_agent(g, t0)
             agent.callbacks = back_callbacks
             heappush(heap, (max(until, t0), _NORMAL, next(eid), agent))
         for _ in range(state.idle):
             g.present += 1
-            take_work(Agent(g, t0), g, t0)
+            take_work(make_agent(g, t0), g, t0)
         g.log(t0)
     for c in range(initial.n_waiting):
         k = initial.ctype[c]

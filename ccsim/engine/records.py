@@ -35,6 +35,7 @@ class Records:
     __slots__ = (
         "arrival", "ctype", "outcome", "answer", "group", "handle", "acw", "patience",
         "present_log", "end_s", "forecast_factor", "entry", "journey", "deferred", "away_log",
+        "chat_spans", "agents",
     )
 
     def __init__(self, arrival, ctype, outcome, answer, group, handle, acw, patience,
@@ -61,6 +62,13 @@ class Records:
         # Per group (times, on break, on aux) step functions when the scenario has a
         # workforce (breaks, aux); None otherwise: nobody is ever away.
         self.away_log = None
+        # Per group (starts, ends) of the spans during which an agent had chats open and no
+        # call or email in hand (its chat busy time); None when no contact type is a chat.
+        self.chat_spans = None
+        # Per-agent statistics when requested: arrays group, present_s, busy_s, handled
+        # (time inside the days' statistics windows); None otherwise.
+        self.agents = None
+
     @property
     def wait(self) -> np.ndarray:
         """Time in queue (s): to answer (or callback), to abandonment; inf while still waiting;

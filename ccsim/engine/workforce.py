@@ -32,6 +32,7 @@ class Workforce:
         self.plan, self.env, self.groups = plan, env, groups
         self.take_work = take_work
         self.Agent = agent_class
+        self.router = None  # general routing, when the scenario uses it (per-agent time)
         self.replication = replication
         self.aux_rng = [stream(plan.seed, replication, f"aux/{gp.name}") if gp.aux > 0 else None
                         for gp in plan.agent_groups]
@@ -119,6 +120,8 @@ class Workforce:
         """Act on the first thing due: go on break/aux, or log out."""
         g = agent.group
         kind, length = agent.todo.pop(0)
+        if self.router is not None:
+            self.router.agent_off(agent, now)
         if kind == "logout":
             g.present -= 1
             g.log(now)
@@ -147,6 +150,8 @@ class Workforce:
         agent.away = None
         g.present += 1
         g.log(now)
+        if self.router is not None:
+            self.router.agent_on(agent, now)
         if agent.todo and agent.todo[0] != "gone":
             self.do_next(agent, now)
         else:

@@ -79,6 +79,16 @@ def reference_issues(data: dict) -> list[Issue]:
                         )
                     served.add(skill) if isinstance(skill, str) else None
             _check_length(spec.get("staffing"), ("agent_groups", name, "staffing"), n, "headcount", issues)
+            own = list(skills) if isinstance(skills, dict | list) else None
+            for field in ("handle_time_factor", "reserve", "overflow_after"):
+                per_skill = spec.get(field)
+                if own is None or not isinstance(per_skill, dict):
+                    continue
+                for skill in per_skill:
+                    if isinstance(skill, str) and skill not in own:
+                        issues.append((("agent_groups", name, field, skill),
+                                       f"{skill!r} is not one of this group's skills "
+                                       f"({', '.join(map(str, own))})"))
 
     unknown_skill = any("unknown contact type" in message for _, message in issues)
     if isinstance(groups, dict) and groups and not unknown_skill:

@@ -155,10 +155,21 @@ class ServiceLevelSpec(ScenarioModel):
     short_abandon: Duration = 0.0
 
 
+EMAIL_SERVICE_LEVEL = ServiceLevelSpec(target=0.9, threshold=86400.0)
+MAX_CONCURRENCY = 10
+
+
 class ContactTypeSpec(ScenarioModel):
     """A queue: one kind of contact with its arrivals and customer behaviour."""
 
-    channel: Literal["voice"] = "voice"
+    channel: Literal["voice", "chat", "email"] = "voice"
+    # Chat: an agent holds up to `concurrency` chats; each progresses slower the more are open.
+    concurrency: Annotated[int, Field(ge=1, le=MAX_CONCURRENCY)] | None = None
+    concurrency_slowdown: list[Annotated[float, Field(gt=0.0, le=20.0)]] | None = None
+    # Routing: a head start in the shared queue discipline (a VIP type), and the wait
+    # before a secondary group (a worse skill level) may take the contact (routing: overflow).
+    priority_boost: Duration = 0.0
+    overflow_after: Duration | None = None
     arrivals: ArrivalsSpec
     handle_time: DistributionSpec
     after_call_work: DistributionSpec | None = None
@@ -175,6 +186,39 @@ class ContactTypeSpec(ScenarioModel):
     rating: RatingSpec | None = None
     wait_predictor: WaitPredictor = "queue_position"
 
+    @model_validator(mode="after")
+    def _channel_fields(self):
+        if self.channel != "chat":
+            for field in ("concurrency", "concurrency_slowdown"):
+                if getattr(self, field) is not None:
+                    raise ValueError(f"'{field}' applies to chats only (channel: chat), not to {self.channel}")
+        if self.channel == "chat":
+            n = self.concurrency or 1
+            if self.concurrency_slowdown is not None and len(self.concurrency_slowdown) > n:
+                raise ValueError(
+                    f"concurrency_slowdown gives {len(self.concurrency_slowdown)} multipliers for a "
+                    f"concurrency of {n}: expected one per number of chats open, at most {n}")
+        if self.channel == "email":
+            if self.patience is not None:
+                raise ValueError("emails never abandon: leave 'patience' out for channel: email")
+            if self.lines is not None:
+                raise ValueError("'lines' applies to voice and chat, not to email")
+        return self
+
+    @model_validator(mode="before")
+    @classmethod
+    def _email_service_level(cls, data):
+        """Emails are answered in hours: 90 % within 24 h unless the scenario says otherwise."""
+        if isinstance(data, dict) and data.get("channel") == "email" and "service_level" not in data:
+            data = {**data, "service_level": EMAIL_SERVICE_LEVEL}
+        return data
+
+    def slowdown(self) -> list[float]:
+        """Handle-time multiplier with 1, 2, ... chats open (the last one repeats)."""
+        n = self.concurrency or 1
+        given = list(self.concurrency_slowdown or [1.0])
+        return given + [given[-1]] * (n - len(given))
+
 
 class AgentGroupSpec(ScenarioModel):
     """Agents with the same skills; skills listed first to last by priority."""
@@ -186,6 +230,29 @@ class AgentGroupSpec(ScenarioModel):
     resolution_factor: Annotated[float, Field(gt=0.0, le=10.0)] = 1.0  # x first-contact resolution
     absenteeism: Probability = 0.0  # each scheduled agent is absent for the day with this probability
     aux: Annotated[float, Field(ge=0.0, le=0.5)] = 0.0  # share of present time unavailable (random periods)
+    # Routing: x handle time per skill, agents kept free for a skill, wait before this
+    # group may take a skill (routing: overflow), calls and chats at once.
+    handle_time_factor: dict[Name, Annotated[float, Field(gt=0.0, le=10.0)]] = {}
+    reserve: dict[Name, Annotated[int, Field(ge=0, le=MAX_AGENTS)]] = {}
+    overflow_after: dict[Name, Duration] = {}
+    voice_with_chat: bool = False
+    _levels: dict = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_levels(cls, data, handler):
+        """Remember skill levels: written ones (``{sales: 1}``), else 1, 2, ... in list order."""
+        model = handler(data)
+        given = data.get("skills") if isinstance(data, dict) else None
+        if isinstance(given, dict):
+            model._levels = {skill: given[skill] for skill in model.skills}
+        else:
+            model._levels = {skill: i + 1 for i, skill in enumerate(model.skills)}
+        return model
+
+    def level(self, skill: str) -> int:
+        """The group's level for *skill* (1 = preferred)."""
+        return self._levels.get(skill, self.skills.index(skill) + 1)
 
     @model_validator(mode="after")
     def _unique_skills(self):
@@ -201,6 +268,15 @@ class AgentGroupSpec(ScenarioModel):
         return staffing if isinstance(staffing, int) else staffing[interval]
 
 
+Routing = Literal["priority", "longest_idle_agent", "overflow"]
+
+
+class StatisticsSpec(ScenarioModel):
+    """Optional statistics, off by default because they cost time."""
+
+    per_agent: bool = False  # contacts per hour and occupancy per agent, and their spread
+
+
 class Scenario(ScenarioModel):
     """A whole scenario: horizon, contact types, agent groups, seed, replications."""
 
@@ -211,6 +287,8 @@ class Scenario(ScenarioModel):
     replications: Annotated[int, Field(ge=1, le=100_000)] = 10
     contact_types: dict[Name, ContactTypeSpec] = Field(min_length=1)
     agent_groups: dict[Name, AgentGroupSpec] = Field(min_length=1)
+    routing: Routing = "priority"
+    statistics: StatisticsSpec = StatisticsSpec()
     # The data as the user wrote it (YAML values), kept so variants re-validate with
     # the user's own units and error locations. Set by the loader.
     _raw: object = PrivateAttr(default=None)
@@ -238,6 +316,20 @@ class Scenario(ScenarioModel):
 
             changes = [format_override(path, value) for path, value in changes.items()]
         return from_dict(self.raw_data(), source=self._source, overrides=list(changes))
+
+    @model_validator(mode="after")
+    def _overflow_needs_routing(self):
+        if self.routing == "overflow":
+            return self
+        for name, ct in self.contact_types.items():
+            if ct.overflow_after is not None:
+                raise ValueError(f"contact_types.{name}.overflow_after needs 'routing: overflow' "
+                                 f"(routing is {self.routing!r})")
+        for name, g in self.agent_groups.items():
+            if g.overflow_after:
+                raise ValueError(f"agent_groups.{name}.overflow_after needs 'routing: overflow' "
+                                 f"(routing is {self.routing!r})")
+        return self
 
     @model_validator(mode="after")
     def _size_guard(self):
