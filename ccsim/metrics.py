@@ -28,6 +28,7 @@ import math
 
 import numpy as np
 
+from .channel_metrics import channel_types, email_kpis, group_channel_kpis
 from .engine.records import ABANDONED, ANSWERED, BLOCKED, CB_ACCEPTED, WAITING, Records
 from .journey_metrics import journey_kpis
 from .plan import DAY_S, Plan
@@ -261,10 +262,19 @@ def group_kpis(plan: Plan, rec: Records, g: int) -> tuple[dict, dict]:
     gp = plan.agent_groups[g]
     mine = rec.group == g
     start = rec.answer[mine]
-    end = start + rec.handle[mine] + rec.acw[mine]
+    # Busy time: calls and emails from the records; chats as the time an agent has any open.
+    solo = mine
+    chats = channel_types(plan, "chat")
+    if chats:
+        solo = mine & ~np.isin(rec.ctype, chats)
+    s0 = rec.answer[solo]
+    s1 = s0 + rec.handle[solo] + rec.acw[solo]
+    if chats and rec.chat_spans is not None:
+        s0 = np.concatenate((s0, rec.chat_spans[g][0]))
+        s1 = np.concatenate((s1, rec.chat_spans[g][1]))
     starts, ends, lows, highs = _windows(plan)
-    busy = overlap_area(start, end, ends) - overlap_area(start, end, starts)
-    busy_day = float((overlap_area(start, end, highs) - overlap_area(start, end, lows)).sum())
+    busy = overlap_area(s0, s1, ends) - overlap_area(s0, s1, starts)
+    busy_day = float((overlap_area(s0, s1, highs) - overlap_area(s0, s1, lows)).sum())
     log_t, log_n = rec.present_log[g]
     present = step_area(log_t, log_n, ends) - step_area(log_t, log_n, starts)
     present_day = float((step_area(log_t, log_n, highs) - step_area(log_t, log_n, lows)).sum())
@@ -314,6 +324,10 @@ def group_kpis(plan: Plan, rec: Records, g: int) -> tuple[dict, dict]:
         "break_hours": away_day[0] / 3600.0,
         "aux_hours": away_day[1] / 3600.0,
     }
+    more_day, more_intervals = group_channel_kpis(plan, rec, g, present, present_day,
+                                                  (starts, ends, lows, highs), overlap_area)
+    day.update(more_day)
+    intervals.update(more_intervals)
     return day, intervals
 
 
@@ -348,6 +362,10 @@ def compute_results(plan: Plan, rec: Records) -> Results:
         types[ct.name], type_intervals[ct.name] = contact_kpis(plan, rec, ct.index)
         if rec.journey is not None:
             day, per_interval = journey_kpis(plan, rec, ct.index)
+            types[ct.name].update(day)
+            type_intervals[ct.name].update(per_interval)
+        if ct.channel == "email":
+            day, per_interval = email_kpis(plan, rec, ct.index)
             types[ct.name].update(day)
             type_intervals[ct.name].update(per_interval)
     groups, group_intervals = {}, {}

@@ -113,6 +113,7 @@ class Router:
         self.per_agent = plan.per_agent
         self.windows = plan.open_windows()
         self.agents: list = []
+        self.agent_of: dict[int, int] = {}  # contact -> agent number (per-agent statistics)
         by_policy = plan.routing
         self.choices, self.emails, self.offer_to = [], [], [[] for _ in types]
         self.max_chats = []
@@ -153,7 +154,8 @@ class Router:
         agent.draining = False  # leaves when its last contact ends
         agent.chat_since = -1.0
         if self.per_agent:
-            agent.stats = [agent.group.index, 0.0, 0.0, 0, self.env._now, True]  # group, present, busy, handled
+            # group, present s, busy s, handled, on since, present?, agent number
+            agent.stats = [agent.group.index, 0.0, 0.0, 0, self.env._now, True, len(self.agents)]
             self.agents.append(agent)
 
     def agent_on(self, agent, now: float) -> None:
@@ -233,8 +235,10 @@ class Router:
                 self.hold_line(k, c, now + self.handle[c])
         if self.sink is not None:
             self.sink("answer", now, c, g.index)
-        if self.per_agent and self.open_time(now, now + 1e-9) > 0:
-            agent.stats[3] += 1
+        if self.per_agent:
+            self.agent_of[c] = agent.stats[6]
+            if self.open_time(now, now + 1e-9) > 0:
+                agent.stats[3] += 1
         was = bool(agent.chats) and agent.solo < 0
         if choice.channel == CHAT:
             self._progress(agent, now)
@@ -517,3 +521,8 @@ class Router:
                 "busy_s": np.array(columns[2], dtype=float),
                 "handled": np.array(columns[3], dtype=np.int64),
             }
+            served = np.full(len(rec.arrival), -1, dtype=np.int32)
+            if self.agent_of:
+                served[np.fromiter(self.agent_of.keys(), dtype=np.int64)] = np.fromiter(
+                    self.agent_of.values(), dtype=np.int32)
+            rec.agents["contact_agent"] = served  # per contact: the agent number who took it, -1

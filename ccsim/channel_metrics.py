@@ -1,0 +1,172 @@
+"""KPIs of channels (chat, email), of multi-skill groups and of single agents.
+
+Added beside the foundation's KPIs when the scenario has them:
+
+Agent groups
+* chat time counts once per agent: an agent with one or more chats open (and no
+  call or email in hand) is busy, so occupancy = (call and email handling +
+  time with chats open) / available time
+* slot_utilisation (groups with a chat skill) = chat-hours open / (available
+  agent-hours x the group's chat concurrency)
+* occupancy_voice, occupancy_chat, occupancy_email (groups serving two channels
+  or more): the part of occupancy spent on each channel; they add up to
+  occupancy unless the group has ``voice_with_chat``
+* handled_<type> (groups with two skills or more): contacts of each type the
+  group took, counted where they started
+* per agent (``statistics: {per_agent: true}``), over agents present at least
+  30 minutes: agents_counted, agent_occupancy_{mean,min,max} and
+  agent_contacts_per_hour_{mean,min,max} — the spread planners watch beside the
+  group's mean
+
+Email types (times in hours where the name says so)
+* service_level = emails replied within the threshold / (emails replied + emails
+  still in the backlog at the end that are already older than the threshold);
+  an email is replied when its handling ends (answer + handle time)
+* backlog_at_end = emails not started when the last day's horizon ends
+  (arrived = answered + backlog_at_end); oldest_backlog_hours = age of the
+  oldest of them then; mean_reply_hours = mean time from arrival to reply
+* backlog (per interval) = emails waiting at the interval's end
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .engine.records import ANSWERED, WAITING, Records
+from .plan import DAY_S, Plan
+
+MIN_AGENT_PRESENT_S = 1800.0
+NAN = float("nan")
+
+
+def channel_types(plan: Plan, channel: str) -> list[int]:
+    return [ct.index for ct in plan.contact_types if ct.channel == channel]
+
+
+def _in_windows(plan: Plan, t: np.ndarray) -> np.ndarray:
+    inside = np.zeros(t.size, dtype=bool)
+    for low, high in plan.open_windows():
+        inside |= (t >= low) & (t < high)
+    return inside
+
+
+def _span_time(overlap_area, starts, ends, lows, highs):
+    return overlap_area(starts, ends, highs) - overlap_area(starts, ends, lows)
+
+
+def group_channel_kpis(plan: Plan, rec: Records, g: int, present, present_day, windows, overlap_area):
+    """Extra day and per-interval KPIs of group *g* (see the module docstring)."""
+    gp = plan.agent_groups[g]
+    starts, ends, lows, highs = windows
+    channels = {plan.contact_types[k].channel for k in gp.skill_indices}
+    day: dict[str, float] = {}
+    intervals: dict[str, np.ndarray] = {}
+    mine = rec.group == g
+
+    def ratio(a, b):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(b > 0, a / np.where(b > 0, b, 1.0), np.nan)
+
+    chat_skills = [k for k in gp.skill_indices if plan.contact_types[k].channel == "chat"]
+    if chat_skills:
+        conc = max(plan.contact_types[k].concurrency for k in chat_skills)
+        chats = mine & np.isin(rec.ctype, chat_skills)
+        s = rec.answer[chats]
+        e = s + rec.handle[chats] + rec.acw[chats]
+        slot_i = _span_time(overlap_area, s, e, starts, ends)
+        slot_day = float(_span_time(overlap_area, s, e, lows, highs).sum())
+        intervals["slot_utilisation"] = ratio(slot_i, present * conc)
+        day["slot_utilisation"] = float(ratio(np.array(slot_day), np.array(present_day * conc)))
+    if len(channels) > 1:
+        for channel in ("voice", "chat", "email"):
+            if channel not in channels:
+                continue
+            if channel == "chat" and rec.chat_spans is not None:
+                s, e = rec.chat_spans[g]
+            else:
+                these = mine & np.isin(rec.ctype, channel_types(plan, channel))
+                s = rec.answer[these]
+                e = s + rec.handle[these] + rec.acw[these]
+            busy_i = _span_time(overlap_area, s, e, starts, ends)
+            busy_day = float(_span_time(overlap_area, s, e, lows, highs).sum())
+            intervals[f"occupancy_{channel}"] = ratio(busy_i, present)
+            day[f"occupancy_{channel}"] = float(ratio(np.array(busy_day), np.array(present_day)))
+    if len(gp.skill_indices) > 1:
+        from .metrics import interval_index
+
+        n_all = plan.n_intervals * plan.days
+        for k in gp.skill_indices:
+            name = plan.contact_types[k].name
+            start = rec.answer[mine & (rec.ctype == k)]
+            at = interval_index(plan, start)
+            intervals[f"handled_{name}"] = np.bincount(at[at >= 0], minlength=n_all).astype(float)
+            day[f"handled_{name}"] = float(_in_windows(plan, start).sum())
+    if rec.agents is not None:
+        day.update(agent_spread(rec, g))
+    return day, intervals
+
+
+def agent_spread(rec: Records, g: int) -> dict[str, float]:
+    """Mean, lowest and highest occupancy and contacts per hour across the group's agents."""
+    a = rec.agents
+    mine = (a["group"] == g) & (a["present_s"] >= MIN_AGENT_PRESENT_S)
+    present = a["present_s"][mine]
+    out = {"agents_counted": float(mine.sum())}
+    occupancy = a["busy_s"][mine] / present if present.size else np.array([])
+    per_hour = a["handled"][mine] / (present / 3600.0) if present.size else np.array([])
+    for name, values in (("agent_occupancy", occupancy), ("agent_contacts_per_hour", per_hour)):
+        out[f"{name}_mean"] = float(values.mean()) if values.size else NAN
+        out[f"{name}_min"] = float(values.min()) if values.size else NAN
+        out[f"{name}_max"] = float(values.max()) if values.size else NAN
+    return out
+
+
+def email_kpis(plan: Plan, rec: Records, k: int) -> tuple[dict, dict]:
+    """Email KPIs of type *k*; they replace the service level of the voice definition."""
+    from .metrics import interval_index
+
+    ct = plan.contact_types[k]
+    n_all = plan.n_intervals * plan.days
+    mine = rec.ctype == k
+    arrival = rec.arrival[mine]
+    outcome = rec.outcome[mine]
+    answer = rec.answer[mine]
+    reply = answer + rec.handle[mine]
+    end = (plan.days - 1) * DAY_S + plan.horizon_s
+    counted = arrival >= plan.warmup_s
+    interval = np.maximum(interval_index(plan, arrival), 0)
+    replied = (outcome == ANSWERED) & counted
+    backlog = outcome == WAITING
+    late_backlog = backlog & counted & (end - arrival > ct.sl_threshold)
+    within = replied & (reply - arrival <= ct.sl_threshold)
+
+    def per_interval(mask):
+        return np.bincount(interval[mask], minlength=n_all).astype(float)
+
+    within_i = per_interval(within)
+    base_i = per_interval(replied) + per_interval(late_backlog)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sl_i = np.where(base_i > 0, within_i / np.where(base_i > 0, base_i, 1.0), np.nan)
+    # Emails waiting at each interval's end: arrived by then, not started by then.
+    interval_end = plan.interval_starts() + plan.interval_s
+    started = np.where(np.isnan(answer), np.inf, answer)
+    waiting_i = (np.searchsorted(np.sort(arrival), interval_end, side="right")
+                 - np.searchsorted(np.sort(started), interval_end, side="right")).astype(float)
+    base = float(replied.sum() + late_backlog.sum())
+    ages = end - arrival[backlog]
+    reply_h = (reply - arrival)[replied] / 3600.0
+    day = {
+        "service_level": float(within.sum()) / base if base else NAN,
+        "answered_within_threshold": float(within.sum()),
+        "sl_counted": base,
+        "backlog_at_end": float(backlog.sum()),
+        "oldest_backlog_hours": float(ages.max()) / 3600.0 if ages.size else 0.0,
+        "mean_reply_hours": float(reply_h.mean()) if reply_h.size else NAN,
+    }
+    intervals = {
+        "service_level": sl_i,
+        "answered_within_threshold": within_i,
+        "sl_counted": base_i,
+        "backlog": waiting_i,
+    }
+    return day, intervals
