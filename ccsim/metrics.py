@@ -332,7 +332,14 @@ def group_kpis(plan: Plan, rec: Records, g: int) -> tuple[dict, dict]:
 
 
 def total_kpis(plan: Plan, days: dict[str, dict]) -> dict:
-    """All contact types together; service level uses each type's own threshold."""
+    """All contact types together; service level uses each type's own threshold.
+
+    Emails (answered in hours, never abandoned) are left out of the total when the
+    scenario also has calls or chats: they are reported on their own.
+    """
+    realtime = {ct.name for ct in plan.contact_types if ct.channel != "email"}
+    if realtime:
+        days = {name: d for name, d in days.items() if name in realtime}
     def total(key):
         return sum(d[key] for d in days.values())
 

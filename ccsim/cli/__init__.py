@@ -58,9 +58,12 @@ def main() -> None:
                    "needs pyarrow.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False),
               help="Write a self-contained HTML report (figures included) to this file.")
+@click.option("--per-agent", is_flag=True,
+              help="Also report occupancy and contacts per hour per agent, and their spread "
+                   "(same as --set statistics.per_agent=true).")
 @execution_options
 def run(scenario, replications, seed, overrides, precision, max_replications, as_json, output_format, out_dir,
-        records, parquet, report_path, workers, executor, scheduler, quiet):
+        records, parquet, report_path, per_agent, workers, executor, scheduler, quiet):
     """Simulate SCENARIO and print its KPIs."""
     from ..experiment import simulate
     from ..precision import parse_precision, simulate_to_precision
@@ -88,6 +91,8 @@ def run(scenario, replications, seed, overrides, precision, max_replications, as
         targets = [parse_precision(p) for p in precision]
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--precision") from None
+    if per_agent:
+        overrides = (*overrides, "statistics.per_agent=true")
     sc = load_scenario(scenario, overrides)
     progress = progress_for("replications", quiet)
     try:

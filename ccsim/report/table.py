@@ -135,7 +135,7 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
         tot = est.total
         rows.append(
             [
-                "total",
+                "total" if not any(ct.channel == "email" for ct in plan.contact_types) else "total (no email)",
                 _count(tot["offered"]),
                 _count(tot["answered"]),
                 _count(tot["abandoned"]),
@@ -167,7 +167,12 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
             ]
         )
     lines += _render(headers, rows, right={1, 2, 3, 4, 5})
+    from .channel_table import render_channels
     from .journey_table import render_journeys
+
+    channels = render_channels(est)
+    if channels:
+        lines += ["", channels]
 
     journeys = render_journeys(est)
     if journeys:

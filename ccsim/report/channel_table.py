@@ -1,0 +1,109 @@
+"""Terminal tables for multi-channel and multi-skill centres: agent groups by channel,
+email backlogs, and the spread of occupancy and productivity across agents.
+
+Each table appears only when the results hold its KPIs (see ``channel_metrics``).
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..estimates import Estimate, Estimates
+from ..units import format_duration
+
+
+def _pct(e: Estimate | None) -> str:
+    if e is None or not math.isfinite(e.mean):
+        return "-"
+    return f"{100 * e.mean:.1f}%"
+
+
+def _num(e: Estimate | None, digits: int = 1) -> str:
+    if e is None or not math.isfinite(e.mean):
+        return "-"
+    return f"{e.mean:,.{digits}f}"
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+
+    def line(cells):
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths,
+                                                                                          strict=True))).rstrip()
+
+    return [line(headers), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
+
+
+def render_groups_by_channel(est: Estimates) -> list[str]:
+    """Scheduled vs present agents, breaks and aux, occupancy per channel, chat slots, handled per type."""
+    plan = est.plan
+    channels = [c for c in ("voice", "chat", "email") if any(ct.channel == c for ct in plan.contact_types)]
+    multi_skill = any(len(gp.skill_indices) > 1 for gp in plan.agent_groups)
+    away = any(est.agent_groups[gp.name]["break_hours"].mean + est.agent_groups[gp.name]["aux_hours"].mean > 0
+               for gp in plan.agent_groups)
+    if len(channels) < 2 and not multi_skill and not away:
+        return []
+    headers = ["agent group", "scheduled", "present", "break h", "aux h", "occupancy"]
+    if len(channels) > 1:
+        headers += [f"on {c}" for c in channels]
+    if "chat" in channels:
+        headers.append("chat slots used")
+    headers.append("handled by type")
+    rows = []
+    for gp in plan.agent_groups:
+        g = est.agent_groups[gp.name]
+        row = [gp.name, _num(g["agents_scheduled"]), _num(g["agents_present"]), _num(g["break_hours"]),
+               _num(g["aux_hours"]), _pct(g["occupancy"])]
+        if len(channels) > 1:
+            row += [_pct(g.get(f"occupancy_{c}")) if f"occupancy_{c}" in g else
+                    (_pct(g["occupancy"]) if any(plan.contact_types[k].channel == c for k in gp.skill_indices)
+                     else "-") for c in channels]
+        if "chat" in channels:
+            row.append(_pct(g.get("slot_utilisation")))
+        names = [plan.contact_types[k].name for k in gp.skill_indices]
+        if len(names) > 1:
+            row.append(", ".join(f"{n} {_num(g.get(f'handled_{n}'), 0)}" for n in names))
+        else:
+            row.append(f"{names[0]} {_num(g['handled'], 0)}")
+        rows.append(row)
+    return ["Agent groups by channel (agents per interval, mean; hours per day):", *_table(headers, rows)]
+
+
+def render_email(est: Estimates) -> list[str]:
+    plan = est.plan
+    emails = [ct for ct in plan.contact_types if ct.channel == "email"]
+    if not emails:
+        return []
+    headers = ["email type", "arrived", "replied", "service level", "target", "backlog at end",
+               "oldest (h)", "mean reply (h)"]
+    rows = []
+    for ct in emails:
+        k = est.contact_types[ct.name]
+        rows.append([ct.name, _num(k["offered"]), _num(k["answered"]), _pct(k["service_level"]),
+                     f"{100 * ct.sl_target:g}% in {format_duration(ct.sl_threshold)}",
+                     _num(k["backlog_at_end"]), _num(k["oldest_backlog_hours"], 2),
+                     _num(k["mean_reply_hours"], 2)])
+    return ["Emails (replied = handling finished; backlog = not started when the last day closes):",
+            *_table(headers, rows)]
+
+
+def render_agent_spread(est: Estimates) -> list[str]:
+    plan = est.plan
+    if not all("agents_counted" in est.agent_groups[gp.name] for gp in plan.agent_groups):
+        return []
+    headers = ["agent group", "agents", "occupancy mean", "min", "max", "contacts/h mean", "min", "max"]
+    rows = []
+    for gp in plan.agent_groups:
+        g = est.agent_groups[gp.name]
+        rows.append([gp.name, _num(g["agents_counted"]), _pct(g["agent_occupancy_mean"]),
+                     _pct(g["agent_occupancy_min"]), _pct(g["agent_occupancy_max"]),
+                     _num(g["agent_contacts_per_hour_mean"]), _num(g["agent_contacts_per_hour_min"]),
+                     _num(g["agent_contacts_per_hour_max"])])
+    return ["Per agent (agents present 30 min or more; min and max across a day's agents, mean over days):",
+            *_table(headers, rows)]
+
+
+def render_channels(est: Estimates) -> str:
+    """Every table that applies, separated by blank lines; '' when none does."""
+    blocks = [b for b in (render_groups_by_channel(est), render_email(est), render_agent_spread(est)) if b]
+    return "\n\n".join("\n".join(b) for b in blocks)
