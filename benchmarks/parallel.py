@@ -48,10 +48,12 @@ def main(argv=None) -> int:
     print("| workers | replications | calls | median s | calls/s |")
     print("|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['workers']} | {r['replications']} | {r['calls']:,.0f} | {r['median_s']:.2f} | {r['calls_per_s']:,.0f} |")
+        print(f"| {r['workers']} | {r['replications']} | {r['calls']:,.0f} | {r['median_s']:.2f} "
+              f"| {r['calls_per_s']:,.0f} |")
     print(f"\nspeed-up on 2 workers: {speedup:.2f}x (target >= 1.7x); results identical: {identical}")
     if args.json_path:
-        Path(args.json_path).write_text(json.dumps({"rows": rows, "speedup": speedup, "identical": identical}, indent=2))
+        summary = {"rows": rows, "speedup": speedup, "identical": identical}
+        Path(args.json_path).write_text(json.dumps(summary, indent=2))
     return 0 if identical else 1
 
 
