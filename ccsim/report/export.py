@@ -93,7 +93,7 @@ def groups_csv(est: Estimates) -> str:
 
 CONTACT_COLUMNS = ("replication", "contact_id", "contact_type", "arrival_s", "arrival_clock", "outcome",
                    "wait_s", "answer_s", "handle_s", "after_call_work_s", "patience_s", "agent_group",
-                   "customer_id", "contact_no", "attempt", "resolved")
+                   "customer_id", "contact_no", "attempt", "resolved", "channel", "agent")
 _SECONDS = ("arrival_s", "wait_s", "answer_s", "handle_s", "after_call_work_s", "patience_s")
 
 
@@ -105,9 +105,13 @@ def contact_columns(est: Estimates, records: list[Records]) -> dict[str, np.ndar
     ``contact_no``, ``attempt`` and ``resolved`` come from the caller-journey
     records when the scenario has journeys; otherwise a contact is its own
     customer's first contact and first attempt, and ``resolved`` is unknown.
+    ``channel`` is the contact type's channel; ``agent`` is the number (within the
+    replication) of the agent who took the contact when per-agent statistics are
+    on, -1 otherwise.
     """
     plan = est.plan
     type_names = np.array([ct.name for ct in plan.contact_types] + [""], dtype=object)
+    type_channels = np.array([ct.channel for ct in plan.contact_types] + [""], dtype=object)
     group_names = np.array([g.name for g in plan.agent_groups] + [""], dtype=object)
     outcome_names = np.array([OUTCOME_NAMES.get(k, str(k)) for k in range(max(OUTCOME_NAMES) + 1)], dtype=object)
     parts: dict[str, list] = {name: [] for name in CONTACT_COLUMNS}
@@ -141,6 +145,10 @@ def contact_columns(est: Estimates, records: list[Records]) -> dict[str, np.ndar
                                 else np.asarray(attempt, dtype=np.int64))
         parts["resolved"].append(np.full(n, None, dtype=object) if resolved is None else np.array(
             [None if v < 0 else bool(v) for v in np.asarray(resolved).tolist()], dtype=object))
+        parts["channel"].append(type_channels[rec.ctype])
+        agents = getattr(rec, "agents", None)
+        parts["agent"].append(np.full(n, -1, dtype=np.int64) if agents is None
+                              else agents["contact_agent"].astype(np.int64))
     return {name: (np.concatenate(chunks) if chunks else np.empty(0)) for name, chunks in parts.items()}
 
 
