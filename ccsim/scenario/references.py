@@ -90,6 +90,15 @@ def reference_issues(data: dict) -> list[Issue]:
                                        f"{skill!r} is not one of this group's skills "
                                        f"({', '.join(map(str, own))})"))
 
+    routing = data.get("routing", "priority")
+    if routing != "overflow":
+        for part in ("contact_types", "agent_groups"):
+            specs = data.get(part)
+            for name, spec in (specs.items() if isinstance(specs, dict) else ()):
+                if isinstance(spec, dict) and spec.get("overflow_after") not in (None, {}):
+                    issues.append(((part, name, "overflow_after"),
+                                   f"overflow_after needs 'routing: overflow' (routing is {routing!r})"))
+
     unknown_skill = any("unknown contact type" in message for _, message in issues)
     if isinstance(groups, dict) and groups and not unknown_skill:
         for name in type_names:

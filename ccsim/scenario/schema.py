@@ -318,20 +318,6 @@ class Scenario(ScenarioModel):
         return from_dict(self.raw_data(), source=self._source, overrides=list(changes))
 
     @model_validator(mode="after")
-    def _overflow_needs_routing(self):
-        if self.routing == "overflow":
-            return self
-        for name, ct in self.contact_types.items():
-            if ct.overflow_after is not None:
-                raise ValueError(f"contact_types.{name}.overflow_after needs 'routing: overflow' "
-                                 f"(routing is {self.routing!r})")
-        for name, g in self.agent_groups.items():
-            if g.overflow_after:
-                raise ValueError(f"agent_groups.{name}.overflow_after needs 'routing: overflow' "
-                                 f"(routing is {self.routing!r})")
-        return self
-
-    @model_validator(mode="after")
     def _size_guard(self):
         """Refuse days too large to simulate in memory rather than hang for hours."""
         h = self.horizon
