@@ -25,13 +25,9 @@ def _num(e: Estimate | None, digits: int = 1) -> str:
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    from .table import _render
 
-    def line(cells):
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths,
-                                                                                          strict=True))).rstrip()
-
-    return [line(headers), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
+    return _render(headers, rows, right=set(range(1, len(headers))))
 
 
 def render_groups_by_channel(est: Estimates) -> list[str]:
