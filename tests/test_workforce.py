@@ -92,3 +92,25 @@ def test_staffing_or_shifts_exactly_one():
     with pytest.raises(ccsim.ScenarioError, match="every break must lie inside its shift"):
         scenario(shifts=[{"start": "08:00", "end": "09:00", "headcount": 1,
                           "breaks": [{"start": "09:30", "length": "10min"}]}])
+
+
+def test_a_roster_works_every_day_of_a_multi_day_horizon():
+    # Shifts starting at the opening log in on each day, not only the first.
+    sc = ccsim.from_dict({
+        "name": "days", "horizon": {"start": "08:00", "end": "14:00", "interval": "1h", "days": 3},
+        "seed": 2, "replications": 2,
+        "contact_types": {"calls": {"arrivals": {"rate": "10/h"},
+                                    "handle_time": {"dist": "exponential", "mean": "3min"}}},
+        "agent_groups": {"team": {"skills": ["calls"], "shifts": [
+            {"start": "08:00", "end": "14:00", "headcount": 3},
+            {"start": "10:00", "end": "12:00", "headcount": 1}]}},
+    })
+    est = ccsim.simulate(sc)
+    present = est.group_intervals["team"]["agents_present"]
+    scheduled = est.group_intervals["team"]["agents_scheduled"]
+    assert scheduled.tolist() == [3, 3, 4, 4, 3, 3] * 3
+    # Exact until the short shift ends (its agent may finish a call after 12:00).
+    for day in range(3):
+        np.testing.assert_allclose(present[6 * day:6 * day + 4], [3, 3, 4, 4], atol=1e-9)
+    assert np.all(present >= scheduled - 1e-9)
+    assert est.contact_types["calls"]["waiting_at_end"].mean == 0

@@ -81,6 +81,7 @@ class Workforce:
     def _login(self, g, base, end_s, breaks) -> None:
         now = self.env.now
         agent = self.Agent(g, now)
+        g.closing = False  # a new day's first login may come before the day's opening event
         g.present += 1
         g.log(now)
         for start, length in breaks:

@@ -165,7 +165,7 @@ class ContactTypeSpec(ScenarioModel):
     channel: Literal["voice", "chat", "email"] = "voice"
     # Chat: an agent holds up to `concurrency` chats; each progresses slower the more are open.
     concurrency: Annotated[int, Field(ge=1, le=MAX_CONCURRENCY)] | None = None
-    concurrency_slowdown: list[Annotated[float, Field(gt=0.0, le=20.0)]] | None = None
+    concurrency_slowdown: list[Annotated[float, Field(ge=1.0, le=20.0)]] | None = None
     # Routing: a head start in the shared queue discipline (a VIP type), and the wait
     # before a secondary group (a worse skill level) may take the contact (routing: overflow).
     priority_boost: Duration = 0.0
