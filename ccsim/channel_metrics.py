@@ -10,7 +10,8 @@ Agent groups
   agent-hours x the group's chat concurrency)
 * occupancy_voice, occupancy_chat, occupancy_email (groups serving two channels
   or more): the part of occupancy spent on each channel; they add up to
-  occupancy unless the group has ``voice_with_chat``
+  occupancy (with ``voice_with_chat``, time on a call with chats open counts as
+  voice)
 * handled_<type> (groups with two skills or more): contacts of each type the
   group took, counted where they started
 * per agent (``statistics: {per_agent: true}``), over agents present at least
