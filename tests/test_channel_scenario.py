@@ -98,3 +98,19 @@ def test_skills_of_equal_level_share_one_queue_discipline_and_list_order_stays_s
     })
     g, h = build_plan(one).agent_groups
     assert g.levels == [1, 1] and h.levels == [1, 2]
+
+
+def test_per_agent_present_time_adds_up_to_the_groups_even_when_the_day_ends_quiet():
+    # The last contact ends long before the horizon: idle agents are still present to its end.
+    sc = ccsim.from_dict({
+        "name": "quiet", "horizon": {"start": "08:00", "end": "10:00", "interval": "1h"},
+        "statistics": {"per_agent": True}, "replications": 3,
+        "contact_types": {"calls": {"arrivals": {"rate": "2/h"}, "handle_time": {"dist": "constant", "value": 60}}},
+        "agent_groups": {"team": {"skills": ["calls"], "staffing": 2}},
+    })
+    est = ccsim.simulate(sc, keep_records=True)
+    for rec in est.records:
+        assert rec.agents["present_s"].tolist() == [7200.0, 7200.0]
+    team = est.agent_groups["team"]
+    assert team["agent_occupancy_mean"].values == pytest.approx(team["occupancy"].values, rel=1e-9)
+    assert team["agents_counted"].values.tolist() == [2, 2, 2]

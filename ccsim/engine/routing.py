@@ -179,6 +179,7 @@ class Router:
     def agent_stats(self, end: float):
         """Per agent: group, present s, busy s, handled (inside the statistics windows)."""
         rows = []
+        end = max(end, self.windows[-1][1])  # agents still logged in stay present to the last window's end
         for agent in self.agents:
             self.agent_off(agent, end)
             rows.append(agent.stats[:4])
