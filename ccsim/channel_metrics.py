@@ -11,7 +11,8 @@ Agent groups
 * occupancy_voice, occupancy_chat, occupancy_email (groups serving two channels
   or more): the part of occupancy spent on each channel; they add up to
   occupancy (with ``voice_with_chat``, time on a call with chats open counts as
-  voice)
+  voice); contacts_per_hour_voice, _chat, _email: contacts of each channel
+  the group started per available agent-hour
 * handled_<type> (groups with two skills or more): contacts of each type the
   group took, counted where they started
 * per agent (``statistics: {per_agent: true}``), over agents present at least
@@ -63,6 +64,7 @@ def group_channel_kpis(plan: Plan, rec: Records, g: int, present, present_day, w
     day: dict[str, float] = {}
     intervals: dict[str, np.ndarray] = {}
     mine = rec.group == g
+    from .metrics import interval_index
 
     def ratio(a, b):
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -92,9 +94,13 @@ def group_channel_kpis(plan: Plan, rec: Records, g: int, present, present_day, w
             busy_day = float(_span_time(overlap_area, s, e, lows, highs).sum())
             intervals[f"occupancy_{channel}"] = ratio(busy_i, present)
             day[f"occupancy_{channel}"] = float(ratio(np.array(busy_day), np.array(present_day)))
+            started = rec.answer[mine & np.isin(rec.ctype, channel_types(plan, channel))]
+            at = interval_index(plan, started)
+            handled_i = np.bincount(at[at >= 0], minlength=plan.n_intervals * plan.days).astype(float)
+            intervals[f"contacts_per_hour_{channel}"] = ratio(handled_i, present / 3600.0)
+            day[f"contacts_per_hour_{channel}"] = float(ratio(np.array(float(_in_windows(plan, started).sum())),
+                                                              np.array(present_day / 3600.0)))
     if len(gp.skill_indices) > 1:
-        from .metrics import interval_index
-
         n_all = plan.n_intervals * plan.days
         for k in gp.skill_indices:
             name = plan.contact_types[k].name
