@@ -45,6 +45,7 @@ import numpy as np
 from ..plan import DAY_S, Plan
 
 VOICE, CHAT, EMAIL = 0, 1, 2
+MAX_CHATS = 10  # the scenario language's largest concurrency
 CHANNELS = {"voice": VOICE, "chat": CHAT, "email": EMAIL}
 _NORMAL = 1
 
@@ -104,7 +105,9 @@ class Router:
         types = plan.contact_types
         self.channel = [CHANNELS[ct.channel] for ct in types]
         self.concurrency = [ct.concurrency for ct in types]
-        self.slowdown = [ct.slowdown for ct in types]
+        # Multipliers by chats open on the agent, up to the most any chat type allows (an agent
+        # may hold chats of several types: each progresses by its own type's list, last value on).
+        self.slowdown = [ct.slowdown + [ct.slowdown[-1]] * (MAX_CHATS - len(ct.slowdown)) for ct in types]
         self.has_delay = [False] * len(types)
         self.delays = [set() for _ in types]
         self.chat_end_callbacks = [self.chat_end]
@@ -243,7 +246,8 @@ class Router:
         was = bool(agent.chats) and agent.solo < 0
         if choice.channel == CHAT:
             self._progress(agent, now)
-            agent.chats.append([c, busy, choice.k])
+            # [contact, work left, type, talk left, end of talk]: work at rate 1, times in s
+            agent.chats.append([c, busy, choice.k, self.handle[c], now])
             self._project(agent, now)
         else:
             agent.solo = c
@@ -263,15 +267,28 @@ class Router:
             if elapsed > 0:
                 n = len(chats)
                 for chat in chats:
-                    chat[1] -= elapsed / self.slowdown[chat[2]][n - 1]
+                    done = elapsed / self.slowdown[chat[2]][n - 1]
+                    chat[1] -= done
+                    chat[3] -= done
         agent.updated = now
 
     def _project(self, agent, now: float) -> None:
-        """Schedule the end of each open chat at the current slowdown (older ends go stale)."""
+        """Schedule the end of each open chat at the current slowdown (older ends go stale).
+
+        A chat's talk ends when its talk work is done (its wrap-up follows); a chat type
+        with ``lines`` holds its line until then, like a call.
+        """
         agent.version += 1
         n = len(agent.chats)
         for chat in agent.chats:
-            end = now + max(chat[1], 0.0) * self.slowdown[chat[2]][n - 1]
+            m = self.slowdown[chat[2]][n - 1]
+            if chat[3] > 0.0:
+                chat[4] = now + chat[3] * m
+                if self.lines[chat[2]]:
+                    self.hold_line(chat[2], chat[0], chat[4])
+            elif chat[4] == self.answer[chat[0]] and self.lines[chat[2]]:
+                self.hold_line(chat[2], chat[0], chat[4])  # no talk at all
+            end = now + max(chat[1], 0.0) * m
             heappush(self.heap, (end, _NORMAL, next(self.eid),
                                  _Wake(self.chat_end_callbacks, (agent, chat[0], agent.version))))
 
@@ -400,8 +417,11 @@ class Router:
             self.sink("done", now, -1, g.index)
         self._progress(agent, now)
         was = agent.solo < 0
+        talk_end = next(chat[4] for chat in agent.chats if chat[0] == c)
         agent.chats = [chat for chat in agent.chats if chat[0] != c]
-        self.handle[c] = max(0.0, now - self.answer[c] - self.acw[c])
+        # Talk and wrap-up as they happened (both stretched by the chats open meanwhile).
+        self.handle[c] = talk_end - self.answer[c]
+        self.acw[c] = now - talk_end
         self.work[c] = now - self.answer[c]
         if agent.chats:
             self._project(agent, now)
