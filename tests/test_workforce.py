@@ -114,3 +114,33 @@ def test_a_roster_works_every_day_of_a_multi_day_horizon():
         np.testing.assert_allclose(present[6 * day:6 * day + 4], [3, 3, 4, 4], atol=1e-9)
     assert np.all(present >= scheduled - 1e-9)
     assert est.contact_types["calls"]["waiting_at_end"].mean == 0
+
+
+def test_breaks_and_shift_ends_never_interrupt_chats_or_emails():
+    """Agents holding chats (several at once) or an email go on break or home only when the
+    last one ends: at any time, agents with work in hand <= agents present."""
+    sc = ccsim.from_dict({
+        "name": "chat roster", "horizon": {"start": "08:00", "end": "17:00", "interval": "30min"},
+        "seed": 8, "replications": 3, "statistics": {"per_agent": True},
+        "contact_types": {
+            "chat": {"channel": "chat", "concurrency": 3, "concurrency_slowdown": [1.0, 1.3, 1.6],
+                     "arrivals": {"rate": "60/h"}, "handle_time": {"dist": "exponential", "mean": "8min"},
+                     "patience": {"dist": "exponential", "mean": "3min"}},
+            "email": {"channel": "email", "arrivals": {"rate": "12/h"},
+                      "handle_time": {"dist": "exponential", "mean": "10min"}},
+        },
+        "agent_groups": {"team": {"skills": ["chat", "email"], "shifts": SHIFTS, "aux": 0.05}},
+    })
+    est = ccsim.simulate(sc, keep_records=True)
+    for rec in est.records:
+        answered = rec.outcome == 1
+        who = rec.agents["contact_agent"][answered]
+        start = rec.answer[answered]
+        end = start + (rec.handle[answered] + rec.acw[answered])
+        t, n = rec.present_log[0]
+        points = np.unique(np.concatenate([t, start, end - 1e-7]))
+        holding = np.array([np.unique(who[(start <= p) & (end - 1e-7 > p)]).size for p in points])
+        present = n[np.searchsorted(t, points, side="right") - 1]
+        assert np.all(holding <= present)
+        assert rec.away_log[0][0].max() >= 1 and rec.away_log[0][1].max() >= 1  # breaks and aux happened
+        assert holding.max() >= 2 and np.bincount(who).max() > 10
