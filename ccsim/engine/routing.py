@@ -40,9 +40,9 @@ from __future__ import annotations
 
 from heapq import heappush
 
-import numpy as np
-
 from ..plan import DAY_S, Plan
+from .agent_time import AgentTime
+from .chat_work import ChatWork, _Wake
 
 VOICE, CHAT, EMAIL = 0, 1, 2
 MAX_CHATS = 10  # the scenario language's largest concurrency
@@ -65,17 +65,6 @@ def needs_router(plan: Plan) -> bool:
     return False
 
 
-class _Wake:
-    """A SimPy-compatible event with a callback and a value (chat end, overflow due)."""
-
-    __slots__ = ("callbacks", "_ok", "_value")
-
-    def __init__(self, callbacks, value):
-        self.callbacks = callbacks
-        self._ok = True
-        self._value = value
-
-
 class _Choice:
     """One skill of a group as the router sees it."""
 
@@ -86,7 +75,7 @@ class _Choice:
         self.delay, self.reserve_other, self.boost, self.factor = delay, reserve_other, boost, factor
 
 
-class Router:
+class Router(AgentTime, ChatWork):
     """Routing state of one replication; ``offer`` and ``take_work`` replace the lean ones."""
 
     def __init__(self, plan: Plan, env, groups, queues, arrival, ctype, handle, work, acw, deadline, answer,
@@ -161,45 +150,6 @@ class Router:
             agent.stats = [agent.group.index, 0.0, 0.0, 0, self.env._now, True, len(self.agents)]
             self.agents.append(agent)
 
-    def agent_on(self, agent, now: float) -> None:
-        if self.per_agent and not agent.stats[5]:
-            agent.stats[4] = now
-            agent.stats[5] = True
-
-    def agent_off(self, agent, now: float) -> None:
-        if self.per_agent and agent.stats[5]:
-            agent.stats[1] += self.open_time(agent.stats[4], now)
-            agent.stats[5] = False
-
-    def open_time(self, t0: float, t1: float) -> float:
-        """Seconds of [t0, t1) inside the days' statistics windows."""
-        total = 0.0
-        for low, high in self.windows:
-            if t1 > low and t0 < high:
-                total += min(t1, high) - max(t0, low)
-        return total
-
-    def agent_stats(self, end: float):
-        """Per agent: group, present s, busy s, handled (inside the statistics windows)."""
-        rows = []
-        end = max(end, self.windows[-1][1])  # agents still logged in stay present to the last window's end
-        for agent in self.agents:
-            self.agent_off(agent, end)
-            rows.append(agent.stats[:4])
-        return rows
-
-    def _chat_only(self, agent, now: float, was: bool) -> None:
-        """Log the span during which the agent has chats and no call or email."""
-        now_on = bool(agent.chats) and agent.solo < 0
-        if now_on and not was:
-            agent.chat_since = now
-        elif was and not now_on:
-            g = agent.group.index
-            self.span_start[g].append(agent.chat_since)
-            self.span_end[g].append(now)
-            if self.per_agent:
-                agent.stats[2] += self.open_time(agent.chat_since, now)
-
     def _refresh(self, agent) -> None:
         """Keep the agent in the group's lists of agents with room for a chat / a call."""
         g = agent.group
@@ -258,39 +208,6 @@ class Router:
             heappush(self.heap, (now + busy, _NORMAL, next(self.eid), agent))
         self._chat_only(agent, now, was)
         self._refresh(agent)
-
-    def _progress(self, agent, now: float) -> None:
-        """Advance the work of the agent's open chats to *now* at the current slowdown."""
-        chats = agent.chats
-        if chats:
-            elapsed = now - agent.updated
-            if elapsed > 0:
-                n = len(chats)
-                for chat in chats:
-                    done = elapsed / self.slowdown[chat[2]][n - 1]
-                    chat[1] -= done
-                    chat[3] -= done
-        agent.updated = now
-
-    def _project(self, agent, now: float) -> None:
-        """Schedule the end of each open chat at the current slowdown (older ends go stale).
-
-        A chat's talk ends when its talk work is done (its wrap-up follows); a chat type
-        with ``lines`` holds its line until then, like a call.
-        """
-        agent.version += 1
-        n = len(agent.chats)
-        for chat in agent.chats:
-            m = self.slowdown[chat[2]][n - 1]
-            if chat[3] > 0.0:
-                chat[4] = now + chat[3] * m
-                if self.lines[chat[2]]:
-                    self.hold_line(chat[2], chat[0], chat[4])
-            elif chat[4] == self.answer[chat[0]] and self.lines[chat[2]]:
-                self.hold_line(chat[2], chat[0], chat[4])  # no talk at all
-            end = now + max(chat[1], 0.0) * m
-            heappush(self.heap, (end, _NORMAL, next(self.eid),
-                                 _Wake(self.chat_end_callbacks, (agent, chat[0], agent.version))))
 
     # --- contact selection -------------------------------------------------------------------
 
@@ -407,27 +324,6 @@ class Router:
         self._chat_only(agent, now, was)
         self._freed(agent, g, now)
 
-    def chat_end(self, event) -> None:
-        agent, c, version = event._value
-        if version != agent.version:
-            return  # stale: the chat's end moved when another chat opened or closed
-        now = self.env._now
-        g = agent.group
-        if self.sink is not None:
-            self.sink("done", now, -1, g.index)
-        self._progress(agent, now)
-        was = agent.solo < 0
-        talk_end = next(chat[4] for chat in agent.chats if chat[0] == c)
-        agent.chats = [chat for chat in agent.chats if chat[0] != c]
-        # Talk and wrap-up as they happened (both stretched by the chats open meanwhile).
-        self.handle[c] = talk_end - self.answer[c]
-        self.acw[c] = now - talk_end
-        self.work[c] = now - self.answer[c]
-        if agent.chats:
-            self._project(agent, now)
-        self._chat_only(agent, now, was)
-        self._freed(agent, g, now)
-
     def _freed(self, agent, g, now: float) -> None:
         """Room opened on the agent: leave, go on break, or take more work."""
         busy = agent.solo >= 0 or bool(agent.chats)
@@ -526,24 +422,3 @@ class Router:
             return self.offer(c, k, now)
         finally:
             self.has_delay[k] = delays
-
-    # --- records -----------------------------------------------------------------------------
-
-    def finish(self, rec, end_s: float) -> None:
-        """Attach chat-busy spans and per-agent statistics to the replication's records."""
-        rec.chat_spans = [(np.array(s0), np.array(s1)) for s0, s1 in zip(self.span_start, self.span_end,
-                                                                         strict=True)]
-        if self.per_agent:
-            rows = self.agent_stats(end_s)
-            columns = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
-            rec.agents = {
-                "group": np.array(columns[0], dtype=np.int32),
-                "present_s": np.array(columns[1], dtype=float),
-                "busy_s": np.array(columns[2], dtype=float),
-                "handled": np.array(columns[3], dtype=np.int64),
-            }
-            served = np.full(len(rec.arrival), -1, dtype=np.int32)
-            if self.agent_of:
-                served[np.fromiter(self.agent_of.keys(), dtype=np.int64)] = np.fromiter(
-                    self.agent_of.values(), dtype=np.int32)
-            rec.agents["contact_agent"] = served  # per contact: the agent number who took it, -1
