@@ -86,3 +86,35 @@ class CsvColumns:
                 problems.add(row, None, f"the row has {len(cells)} fields, the header has {self.header_width}")
                 continue
             yield row, {name: cells[i].strip() for name, i in wanted}
+
+
+class Row:
+    """One data row's needed cells, parsed cell by cell with every problem reported."""
+
+    __slots__ = ("number", "cells", "ok", "_table", "_problems")
+
+    def __init__(self, table: CsvColumns, problems, number: int, cells: dict[str, str]):
+        self.number, self.cells, self.ok = number, cells, True
+        self._table, self._problems = table, problems
+
+    def __getitem__(self, name: str) -> str:
+        return self.cells[name]
+
+    def get(self, name: str, parse):
+        """*parse* of the cell; on a ValueError the problem is reported, the row marked bad, None returned."""
+        try:
+            return parse(self.cells[name])
+        except ValueError as exc:
+            self.problem(name, str(exc))
+            return None
+
+    def problem(self, name: str | None, message: str) -> None:
+        """Report a problem of this row (at column *name*, or the whole row) and mark it bad."""
+        self._problems.add(self.number, None if name is None else self._table.column(name), message)
+        self.ok = False
+
+
+def parsed_rows(table: CsvColumns, problems) -> Iterator[Row]:
+    """``table.rows`` as ``Row`` objects."""
+    for number, cells in table.rows(problems):
+        yield Row(table, problems, number, cells)

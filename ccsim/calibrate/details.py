@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .csvread import CsvColumns
+from .csvread import CsvColumns, parsed_rows
 from .errors import ProblemList
 from .values import parse_datetime, parse_seconds, parse_type_name
 
@@ -66,18 +66,8 @@ def read_details(path: str | Path) -> CallDetails:
     previous = None  # (arrival, row)
     first = last = None
     rows = 0
-    for row, cells in table.rows(problems):
-        ok = True
-
-        def get(name, parse, row=row, cells=cells):
-            nonlocal ok
-            try:
-                return parse(cells[name])
-            except ValueError as exc:
-                problems.add(row, col(name), str(exc))
-                ok = False
-                return None
-
+    for r in parsed_rows(table, problems):
+        row, cells, get = r.number, r.cells, r.get
         ctype = get("contact_type", parse_type_name)
         arrival = get("arrival_time", parse_datetime)
         answer = get("answer_time", parse_datetime) if cells["answer_time"] else None
@@ -87,11 +77,10 @@ def read_details(path: str | Path) -> CallDetails:
             if cells["handle_s"]:
                 handle = get("handle_s", parse_seconds)
             else:
-                problems.add(row, col("handle_s"), "an answered contact needs its handle time, got ''")
-                ok = False
+                r.problem("handle_s", "an answered contact needs its handle time, got ''")
             if has_acw and cells["acw_s"]:
                 acw = get("acw_s", parse_seconds)
-        if not ok:
+        if not r.ok:
             continue
         if answer is not None and abandon is not None:
             problems.add(row, None, "both answer_time and abandon_time are set; a contact is one or the other")

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from ..units import format_clock
-from .csvread import CsvColumns
+from .csvread import CsvColumns, parsed_rows
 from .errors import ProblemList
 from .values import parse_count, parse_date, parse_interval_start, parse_seconds, parse_type_name
 
@@ -97,18 +97,8 @@ def read_history(path: str | Path) -> IntervalHistory:
     parsed = []  # (row, date, start_s, type, offered, answered, abandoned, aht, optional...)
     seen: dict[tuple, int] = {}
     previous = None  # (date, start, row)
-    for row, cells in table.rows(problems):
-        ok = True
-
-        def get(name, parse, row=row, cells=cells):
-            nonlocal ok
-            try:
-                return parse(cells[name])
-            except ValueError as exc:
-                problems.add(row, col(name), str(exc))
-                ok = False
-                return None
-
+    for r in parsed_rows(table, problems):
+        row, cells, get = r.number, r.cells, r.get
         date = get("date", parse_date)
         start = get("interval_start", parse_interval_start)
         ctype = get("contact_type", parse_type_name)
@@ -119,8 +109,7 @@ def read_history(path: str | Path) -> IntervalHistory:
         if cells["aht_s"] or not answered:
             aht = get("aht_s", parse_seconds) if cells["aht_s"] else 0.0
         else:
-            problems.add(row, col("aht_s"), "expected the average handle time of the answered contacts, got ''")
-            ok = False
+            r.problem("aht_s", "expected the average handle time of the answered contacts, got ''")
         optional = {}
         for name in OPTIONAL:
             if table.has(name):
@@ -128,7 +117,7 @@ def read_history(path: str | Path) -> IntervalHistory:
                     optional[name] = get(name, parse_count if name == "answered_within_threshold" else parse_seconds)
                 else:
                     optional[name] = 0.0
-        if not ok:
+        if not r.ok:
             previous = None
             continue
         if answered + abandoned > offered:
