@@ -215,3 +215,18 @@ def test_matplotlib_is_imported_only_when_plotting():
             "est.plot\n"
             "assert 'matplotlib' not in sys.modules\n")
     subprocess.run([sys.executable, "-c", code, str(HELPDESK)], check=True)
+
+
+def test_channels_section_only_for_chats_emails_or_per_agent_statistics(helpdesk):
+    assert "Channels and agents" not in build_report(helpdesk).to_html()
+    omni = ccsim.simulate(ccsim.load(ROOT / "scenarios" / "omnichannel.yaml"), replications=3)
+    page = build_report(omni).to_html()
+    assert "Channels and agents</h2>" in page
+    assert "email backlog per interval" in page and "advisors: occupancy by channel" in page
+    assert "chat_team: occupancy by channel" in page and "sellers: occupancy by channel" not in page
+    assert "backlog at end" in page and "chat slots used" in page
+    fig, (ax,) = F.new_figure()
+    F.draw_channel_occupancy(ax, omni, "chat_team")
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels == ["occupancy (all)", "on calls", "on chats", "chat slots used"]
+    assert ax.get_ylabel() == "share of time (%)"

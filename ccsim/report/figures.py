@@ -285,6 +285,34 @@ def draw_staffing(ax, runs, agent_groups=None) -> None:
     tidy(ax, "Staffing: agents present against required", _time_label(t), "agents")
 
 
+def draw_backlog(ax, runs, email_types=None) -> None:
+    """Emails waiting at each interval's end, per email type, with the P10–P90 band."""
+    est0 = runs[0][1]
+    names = email_types or [ct.name for ct in est0.plan.contact_types if ct.channel == "email"]
+    t = _time_axis(ax, est0)
+    for label, est, name, colour, style in _series(runs, names):
+        _band(ax, t, est.intervals[name]["backlog"], est.interval_spread[name]["backlog"], colour, style,
+              label or name)
+    ax.set_ylim(bottom=0)
+    tidy(ax, "Email backlog at each interval's end (mean; band: P10–P90 of days)", _time_label(t),
+         "emails waiting")
+
+
+def draw_channel_occupancy(ax, est: Estimates, group: str) -> None:
+    """Occupancy of one agent group per interval, split by channel, and its chat slot utilisation."""
+    t = _time_axis(ax, est)
+    kpis, spread = est.group_intervals[group], est.group_interval_spread[group]
+    shown = [k for k in ("occupancy", "occupancy_voice", "occupancy_chat", "occupancy_email", "slot_utilisation")
+             if k in kpis]
+    labels = {"occupancy": "occupancy (all)", "occupancy_voice": "on calls", "occupancy_chat": "on chats",
+              "occupancy_email": "on emails", "slot_utilisation": "chat slots used"}
+    for i, kpi in enumerate(shown):
+        _band(ax, t, kpis[kpi], spread[kpi], COLOURS[i % len(COLOURS)], "-" if i == 0 else "--", labels[kpi],
+              scale=100.0)
+    ax.set_ylim(0, 102)
+    tidy(ax, f"{group}: occupancy by channel (mean; band: P10–P90 of days)", _time_label(t), "share of time (%)")
+
+
 # ---------------------------------------------------------------- waits
 
 def draw_waits(ax, distributions, contact_types=None) -> None:

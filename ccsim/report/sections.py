@@ -304,6 +304,8 @@ def journeys_section(est: Estimates) -> Section | None:
 def run_sections(est: Estimates, wait_replications: int = MAX_WAIT_REPLICATIONS) -> list[Section]:
     """Every section of a run report, in reading order."""
     glance = Section("glance", "At a glance", verdict_cards(est))
-    sections = [glance, scenario_section(est), kpi_section(est), interval_section(est),
+    from .channel_section import channels_section
+
+    sections = [glance, scenario_section(est), kpi_section(est), interval_section(est), channels_section(est),
                 waits_section(est, max_replications=wait_replications), journeys_section(est)]
     return [s for s in sections if s is not None]
