@@ -262,3 +262,43 @@ def test_forecast_error_adds_gamma_variance_to_the_daily_volume():
     assert lo <= volume <= hi, f"mean offered {mean:g} [{lo:g}, {hi:g}], expected {volume:g}"
     # Poisson given the factor, plus the factor's own variance: V + (cv V)^2.
     assert_variance_close(offered, volume + (cv * volume) ** 2)
+
+
+# --------------------------------------------------------------------------- chat concurrency
+
+
+@pytest.mark.parametrize(("agents", "concurrency", "load", "patience_s", "slowdown"), [
+    pytest.param(5, 3, 12.0, None, None, id="chat-5x3-a12-erlangC"),
+    pytest.param(4, 2, 8.5, 120.0, None, id="chat-4x2-a8.5-erlangA"),
+    pytest.param(4, 3, 9.0, 150.0, 1.5, id="chat-4x3-flat-slowdown-1.5-erlangA"),
+])
+def test_chats_are_erlang_with_one_server_per_chat_slot(agents, concurrency, load, patience_s,
+                                                                          slowdown):
+    """Without slowdown, each open chat progresses on its own and a chat waits only when every
+    agent is full: N agents with concurrency c are the M/M/(N c) (+M) queue, slot for slot.
+    A flat slowdown m (the same with 1, 2, ... chats open) is that queue with m x the handle time."""
+    drawn_aht = 180.0
+    aht = drawn_aht * (slowdown or 1.0)
+    rate = load / aht * 3600.0
+    sc = single_queue(rate, drawn_aht, agents, patience_s=patience_s)
+    changes = {"contact_types.calls.channel": "chat", "contact_types.calls.concurrency": concurrency}
+    if slowdown:
+        changes["contact_types.calls.concurrency_slowdown"] = [slowdown]
+    sc = sc.with_changes(changes)
+    est = ccsim.simulate(sc, replications=80, seed=9)
+    servers = agents * concurrency
+    if patience_s is None:
+        r = erlang_c_metrics(rate / 3600.0, aht, servers, THRESHOLD_S)
+        abandon_rate = 0.0
+    else:
+        r = erlang_a(rate / 3600.0, aht, servers, patience_s, THRESHOLD_S)
+        abandon_rate = r.abandon_rate
+    exact = {"service_level": r.service_level, "asa": r.asa, "abandon_rate": abandon_rate,
+             "mean_queue": r.mean_queue}
+    failures = coverage_failures(est, exact)
+    # Chat slots used = the Erlang occupancy of the N c servers.
+    slot = est.agent_groups["agents"]["slot_utilisation"]
+    mean, ci = mean_ci(slot.values, CONFIDENCE)
+    if not ci[0] <= r.occupancy <= ci[1]:
+        failures.append(f"slot_utilisation: exact {r.occupancy:.6g}, simulated {mean:.6g}, CI {ci}")
+    assert not failures, "\n".join(failures)
