@@ -349,7 +349,7 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=Non
         else:
             g.log(0.0)  # nobody before the snapshot; its agents arrive at start_s (below)
     if workforce is not None:
-        workforce.start()
+        workforce.start(None if initial is None else initial.start_s)
     for day in range(plan.days):
         base = day * DAY_S
         for i in range(0 if day else 1, plan.n_intervals):
@@ -378,7 +378,8 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=Non
     i = 0
     if initial is not None:
         i = start_from(initial, env, groups, queues, take_work, release_callbacks, release_callbacks[0], offer,
-                        has_journeys, journey_of, lines, in_system, hold_line, deadline, sink, make_agent)
+                        has_journeys, journey_of, lines, in_system, hold_line, deadline, sink, make_agent,
+                       None if workforce is None else workforce.plan_agent)
     step = env.step
     while True:
         # Merge the pre-drawn arrival stream with SimPy's event heap (and, with caller

@@ -9,7 +9,8 @@ _NORMAL = 1  # simpy.events.NORMAL priority
 
 
 def start_from(initial, env, groups, queues, take_work, release_callbacks, release, offer,
-                has_journeys, journey_of, lines, in_system, hold_line, deadline, sink, make_agent) -> int:
+                has_journeys, journey_of, lines, in_system, hold_line, deadline, sink, make_agent,
+               plan_agent=None) -> int:
     """Put the snapshot's agents and waiting callers in place at ``initial.start_s``.
 
     Agents busy with a contact are pushed on the heap for the end of its (residual) work;
@@ -24,7 +25,9 @@ def start_from(initial, env, groups, queues, take_work, release_callbacks, relea
     t0 = env._now = float(initial.start_s)
 
     def back_from_break(agent) -> None:
+        agent.group.on_break -= 1
         agent.group.present += 1
+        agent.group.log(env._now)
         if sink is not None:
             sink("break_end", env._now, -1, agent.group.index)
         release(agent)
@@ -32,18 +35,28 @@ def start_from(initial, env, groups, queues, take_work, release_callbacks, relea
     back_callbacks = [back_from_break]
     for g, state in zip(groups, initial.groups, strict=True):
         g.target = state.target
+        # A shift group's agents get their shift's breaks still to come and its logout.
+        rosters = iter(state.rosters) if state.rosters is not None and plan_agent is not None else None
+
+        def new_agent(g=g, rosters=rosters):
+            agent = make_agent(g, t0)
+            if rosters is not None:
+                plan_agent(agent, *next(rosters))
+            return agent
+
         for until in state.busy_until:
             g.present += 1
-            agent = make_agent(g, t0)
+            agent = new_agent()
             agent.callbacks = release_callbacks
             heappush(heap, (max(until, t0), _NORMAL, next(eid), agent))
         for until in state.break_until:
-            agent = make_agent(g, t0)
+            g.on_break += 1
+            agent = new_agent()
             agent.callbacks = back_callbacks
             heappush(heap, (max(until, t0), _NORMAL, next(eid), agent))
         for _ in range(state.idle):
             g.present += 1
-            take_work(make_agent(g, t0), g, t0)
+            take_work(new_agent(), g, t0)
         g.log(t0)
     for c in range(initial.n_waiting):
         k = initial.ctype[c]

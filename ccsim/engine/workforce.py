@@ -53,7 +53,9 @@ class Workforce:
 
     # --- rosters ---------------------------------------------------------------------------
 
-    def start(self) -> None:
+    def start(self, running_from: float | None = None) -> None:
+        """Log the roster in. *running_from*: a snapshot's time; the shifts on by then are
+        left out (their agents come from the snapshot, see ``plan_agent``)."""
         plan = self.plan
         for gp, g in zip(plan.agent_groups, self.groups, strict=True):
             if gp.shifts is None:
@@ -63,11 +65,21 @@ class Workforce:
                 base = day * DAY_S
                 for sh in gp.shifts:
                     absent = rng.random(sh.headcount) < gp.absenteeism
+                    if running_from is not None and day == 0 and sh.start_s <= running_from:
+                        continue
                     for a in range(sh.headcount):
                         if absent[a]:
                             continue
                         breaks = sh.break_starts(a)
                         self._at(base + sh.start_s, self._login, (g, base, sh.end_s, breaks))
+
+    def plan_agent(self, agent, logout_s: float | None, breaks: list[tuple[float, float]]) -> None:
+        """A snapshot's agent of a shift group: its breaks still to come, its logout, its aux."""
+        for start, length in breaks:
+            self._at(start, self._due, (agent, ("break", length)))
+        if logout_s is not None:
+            self._at(logout_s, self._due, (agent, ("logout", 0.0)))
+        self.joined(agent, self.env.now)
 
     def _aux_at(self, t: float, agent, length: float) -> None:
         """Plan an aux period; none after the last day's horizon (the run must end)."""

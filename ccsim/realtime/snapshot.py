@@ -153,7 +153,12 @@ def _reference_issues(snap: Snapshot, scenario):
             continue
         spec = scenario.agent_groups[name]
         if spec.shifts is not None:
-            yield ("agent_groups", name), "groups with shifts are not supported in snapshots yet; use staffing"
+            for field in ("staffing", "absent"):
+                if field in g.model_fields_set:
+                    yield (("agent_groups", name, field),
+                           f"{name!r} works shifts: the roster decides who comes and goes; change the "
+                           f"scenario's shifts (--set agent_groups.{name}.shifts[i].headcount=N) instead of "
+                           f"giving '{field}'")
         if g.staffing is not None and len(g.staffing) != left:
             yield (("agent_groups", name, "staffing"),
                    f"expected {left} values (one per interval from the snapshot's), got {len(g.staffing)}")
@@ -165,9 +170,6 @@ def _reference_issues(snap: Snapshot, scenario):
         if ct.channel != "voice" and name not in snap.contact_types:
             yield ("contact_types",), (f"contact type {name!r} is a {ct.channel}: not supported in snapshots yet "
                                        "(voice only)")
-    for name, spec in scenario.agent_groups.items():
-        if spec.shifts is not None and name not in snap.agent_groups:
-            yield ("agent_groups",), f"group {name!r} has shifts: not supported in snapshots yet; use staffing"
 
 
 def _clock(seconds: float) -> str:

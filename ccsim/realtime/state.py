@@ -23,15 +23,21 @@ from .snapshot import Snapshot, remaining_intervals
 
 
 class GroupStart:
-    """One agent group at the snapshot: idle agents, busy until, on break until (s)."""
+    """One agent group at the snapshot: idle agents, busy until, on break until (s).
 
-    __slots__ = ("idle", "busy_until", "break_until", "target")
+    ``rosters``: for a group working shifts, each agent's (logout time or None to stay
+    to the end, [(break start, length), ...] still to come), agents in the order busy,
+    on break, idle; None for a group given as staffing per interval.
+    """
 
-    def __init__(self, idle: int, busy_until: list[float], break_until: list[float]):
+    __slots__ = ("idle", "busy_until", "break_until", "target", "rosters")
+
+    def __init__(self, idle: int, busy_until: list[float], break_until: list[float], rosters=None):
         self.idle = idle
         self.busy_until = busy_until
         self.break_until = break_until
         self.target = idle + len(busy_until) + len(break_until)  # headcount now
+        self.rosters = rosters
 
 
 class InitialState:
@@ -76,9 +82,9 @@ def residual_data(scenario, snapshot: Snapshot) -> dict:
     for name, g in scenario.agent_groups.items():
         raw = data["agent_groups"][name] = dict(data["agent_groups"][name])
         now = snapshot.agent_groups.get(name)
-        raw.pop("absenteeism", None)  # the snapshot says who is in
         if g.shifts is not None:
-            continue
+            continue  # the snapshot says who is in; later shifts keep their absenteeism
+        raw.pop("absenteeism", None)  # the snapshot says who is in
         staffing = [g.staffing_at(i) for i in range(j, n)]
         if now is not None and now.staffing is not None:
             staffing = list(now.staffing)
@@ -109,12 +115,19 @@ def initial_state(plan, snapshot: Snapshot, start_s: float, replication: int,
         if ct.after_call_work is not None:
             talk = talk + ct.after_call_work.draw(stream(seed, replication, f"snapshot/busy_acw/{gp.name}"), busy.size)
         breaks = [start_s + (until - t_now) for until in (now.on_break if now else [])]
+        slots = roster_slots(plan, gp, start_s) if gp.shifts is not None else None
+        if slots is not None and now is None:  # not in the snapshot: the roster as planned
+            breaks = [end for on_break, _, _, end in slots if on_break]
         if now is not None and now.idle is not None:
             idle = now.idle
+        elif slots is not None:
+            planned_breaks = sum(1 for slot in slots if slot[0])
+            idle = max(0, len(slots) - max(planned_breaks, len(breaks)) - busy.size)
         else:
             idle = max(0, int(round(gp.staffing[0])) - busy.size - len(breaks))
         idle = max(0, idle + (extra_idle or {}).get(gp.name, 0))
-        groups.append(GroupStart(idle, (start_s + talk).tolist(), breaks))
+        rosters = None if slots is None else assign_slots(slots, busy.size, len(breaks), idle)
+        groups.append(GroupStart(idle, (start_s + talk).tolist(), breaks, rosters))
     rows = []  # (waited, ctype, handle, acw, patience)
     for ct in plan.contact_types:
         now = snapshot.contact_types.get(ct.name)
@@ -135,6 +148,44 @@ def initial_state(plan, snapshot: Snapshot, start_s: float, replication: int,
     waited = np.array([r[0] for r in rows])
     state = InitialState(start_s, groups, len(rows), [r[1] for r in rows], waited)
     return state, rows
+
+
+def roster_slots(plan, gp, start_s: float) -> list[tuple]:
+    """The rostered places of a shift group at the snapshot: (on a planned break now, logout
+    time or None to stay to the end, breaks still to come, end of the break now or None) for
+    each agent of each shift on now (a shift starting at the snapshot time or before is on;
+    its agents are the snapshot's)."""
+    slots = []
+    for sh in gp.shifts:
+        if not sh.start_s <= start_s < sh.end_s:
+            continue
+        logout = sh.end_s if sh.end_s < plan.horizon_s else None
+        for a in range(sh.headcount):
+            planned = sh.break_starts(a)
+            now = [s + length for s, length in planned if s <= start_s < s + length]
+            slots.append((bool(now), logout, [(s, length) for s, length in planned if s > start_s],
+                          now[0] if now else None))
+    return slots
+
+
+def assign_slots(slots: list[tuple], busy: int, on_break: int, idle: int) -> list[tuple]:
+    """(logout, breaks to come) for the snapshot's agents in the order busy, on break, idle.
+
+    Agents on break take the places whose planned break is now; the others the rest, first
+    those not on a planned break (an agent who is working now took or skipped its break).
+    Agents beyond the roster stay as long as the longest shift on now, without breaks.
+    """
+    breaking = [i for i, s in enumerate(slots) if s[0]]
+    working = [i for i, s in enumerate(slots) if not s[0]]
+    for_break = (breaking + working)[:on_break]
+    rest = [i for i in working + breaking if i not in set(for_break)]
+    logouts = [s[1] for s in slots]
+    extra = (None if not logouts or None in logouts else max(logouts), [])
+
+    def plans(places: list[int], n: int) -> list[tuple]:
+        return [(slots[i][1], slots[i][2]) for i in places[:n]] + [extra] * max(0, n - len(places))
+
+    return plans(rest, busy) + plans(for_break, on_break) + plans(rest[busy:], idle)
 
 
 def snapshot_draws(plan, replication: int, start_s: float, rows: list) -> ContactDraws:
