@@ -80,22 +80,24 @@ def check_agents(plan, rec):
         # contacts of no duration occupy the agent at no time.
         lasting = [c for c in mine if end[c] > start[c]]
         events = sorted([(end[c], 0, c) for c in lasting] + [(start[c], 1, c) for c in lasting])
-        chats, solo = 0, []
+        open_chats, solo = [], []
         for _, is_start, c in events:
             ch = channel[c]
             if not is_start:
                 if ch == 1:
-                    chats -= 1
+                    open_chats.remove(c)
                 else:
                     solo.remove(c)
                 continue
             if ch == 1:
-                chats += 1
-                assert chats <= concurrency[c], f"agent {a}: {chats} chats open, concurrency {concurrency[c]}"
+                open_chats.append(c)
+                chats = len(open_chats)
+                room = min(concurrency[open_chats])  # the least concurrency of the chats open
+                assert chats <= room, f"agent {a}: {chats} chats open, concurrency {room}"
                 assert not solo or (gp.voice_with_chat and channel[solo[0]] == 0), f"agent {a}: chat beside {solo}"
             else:
                 assert not solo, f"agent {a}: contact {c} started beside contact {solo}"
-                assert chats == 0 or (gp.voice_with_chat and ch == 0), f"agent {a}: call or email beside chats"
+                assert not open_chats or (gp.voice_with_chat and ch == 0), f"agent {a}: call or email beside chats"
                 solo.append(c)
 
 

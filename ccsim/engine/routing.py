@@ -150,12 +150,20 @@ class Router(AgentTime, ChatWork):
             agent.stats = [agent.group.index, 0.0, 0.0, 0, self.env._now, True, len(self.agents)]
             self.agents.append(agent)
 
+    def chat_room(self, agent) -> int:
+        """Chats the agent may hold with those open now: the least concurrency among them
+        (a chat type with concurrency 1 takes the agent's whole attention)."""
+        chats = agent.chats
+        if not chats:
+            return MAX_CHATS
+        return min(self.concurrency[chat[2]] for chat in chats)
+
     def _refresh(self, agent) -> None:
         """Keep the agent in the group's lists of agents with room for a chat / a call."""
         g = agent.group
         room = not agent.draining and not agent.todo
         solo = agent.solo
-        chat_room = (room and self.max_chats[g.index] > len(agent.chats)
+        chat_room = (room and min(self.max_chats[g.index], self.chat_room(agent)) > len(agent.chats)
                      and (solo < 0 or (self.blended[g.index] and agent.solo_ch == VOICE))
                      and (solo >= 0 or agent.chats))
         if chat_room:
@@ -231,6 +239,7 @@ class Router(AgentTime, ChatWork):
         can_voice = agent.solo < 0 and (not agent.chats or self.blended[g.index])
         can_chat = agent.solo < 0 or (self.blended[g.index] and agent.solo_ch == VOICE)
         n_chats = len(agent.chats)
+        cap = self.chat_room(agent)
         for level in levels:
             best, best_key, best_choice = None, 0.0, None
             for choice in level:
@@ -239,7 +248,7 @@ class Router(AgentTime, ChatWork):
                     if not can_voice:
                         continue
                 elif ch == CHAT:
-                    if not can_chat or n_chats >= self.concurrency[choice.k]:
+                    if not can_chat or n_chats >= min(self.concurrency[choice.k], cap):
                         continue
                 elif agent.solo >= 0 or agent.chats:
                     continue
@@ -375,7 +384,7 @@ class Router(AgentTime, ChatWork):
                     if a.todo or a.draining:
                         continue
                     n = len(a.chats)
-                    if n < self.concurrency[k] and (fewest is None or n < fewest):
+                    if n < min(self.concurrency[k], self.chat_room(a)) and (fewest is None or n < fewest):
                         best, best_choice, fewest = a, choice, n
                         if n == 1:
                             break
