@@ -101,3 +101,17 @@ def test_whatif_cli_runs_from_a_snapshot_of_a_rostered_centre(tmp_path):
                                        "--action", "contact_types.calls.patience.mean=5min"])
     assert result.exit_code == 0, result.output
     assert "calls" in result.output
+
+
+def test_whatif_can_change_the_roster_of_a_later_shift():
+    sc = rostered(rate="60/h")
+    snap = snapshot_from_dict({"time": "11:10"}, scenario=sc)
+    result = whatif(sc, snap, ["agent_groups.team.shifts[2].headcount=4"], replications=3)
+    base, more = result.variants.values()
+    # Two more agents from 12:30 to 17:00 (less their 20-minute break): 2 x (4.5 h - 1/3 h),
+    # give or take the minutes agents ending a shift spend finishing a call.
+    extra = more.agent_groups["team"]["present_hours"].values - base.agent_groups["team"]["present_hours"].values
+    np.testing.assert_allclose(extra, 2 * (4.5 - 1 / 3), atol=0.25)
+    assert more.contact_types["calls"]["service_level"].mean > base.contact_types["calls"]["service_level"].mean
+    with pytest.raises(ValueError, match="no item 7"):
+        whatif(sc, snap, ["agent_groups.team.shifts[7].headcount=4"], replications=1)

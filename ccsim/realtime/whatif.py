@@ -110,10 +110,16 @@ def apply_actions(data: dict, actions: list[Action], scenario, start_s: float) -
             continue
         node = data
         for part in action.path[:-1]:
+            if isinstance(node, list) and isinstance(part, int) and -len(node) <= part < len(node):
+                node = node[part]
+                continue
             if not isinstance(node, dict) or part not in node:
                 raise ValueError(f"{action.text}: no field {'.'.join(map(str, action.path))}")
             node = node[part]
-        node[action.path[-1]] = action.value
+        last = action.path[-1]
+        if isinstance(node, list) and not (isinstance(last, int) and -len(node) <= last < len(node)):
+            raise ValueError(f"{action.text}: no item {last} in a list of {len(node)}")
+        node[last] = action.value
     return data, extra_now
 
 
