@@ -113,5 +113,5 @@ def test_whatif_can_change_the_roster_of_a_later_shift():
     extra = more.agent_groups["team"]["present_hours"].values - base.agent_groups["team"]["present_hours"].values
     np.testing.assert_allclose(extra, 2 * (4.5 - 1 / 3), atol=0.25)
     assert more.contact_types["calls"]["service_level"].mean > base.contact_types["calls"]["service_level"].mean
-    with pytest.raises(ValueError, match="no item 7"):
+    with pytest.raises(ValueError, match="no field agent_groups.team.shifts.7"):
         whatif(sc, snap, ["agent_groups.team.shifts[7].headcount=4"], replications=1)
