@@ -135,13 +135,13 @@ def email_kpis(plan: Plan, rec: Records, k: int) -> tuple[dict, dict]:
     ct = plan.contact_types[k]
     n_all = plan.n_intervals * plan.days
     mine = rec.ctype == k
-    arrival = rec.arrival[mine]
+    arrival = rec.entry[mine]  # = the arrival; for a snapshot's emails, when they really came in
     outcome = rec.outcome[mine]
     answer = rec.answer[mine]
     reply = answer + rec.handle[mine]
     end = (plan.days - 1) * DAY_S + plan.horizon_s
-    counted = arrival >= plan.warmup_s
-    interval = np.maximum(interval_index(plan, arrival), 0)
+    counted = rec.arrival[mine] >= plan.warmup_s
+    interval = np.maximum(interval_index(plan, rec.arrival[mine]), 0)
     replied = (outcome == ANSWERED) & counted
     backlog = outcome == WAITING
     late_backlog = backlog & counted & (end - arrival > ct.sl_threshold)

@@ -376,6 +376,16 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=Non
         later = []
 
     i = 0
+    if initial is not None and initial.n_waiting:
+        # Snapshot callers joined their queue before the snapshot: routing keys and overflow
+        # delays count from then (the records get the same times, see realtime.state).
+        joined = (initial.start_s - np.asarray(initial.waited)).tolist()
+        if journeys is not None:
+            journeys.entry[:initial.n_waiting] = joined
+        if router is not None:
+            if router.entry is arrival:
+                router.entry = list(arrival)
+            router.entry[:initial.n_waiting] = joined
     if initial is not None:
         i = start_from(initial, env, groups, queues, take_work, release_callbacks, release_callbacks[0], offer,
                         has_journeys, journey_of, lines, in_system, hold_line, deadline, sink, make_agent,

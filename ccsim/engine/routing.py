@@ -140,7 +140,7 @@ class Router(AgentTime, ChatWork):
         """Give a new agent the router's state (called once per agent)."""
         agent.solo = -1  # the call or email in hand, -1 if none
         agent.solo_ch = VOICE  # its channel
-        agent.chats = []  # open chats: [contact, remaining work (s at rate 1), type]
+        agent.chats = []  # open chats: [contact, work left, type, talk left, end of talk] (see chat_work)
         agent.updated = 0.0
         agent.version = 0
         agent.draining = False  # leaves when its last contact ends

@@ -137,9 +137,9 @@ def _reference_issues(snap: Snapshot, scenario):
     for name in snap.contact_types:
         if name not in scenario.contact_types:
             yield ("contact_types", name), f"unknown contact type {name!r} (known: {known_types})"
-        elif scenario.contact_types[name].channel != "voice":
-            yield (("contact_types", name), f"{scenario.contact_types[name].channel} contacts are not supported "
-                   "in snapshots yet (an agent's open chats and emails are not part of a snapshot); voice only")
+        elif scenario.contact_types[name].channel == "chat":
+            yield (("contact_types", name), "chats are not supported in snapshots yet (an agent's open chats "
+                   "are not part of a snapshot); calls and emails are")
     for name, rf in snap.reforecast.items():
         if name not in scenario.contact_types:
             yield ("reforecast", name), f"unknown contact type {name!r} (known: {known_types})"
@@ -167,9 +167,9 @@ def _reference_issues(snap: Snapshot, scenario):
                 yield (("agent_groups", name, "on_break", i),
                        f"break end {_clock(until)} is not after the snapshot time {_clock(snap.time)}")
     for name, ct in scenario.contact_types.items():
-        if ct.channel != "voice" and name not in snap.contact_types:
-            yield ("contact_types",), (f"contact type {name!r} is a {ct.channel}: not supported in snapshots yet "
-                                       "(voice only)")
+        if ct.channel == "chat" and name not in snap.contact_types:
+            yield ("contact_types",), (f"contact type {name!r} is a chat: chats are not supported in snapshots "
+                                       "yet (calls and emails are)")
 
 
 def _clock(seconds: float) -> str:
