@@ -23,7 +23,9 @@ Agent groups
 Email types (times in hours where the name says so)
 * service_level = emails replied within the threshold / (emails replied + emails
   still in the backlog at the end that are already older than the threshold);
-  an email is replied when its handling ends (answer + handle time)
+  an email is replied when its handling ends (answer + handle time); with
+  ``service_level.opening_hours_only`` the time counts only inside each day's
+  horizon (the nights and the time after the last day do not count)
 * backlog_at_end = emails not started when the last day's horizon ends
   (arrived = answered + backlog_at_end); oldest_backlog_hours = age of the
   oldest of them then; mean_reply_hours = mean time from arrival to reply
@@ -128,6 +130,15 @@ def agent_spread(rec: Records, g: int) -> dict[str, float]:
     return out
 
 
+def opening_time(plan: Plan, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
+    """Seconds of each [t0, t1) that fall in the centre's opening hours (each day's horizon)."""
+    total = np.zeros(np.size(t0))
+    for d in range(plan.days):
+        low, high = d * DAY_S, d * DAY_S + plan.horizon_s
+        total += np.clip(np.minimum(t1, high) - np.maximum(t0, low), 0.0, None)
+    return total
+
+
 def email_kpis(plan: Plan, rec: Records, k: int) -> tuple[dict, dict]:
     """Email KPIs of type *k*; they replace the service level of the voice definition."""
     from .metrics import interval_index
@@ -144,8 +155,13 @@ def email_kpis(plan: Plan, rec: Records, k: int) -> tuple[dict, dict]:
     interval = np.maximum(interval_index(plan, rec.arrival[mine]), 0)
     replied = (outcome == ANSWERED) & counted
     backlog = outcome == WAITING
-    late_backlog = backlog & counted & (end - arrival > ct.sl_threshold)
-    within = replied & (reply - arrival <= ct.sl_threshold)
+    if ct.sl_opening_hours:
+        took = opening_time(plan, arrival, np.where(np.isnan(reply), arrival, reply))
+        age_at_end = opening_time(plan, arrival, np.full(arrival.size, end))
+    else:
+        took, age_at_end = reply - arrival, end - arrival
+    late_backlog = backlog & counted & (age_at_end > ct.sl_threshold)
+    within = replied & (took <= ct.sl_threshold)
 
     def per_interval(mask):
         return np.bincount(interval[mask], minlength=n_all).astype(float)

@@ -20,7 +20,7 @@ class ContactTypePlan:
     __slots__ = (
         "name", "index", "rates", "forecast_cv", "handle", "after_call_work", "patience",
         "sl_target", "sl_threshold", "short_abandon", "lines", "group_indices", "journey",
-        "channel", "concurrency", "slowdown", "priority_boost",
+        "channel", "concurrency", "slowdown", "priority_boost", "sl_opening_hours",
     )
 
     def __init__(self, name, index, rates, forecast_cv, handle, after_call_work, patience,
@@ -42,6 +42,7 @@ class ContactTypePlan:
         self.concurrency: int = 1  # chats an agent may hold at once (chat)
         self.slowdown: list[float] = [1.0]  # handle-time multiplier with 1, 2, ... chats open
         self.priority_boost: float = 0.0  # s of head start in a shared queue discipline
+        self.sl_opening_hours: bool = False  # emails: the threshold counts opening hours only
 
 
 class JourneyPlan:
@@ -214,6 +215,7 @@ def build_plan(scenario: Scenario) -> Plan:
         types[-1].concurrency = ct.concurrency or 1
         types[-1].slowdown = ct.slowdown()
         types[-1].priority_boost = ct.priority_boost
+        types[-1].sl_opening_hours = sl.opening_hours_only
         journey = JourneyPlan(ct, names)
         types[-1].journey = journey if journey.active else None
     groups = []

@@ -1,5 +1,6 @@
 """The scenario language of routing and channels: what loads, what is refused and where."""
 
+import numpy as np
 import pytest
 
 import ccsim
@@ -114,3 +115,40 @@ def test_per_agent_present_time_adds_up_to_the_groups_even_when_the_day_ends_qui
     team = est.agent_groups["team"]
     assert team["agent_occupancy_mean"].values == pytest.approx(team["occupancy"].values, rel=1e-9)
     assert team["agents_counted"].values.tolist() == [2, 2, 2]
+
+
+def test_email_service_level_in_opening_hours_leaves_the_nights_out():
+    def scenario(opening_hours_only):
+        return ccsim.from_dict({
+            "name": "mail", "horizon": {"start": "08:00", "end": "18:00", "interval": "1h", "days": 3},
+            "seed": 5, "replications": 3,
+            "contact_types": {"email": {
+                "channel": "email", "arrivals": {"rate": "6/h"},
+                "handle_time": {"dist": "exponential", "mean": "5min"},
+                "service_level": {"target": 0.9, "threshold": "3h", "opening_hours_only": opening_hours_only}}},
+            # Nobody after 16:00: the late emails wait for the next morning.
+            "agent_groups": {"team": {"skills": ["email"], "staffing": [1] * 8 + [0, 0]}},
+        })
+
+    calendar = ccsim.simulate(scenario(False), keep_records=True)
+    opening = ccsim.simulate(scenario(True), keep_records=True)
+    for rec_c, rec_o in zip(calendar.records, opening.records, strict=True):
+        np.testing.assert_array_equal(rec_c.answer, rec_o.answer)  # the same run; only the measure differs
+    sl_c = calendar.contact_types["email"]["service_level"].values
+    sl_o = opening.contact_types["email"]["service_level"].values
+    assert np.all(sl_o > sl_c + 0.05)  # an email from 17:00 replied at 08:30 took 1.5 h, not 15.5 h
+    # By hand for one replication: opening time between arrival and reply, inside 08:00-18:00 of each day.
+    rec = opening.records[0]
+    done = rec.outcome == 1
+    reply = rec.answer[done] + rec.handle[done]
+    took = sum(np.clip(np.minimum(reply, d * 86400 + 36000) - np.maximum(rec.arrival[done], d * 86400), 0, None)
+               for d in range(3))
+    backlog_age = sum(np.clip(np.minimum(2 * 86400 + 36000, d * 86400 + 36000)
+                              - np.maximum(rec.arrival[rec.outcome == 0], d * 86400), 0, None) for d in range(3))
+    within = np.count_nonzero(took <= 3 * 3600)
+    base = done.sum() + np.count_nonzero(backlog_age > 3 * 3600)
+    assert sl_o[0] == pytest.approx(within / base)
+    with pytest.raises(ScenarioError, match="opening_hours_only applies to emails"):
+        ccsim.from_dict({**scenario(False).raw_data(), "contact_types": {"email": {
+            "arrivals": {"rate": "6/h"}, "handle_time": {"dist": "exponential", "mean": "5min"},
+            "service_level": {"opening_hours_only": True}}}})

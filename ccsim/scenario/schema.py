@@ -153,6 +153,8 @@ class ServiceLevelSpec(ScenarioModel):
     target: Probability = 0.8
     threshold: Duration = 20.0
     short_abandon: Duration = 0.0
+    # Emails: count the threshold in opening hours only (each day's horizon), not calendar hours.
+    opening_hours_only: bool = False
 
 
 EMAIL_SERVICE_LEVEL = ServiceLevelSpec(target=0.9, threshold=86400.0)
@@ -198,6 +200,9 @@ class ContactTypeSpec(ScenarioModel):
                 raise ValueError(
                     f"concurrency_slowdown gives {len(self.concurrency_slowdown)} multipliers for a "
                     f"concurrency of {n}: expected one per number of chats open, at most {n}")
+        if self.service_level.opening_hours_only and self.channel != "email":
+            raise ValueError("service_level.opening_hours_only applies to emails (channel: email), "
+                             f"not to {self.channel}")
         if self.channel == "email":
             if self.patience is not None:
                 raise ValueError("emails never abandon: leave 'patience' out for channel: email")
