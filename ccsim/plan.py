@@ -20,7 +20,7 @@ class ContactTypePlan:
     __slots__ = (
         "name", "index", "rates", "forecast_cv", "handle", "after_call_work", "patience",
         "sl_target", "sl_threshold", "short_abandon", "lines", "group_indices", "journey",
-        "channel", "concurrency", "slowdown", "priority_boost", "sl_opening_hours",
+        "channel", "concurrency", "slowdown", "priority_boost", "sl_opening_hours", "overnight",
     )
 
     def __init__(self, name, index, rates, forecast_cv, handle, after_call_work, patience,
@@ -43,6 +43,7 @@ class ContactTypePlan:
         self.slowdown: list[float] = [1.0]  # handle-time multiplier with 1, 2, ... chats open
         self.priority_boost: float = 0.0  # s of head start in a shared queue discipline
         self.sl_opening_hours: bool = False  # emails: the threshold counts opening hours only
+        self.overnight: float = 0.0  # emails: expected arrivals while closed, before each opening
 
 
 class JourneyPlan:
@@ -216,6 +217,7 @@ def build_plan(scenario: Scenario) -> Plan:
         types[-1].slowdown = ct.slowdown()
         types[-1].priority_boost = ct.priority_boost
         types[-1].sl_opening_hours = sl.opening_hours_only
+        types[-1].overnight = ct.arrivals.overnight
         journey = JourneyPlan(ct, names)
         types[-1].journey = journey if journey.active else None
     groups = []

@@ -152,3 +152,54 @@ def test_email_service_level_in_opening_hours_leaves_the_nights_out():
         ccsim.from_dict({**scenario(False).raw_data(), "contact_types": {"email": {
             "arrivals": {"rate": "6/h"}, "handle_time": {"dist": "exponential", "mean": "5min"},
             "service_level": {"opening_hours_only": True}}}})
+
+
+def overnight_mail(overnight, **service_level):
+    return ccsim.from_dict({
+        "name": "mail", "horizon": {"start": "08:00", "end": "18:00", "interval": "1h", "days": 3},
+        "seed": 5, "replications": 40,
+        "contact_types": {
+            "calls": {"arrivals": {"rate": "20/h"}, "handle_time": {"dist": "exponential", "mean": "4min"},
+                      "patience": {"dist": "exponential", "mean": "3min"}},
+            "email": {"channel": "email", "arrivals": {"rate": "4/h", "overnight": overnight},
+                      "handle_time": {"dist": "exponential", "mean": "5min"},
+                      "service_level": {"target": 0.9, "threshold": "4h", **service_level}}},
+        "agent_groups": {"team": {"skills": ["calls", "email"], "staffing": 3}},
+    })
+
+
+def test_emails_received_overnight_join_the_backlog_at_the_opening_with_their_age():
+    from ccsim.engine import simulate_replication
+
+    with_night, without = build_plan(overnight_mail(30)), build_plan(overnight_mail(0))
+    counts = []
+    for r in range(40):
+        rec, plain = simulate_replication(with_night, r), simulate_replication(without, r)
+        night = rec.entry < rec.arrival
+        assert np.all(rec.ctype[night] == 1)
+        day = np.round(rec.arrival[night] / 86400)
+        np.testing.assert_array_equal(rec.arrival[night], day * 86400)  # at each day's opening
+        age = rec.arrival[night] - rec.entry[night]
+        assert np.all((age > 0) & (age <= 14 * 3600))  # within the 14 closed hours before it
+        counts.append(np.bincount(day.astype(int), minlength=3))
+        # The day's own contacts are the same contacts with or without the night's mail.
+        for field in ("arrival", "ctype", "handle", "patience"):
+            np.testing.assert_array_equal(getattr(rec, field)[~night], getattr(plain, field))
+        # Oldest first in the queue: the night's mail is answered in the order it came in.
+        order = np.argsort(rec.entry[night & (rec.outcome == 1)], kind="stable")
+        assert np.all(np.diff(rec.answer[night & (rec.outcome == 1)][order]) >= 0)
+    mean, ci = ccsim.stats.mean_ci(np.array(counts).ravel(), 0.999)
+    assert ci[0] <= 30 <= ci[1]
+    est = ccsim.simulate(overnight_mail(30), replications=10)
+    calendar = est.contact_types["email"]
+    assert calendar["offered"].mean == pytest.approx(calendar["answered"].mean + calendar["backlog_at_end"].mean)
+    # Mail from the night is more than 4 h old at the opening; in opening hours it is new.
+    opening = ccsim.simulate(overnight_mail(30, opening_hours_only=True), replications=10)
+    assert calendar["service_level"].mean < 0.8 < opening.contact_types["email"]["service_level"].mean
+
+
+def test_overnight_arrivals_are_for_emails_only():
+    with pytest.raises(ScenarioError, match="arrivals.overnight applies to emails"):
+        ccsim.from_dict({**overnight_mail(0).raw_data(), "contact_types": {"calls": {
+            "arrivals": {"rate": "20/h", "overnight": 5}, "handle_time": {"dist": "exponential", "mean": "4min"}}},
+            "agent_groups": {"team": {"skills": ["calls"], "staffing": 3}}})

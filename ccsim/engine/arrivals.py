@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..plan import Plan
+from ..plan import DAY_S, Plan
 from ..streams import stream
 
 
 class ContactDraws:
     """Arrays (one entry per contact, sorted by arrival) for a whole replication."""
 
-    __slots__ = ("arrival", "ctype", "handle", "acw", "patience", "forecast_factor", "journey")
+    __slots__ = ("arrival", "ctype", "handle", "acw", "patience", "forecast_factor", "journey", "entry")
 
-    def __init__(self, arrival, ctype, handle, acw, patience, forecast_factor, journey=None):
+    def __init__(self, arrival, ctype, handle, acw, patience, forecast_factor, journey=None, entry=None):
         self.arrival: np.ndarray = arrival  # s from horizon start
         self.ctype: np.ndarray = ctype  # contact type index
         self.handle: np.ndarray = handle  # talk time, s
@@ -33,6 +33,9 @@ class ContactDraws:
         self.forecast_factor: np.ndarray = forecast_factor  # per contact type (and day)
         # Journey draws per contact (types without journeys: zeros), or None if no type has one.
         self.journey: JourneyDraws | None = journey
+        # When each contact really came in, where that is before its arrival in the queue
+        # (emails received overnight join the backlog at the opening); None: the arrival.
+        self.entry: np.ndarray | None = entry
 
 
 # Columns of the journey decision uniforms (one row per contact).
@@ -96,6 +99,17 @@ def arrival_times(plan: Plan, rates: np.ndarray, rng: np.random.Generator, start
     return times
 
 
+def overnight_arrivals(plan: Plan, ct, factors, seed: int, replication: int) -> tuple[np.ndarray, np.ndarray]:
+    """Emails received while the centre is closed: (queue arrival = each day's opening, when they
+    came in), a Poisson number per day spread uniformly over the closed hours before it."""
+    rng = stream(seed, replication, f"overnight/{ct.name}")
+    closed_s = DAY_S - plan.horizon_s
+    counts = rng.poisson(ct.overnight * np.asarray(factors, dtype=float)[:plan.days])
+    opening = np.repeat(np.arange(plan.days) * DAY_S, counts)
+    came = opening - rng.random(int(counts.sum())) * closed_s
+    return opening, came
+
+
 def draw_contacts(plan: Plan, replication: int, start_s: float = 0.0) -> ContactDraws:
     """All contacts of one replication, every type merged in arrival order.
 
@@ -105,6 +119,7 @@ def draw_contacts(plan: Plan, replication: int, start_s: float = 0.0) -> Contact
     parts = []
     journeys = []
     any_journey = any(ct.journey is not None for ct in plan.contact_types)
+    any_overnight = False
     factors = np.ones((len(plan.contact_types), plan.days))
     for ct in plan.contact_types:
         if ct.forecast_cv > 0:
@@ -113,6 +128,12 @@ def draw_contacts(plan: Plan, replication: int, start_s: float = 0.0) -> Contact
         # One rate per interval of every day, each day scaled by its own forecast factor.
         rates = np.concatenate([ct.rates * factors[ct.index, d] for d in range(plan.days)])
         times = arrival_times(plan, rates, stream(seed, replication, f"arrivals/{ct.name}"), start_s)
+        came = times
+        if ct.overnight > 0 and start_s == 0.0:
+            night, night_came = overnight_arrivals(plan, ct, factors[ct.index], seed, replication)
+            # After the day's own contacts, so theirs keep the numbers drawn without overnight mail.
+            times, came = np.concatenate((times, night)), np.concatenate((times, night_came))
+            any_overnight = True
         n = times.size
         handle = ct.handle.draw(stream(seed, replication, f"handle_time/{ct.name}"), n)
         if ct.after_call_work is not None:
@@ -120,16 +141,18 @@ def draw_contacts(plan: Plan, replication: int, start_s: float = 0.0) -> Contact
         else:
             acw = np.zeros(n)
         patience = ct.patience.draw(stream(seed, replication, f"patience/{ct.name}"), n)
-        parts.append((times, np.full(n, ct.index, dtype=np.int32), handle, acw, patience))
+        parts.append((times, np.full(n, ct.index, dtype=np.int32), handle, acw, patience, came))
         if any_journey:
             if ct.journey is not None:
                 journeys.append(draw_journey(ct, n, seed, replication))
             else:
                 journeys.append((np.zeros((n, N_DECISIONS)),) + tuple(np.zeros(n) for _ in range(5)))
-    arrival, ctype, handle, acw, patience = (np.concatenate(col) for col in zip(*parts, strict=True))
-    order = np.argsort(arrival, kind="stable")
+    arrival, ctype, handle, acw, patience, came = (np.concatenate(col) for col in zip(*parts, strict=True))
+    # In arrival order; emails received overnight (all arriving at the opening) oldest first.
+    order = np.lexsort((came, arrival)) if any_overnight else np.argsort(arrival, kind="stable")
     journey = None
     if any_journey:
         journey = JourneyDraws(*(np.concatenate(col)[order] for col in zip(*journeys, strict=True)))
     return ContactDraws(arrival[order], ctype[order], handle[order], acw[order], patience[order],
-                        factors[:, 0] if plan.days == 1 else factors, journey)
+                        factors[:, 0] if plan.days == 1 else factors, journey,
+                        came[order] if any_overnight else None)

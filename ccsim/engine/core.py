@@ -170,6 +170,8 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=Non
     if needs_router(plan):
         router = Router(plan, env, groups, queues, arrival, ctype, handle, work, draws.acw.tolist(), deadline,
                         answer, served_by, lines, hold_line, sink)
+        if draws.entry is not None:  # emails received overnight: keys count from then
+            router.entry = draws.entry.tolist()
 
     def make_agent(g: GroupState, now: float) -> Agent:
         agent = Agent(g, now)
@@ -368,6 +370,8 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=Non
         for gp, g in zip(plan.agent_groups, groups, strict=True):
             g.callbacks = [journeys.callback_queues[k] for k in gp.skill_indices
                            if journey_of[k] and plan.contact_types[k].journey.callback_scheduled]
+        if draws.entry is not None:
+            journeys.entry[:n] = draws.entry.tolist()
         if router is not None:
             router.journeys = journeys
             router.entry = journeys.entry
@@ -469,7 +473,7 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=Non
             handle=draws.handle if router is None else np.array(handle),
             acw=draws.acw if router is None else np.array(router.acw),
             patience=patience, present_log=present_log, end_s=end_s,
-            forecast_factor=draws.forecast_factor,
+            forecast_factor=draws.forecast_factor, entry=draws.entry,
         )
     else:
         rec = journeys.records(outcome, answer_arr, served_by, present_log, end_s)

@@ -64,6 +64,7 @@ def residual_data(scenario, snapshot: Snapshot) -> dict:
     for name, ct in scenario.contact_types.items():
         arr = ct.arrivals
         raw = data["contact_types"][name]["arrivals"] = dict(data["contact_types"][name]["arrivals"])
+        raw.pop("overnight", None)  # the night is over: its emails are in the snapshot's backlog
         rf = snapshot.reforecast.get(name)
         if arr.rate is not None and (rf is None or rf.factor is not None):
             raw["rate"] = arr.rate * (rf.factor if rf else 1.0)

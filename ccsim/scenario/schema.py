@@ -123,6 +123,9 @@ class ArrivalsSpec(ScenarioModel):
     volume: Annotated[float, Field(ge=0.0)] | None = None
     profile: list[Annotated[float, Field(ge=0.0)]] | None = None
     forecast_error: Annotated[float, Field(ge=0.0, le=5.0)] = 0.0
+    # Emails: expected arrivals while the centre is closed before each day's opening
+    # (spread over the closed hours; they join the backlog at the opening).
+    overnight: Annotated[float, Field(ge=0.0)] = 0.0
 
     @model_validator(mode="after")
     def _one_form(self):
@@ -200,6 +203,9 @@ class ContactTypeSpec(ScenarioModel):
                 raise ValueError(
                     f"concurrency_slowdown gives {len(self.concurrency_slowdown)} multipliers for a "
                     f"concurrency of {n}: expected one per number of chats open, at most {n}")
+        if self.arrivals.overnight and self.channel != "email":
+            raise ValueError("arrivals.overnight applies to emails (channel: email): calls and chats "
+                             f"do not wait for the opening; got it on a {self.channel} type")
         if self.service_level.opening_hours_only and self.channel != "email":
             raise ValueError("service_level.opening_hours_only applies to emails (channel: email), "
                              f"not to {self.channel}")
@@ -334,7 +340,7 @@ class Scenario(ScenarioModel):
                 expected = sum(a.per_interval)
             else:
                 expected = a.volume or 0.0
-            expected *= 1.0 + 4.0 * a.forecast_error
+            expected = (expected + a.overnight) * (1.0 + 4.0 * a.forecast_error)
             if expected > MAX_CONTACTS_PER_DAY:
                 raise ValueError(
                     f"contact_types.{name}.arrivals: about {expected:,.0f} contacts per simulated day "
