@@ -139,6 +139,22 @@ def opening_time(plan: Plan, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
     return total
 
 
+def agent_rows(plan: Plan, rec: Records) -> list[dict]:
+    """One row per agent of the replication: its group, hours present and busy, contacts
+    started, occupancy and contacts per hour (time inside the statistics windows)."""
+    a = rec.agents
+    rows = []
+    for i in range(a["group"].size):
+        present, busy, handled = float(a["present_s"][i]), float(a["busy_s"][i]), int(a["handled"][i])
+        rows.append({
+            "agent": i, "agent_group": plan.agent_groups[int(a["group"][i])].name,
+            "present_hours": present / 3600.0, "busy_hours": busy / 3600.0, "handled": handled,
+            "occupancy": busy / present if present > 0 else NAN,
+            "contacts_per_hour": handled / (present / 3600.0) if present > 0 else NAN,
+        })
+    return rows
+
+
 def email_kpis(plan: Plan, rec: Records, k: int) -> tuple[dict, dict]:
     """Email KPIs of type *k*; they replace the service level of the voice definition."""
     from .metrics import interval_index

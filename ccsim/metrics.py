@@ -28,7 +28,7 @@ import math
 
 import numpy as np
 
-from .channel_metrics import channel_types, email_kpis, group_channel_kpis
+from .channel_metrics import agent_rows, channel_types, email_kpis, group_channel_kpis
 from .engine.records import ABANDONED, ANSWERED, BLOCKED, CB_ACCEPTED, WAITING, Records
 from .journey_metrics import journey_kpis
 from .plan import DAY_S, Plan
@@ -59,14 +59,16 @@ class Results:
     arrays with one value per interval; ``total[kpi]`` sums all contact types.
     """
 
-    __slots__ = ("contact_types", "agent_groups", "total", "intervals", "group_intervals")
+    __slots__ = ("contact_types", "agent_groups", "total", "intervals", "group_intervals", "agents")
 
-    def __init__(self, contact_types, agent_groups, total, intervals, group_intervals):
+    def __init__(self, contact_types, agent_groups, total, intervals, group_intervals, agents=None):
         self.contact_types: dict[str, dict[str, float]] = contact_types
         self.agent_groups: dict[str, dict[str, float]] = agent_groups
         self.total: dict[str, float] = total
         self.intervals: dict[str, dict[str, np.ndarray]] = intervals
         self.group_intervals: dict[str, dict[str, np.ndarray]] = group_intervals
+        # With per-agent statistics: one row per agent (see channel_metrics.agent_rows).
+        self.agents: list[dict] | None = agents
 
 
 def overlap_area(starts: np.ndarray, ends: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -386,4 +388,5 @@ def compute_results(plan: Plan, rec: Records) -> Results:
     groups, group_intervals = {}, {}
     for gp in plan.agent_groups:
         groups[gp.name], group_intervals[gp.name] = group_kpis(plan, rec, gp.index)
-    return Results(types, groups, total_kpis(plan, types), type_intervals, group_intervals)
+    agents = agent_rows(plan, rec) if rec.agents is not None else None
+    return Results(types, groups, total_kpis(plan, types), type_intervals, group_intervals, agents)

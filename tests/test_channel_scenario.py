@@ -203,3 +203,29 @@ def test_overnight_arrivals_are_for_emails_only():
         ccsim.from_dict({**overnight_mail(0).raw_data(), "contact_types": {"calls": {
             "arrivals": {"rate": "20/h", "overnight": 5}, "handle_time": {"dist": "exponential", "mean": "4min"}}},
             "agent_groups": {"team": {"skills": ["calls"], "staffing": 3}}})
+
+
+def test_per_agent_rows_go_to_agents_csv_only_on_request(tmp_path):
+    import csv
+
+    from click.testing import CliRunner
+
+    from ccsim.cli import main
+
+    path = tmp_path / "s.yaml"
+    path.write_text(BASE)
+    runner = CliRunner()
+    assert runner.invoke(main, ["run", str(path), "-r", "2", "--out", str(tmp_path / "plain")]).exit_code == 0
+    assert not (tmp_path / "plain" / "agents.csv").exists()
+    result = runner.invoke(main, ["run", str(path), "-r", "2", "--per-agent", "--out", str(tmp_path / "agents")])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader((tmp_path / "agents" / "agents.csv").open()))
+    assert {r["replication"] for r in rows} == {"0", "1"}
+    assert {r["agent_group"] for r in rows} == {"sellers", "generalists"}
+    per_rep = [sum(1 for r in rows if r["replication"] == str(k)) for k in (0, 1)]
+    assert per_rep == [7, 7]  # 3 sellers and 4 generalists, all day (constant staffing)
+    for r in rows:
+        present, busy = float(r["present_hours"]), float(r["busy_hours"])
+        assert present == pytest.approx(2.0) and 0 <= busy <= present + 1e-9
+        assert float(r["occupancy"]) == pytest.approx(busy / present)
+        assert float(r["contacts_per_hour"]) == pytest.approx(int(r["handled"]) / present)

@@ -214,6 +214,15 @@ def rows_parquet(rows: list[dict]) -> bytes:
     return _parquet_bytes(pa.Table.from_pylist(rows))
 
 
+def agent_rows(est: Estimates) -> list[dict]:
+    """agents.csv: with per-agent statistics, one row per agent and replication."""
+    rows = []
+    for r, result in enumerate(getattr(est, "replication_results", None) or []):
+        for row in result.agents or []:
+            rows.append({"replication": r, **row})
+    return rows
+
+
 def write_outputs(est: Estimates, out_dir: str | Path, records: list[Records] | None = None,
                   parquet: bool | None = None) -> list[Path]:
     """Write a run's files into *out_dir*; render everything first, then rename into place.
@@ -234,6 +243,9 @@ def write_outputs(est: Estimates, out_dir: str | Path, records: list[Records] | 
     }
     if records is not None:
         files["contacts.csv"] = contacts_csv(est, records).encode("utf-8")
+    agents = agent_rows(est)
+    if agents:
+        files["agents.csv"] = _csv(agents).encode("utf-8")
     if parquet:
         files["intervals.parquet"] = rows_parquet(interval_rows(est))
         files["groups.parquet"] = rows_parquet(group_rows(est))
