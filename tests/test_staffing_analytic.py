@@ -174,3 +174,19 @@ def test_infeasible_targets_are_refused_at_once_with_what_to_do():
         staff(sc, resolve_options(sc, service_level=1.0, threshold_s=0.0))
     with pytest.raises(InfeasibleTargets, match="maximum ASA of 0 s"):
         staff(sc, resolve_options(sc, max_asa_s=0.0))
+
+
+def test_erlang_columns_count_chat_places_not_agents():
+    """A chat team with concurrency c is N c servers: agents = ceil(servers / c), each chat as
+    slow as with every place taken."""
+    voice = one_queue(patience="3min")
+    chat = voice.with_changes({"contact_types.calls.channel": "chat", "contact_types.calls.concurrency": 3,
+                               "contact_types.calls.concurrency_slowdown": [1.0, 1.1, 1.25]})
+    v = analytic_staffing(plan_for(voice), resolve_options(voice).targets)["calls"]
+    c = analytic_staffing(plan_for(chat), resolve_options(chat).targets)["calls"]
+    assert c.slots == 3 and c.aht_s == pytest.approx(v.aht_s * 1.25)
+    t = resolve_options(chat).targets.contact_types["calls"]
+    for j, rate in enumerate(c.rate):
+        servers = erlang_a_requirement(rate, v.aht_s * 1.25, 180.0, t)
+        assert c.erlang_a[j] == math.ceil(servers / 3)
+    assert np.all(c.erlang_c < v.erlang_c)

@@ -13,6 +13,9 @@ queues carried over from one interval to the next.
 * ``erlang_a``: the same with Erlang A (service level = answered within the
   threshold over all arrivals, which is ccsim's definition), also bounding
   abandonment. Without a patience limit it equals Erlang C.
+* chats: N agents with concurrency c are counted as N c servers (exact without
+  slowdown: see tests/test_theory.py), each chat taking the handle time times the
+  slowdown with every place taken (conservative); agents = ceil(servers / c).
 * ``square_root``: c = ceil(a + beta sqrt(a)), with the smallest safety factor
   beta whose Halfin-Whitt approximation of the service level,
   1 - alpha(beta) exp(-beta sqrt(a) t / aht), alpha(beta) = [1 + beta Phi(beta) / phi(beta)]^-1,
@@ -48,6 +51,7 @@ class TypeAnalytic:
     erlang_a: np.ndarray
     square_root: np.ndarray
     beta: np.ndarray  # square-root safety factor per interval
+    slots: int = 1  # contacts an agent holds at once (chat concurrency); the formulas count slots
 
     def method(self, name: str) -> np.ndarray:
         return getattr(self, name)
@@ -140,11 +144,16 @@ def analytic_staffing(plan: Plan, targets: Targets,
         n = plan.n_intervals
         c_col, a_col, s_col, beta = (np.zeros(n, dtype=int), np.zeros(n, dtype=int), np.zeros(n, dtype=int),
                                      np.zeros(n))
+        slots = ct.concurrency if ct.channel == "chat" else 1
+        if slots > 1:  # one server per chat place, each chat as slow as with every place taken
+            aht *= ct.slowdown[slots - 1]
         for j in range(n):
             c_col[j] = erlang_c_requirement(rate[j], aht, t, cap)
             a_col[j] = erlang_a_requirement(rate[j], aht, patience, t, cap)
             s_col[j], beta[j] = square_root_requirement(rate[j], aht, t)
-        out[ct.name] = TypeAnalytic(rate, aht, patience, c_col, a_col, s_col, beta)
+        if slots > 1:
+            c_col, a_col, s_col = (-(-col // slots) for col in (c_col, a_col, s_col))
+        out[ct.name] = TypeAnalytic(rate, aht, patience, c_col, a_col, s_col, beta, slots)
     return out
 
 

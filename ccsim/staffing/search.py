@@ -139,8 +139,9 @@ class Search:
             day = int(v.worst_day[(name, kpi)][j])
             offered = e.interval_mean("intervals", name, "offered")[day * self.n + j]
             rate = (offered / self.plan.interval_s) if np.isfinite(offered) else a.rate[j]
-            step = max(step, agents_to_close_gap(kpi, observed, limit, rate, a.aht_s, a.patience_s,
-                                                 t.threshold_s, current))
+            gap = agents_to_close_gap(kpi, observed, limit, rate, a.aht_s, a.patience_s, t.threshold_s,
+                                      current * a.slots)  # in chat places for chats
+            step = max(step, -(-gap // a.slots))
         return step
 
     def _describe_failure(self, e: Evaluation, g: int, j: int) -> str:
