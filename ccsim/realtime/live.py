@@ -183,7 +183,8 @@ def run_live(plan, draws, replication=0, *, speed: float = 60.0, initial=None, d
 
     ctype = draws.ctype.tolist()
     deadline = (draws.arrival + draws.patience).tolist()
-    arrival = draws.arrival.tolist()
+    # When each contact came in (emails received overnight: before the opening).
+    arrival = (draws.arrival if draws.entry is None else draws.entry).tolist()
     if initial is not None:
         for c in range(initial.n_waiting):
             arrival[c] = initial.start_s - float(initial.waited[c])
