@@ -50,15 +50,30 @@ class ChatWork:
         n = len(agent.chats)
         for chat in agent.chats:
             m = self.slowdown[chat[2]][n - 1]
+            c = chat[0]  # < 0: a chat already open at a snapshot (no record, no line)
             if chat[3] > 0.0:
                 chat[4] = now + chat[3] * m
-                if self.lines[chat[2]]:
-                    self.hold_line(chat[2], chat[0], chat[4])
-            elif chat[4] == self.answer[chat[0]] and self.lines[chat[2]]:
-                self.hold_line(chat[2], chat[0], chat[4])  # no talk at all
+                if c >= 0 and self.lines[chat[2]]:
+                    self.hold_line(chat[2], c, chat[4])
+            elif c >= 0 and chat[4] == self.answer[c] and self.lines[chat[2]]:
+                self.hold_line(chat[2], c, chat[4])  # no talk at all
             end = now + max(chat[1], 0.0) * m
             heappush(self.heap, (end, _NORMAL, next(self.eid),
                                  _Wake(self.chat_end_callbacks, (agent, chat[0], agent.version))))
+
+    def open_snapshot_chats(self, agent, chats: list[tuple], now: float) -> None:
+        """Chats already open on an agent at a snapshot: (type, talk left, wrap-up) each.
+
+        They are not contacts of the run (like a busy agent's call at the snapshot): they
+        get negative numbers, occupy the agent and slow its other chats, and leave no record.
+        """
+        for k, talk, wrap in chats:
+            self.snapshot_chats -= 1
+            agent.chats.append([self.snapshot_chats, talk + wrap, k, talk, now])
+        agent.updated = now
+        self._project(agent, now)
+        self._chat_only(agent, now, False)
+        self._refresh(agent)
 
     def chat_end(self, event) -> None:
         agent, c, version = event._value
@@ -72,10 +87,10 @@ class ChatWork:
         was = agent.solo < 0
         talk_end = next(chat[4] for chat in agent.chats if chat[0] == c)
         agent.chats = [chat for chat in agent.chats if chat[0] != c]
-        # Talk and wrap-up as they happened (both stretched by the chats open meanwhile).
-        self.handle[c] = talk_end - self.answer[c]
-        self.acw[c] = now - talk_end
-        self.work[c] = now - self.answer[c]
+        if c >= 0:  # talk and wrap-up as they happened (both stretched by the chats open meanwhile)
+            self.handle[c] = talk_end - self.answer[c]
+            self.acw[c] = now - talk_end
+            self.work[c] = now - self.answer[c]
         if agent.chats:
             self._project(agent, now)
         self._chat_only(agent, now, was)

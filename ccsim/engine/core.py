@@ -393,7 +393,8 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=Non
     if initial is not None:
         i = start_from(initial, env, groups, queues, take_work, release_callbacks, release_callbacks[0], offer,
                         has_journeys, journey_of, lines, in_system, hold_line, deadline, sink, make_agent,
-                       None if workforce is None else workforce.plan_agent)
+                       None if workforce is None else workforce.plan_agent,
+                       None if router is None else router.open_snapshot_chats)
     step = env.step
     while True:
         # Merge the pre-drawn arrival stream with SimPy's event heap (and, with caller

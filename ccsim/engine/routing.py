@@ -106,6 +106,7 @@ class Router(AgentTime, ChatWork):
         self.windows = plan.open_windows()
         self.agents: list = []
         self.agent_of: dict[int, int] = {}  # contact -> agent number (per-agent statistics)
+        self.snapshot_chats = 0  # chats open at a snapshot are numbered -1, -2, ...
         by_policy = plan.routing
         self.choices, self.emails, self.offer_to = [], [], [[] for _ in types]
         self.max_chats = []

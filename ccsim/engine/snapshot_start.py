@@ -10,7 +10,7 @@ _NORMAL = 1  # simpy.events.NORMAL priority
 
 def start_from(initial, env, groups, queues, take_work, release_callbacks, release, offer,
                 has_journeys, journey_of, lines, in_system, hold_line, deadline, sink, make_agent,
-               plan_agent=None) -> int:
+               plan_agent=None, open_chats=None) -> int:
     """Put the snapshot's agents and waiting callers in place at ``initial.start_s``.
 
     Agents busy with a contact are pushed on the heap for the end of its (residual) work;
@@ -49,6 +49,9 @@ def start_from(initial, env, groups, queues, take_work, release_callbacks, relea
             agent = new_agent()
             agent.callbacks = release_callbacks
             heappush(heap, (max(until, t0), _NORMAL, next(eid), agent))
+        for chats in getattr(state, "chats", ()):
+            g.present += 1
+            open_chats(new_agent(), chats, t0)
         for until in state.break_until:
             g.on_break += 1
             agent = new_agent()

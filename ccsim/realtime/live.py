@@ -211,7 +211,7 @@ def run_live(plan, draws, replication=0, *, speed: float = 60.0, initial=None, d
             state.offered[ctype[c]] += 1
             state.waiting[ctype[c]].add(c)
         for gi, gs in enumerate(initial.groups):
-            state.busy[gi] = len(gs.busy_until)
+            state.busy[gi] = len(gs.busy_until) + len(gs.chats)
             state.on_break[gi] = len(gs.break_until)
     records = None
     try:

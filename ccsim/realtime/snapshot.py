@@ -10,6 +10,7 @@ agent_groups:
   sellers:
     idle: 2                        # logged in and free now
     busy: [3min, 45s]              # talk time so far of each agent on a contact
+    chats: [[2min, 30s], [4min]]   # agents with chats open: talk so far of each chat
     on_break: ["11:50", "12:00"]   # agents on break, each until that clock time
     absent: 3                      # fewer agents than scheduled for the rest of the day
     # staffing: [24, 24, ...]      # or: the headcount of each remaining interval
@@ -50,6 +51,7 @@ class AgentGroupNow(ScenarioModel):
 
     idle: Annotated[int, Field(ge=0)] | None = None  # default: scheduled minus busy and on break
     busy: list[Duration] = []
+    chats: list[list[Duration]] = []  # per chatting agent: talk time so far of each open chat
     on_break: list[ClockTime] = []
     absent: Annotated[int, Field(ge=0)] = 0
     staffing: list[Annotated[int, Field(ge=0)]] | None = None
@@ -137,9 +139,6 @@ def _reference_issues(snap: Snapshot, scenario):
     for name in snap.contact_types:
         if name not in scenario.contact_types:
             yield ("contact_types", name), f"unknown contact type {name!r} (known: {known_types})"
-        elif scenario.contact_types[name].channel == "chat":
-            yield (("contact_types", name), "chats are not supported in snapshots yet (an agent's open chats "
-                   "are not part of a snapshot); calls and emails are")
     for name, rf in snap.reforecast.items():
         if name not in scenario.contact_types:
             yield ("reforecast", name), f"unknown contact type {name!r} (known: {known_types})"
@@ -162,14 +161,20 @@ def _reference_issues(snap: Snapshot, scenario):
         if g.staffing is not None and len(g.staffing) != left:
             yield (("agent_groups", name, "staffing"),
                    f"expected {left} values (one per interval from the snapshot's), got {len(g.staffing)}")
+        chat_types = [s for s in spec.skills if scenario.contact_types[s].channel == "chat"]
+        most = max((scenario.contact_types[s].concurrency or 1 for s in chat_types), default=0)
+        for i, open_chats in enumerate(g.chats):
+            if not chat_types:
+                yield (("agent_groups", name, "chats"), f"{name!r} has no chat skill (skills: "
+                       f"{', '.join(spec.skills)})")
+                break
+            if not 1 <= len(open_chats) <= most:
+                yield (("agent_groups", name, "chats", i),
+                       f"expected 1 to {most} open chats (the group's concurrency), got {len(open_chats)}")
         for i, until in enumerate(g.on_break):
             if until <= snap.time:
                 yield (("agent_groups", name, "on_break", i),
                        f"break end {_clock(until)} is not after the snapshot time {_clock(snap.time)}")
-    for name, ct in scenario.contact_types.items():
-        if ct.channel == "chat" and name not in snap.contact_types:
-            yield ("contact_types",), (f"contact type {name!r} is a chat: chats are not supported in snapshots "
-                                       "yet (calls and emails are)")
 
 
 def _clock(seconds: float) -> str:

@@ -27,16 +27,18 @@ class GroupStart:
 
     ``rosters``: for a group working shifts, each agent's (logout time or None to stay
     to the end, [(break start, length), ...] still to come), agents in the order busy,
-    on break, idle; None for a group given as staffing per interval.
+    chatting, on break, idle; None for a group given as staffing per interval.
     """
 
-    __slots__ = ("idle", "busy_until", "break_until", "target", "rosters")
+    __slots__ = ("idle", "busy_until", "break_until", "target", "rosters", "chats")
 
-    def __init__(self, idle: int, busy_until: list[float], break_until: list[float], rosters=None):
+    def __init__(self, idle: int, busy_until: list[float], break_until: list[float], rosters=None, chats=()):
         self.idle = idle
         self.busy_until = busy_until
         self.break_until = break_until
-        self.target = idle + len(busy_until) + len(break_until)  # headcount now
+        # Agents with chats open: per agent [(chat type, talk left s, wrap-up s), ...].
+        self.chats = list(chats)
+        self.target = idle + len(busy_until) + len(break_until) + len(self.chats)  # headcount now
         self.rosters = rosters
 
 
@@ -116,6 +118,7 @@ def initial_state(plan, snapshot: Snapshot, start_s: float, replication: int,
         if ct.after_call_work is not None:
             talk = talk + ct.after_call_work.draw(stream(seed, replication, f"snapshot/busy_acw/{gp.name}"), busy.size)
         breaks = [start_s + (until - t_now) for until in (now.on_break if now else [])]
+        chats = open_chats(plan, gp, now.chats if now else [], seed, replication)
         slots = roster_slots(plan, gp, start_s) if gp.shifts is not None else None
         if slots is not None and now is None:  # not in the snapshot: the roster as planned
             breaks = [end for on_break, _, _, end in slots if on_break]
@@ -123,12 +126,14 @@ def initial_state(plan, snapshot: Snapshot, start_s: float, replication: int,
             idle = now.idle
         elif slots is not None:
             planned_breaks = sum(1 for slot in slots if slot[0])
-            idle = max(0, len(slots) - max(planned_breaks, len(breaks)) - busy.size)
+            idle = max(0, len(slots) - max(planned_breaks, len(breaks)) - busy.size - len(chats))
         else:
-            idle = max(0, int(round(gp.staffing[0])) - busy.size - len(breaks))
-        idle = max(0, idle + (extra_idle or {}).get(gp.name, 0))
-        rosters = None if slots is None else assign_slots(slots, busy.size, len(breaks), idle)
-        groups.append(GroupStart(idle, (start_s + talk).tolist(), breaks, rosters))
+            idle = max(0, int(round(gp.staffing[0])) - busy.size - len(breaks) - len(chats))
+        extra = (extra_idle or {}).get(gp.name, 0)
+        idle = max(0, idle + extra)
+        rosters = None if slots is None else assign_slots(slots, busy.size + len(chats), len(breaks), idle,
+                                                          max(0, extra))
+        groups.append(GroupStart(idle, (start_s + talk).tolist(), breaks, rosters, chats))
     rows = []  # (waited, ctype, handle, acw, patience)
     for ct in plan.contact_types:
         now = snapshot.contact_types.get(ct.name)
@@ -151,6 +156,28 @@ def initial_state(plan, snapshot: Snapshot, start_s: float, replication: int,
     return state, rows
 
 
+def open_chats(plan, gp, chats: list[list[float]], seed: int, replication: int) -> list[list[tuple]]:
+    """The snapshot's open chats of a group's agents: per agent [(type, talk left, wrap-up)].
+
+    A chat is of the group's first chat skill; its talk left is drawn from that type's
+    handle time given the talk so far (``residual``), its wrap-up fresh, each from its own
+    ``snapshot/chat...`` stream.
+    """
+    if not chats:
+        return []
+    k = next(k for k in gp.skill_indices if plan.contact_types[k].channel == "chat")
+    ct = plan.contact_types[k]
+    so_far = np.array([t for agent in chats for t in agent], dtype=float)
+    left = residual(ct.handle, stream(seed, replication, f"snapshot/chat/{gp.name}"), so_far)
+    wrap = (ct.after_call_work.draw(stream(seed, replication, f"snapshot/chat_acw/{gp.name}"), so_far.size)
+            if ct.after_call_work is not None else np.zeros(so_far.size))
+    out, i = [], 0
+    for agent in chats:
+        out.append([(k, float(left[i + j]), float(wrap[i + j])) for j in range(len(agent))])
+        i += len(agent)
+    return out
+
+
 def roster_slots(plan, gp, start_s: float) -> list[tuple]:
     """The rostered places of a shift group at the snapshot: (on a planned break now, logout
     time or None to stay to the end, breaks still to come, end of the break now or None) for
@@ -169,12 +196,14 @@ def roster_slots(plan, gp, start_s: float) -> list[tuple]:
     return slots
 
 
-def assign_slots(slots: list[tuple], busy: int, on_break: int, idle: int) -> list[tuple]:
+def assign_slots(slots: list[tuple], busy: int, on_break: int, idle: int, added: int = 0) -> list[tuple]:
     """(logout, breaks to come) for the snapshot's agents in the order busy, on break, idle.
 
     Agents on break take the places whose planned break is now; the others the rest, first
     those not on a planned break (an agent who is working now took or skipped its break).
     Agents beyond the roster stay as long as the longest shift on now, without breaks.
+    The last *added* idle agents (added by a what-if now) take the last places (the shift
+    the what-if added).
     """
     breaking = [i for i, s in enumerate(slots) if s[0]]
     working = [i for i, s in enumerate(slots) if not s[0]]
@@ -186,7 +215,11 @@ def assign_slots(slots: list[tuple], busy: int, on_break: int, idle: int) -> lis
     def plans(places: list[int], n: int) -> list[tuple]:
         return [(slots[i][1], slots[i][2]) for i in places[:n]] + [extra] * max(0, n - len(places))
 
-    return plans(rest, busy) + plans(for_break, on_break) + plans(rest[busy:], idle)
+    added = min(added, idle)
+    free = rest[busy:]
+    cut = len(free) - min(added, len(free))
+    return (plans(rest, busy) + plans(for_break, on_break) + plans(free[:cut], idle - added)
+            + plans(free[cut:], added))
 
 
 def snapshot_draws(plan, replication: int, start_s: float, rows: list) -> ContactDraws:

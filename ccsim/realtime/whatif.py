@@ -32,7 +32,7 @@ from ..scenario import Problem, ScenarioError
 from ..scenario.loader import from_dict
 from ..scenario.overrides import parse_path
 from ..stats import mean_ci
-from ..units import format_clock, parse_clock
+from ..units import format_clock, format_clock_exact, parse_clock
 from .snapshot import Snapshot
 from .state import fix_records, initial_state, residual_data, snapshot_draws
 
@@ -93,8 +93,11 @@ def apply_actions(data: dict, actions: list[Action], scenario, start_s: float) -
             continue
         if len(action.path) == 3 and action.path[2] == "staffing" and action.path[0] == "agent_groups":
             name = action.path[1]
-            if name not in data["agent_groups"] or "staffing" not in data["agent_groups"][name]:
-                raise ValueError(f"{action.text}: unknown agent group {name!r} or a group with shifts "
+            if name in data["agent_groups"] and "shifts" in data["agent_groups"][name]:
+                _add_shift(data, name, action, scenario, start_s, extra_now)
+                continue
+            if name not in data["agent_groups"]:
+                raise ValueError(f"{action.text}: unknown agent group {name!r} "
                                  f"(known: {', '.join(data['agent_groups'])})")
             staffing = list(data["agent_groups"][name]["staffing"])
             first = 0
@@ -121,6 +124,23 @@ def apply_actions(data: dict, actions: list[Action], scenario, start_s: float) -
             raise ValueError(f"{action.text}: no item {last} in a list of {len(node)}")
         node[last] = action.value
     return data, extra_now
+
+
+def _add_shift(data: dict, name: str, action: Action, scenario, now_clock: float, extra_now: dict) -> None:
+    """``staffing+=N[@HH:MM]`` on a group that works shifts: N more agents from then (now
+    by default) to the horizon end, as a shift of their own without breaks."""
+    if action.op != "+=" or action.value < 1:
+        raise ValueError(f"{action.text}: a group with shifts takes 'staffing+=N' (N agents more, optionally "
+                         "@HH:MM); change a shift's headcount with agent_groups.NAME.shifts[i].headcount=N")
+    start = max(now_clock, action.at_s) if action.at_s is not None else now_clock
+    end = scenario.horizon.end
+    if start >= end:
+        raise ValueError(f"{action.text}: {format_clock(start)} is not before the horizon end {format_clock(end)}")
+    shifts = list(data["agent_groups"][name]["shifts"])
+    shifts.append({"start": format_clock_exact(start), "end": format_clock_exact(end), "headcount": int(action.value)})
+    data["agent_groups"][name]["shifts"] = shifts
+    if start <= now_clock:  # on at the snapshot: its agents are idle now, with the shift's end
+        extra_now[name] = extra_now.get(name, 0) + int(action.value)
 
 
 class WhatIf:
