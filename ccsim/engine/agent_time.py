@@ -11,18 +11,29 @@ from __future__ import annotations
 import numpy as np
 
 
+class AgentStats:
+    """One agent's tallies inside the statistics windows."""
+
+    __slots__ = ("group", "number", "present_s", "busy_s", "handled", "since", "here")
+
+    def __init__(self, group: int, number: int, now: float):
+        self.group, self.number = group, number
+        self.present_s = self.busy_s = 0.0
+        self.handled = 0
+        self.since, self.here = now, True  # logged in and available since
+
+
 class AgentTime:
     """Per-agent statistics and chat-busy spans (state set up by ``Router.__init__``)."""
 
     def agent_on(self, agent, now: float) -> None:
-        if self.per_agent and not agent.stats[5]:
-            agent.stats[4] = now
-            agent.stats[5] = True
+        if self.per_agent and not agent.stats.here:
+            agent.stats.since, agent.stats.here = now, True
 
     def agent_off(self, agent, now: float) -> None:
-        if self.per_agent and agent.stats[5]:
-            agent.stats[1] += self.open_time(agent.stats[4], now)
-            agent.stats[5] = False
+        if self.per_agent and agent.stats.here:
+            agent.stats.present_s += self.open_time(agent.stats.since, now)
+            agent.stats.here = False
 
     def open_time(self, t0: float, t1: float) -> float:
         """Seconds of [t0, t1) inside the days' statistics windows."""
@@ -38,7 +49,8 @@ class AgentTime:
         end = max(end, self.windows[-1][1])  # agents still logged in stay present to the last window's end
         for agent in self.agents:
             self.agent_off(agent, end)
-            rows.append(agent.stats[:4])
+            s = agent.stats
+            rows.append((s.group, s.present_s, s.busy_s, s.handled))
         return rows
 
     def _chat_only(self, agent, now: float, was: bool) -> None:
@@ -51,7 +63,7 @@ class AgentTime:
             self.span_start[g].append(agent.chat_since)
             self.span_end[g].append(now)
             if self.per_agent:
-                agent.stats[2] += self.open_time(agent.chat_since, now)
+                agent.stats.busy_s += self.open_time(agent.chat_since, now)
 
     def finish(self, rec, end_s: float) -> None:
         """Attach chat-busy spans and per-agent statistics to the replication's records."""

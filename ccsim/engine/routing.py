@@ -41,7 +41,7 @@ from __future__ import annotations
 from heapq import heappush
 
 from ..plan import DAY_S, Plan
-from .agent_time import AgentTime
+from .agent_time import AgentStats, AgentTime
 from .chat_work import ChatWork, _Wake
 
 VOICE, CHAT, EMAIL = 0, 1, 2
@@ -147,8 +147,7 @@ class Router(AgentTime, ChatWork):
         agent.draining = False  # leaves when its last contact ends
         agent.chat_since = -1.0
         if self.per_agent:
-            # group, present s, busy s, handled, on since, present?, agent number
-            agent.stats = [agent.group.index, 0.0, 0.0, 0, self.env._now, True, len(self.agents)]
+            agent.stats = AgentStats(agent.group.index, len(self.agents), self.env._now)
             self.agents.append(agent)
 
     def chat_room(self, agent) -> int:
@@ -199,9 +198,9 @@ class Router(AgentTime, ChatWork):
         if self.sink is not None:
             self.sink("answer", now, c, g.index)
         if self.per_agent:
-            self.agent_of[c] = agent.stats[6]
+            self.agent_of[c] = agent.stats.number
             if self.open_time(now, now + 1e-9) > 0:
-                agent.stats[3] += 1
+                agent.stats.handled += 1
         was = bool(agent.chats) and agent.solo < 0
         if choice.channel == CHAT:
             self._progress(agent, now)
@@ -212,7 +211,7 @@ class Router(AgentTime, ChatWork):
             agent.solo = c
             agent.solo_ch = choice.channel
             if self.per_agent:
-                agent.stats[2] += self.open_time(now, now + busy)
+                agent.stats.busy_s += self.open_time(now, now + busy)
             agent.callbacks = self.release_callbacks
             heappush(self.heap, (now + busy, _NORMAL, next(self.eid), agent))
         self._chat_only(agent, now, was)
