@@ -49,7 +49,7 @@ def start_from(initial, env, groups, queues, take_work, release_callbacks, relea
             agent = new_agent()
             agent.callbacks = release_callbacks
             heappush(heap, (max(until, t0), _NORMAL, next(eid), agent))
-        for chats in getattr(state, "chats", ()):
+        for chats in state.chats:
             g.present += 1
             open_chats(new_agent(), chats, t0)
         for until in state.break_until:

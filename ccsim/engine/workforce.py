@@ -28,10 +28,10 @@ AUX_MEAN_S = 600.0
 
 
 class Workforce:
-    def __init__(self, plan: Plan, env, groups, replication: int, take_work, agent_class):
+    def __init__(self, plan: Plan, env, groups, replication: int, take_work, new_agent):
         self.plan, self.env, self.groups = plan, env, groups
         self.take_work = take_work
-        self.Agent = agent_class
+        self.new_agent = new_agent  # (group, now) -> a new agent of the engine
         self.router = None  # general routing, when the scenario uses it (per-agent time)
         self.replication = replication
         self.aux_rng = [stream(plan.seed, replication, f"aux/{gp.name}") if gp.aux > 0 else None
@@ -92,7 +92,7 @@ class Workforce:
 
     def _login(self, g, base, end_s, breaks) -> None:
         now = self.env.now
-        agent = self.Agent(g, now)
+        agent = self.new_agent(g, now)
         g.closing = False  # a new day's first login may come before the day's opening event
         g.present += 1
         g.log(now)
