@@ -14,10 +14,12 @@ def start_from(initial, env, groups, queues, take_work, release_callbacks, relea
     """Put the snapshot's agents and waiting callers in place at ``initial.start_s``.
 
     Agents busy with a contact are pushed on the heap for the end of its (residual) work;
-    agents on break come back at the break's end and then behave like an agent whose
-    contact ended (they leave if the group is over its headcount by then). Idle agents
-    look for work first, then the waiting callers arrive in snapshot order (longest
-    waiting first), so they are answered before any later caller of their type.
+    agents with chats open get them (``open_chats``, general routing); agents on break
+    come back at the break's end and then behave like an agent whose contact ended (they
+    leave if the group is over its headcount by then). In a group working shifts each
+    agent also gets its place's breaks still to come and its logout (``plan_agent``).
+    Idle agents look for work first, then the waiting callers arrive in snapshot order
+    (longest waiting first), so they are answered before any later caller of their type.
     Returns the index of the first contact still to arrive.
     """
     heap = env._queue
