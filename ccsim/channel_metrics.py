@@ -47,13 +47,6 @@ def channel_types(plan: Plan, channel: str) -> list[int]:
     return [ct.index for ct in plan.contact_types if ct.channel == channel]
 
 
-def _in_windows(plan: Plan, t: np.ndarray) -> np.ndarray:
-    inside = np.zeros(t.size, dtype=bool)
-    for low, high in plan.open_windows():
-        inside |= (t >= low) & (t < high)
-    return inside
-
-
 def _span_time(overlap_area, starts, ends, lows, highs):
     return overlap_area(starts, ends, highs) - overlap_area(starts, ends, lows)
 
@@ -66,7 +59,7 @@ def group_channel_kpis(plan: Plan, rec: Records, g: int, present, present_day, w
     day: dict[str, float] = {}
     intervals: dict[str, np.ndarray] = {}
     mine = rec.group == g
-    from .metrics import interval_index
+    from .metrics import in_windows, interval_index
 
     def ratio(a, b):
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -100,7 +93,7 @@ def group_channel_kpis(plan: Plan, rec: Records, g: int, present, present_day, w
             at = interval_index(plan, started)
             handled_i = np.bincount(at[at >= 0], minlength=plan.n_intervals * plan.days).astype(float)
             intervals[f"contacts_per_hour_{channel}"] = ratio(handled_i, present / 3600.0)
-            day[f"contacts_per_hour_{channel}"] = float(ratio(np.array(float(_in_windows(plan, started).sum())),
+            day[f"contacts_per_hour_{channel}"] = float(ratio(np.array(float(in_windows(plan, started).sum())),
                                                               np.array(present_day / 3600.0)))
     if len(gp.skill_indices) > 1:
         n_all = plan.n_intervals * plan.days
@@ -109,7 +102,7 @@ def group_channel_kpis(plan: Plan, rec: Records, g: int, present, present_day, w
             start = rec.answer[mine & (rec.ctype == k)]
             at = interval_index(plan, start)
             intervals[f"handled_{name}"] = np.bincount(at[at >= 0], minlength=n_all).astype(float)
-            day[f"handled_{name}"] = float(_in_windows(plan, start).sum())
+            day[f"handled_{name}"] = float(in_windows(plan, start).sum())
     if rec.agents is not None:
         day.update(agent_spread(rec, g))
     return day, intervals

@@ -141,6 +141,14 @@ def interval_index(plan: Plan, t: np.ndarray) -> np.ndarray:
     return np.where(outside, -1, idx)
 
 
+def in_windows(plan: Plan, t: np.ndarray) -> np.ndarray:
+    """Which times fall inside the days' statistics windows (warm-up left out)."""
+    inside = np.zeros(np.size(t), dtype=bool)
+    for low, high in plan.open_windows():
+        inside |= (t >= low) & (t < high)
+    return inside
+
+
 def _windows(plan: Plan):
     """(interval starts, interval ends, statistics windows as (lows, highs))."""
     starts = plan.interval_starts()
@@ -302,10 +310,7 @@ def group_kpis(plan: Plan, rec: Records, g: int) -> tuple[dict, dict]:
     n_all = plan.n_intervals * plan.days
     at = interval_index(plan, start)
     handled = np.bincount(at[at >= 0], minlength=n_all).astype(float)
-    in_window = np.zeros(start.size, dtype=bool)
-    for low, high in zip(lows, highs, strict=True):
-        in_window |= (start >= low) & (start < high)
-    handled_day = float(in_window.sum())
+    handled_day = float(in_windows(plan, start).sum())
     scheduled = np.tile(np.asarray(gp.staffing, dtype=float), plan.days)
     first = int(plan.warmup_s // plan.interval_s)
     scheduled_day = float(scheduled[first:].mean()) if first < scheduled.size else NAN

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from test_workforce import scenario
 
 import ccsim
 from ccsim.cli import main
@@ -22,14 +23,7 @@ SHIFTS = [
 
 
 def rostered(rate="0/h", **group) -> ccsim.Scenario:
-    return ccsim.from_dict({
-        "name": "roster", "horizon": {"start": "08:00", "end": "17:00", "interval": "30min"},
-        "seed": 4, "replications": 3,
-        "contact_types": {"calls": {"arrivals": {"rate": rate},
-                                    "handle_time": {"dist": "exponential", "mean": "4min"},
-                                    "patience": {"dist": "exponential", "mean": "3min"}}},
-        "agent_groups": {"team": {"skills": ["calls"], "shifts": SHIFTS, **group}},
-    })
+    return scenario(rate, shifts=SHIFTS, **group)
 
 
 @pytest.mark.parametrize("time", ["11:00", "12:40", "13:00", "15:10"])

@@ -208,18 +208,7 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=Non
             while q:
                 c = q.popleft()
                 if deadline[c] > now:
-                    if has_journeys:
-                        busy = journeys.serve(c, g, now)
-                    else:
-                        answer[c] = now
-                        served_by[c] = g.index
-                        busy = work[c]
-                        if line_release is not None and lines[g.queue_types[qi]]:
-                            hold_line(g.queue_types[qi], c, now + handle[c])
-                    if sink is not None:
-                        sink("answer", now, c, g.index)
-                    agent.callbacks = release_callbacks
-                    heappush(heap, (now + busy, _NORMAL, next(eid), agent))
+                    serve(c, g.queue_types[qi], g, agent, now)
                     return
                 # else: patience ran out before an agent came; abandoned at its deadline
                 if sink is not None:
@@ -247,8 +236,12 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=Non
                     best = a
         if best is None:
             return False
-        g = best.group
-        g.idle.popleft()
+        best.group.idle.popleft()
+        serve(c, k, best.group, best, now)
+        return True
+
+    def serve(c: int, k: int, g: GroupState, agent: Agent, now: float) -> None:
+        """An agent of g answers contact c of type k: record it; the agent is busy until its work ends."""
         if has_journeys:
             busy = journeys.serve(c, g, now)
         else:
@@ -257,11 +250,10 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=Non
             busy = work[c]
             if lines[k]:
                 hold_line(k, c, now + handle[c])
-        best.callbacks = release_callbacks
-        heappush(heap, (now + busy, _NORMAL, next(eid), best))
         if sink is not None:
             sink("answer", now, c, g.index)
-        return True
+        agent.callbacks = release_callbacks
+        heappush(heap, (now + busy, _NORMAL, next(eid), agent))
 
     def set_staffing(g: GroupState, target: int, now: float) -> None:
         diff = target - g.target
