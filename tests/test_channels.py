@@ -18,7 +18,7 @@ import pytest
 import ccsim
 from ccsim.engine import ABANDONED, ANSWERED, WAITING, simulate_replication
 from ccsim.engine.arrivals import ContactDraws, draw_contacts
-from ccsim.engine.core import run_draws
+from ccsim.engine.run import run_draws
 from ccsim.plan import DAY_S, build_plan
 from ccsim.stats import mean_ci
 

@@ -184,11 +184,11 @@ def test_staffing_action_helps_and_streams_are_common(bank):
 def test_dashboard_fits_a_tmux_pane(bank):
     plan = plan_for(bank)
     n = 5000
-    state = LiveState(plan, [i % 2 for i in range(n)], [1e9] * n, [0.0] * n)
+    state = LiveState(plan, [1e9] * n, [0.0] * n)
     for c in range(n):
-        state("arrival", c * 0.5, c, -1)
+        state("arrival", c * 0.5, c, c % 2, -1, -1)
         if c % 3:
-            state("answer", c * 0.5 + 5, c, c % 2)
+            state("answer", c * 0.5 + 5, c, c % 2, c % 2, c)
     lines = render_dashboard(state, 80, 24, speed=60)
     assert len(lines) <= 24 and all(len(line) <= 80 for line in lines)
     assert any("sales" in line for line in lines) and any("advisors" in line for line in lines)
@@ -197,7 +197,7 @@ def test_dashboard_fits_a_tmux_pane(bank):
 def test_pacer_follows_a_fake_clock():
     now = [0.0]
     pacer = Pacer(60.0, 0.0, clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
-    pacer("arrival", 600.0, 0, -1)  # ten simulated minutes at x60: ten seconds
+    pacer("arrival", 600.0, 0, 0, -1, -1)  # ten simulated minutes at x60: ten seconds
     assert now[0] == pytest.approx(10.0)
 
 
@@ -249,6 +249,6 @@ def test_event_writer_lines():
 
     plan = plan_for(load(BANK))
     buf = io.StringIO()
-    EventWriter(buf, plan, [1])("answer", 60.0, 0, 1)
+    EventWriter(buf, plan)("answer", 60.0, 0, 1, 1, 7)
     assert json.loads(buf.getvalue()) == {"t": 60.0, "clock": "08:01:00", "event": "answer", "contact": 0,
-                                          "contact_type": "support", "group": "advisors"}
+                                          "contact_type": "support", "group": "advisors", "agent": 7}

@@ -21,7 +21,7 @@ import pytest
 import ccsim
 from ccsim.engine import ABANDONED, ANSWERED, simulate_replication
 from ccsim.engine.arrivals import ContactDraws, draw_contacts
-from ccsim.engine.core import run_draws
+from ccsim.engine.run import run_draws
 from ccsim.plan import build_plan
 from ccsim.stats import mean_ci
 

@@ -162,7 +162,7 @@ def add_events_option(run_command: click.Command) -> None:
             if kwargs.get("replications") != 1:
                 raise click.UsageError("--events needs -r 1 (one replication)")
             from ..engine.arrivals import draw_contacts
-            from ..engine.core import run_draws
+            from ..engine.run import run_draws
             from ..experiment import plan_for
             from ..realtime.live import EventWriter
 
@@ -170,7 +170,7 @@ def add_events_option(run_command: click.Command) -> None:
             plan = plan_for(sc, kwargs.get("seed"))
             draws = draw_contacts(plan, 0)
             with _event_stream(events_target) as stream:
-                writer = EventWriter(stream, plan, draws.ctype.tolist())
+                writer = EventWriter(stream, plan)
                 run_draws(plan, draws, 0, sink=writer)
             if events_target == "-":
                 return None

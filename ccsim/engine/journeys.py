@@ -1,8 +1,9 @@
 """Caller journeys inside the event loop: IVR, balking, retrials, virtual-hold callbacks,
 resolution with repeat contacts, and conversion.
 
-Used only when a contact type has a journey feature; otherwise the engine's lean
-path runs untouched (and gives exactly the foundation's results).
+Built only when a contact type has a journey feature. The journey state of each contact
+(customer, attempt, callback, resolution, ...) is in the run's contact table; contacts
+created here (retrials, repeat contacts) are created through ``Contacts.new``.
 
 Events that journeys add (queue entry after the IVR, a retrial check, a new
 contact) wait in their own heap, ``later``, merged by the engine's loop with
@@ -23,10 +24,10 @@ from collections import deque
 from heapq import heappush
 from itertools import count
 
-import numpy as np
 
 from ..plan import DAY_S, Plan
 from .arrivals import U_BALK, U_CALLBACK, U_CONVERT, U_REACH, U_REPEAT, U_RESOLVED, U_RETRIAL, U_SELF_SERVICE
+from . import events as ev
 from .later import LaterDraws
 from .records import (
     BALKED,
@@ -34,11 +35,9 @@ from .records import (
     CALLBACK_FAILED,
     CB_ACCEPTED,
     CB_DECLINED,
-    FIRST,
     IVR_RESOLVED,
     REPEAT,
     RETRIAL,
-    Records,
 )
 
 ARRIVE, ENTER, RETRY = 0, 1, 2
@@ -46,38 +45,17 @@ INF = math.inf
 
 
 class Journeys:
-    """Journey state and actions of one replication (plain lists indexed by contact)."""
+    """Journey state and actions of one replication; per-contact state lives in the contact table."""
 
-    def __init__(self, plan: Plan, draws, replication, env, arrival, ctype, handle, work, deadline,
-                 answer, served_by, fate, queues, groups_of, lines, line_free, hold_line,
-                 line_release, in_system, offer):
-        self.plan, self.env = plan, env
-        self.arrival, self.ctype, self.handle, self.work = arrival, ctype, handle, work
-        self.deadline, self.answer, self.served_by, self.fate = deadline, answer, served_by, fate
-        self.queues, self.groups_of, self.lines = queues, groups_of, lines
-        self.line_free, self.hold_line, self.line_release = line_free, hold_line, line_release
-        self.in_system, self.offer = in_system, offer
-        n = len(arrival)
-        j = draws.journey
-        self.decisions = j.decisions.tolist()
-        self.ivr = j.ivr.tolist()
-        self.retrial_delay = j.retrial_delay.tolist()
-        self.repeat_delay = j.repeat_delay.tolist()
-        self.callback_handle = j.callback_handle.tolist()
-        self.rating_noise = j.rating_noise.tolist()
-        self.forecast_factor = draws.forecast_factor
+    def __init__(self, plan: Plan, run, replication: int):
+        self.plan, self.run, self.env = plan, run, run.env
+        t = self.contacts = run.contacts
+        self.arrival, self.ctype, self.handle, self.work = t.arrival, t.ctype, t.handle, t.work
+        self.deadline, self.answer, self.served_by, self.fate = t.deadline, t.answer, t.group, t.fate
+        self.acw, self.patience, self.entry = t.acw, t.patience, t.entry
+        self.decisions, self.callback_handle = t.decisions, t.callback_handle
+        self.queues, self.groups_of, self.lines = run.queues, run.groups_of, run.lines
         self.deferred_customers: list[int] = []
-        self.acw = draws.acw.tolist()
-        self.patience = draws.patience.tolist()
-        self.entry = list(arrival)
-        self.customer = list(range(n))
-        self.contact_no = [1] * n  # contact number within the customer's issue
-        self.attempt = [1] * n  # attempt number within the contact (retrials)
-        self.kind = [FIRST] * n
-        self.cb = [0] * n
-        self.resolved = [-1] * n
-        self.converted = [-1] * n
-        self.predicted = [math.nan] * n
         self.later: list = []
         self.seq = count()
         types = plan.contact_types
@@ -96,65 +74,73 @@ class Journeys:
     def arrive(self, c: int, now: float) -> None:
         k = self.ctype[c]
         jp = self.journey[k]
+        run = self.run
         if self.lines[k]:
-            if not self.line_free(k, now):
+            if not run.line_free(k, now):
                 self.fate[c] = BLOCKED
+                if run.sink is not None:
+                    run.sink(ev.BLOCKED, now, c, k, -1, -1)
                 self.maybe_retry(c, now)
                 return
-            self.in_system[k] += 1
-            self.hold_line(k, c, INF)  # until it leaves; set precisely below
+            run.in_system[k] += 1
+            run.hold_line(k, c, INF)  # until it leaves; set precisely below
         if jp is not None and jp.ivr_time is not None:
-            leave_ivr = now + self.ivr[c]
+            leave_ivr = now + self.contacts.ivr[c]
             if self.decisions[c][U_SELF_SERVICE] < jp.self_service:
                 self.fate[c] = IVR_RESOLVED
-                self.resolved[c] = 1
+                self.contacts.resolved[c] = 1
                 self.entry[c] = leave_ivr
                 if self.lines[k]:
-                    self.hold_line(k, c, leave_ivr)
+                    run.hold_line(k, c, leave_ivr)
+                if run.sink is not None:  # decided as the caller enters the IVR
+                    run.sink(ev.IVR_RESOLVED, now, c, k, -1, -1)
                 return
             heappush(self.later, (leave_ivr, next(self.seq), ENTER, c))
             return
         self.enter(c, now)
 
-    def after_block(self, c: int, now: float) -> None:
-        self.maybe_retry(c, now)
-
     def enter(self, c: int, now: float) -> None:
         k = self.ctype[c]
         jp = self.journey[k]
+        run = self.run
         self.entry[c] = now
         dl = now + self.patience[c]
         self.deadline[c] = dl
         if self.lines[k]:
-            self.hold_line(k, c, dl)
-        if self.offer(c, k, now):
+            run.hold_line(k, c, dl)
+        if run.join(c, k, now):
             return
+        cb = self.contacts.cb
         if jp is not None and (jp.balk_over is not None or jp.callback_over is not None):
             ew = self.predict(k, now)
-            self.predicted[c] = ew
+            self.contacts.predicted[c] = ew
             u = self.decisions[c]
             if jp.balk_over is not None and ew > jp.balk_over and u[U_BALK] < jp.balk_p:
                 self.fate[c] = BALKED
                 if self.lines[k]:
-                    self.hold_line(k, c, now)
+                    run.hold_line(k, c, now)
+                if run.sink is not None:
+                    run.sink(ev.BALKED, now, c, k, -1, -1)
                 self.maybe_retry(c, now)
                 return
             if jp.callback_over is not None and ew > jp.callback_over:
                 if u[U_CALLBACK] < jp.callback_accept:
                     # The customer hangs up and waits to be called: never abandons.
-                    self.cb[c] = CB_ACCEPTED
+                    cb[c] = CB_ACCEPTED
                     self.deadline[c] = INF
                     if self.lines[k]:
-                        self.hold_line(k, c, now)
+                        run.hold_line(k, c, now)
                     if jp.callback_scheduled:  # leaves the queue for the callback list
                         self.callback_due[c] = now + jp.callback_window
                         self.callback_queues[k].append(c)
+                        if run.sink is not None:
+                            run.sink(ev.CALLBACK_ACCEPTED, now, c, k, -1, -1)
                         return
                 else:
-                    self.cb[c] = CB_DECLINED
+                    cb[c] = CB_DECLINED
         self.queues[k].append(c)
-        if self.cb[c] != CB_ACCEPTED and dl < INF and self.will_retry(c):
-            heappush(self.later, (dl + self.retrial_delay[c], next(self.seq), RETRY, c))
+        if cb[c] != CB_ACCEPTED and dl < INF and self.will_retry(c):
+            heappush(self.later, (dl + self.contacts.retrial_delay[c], next(self.seq), RETRY, c))
 
     def due_callback(self, g, now: float, overdue_only: bool):
         """The scheduled callback group g should make now, if any (oldest first)."""
@@ -180,12 +166,14 @@ class Journeys:
 
     def serve(self, c: int, g, now: float) -> float:
         """Record the answer of c by group g; return how long the agent is busy."""
-        self.answer_at(c, g.index, now)
+        self.answer[c] = now
+        self.served_by[c] = g.index
         k = self.ctype[c]
         jp = self.journey[k]
         busy = self.work[c]
         self.last_wait[k] = now - self.entry[c]
-        if self.cb[c] == CB_ACCEPTED:
+        t = self.contacts
+        if t.cb[c] == CB_ACCEPTED:
             if self.decisions[c][U_REACH] < jp.callback_reach:
                 talk = self.callback_handle[c]
                 self.handle[c] = talk
@@ -197,48 +185,47 @@ class Journeys:
                 self.maybe_retry(c, now + busy)
                 return busy
         elif self.lines[k]:
-            self.hold_line(k, c, now + self.handle[c])
+            self.run.hold_line(k, c, now + self.handle[c])
         if jp is not None:
             u = self.decisions[c]
             if jp.fcr is not None:
                 if u[U_RESOLVED] < min(1.0, jp.fcr * self.factor[g.index]):
-                    self.resolved[c] = 1
+                    t.resolved[c] = 1
                 else:
-                    self.resolved[c] = 0
-                    if jp.repeat_p > 0 and self.contact_no[c] < jp.repeat_max and u[U_REPEAT] < jp.repeat_p:
+                    t.resolved[c] = 0
+                    if jp.repeat_p > 0 and t.contact_no[c] < jp.repeat_max and u[U_REPEAT] < jp.repeat_p:
                         target = k if jp.repeat_as is None else jp.repeat_as
-                        self.schedule(now + busy + self.repeat_delay[c], target, self.customer[c],
-                                      self.contact_no[c] + 1, 1, REPEAT)
+                        self.schedule(now + busy + t.repeat_delay[c], target, t.customer[c],
+                                      t.contact_no[c] + 1, 1, REPEAT)
             if jp.conversion_p is not None:
                 p = jp.conversion_p + jp.conversion_slope * (now - self.entry[c]) / 60.0
-                self.converted[c] = 1 if u[U_CONVERT] < p else 0
+                t.converted[c] = 1 if u[U_CONVERT] < p else 0
         return busy
-
-    def answer_at(self, c: int, group: int, now: float) -> None:
-        self.answer[c] = now
-        self.served_by[c] = group
 
     # --- retrials and new contacts -----------------------------------------------------------
 
     def will_retry(self, c: int) -> bool:
         jp = self.journey[self.ctype[c]]
-        return (jp is not None and jp.retrial_p > 0 and self.attempt[c] < jp.retrial_max
+        return (jp is not None and jp.retrial_p > 0 and self.contacts.attempt[c] < jp.retrial_max
                 and self.decisions[c][U_RETRIAL] < jp.retrial_p)
 
     def maybe_retry(self, c: int, now: float) -> None:
         if self.will_retry(c):
-            self.schedule(now + self.retrial_delay[c], self.ctype[c], self.customer[c],
-                          self.contact_no[c], self.attempt[c] + 1, RETRIAL)
+            t = self.contacts
+            self.schedule(now + t.retrial_delay[c], self.ctype[c], t.customer[c], t.contact_no[c],
+                          t.attempt[c] + 1, RETRIAL)
 
     def fire(self, item) -> None:
         t, _, action, c = item
-        self.env._now = t
         if action == ARRIVE:
+            if self.run.sink is not None:
+                self.run.sink(ev.ARRIVAL, t, c, self.ctype[c], -1, -1)
             self.arrive(c, t)
         elif action == ENTER:
             self.enter(c, t)
         elif math.isnan(self.answer[c]) and self.fate[c] == 0:  # RETRY: it did abandon
-            self.schedule(t, self.ctype[c], self.customer[c], self.contact_no[c], self.attempt[c] + 1, RETRIAL)
+            tab = self.contacts
+            self.schedule(t, self.ctype[c], tab.customer[c], tab.contact_no[c], tab.attempt[c] + 1, RETRIAL)
 
     def schedule(self, t: float, k: int, customer: int, contact_no: int, attempt: int, kind: int) -> None:
         """Create a contact arriving at t (next opening if the centre is closed then)."""
@@ -255,44 +242,6 @@ class Journeys:
             self.deferred_customers.append(customer)
             return
         handle, acw, patience, decisions, ivr, retrial, repeat, callback, noise = self.later_draws[k].next()
-        c = len(self.arrival)
-        for column, value in (
-            (self.arrival, t), (self.ctype, k), (self.handle, handle), (self.work, handle + acw),
-            (self.deadline, INF), (self.answer, math.nan), (self.served_by, -1), (self.fate, 0),
-            (self.decisions, decisions), (self.ivr, ivr), (self.retrial_delay, retrial),
-            (self.repeat_delay, repeat), (self.callback_handle, callback), (self.acw, acw),
-            (self.rating_noise, noise),
-            (self.patience, patience), (self.entry, t), (self.customer, customer),
-            (self.contact_no, contact_no), (self.attempt, attempt), (self.kind, kind), (self.cb, 0),
-            (self.resolved, -1), (self.converted, -1), (self.predicted, math.nan),
-        ):
-            column.append(value)
-        if self.line_release is not None:
-            self.line_release.append(0.0)
+        c = self.contacts.new(t, k, handle, acw, patience, customer, contact_no, attempt, kind,
+                              (decisions, ivr, retrial, repeat, callback, noise))
         heappush(self.later, (t, next(self.seq), ARRIVE, c))
-
-    # --- the run's records -------------------------------------------------------------------
-
-    def patience_array(self) -> np.ndarray:
-        return np.array(self.patience)
-
-    def records(self, outcome, answer, served_by, present_log, end_s) -> Records:
-        journey = {
-            "customer": np.array(self.customer, dtype=np.int64),
-            "contact_no": np.array(self.contact_no, dtype=np.int32),
-            "attempt": np.array(self.attempt, dtype=np.int32),
-            "kind": np.array(self.kind, dtype=np.int8),
-            "callback": np.array(self.cb, dtype=np.int8),
-            "resolved": np.array(self.resolved, dtype=np.int8),
-            "converted": np.array(self.converted, dtype=np.int8),
-            "predicted": np.array(self.predicted),
-            "rating_noise": np.array(self.rating_noise),
-            "deferred_customers": np.array(sorted(set(self.deferred_customers)), dtype=np.int64),
-        }
-        return Records(
-            arrival=np.array(self.arrival), ctype=np.array(self.ctype, dtype=np.int32), outcome=outcome,
-            answer=answer, group=np.array(served_by, dtype=np.int32), handle=np.array(self.handle),
-            acw=np.array(self.acw), patience=np.array(self.patience), present_log=present_log,
-            end_s=end_s, forecast_factor=self.forecast_factor, entry=np.array(self.entry), journey=journey,
-            deferred=np.array(self.deferred),
-        )

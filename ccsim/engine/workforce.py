@@ -19,20 +19,24 @@ periods of 10 minutes on average (exponential lengths and exponential gaps).
 
 from __future__ import annotations
 
+from heapq import heappush
+
 import numpy as np
 
 from ..plan import DAY_S, Plan
 from ..streams import stream
+from .agents import AgentState, Due, Wake
+from .events import AUX_END, AUX_START, BREAK_END, BREAK_START, LOGOUT
 
 AUX_MEAN_S = 600.0
 
 
 class Workforce:
-    def __init__(self, plan: Plan, env, groups, replication: int, take_work, new_agent):
-        self.plan, self.env, self.groups = plan, env, groups
-        self.take_work = take_work
-        self.new_agent = new_agent  # (group, now) -> a new agent of the engine
-        self.router = None  # general routing, when the scenario uses it (per-agent time)
+    """Rosters, absenteeism and aux time of one replication (built by ``Run`` when used)."""
+
+    def __init__(self, plan: Plan, run, replication: int):
+        self.plan, self.run, self.env = plan, run, run.env
+        self.groups = run.groups
         self.replication = replication
         self.aux_rng = [stream(plan.seed, replication, f"aux/{gp.name}") if gp.aux > 0 else None
                         for gp in plan.agent_groups]
@@ -76,32 +80,33 @@ class Workforce:
     def plan_agent(self, agent, logout_s: float | None, breaks: list[tuple[float, float]]) -> None:
         """A snapshot's agent of a shift group: its breaks still to come, its logout, its aux."""
         for start, length in breaks:
-            self._at(start, self._due, (agent, ("break", length)))
+            self._at(start, self._due, (agent, (Due.BREAK, length)))
         if logout_s is not None:
-            self._at(logout_s, self._due, (agent, ("logout", 0.0)))
+            self._at(logout_s, self._due, (agent, (Due.LOGOUT, 0.0)))
         self.joined(agent, self.env.now)
 
     def _aux_at(self, t: float, agent, length: float) -> None:
         """Plan an aux period; none after the last day's horizon (the run must end)."""
         if t < (self.plan.days - 1) * DAY_S + self.plan.horizon_s:
-            self._at(t, self._due, (agent, ("aux", length)))
+            self._at(t, self._due, (agent, (Due.AUX, length)))
 
     def _at(self, t: float, fn, args) -> None:
-        event = self.env.timeout(max(0.0, t - self.env.now), value=args)
-        event.callbacks.append(lambda ev, fn=fn: fn(*ev._value))
+        """Call fn(*args) at time t (now if t is past), as a SimPy timeout would schedule it."""
+        now = self.env.now
+        heappush(self.run.heap, (now + max(0.0, t - now), 1, next(self.run.eid), Wake([_Call(fn)], args)))
 
     def _login(self, g, base, end_s, breaks) -> None:
         now = self.env.now
-        agent = self.new_agent(g, now)
+        agent = self.run.new_agent(g, now)
         g.closing = False  # a new day's first login may come before the day's opening event
         g.present += 1
         g.log(now)
         for start, length in breaks:
-            self._at(base + start, self._due, (agent, ("break", length)))
+            self._at(base + start, self._due, (agent, (Due.BREAK, length)))
         if end_s < self.plan.horizon_s:  # shifts to the horizon end stay until the system is empty
-            self._at(base + end_s, self._due, (agent, ("logout", 0.0)))
+            self._at(base + end_s, self._due, (agent, (Due.LOGOUT, 0.0)))
         self.joined(agent, now)
-        self.take_work(agent, g, now)
+        self.run.take_work(agent, g, now)
 
     # --- anything that falls due: break, aux, logout ------------------------------------------
 
@@ -115,16 +120,16 @@ class Workforce:
 
     def left(self, agent) -> None:
         """An agent left through a staffing drop: nothing more falls due for it."""
-        agent.todo = ["gone"]
+        agent.state = AgentState.GONE
 
     def _due(self, agent, item) -> None:
-        if agent.todo and agent.todo[0] == "gone":
+        if agent.state == AgentState.GONE:
             return
         g = agent.group
         if agent.todo is None:
             agent.todo = []
         agent.todo.append(item)
-        if agent.away is None and agent in g.idle:  # idle: go now
+        if agent.state == AgentState.WORKING and agent in g.idle:  # idle: go now
             g.idle.remove(agent)
             self.do_next(agent, self.env.now)
         # busy or away: done when the contact ends / the agent is back
@@ -133,40 +138,60 @@ class Workforce:
         """Act on the first thing due: go on break/aux, or log out."""
         g = agent.group
         kind, length = agent.todo.pop(0)
-        if self.router is not None:
-            self.router.agent_off(agent, now)
-        if kind == "logout":
-            g.present -= 1
-            g.log(now)
-            agent.todo = ["gone"]
-            return
+        run = self.run
+        run.agent_off(agent, now)
         g.present -= 1
-        if kind == "break":
+        sink = run.sink
+        if kind == Due.LOGOUT:
+            g.log(now)
+            agent.state = AgentState.GONE
+            if sink is not None:
+                sink(LOGOUT, now, -1, -1, g.index, agent.number)
+            return
+        if kind == Due.BREAK:
             g.on_break += 1
+            agent.state = AgentState.ON_BREAK
         else:
             g.on_aux += 1
-        agent.away = kind
+            agent.state = AgentState.ON_AUX
         g.log(now)
+        if sink is not None:
+            sink(BREAK_START if kind == Due.BREAK else AUX_START, now, -1, -1, g.index, agent.number)
         self._at(now + length, self._back, (agent,))
 
     def _back(self, agent) -> None:
         now = self.env.now
         g = agent.group
-        if agent.away == "break":
+        run = self.run
+        if agent.state == AgentState.ON_BREAK:
             g.on_break -= 1
+            kind = BREAK_END
         else:
             g.on_aux -= 1
+            kind = AUX_END
             rng = self.aux_rng[g.index]
             aux = self.plan.agent_groups[g.index].aux
             self._aux_at(now + rng.exponential(AUX_MEAN_S * (1.0 - aux) / aux), agent,
                          rng.exponential(AUX_MEAN_S))
-        agent.away = None
+        agent.state = AgentState.WORKING
         g.present += 1
         g.log(now)
-        if self.router is not None:
-            self.router.agent_on(agent, now)
-        if agent.todo and agent.todo[0] != "gone":
+        run.agent_on(agent, now)
+        if run.sink is not None:
+            run.sink(kind, now, -1, -1, g.index, agent.number)
+        if agent.todo:
             self.do_next(agent, now)
         else:
-            self.take_work(agent, g, now)
+            run.take_work(agent, g, now)
 
+
+class _Call:
+    """Callback of a workforce heap entry: call fn with the entry's arguments."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, event) -> None:
+        self.fn(*event._value)

@@ -18,37 +18,43 @@ from collections import deque
 
 from ..units import format_clock_exact
 
-EVENT_KINDS = ("arrival", "answer", "abandon", "blocked", "done", "staffing", "break_end")
 
 
 class EventWriter:
     """A sink writing one JSON object per event to a text stream, flushed at once.
 
-    ``{"t": s from horizon start, "clock": "HH:MM:SS", "event": kind,
-    "contact": index or null, "contact_type": name or null, "group": name or null}``
+    ``{"t": s from horizon start, "clock": "HH:MM:SS", "event": kind, "contact": number or
+    null, "contact_type": name or null, "group": name or null, "agent": number or null}``
+    (the event vocabulary: ``ccsim.engine.events``).
     """
 
-    def __init__(self, stream, plan, ctype=None):
+    def __init__(self, stream, plan):
         self.stream, self.plan = stream, plan
-        self.ctype = ctype  # per-contact type index (list), set by the runner
         self.types = [ct.name for ct in plan.contact_types]
         self.groups = [g.name for g in plan.agent_groups]
 
-    def __call__(self, kind: str, t: float, contact: int, group: int) -> None:
+    def __call__(self, kind: str, t: float, contact: int, ctype: int, group: int, agent: int) -> None:
         record = {"t": round(t, 3), "clock": format_clock_exact(self.plan.clock_start + t), "event": kind,
                   "contact": contact if contact >= 0 else None,
-                  "contact_type": self.types[self.ctype[contact]] if contact >= 0 and self.ctype else None,
-                  "group": self.groups[group] if group >= 0 else None}
+                  "contact_type": self.types[ctype] if ctype >= 0 else None,
+                  "group": self.groups[group] if group >= 0 else None,
+                  "agent": agent if agent >= 0 else None}
         self.stream.write(json.dumps(record) + "\n")
         self.stream.flush()
 
 
 class LiveState:
-    """Counters the dashboard shows, kept up to date from the engine's events."""
+    """Counters the dashboard shows, kept up to date from the engine's events.
 
-    def __init__(self, plan, ctype, deadline, arrival, groups_present=None, last=8):
+    Agents are tracked one by one: an agent is busy while it has a contact (a call, an
+    email or at least one chat) answered and not done, so a chat agent with three chats
+    counts once; present = logged in and not on break or aux.
+    """
+
+    def __init__(self, plan, deadline, entry, last=8):
         self.plan = plan
-        self.ctype, self.deadline, self.arrival = ctype, deadline, arrival
+        # The run's contact table columns (read live: retrials and repeats are appended).
+        self.deadline, self.entry = deadline, entry
         n = len(plan.contact_types)
         self.now = 0.0
         self.waiting = [set() for _ in range(n)]
@@ -56,36 +62,54 @@ class LiveState:
         self.in_threshold = [0] * n
         self.abandoned = [0] * n
         self.offered = [0] * n
-        self.busy = [0] * len(plan.agent_groups)
-        self.present = list(groups_present or [0] * len(plan.agent_groups))
-        self.on_break = [0] * len(plan.agent_groups)
+        groups = len(plan.agent_groups)
+        self.busy = [0] * groups
+        self.present = [0] * groups
+        self.on_break = [0] * groups
+        self.on_aux = [0] * groups
+        self.open: dict[int, int] = {}  # agent -> contacts open on it
         self.last = deque(maxlen=last)
 
-    def __call__(self, kind: str, t: float, c: int, g: int) -> None:
+    def __call__(self, kind: str, t: float, c: int, k: int, g: int, a: int) -> None:
         self.now = max(self.now, t)
         if kind == "arrival":
-            k = self.ctype[c]
             self.offered[k] += 1
             self.waiting[k].add(c)
         elif kind == "answer":
-            k = self.ctype[c]
-            self.waiting[k].discard(c)
-            self.answered[k] += 1
-            if t - self.arrival[c] <= self.plan.contact_types[k].sl_threshold:
-                self.in_threshold[k] += 1
-            self.busy[g] += 1
+            if c >= 0:
+                self.waiting[k].discard(c)
+                self.answered[k] += 1
+                if t - self.entry[c] <= self.plan.contact_types[k].sl_threshold:
+                    self.in_threshold[k] += 1
+            n = self.open.get(a, 0)
+            if n == 0:
+                self.busy[g] += 1
+            self.open[a] = n + 1
+        elif kind == "done":
+            n = self.open.get(a, 0)
+            if n == 1:
+                self.busy[g] -= 1
+            if n:
+                self.open[a] = n - 1
         elif kind == "abandon":
-            k = self.ctype[c]
             self.waiting[k].discard(c)
             self.abandoned[k] += 1
-        elif kind == "done":
-            self.busy[g] = max(0, self.busy[g] - 1)
-        elif kind == "break_end":
-            self.on_break[g] = max(0, self.on_break[g] - 1)
-        elif kind == "staffing":
-            pass
+        elif kind in ("balked", "ivr_resolved", "callback_accepted", "blocked"):
+            self.waiting[k].discard(c)
+        elif kind == "login" or kind == "break_end" or kind == "aux_end":
+            self.present[g] += 1
+            if kind == "break_end":
+                self.on_break[g] -= 1
+            elif kind == "aux_end":
+                self.on_aux[g] -= 1
+        elif kind == "logout" or kind == "break_start" or kind == "aux_start":
+            self.present[g] -= 1
+            if kind == "break_start":
+                self.on_break[g] += 1
+            elif kind == "aux_start":
+                self.on_aux[g] += 1
         if kind != "done":
-            self.last.append((t, kind, c, g))
+            self.last.append((t, kind, c, k, g))
 
     def queue_length(self, k: int) -> int:
         """Callers waiting now (lazy abandonment: those past their deadline are gone)."""
@@ -112,18 +136,17 @@ def render_dashboard(state: LiveState, width: int = 80, height: int = 24, speed:
                      f"{ab * 100:>8.1f}%{'-' if math.isnan(sl) else f'{sl * 100:.1f}%':>7}"
                      f"{ct.sl_target * 100:>6.0f}%{mark}")
     lines.append("")
-    lines.append(f"{'agent group':<14}{'busy':>6}{'idle':>6}{'break':>7}")
+    lines.append(f"{'agent group':<14}{'busy':>6}{'idle':>6}{'break':>7}{'aux':>6}")
     for gp in plan.agent_groups:
         gi = gp.index
-        i = min(int(state.now // plan.interval_s), plan.n_intervals - 1) if state.now >= 0 else 0
-        idle = max(0, int(round(gp.staffing[i])) - state.busy[gi] - state.on_break[gi])  # as scheduled
-        lines.append(f"{gp.name[:13]:<14}{state.busy[gi]:>6}{idle:>6}{state.on_break[gi]:>7}")
+        idle = max(0, state.present[gi] - state.busy[gi])
+        lines.append(f"{gp.name[:13]:<14}{state.busy[gi]:>6}{idle:>6}{state.on_break[gi]:>7}{state.on_aux[gi]:>6}")
     lines.append("")
     lines.append("last events:")
     room = height - len(lines) - 1
     events = list(state.last)[-max(room, 0):] if room > 0 else []
-    for t, kind, c, g in events:
-        who = plan.contact_types[state.ctype[c]].name if c >= 0 else plan.agent_groups[g].name if g >= 0 else ""
+    for t, kind, c, k, g in events:
+        who = plan.contact_types[k].name if k >= 0 else plan.agent_groups[g].name if g >= 0 else ""
         lines.append(f"  {format_clock_exact(plan.clock_start + t)} {kind:<10} {who}"
                      + (f" #{c}" if c >= 0 else ""))
     lines.append("Ctrl-C stops")
@@ -144,7 +167,7 @@ class Pacer:
         self.stop_after_s = stop_after_s
         self.sim_now = t0
 
-    def __call__(self, kind: str, t: float, c: int, g: int) -> None:
+    def __call__(self, kind: str, t: float, *_) -> None:
         due = self.start + (t - self.t0) / self.speed
         while True:
             now = self.clock()
@@ -179,19 +202,9 @@ def run_live(plan, draws, replication=0, *, speed: float = 60.0, initial=None, d
     stop_after_s: stop after this much wall time (Records is then None).
     Ctrl-C (KeyboardInterrupt) stops the run too; the state so far is returned.
     """
-    from ..engine.core import run_draws
+    from ..engine.run import Run
 
-    ctype = draws.ctype.tolist()
-    deadline = (draws.arrival + draws.patience).tolist()
-    # When each contact came in (emails received overnight: before the opening).
-    arrival = (draws.arrival if draws.entry is None else draws.entry).tolist()
-    if initial is not None:
-        for c in range(initial.n_waiting):
-            arrival[c] = initial.start_s - float(initial.waited[c])
     t0 = initial.start_s if initial is not None else 0.0
-    state = LiveState(plan, ctype, deadline, arrival)
-    if events is not None and hasattr(events, "ctype"):
-        events.ctype = ctype
 
     def tick(sim_t):
         state.now = max(state.now, sim_t)
@@ -200,22 +213,22 @@ def run_live(plan, draws, replication=0, *, speed: float = 60.0, initial=None, d
 
     pacer = Pacer(speed, t0, on_tick=tick, stop_after_s=stop_after_s)
 
-    def sink(kind, t, c, g):
-        pacer(kind, t, c, g)
-        state(kind, t, c, g)
+    def sink(kind, t, c, k, g, a):
+        pacer(kind, t)
+        state(kind, t, c, k, g, a)
         if events is not None:
-            events(kind, t, c, g)
+            events(kind, t, c, k, g, a)
 
+    run = Run(plan, draws, replication, initial, sink)
+    state = LiveState(plan, run.deadline, run.entry)
     if initial is not None:
         for c in range(initial.n_waiting):  # callers already waiting count as offered now
-            state.offered[ctype[c]] += 1
-            state.waiting[ctype[c]].add(c)
-        for gi, gs in enumerate(initial.groups):
-            state.busy[gi] = len(gs.busy_until) + len(gs.chats)
-            state.on_break[gi] = len(gs.break_until)
+            k = initial.ctype[c]
+            state.offered[k] += 1
+            state.waiting[k].add(c)
     records = None
     try:
-        records = run_draws(plan, draws, replication, initial=initial, sink=sink)
+        records = run.loop()
     except (KeyboardInterrupt, StopLive):
         pass
     tick(pacer.sim_now)

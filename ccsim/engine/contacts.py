@@ -1,0 +1,193 @@
+"""The contact table of one replication: every per-contact column in one place.
+
+A contact comes to exist only through ``Contacts``: the day's first attempts, drawn up
+front in arrival order, through ``Contacts.from_draws`` (one block); everything created
+during the run — retrials, repeat contacts, and later transfer legs and outbound calls —
+through ``Contacts.new``. Snapshot callers are the first rows of the up-front block.
+Journeys, routing, workforce, event sinks and records all read these columns; nobody
+keeps a copy, so a column read at any time covers every contact created so far.
+
+Columns are plain Python lists (indexing a list is what the event loop does per event;
+numpy indexing of one element costs ten times more). Times are seconds from the horizon
+start.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .arrivals import ContactDraws
+from .records import ABANDONED, ANSWERED, FIRST, WAITING, Records
+
+INF = math.inf
+NAN = math.nan
+
+
+class Contacts:
+    """Struct of lists: one entry per contact, in the order contacts were created.
+
+    Always present: ``arrival``, ``ctype``, ``handle`` (talk), ``acw`` (wrap-up), ``work``
+    (the agent's busy time: talk + wrap-up, scaled as one by a handle-time factor),
+    ``patience``, ``deadline`` (when the caller hangs up if still waiting: queue entry +
+    patience; inf for a contact that never abandons or has not joined a queue yet),
+    ``entry`` (queue entry: after the IVR; for emails received overnight, when they came
+    in), ``answer`` (nan until answered), ``group`` and ``agent`` (-1 until answered),
+    ``fate`` (outcome decided during the run: blocked, balked, resolved in the IVR, failed
+    callback; 0 otherwise — answered and abandoned are derived at the end).
+
+    With caller journeys (``journeys=True``) also: ``customer``, ``contact_no``,
+    ``attempt``, ``kind``, ``cb`` (callback state), ``resolved``, ``converted``,
+    ``predicted`` (expected wait announced), and the journey's random numbers per contact
+    (``decisions``, ``ivr``, ``retrial_delay``, ``repeat_delay``, ``callback_handle``,
+    ``rating_noise``).
+    """
+
+    __slots__ = (
+        "arrival", "ctype", "handle", "acw", "work", "patience", "deadline", "entry", "answer", "group", "agent",
+        "fate", "journeys", "customer", "contact_no", "attempt", "kind", "cb", "resolved", "converted",
+        "predicted", "decisions", "ivr", "retrial_delay", "repeat_delay", "callback_handle", "rating_noise",
+        "draws", "line_release", "n_first", "times_changed",
+    )
+
+    def __init__(self, draws: ContactDraws, lines: bool):
+        self.draws = draws  # the up-front block, kept to build records without copies
+        n = self.n_first = int(draws.arrival.size)
+        self.arrival: list[float] = draws.arrival.tolist()
+        self.ctype: list[int] = draws.ctype.tolist()
+        self.handle: list[float] = draws.handle.tolist()
+        self.acw: list[float] = draws.acw.tolist()
+        self.work: list[float] = (draws.handle + draws.acw).tolist()  # agent busy time: talk + wrap-up
+        self.patience: list[float] = draws.patience.tolist()
+        # arrival + patience as numpy adds them: the same doubles as a Python float sum.
+        self.deadline: list[float] = (draws.arrival + draws.patience).tolist()
+        self.entry: list[float] = self.arrival if draws.entry is None else draws.entry.tolist()
+        self.answer: list[float] = [NAN] * n
+        self.group: list[int] = [-1] * n
+        self.agent: list[int] = [-1] * n
+        self.fate: list[int] = [0] * n
+        self.line_release: list[float] | None = [0.0] * n if lines else None
+        self.times_changed = False  # handle / acw rewritten during the run (factors, chats)
+        j = draws.journey
+        self.journeys = j is not None
+        if j is not None:
+            if self.entry is self.arrival:
+                self.entry = list(self.arrival)  # journeys move the entry past the IVR
+            self.customer: list[int] = list(range(n))
+            self.contact_no: list[int] = [1] * n
+            self.attempt: list[int] = [1] * n
+            self.kind: list[int] = [FIRST] * n
+            self.cb: list[int] = [0] * n
+            self.resolved: list[int] = [-1] * n
+            self.converted: list[int] = [-1] * n
+            self.predicted: list[float] = [NAN] * n
+            self.decisions: list[list[float]] = j.decisions.tolist()
+            self.ivr: list[float] = j.ivr.tolist()
+            self.retrial_delay: list[float] = j.retrial_delay.tolist()
+            self.repeat_delay: list[float] = j.repeat_delay.tolist()
+            self.callback_handle: list[float] = j.callback_handle.tolist()
+            self.rating_noise: list[float] = j.rating_noise.tolist()
+
+    @classmethod
+    def from_draws(cls, draws: ContactDraws, lines: bool = False) -> Contacts:
+        """The table holding the day's first attempts (and a snapshot's callers, first)."""
+        return cls(draws, lines)
+
+    def __len__(self) -> int:
+        return len(self.arrival)
+
+    def new(self, t: float, k: int, handle: float, acw: float, patience: float, customer: int,
+            contact_no: int, attempt: int, kind: int, row: tuple) -> int:
+        """Create a contact arriving at *t* of type *k*; return its number.
+
+        row: its journey random numbers (decisions, ivr, retrial delay, repeat delay,
+        callback handle, rating noise). It joins no queue yet: its deadline is set when it
+        does.
+        """
+        c = len(self.arrival)
+        self.arrival.append(t)
+        self.ctype.append(k)
+        self.handle.append(handle)
+        self.acw.append(acw)
+        self.work.append(handle + acw)
+        self.patience.append(patience)
+        self.deadline.append(INF)
+        if self.entry is not self.arrival:
+            self.entry.append(t)
+        self.answer.append(NAN)
+        self.group.append(-1)
+        self.agent.append(-1)
+        self.fate.append(0)
+        if self.line_release is not None:
+            self.line_release.append(0.0)
+        if self.journeys:
+            decisions, ivr, retrial, repeat, callback, noise = row
+            self.customer.append(customer)
+            self.contact_no.append(contact_no)
+            self.attempt.append(attempt)
+            self.kind.append(kind)
+            self.cb.append(0)
+            self.resolved.append(-1)
+            self.converted.append(-1)
+            self.predicted.append(NAN)
+            self.decisions.append(decisions)
+            self.ivr.append(ivr)
+            self.retrial_delay.append(retrial)
+            self.repeat_delay.append(repeat)
+            self.callback_handle.append(callback)
+            self.rating_noise.append(noise)
+        return c
+
+    # --- the run's records -------------------------------------------------------------------
+
+    def outcomes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(outcome codes, answer times, deadlines) as arrays: answered if an agent took the
+        contact, abandoned if it had a finite deadline and none did, else the fate decided
+        during the run (blocked, balked, ...), else still waiting."""
+        answer = np.array(self.answer)
+        fate = np.array(self.fate, dtype=np.int8)
+        deadline = np.array(self.deadline)
+        outcome = np.full(answer.size, WAITING, dtype=np.int8)
+        answered = ~np.isnan(answer)
+        outcome[answered] = ANSWERED
+        outcome[~answered & np.isfinite(deadline)] = ABANDONED
+        decided = fate != 0
+        outcome[decided] = fate[decided]
+        return outcome, answer, deadline
+
+    def records(self, outcome: np.ndarray, answer: np.ndarray, present_log, end_s: float,
+                deferred=None, deferred_customers=()) -> Records:
+        """Columnar records of every contact (first attempts, then those created in the run)."""
+        draws = self.draws
+        grown = len(self.arrival) != self.n_first
+        journey = None
+        if self.journeys:
+            journey = {
+                "customer": np.array(self.customer, dtype=np.int64),
+                "contact_no": np.array(self.contact_no, dtype=np.int32),
+                "attempt": np.array(self.attempt, dtype=np.int32),
+                "kind": np.array(self.kind, dtype=np.int8),
+                "callback": np.array(self.cb, dtype=np.int8),
+                "resolved": np.array(self.resolved, dtype=np.int8),
+                "converted": np.array(self.converted, dtype=np.int8),
+                "predicted": np.array(self.predicted),
+                "rating_noise": np.array(self.rating_noise),
+                "deferred_customers": np.array(sorted(set(deferred_customers)), dtype=np.int64),
+            }
+        # Columns nobody rewrote are the up-front arrays themselves (no copy).
+        same_times = not grown and not self.times_changed and not self.journeys
+        if self.journeys or grown:
+            entry = np.array(self.entry)
+        else:
+            entry = draws.entry
+        return Records(
+            arrival=np.array(self.arrival) if grown else draws.arrival,
+            ctype=np.array(self.ctype, dtype=np.int32) if grown else draws.ctype,
+            outcome=outcome, answer=answer, group=np.array(self.group, dtype=np.int32),
+            handle=draws.handle if same_times else np.array(self.handle),
+            acw=draws.acw if same_times else np.array(self.acw),
+            patience=draws.patience if not (grown or self.journeys) else np.array(self.patience),
+            present_log=present_log, end_s=end_s, forecast_factor=draws.forecast_factor, entry=entry,
+            journey=journey, deferred=deferred,
+        )

@@ -1,0 +1,322 @@
+"""One replication: the state of a run (named fields), and the loop.
+
+Lean by design, because planners run thousands of simulated days:
+
+* No process per caller. The day's contacts are drawn up front (``arrivals``) into the
+  contact table and fed to the loop in arrival order; the event heap holds only what
+  really has to wait — agents finishing a contact, chat ends, overflow timers, shift
+  events and staffing changes.
+* An agent is its own heap entry: when it takes a call it is pushed for the end of the
+  contact's work, and the loop calls ``release`` when it comes up (no Event per call).
+* Lazy abandonment: no timeout per waiting caller. A caller's deadline is queue entry +
+  patience; whoever looks at a queue skips callers whose deadline has passed (they
+  abandoned at their deadline). This is exact: a caller is answered iff an agent chose it
+  before its deadline.
+* After-call work costs no event: the agent is simply busy until answer + talk + wrap-up.
+
+SimPy stays the event engine: its heap (``Environment._queue``), clock (``_now``) and
+event ids (``_eid``) are used here only, in ``Run.__init__`` and ``Run.loop``, because the
+loop merges the pre-drawn arrivals with the heap and dispatches the engine's own entries
+without a callback list (``tests/engine/test_simpy_contract.py`` fails loudly if a SimPy
+release moves them). Everything else (workforce timers, chat ends, overflow) is an entry
+of the same heap, called back as ``Environment.step`` would.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from heapq import heappop, heappush
+
+import numpy as np
+import simpy
+
+from ..plan import DAY_S, Plan
+from .agent_time import AgentTime
+from .agents import Agent, GroupState, Wake
+from .arrivals import ContactDraws, draw_contacts
+from .chats import MAX_CHATS, ChatWork
+from .contacts import Contacts
+from .dispatch import Dispatch
+from .events import ANSWER, ARRIVAL, BLOCKED
+from .headcount import Headcount
+from .journeys import Journeys
+from .lines import Lines
+from .records import ABANDONED, Records
+from .records import BLOCKED as BLOCKED_OUTCOME
+from .selectors import CHANNELS, EMAIL, Choice, by_level, first_waiting, general_offer, is_plain_group, longest_idle
+from .snapshot_start import start_from
+from .workforce import Workforce
+
+_NORMAL = 1  # simpy.events.NORMAL priority
+
+
+def simulate_replication(plan: Plan, replication: int) -> Records:
+    """Run one replication (one simulated day, or ``days`` days) of *plan*; return its records."""
+    return run_draws(plan, draw_contacts(plan, replication), replication)
+
+
+def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=None, sink=None) -> Records:
+    """Run the event loop on given contacts (used directly by tests and ``ccsim.realtime``).
+
+    initial: optional start state (``ccsim.realtime.state.InitialState``): the run starts
+        at ``initial.start_s`` with its agents and its waiting callers.
+    sink: optional ``sink(kind, t, contact, ctype, group, agent)`` called for every event
+        (``ccsim.engine.events``).
+    """
+    return Run(plan, draws, replication, initial, sink).loop()
+
+
+class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
+    """The state of one replication."""
+
+    __slots__ = (
+        "plan", "env", "heap", "eid", "sink", "contacts", "arrival", "ctype", "handle", "acw", "work",
+        "deadline", "entry", "answer", "group", "agent_of", "fate", "queues", "groups", "groups_of",
+        "lines", "in_system", "line_heaps", "line_release", "channel", "concurrency", "slowdown",
+        "offer_to", "choice_of", "select", "offer_of", "plain_offer", "has_delay", "delays", "due_callbacks",
+        "chat_end_callbacks", "per_agent", "agents", "busy_spans", "present_spans", "span_start", "span_end",
+        "any_chat", "snapshot_chats", "journeys", "has_journey", "workforce", "end_hooks", "initial",
+        "agent_class",
+    )
+
+    def __init__(self, plan: Plan, draws: ContactDraws, replication: int, initial=None, sink=None):
+        self.plan = plan
+        env = self.env = simpy.Environment()
+        self.heap = env._queue  # SimPy's own event heap: the loop pushes and pops it directly
+        self.eid = env._eid  # SimPy's event ids: ties at one time go in scheduling order
+        self.sink = sink
+        self.initial = initial
+        self.agent_class = Agent
+        types = plan.contact_types
+        n_types = len(types)
+
+        # The contact table and its columns (the same lists: nothing is copied).
+        self.lines = [ct.lines for ct in types]
+        t = self.contacts = Contacts.from_draws(draws, any(self.lines))
+        self.arrival, self.ctype, self.handle, self.acw, self.work = t.arrival, t.ctype, t.handle, t.acw, t.work
+        self.deadline, self.entry, self.answer, self.group = t.deadline, t.entry, t.answer, t.group
+        self.agent_of, self.fate, self.line_release = t.agent, t.fate, t.line_release
+        # Talk and wrap-up are rewritten during the run by handle-time factors and chats.
+        t.times_changed = self.any_chat_or_factor(plan)
+        if initial is not None and initial.n_waiting and t.entry is t.arrival:
+            t.entry = list(t.arrival)  # snapshot callers joined their queue before the snapshot
+        self.entry = t.entry
+        self.in_system = [0] * n_types
+        self.line_heaps: list[list] = [[] for _ in range(n_types)]
+
+        # Queues, groups, and each group's skills as the selection sees them.
+        self.queues = [deque() for _ in range(n_types)]
+        self.groups = [GroupState(g.index, [self.queues[k] for k in g.skill_indices], list(g.skill_indices))
+                       for g in plan.agent_groups]
+        self.groups_of = [[self.groups[i] for i in ct.group_indices] for ct in types]
+        self.channel = [CHANNELS[ct.channel] for ct in types]
+        self.concurrency = [ct.concurrency for ct in types]
+        # Multipliers by chats open on the agent, up to the most any chat type allows (an agent
+        # may hold chats of several types: each progresses by its own type's list, last value on).
+        self.slowdown = [list(ct.slowdown) + [ct.slowdown[-1]] * (MAX_CHATS - len(ct.slowdown)) for ct in types]
+        self.any_chat = any(ct.channel == "chat" for ct in types)
+        self.offer_to: list[list] = [[] for _ in types]
+        self.choice_of: list[dict] = []
+        self.has_delay = [False] * n_types
+        delays: list[set] = [set() for _ in types]
+        longest_idle_policy = plan.routing == "longest_idle_agent"
+        for gp, g in zip(plan.agent_groups, self.groups, strict=True):
+            total_reserve = sum(gp.reserve)
+            levels: dict[int, list] = {}
+            email_levels: dict[int, list] = {}
+            mine = {}
+            for j, k in enumerate(gp.skill_indices):
+                choice = Choice(self.queues[k], k, self.channel[k], gp.delay[j], total_reserve - gp.reserve[j],
+                                types[k].priority_boost, gp.factor[j])
+                level = 1 if longest_idle_policy else gp.levels[j]
+                (email_levels if choice.channel == EMAIL else levels).setdefault(level, []).append(choice)
+                self.offer_to[k].append((g, choice))
+                mine[k] = choice
+                if choice.delay > 0:
+                    self.has_delay[k] = True
+                    delays[k].add(choice.delay)
+            self.choice_of.append(mine)
+            g.choices = [levels[v] for v in sorted(levels)]
+            g.emails = [email_levels[v] for v in sorted(email_levels)]
+            chats = [self.concurrency[k] for k in gp.skill_indices if self.channel[k] == CHANNELS["chat"]]
+            g.max_chats = max(chats) if chats else 0
+            g.blended = gp.voice_with_chat
+            g.plain = is_plain_group(plan, gp)
+        self.delays = [sorted(d) for d in delays]
+        # Contact selection per group, agent selection per type: the foundation's rule where
+        # it selects exactly as the general one would (the hot path), else the general one.
+        self.select = [first_waiting if g.plain else by_level for g in self.groups]
+        self.plain_offer = [
+            self.channel[k] == CHANNELS["voice"] and all(
+                choice.delay == 0 and choice.reserve_other == 0 and choice.factor == 1.0 and not g.blended
+                for g, choice in self.offer_to[k])
+            for k in range(n_types)]
+        self.offer_of = [longest_idle if plain else general_offer for plain in self.plain_offer]
+        self.due_callbacks = [self.overflow_due]
+        self.chat_end_callbacks = [self.chat_end]
+        self.end_hooks: list = []  # called as hook(agent, contact, now) when an agent is through with a contact
+
+        # Agents' time.
+        self.per_agent = plan.per_agent
+        self.agents: list[Agent] = []
+        self.busy_spans: list[tuple] = []
+        self.present_spans: list[tuple] = []
+        self.span_start: list[list] = [[] for _ in self.groups]
+        self.span_end: list[list] = [[] for _ in self.groups]
+        self.snapshot_chats = 0  # chats open at a snapshot are numbered -1, -2, ...
+
+        # Workforce: rosters (shifts with breaks), absenteeism and aux time, when a group has them.
+        self.workforce = None
+        if any(gp.shifts is not None or gp.absenteeism > 0 or gp.aux > 0 for gp in plan.agent_groups):
+            self.workforce = Workforce(plan, self, replication)
+        # Caller journeys (IVR, balking, retrials, callbacks, resolution, ...): only when used.
+        self.has_journey = [ct.journey is not None for ct in types]
+        self.journeys = None
+        if draws.journey is not None:
+            self.journeys = Journeys(plan, self, replication)
+            for gp, g in zip(plan.agent_groups, self.groups, strict=True):
+                g.callbacks = [self.journeys.callback_queues[k] for k in gp.skill_indices
+                               if self.has_journey[k] and types[k].journey.callback_scheduled]
+
+    @staticmethod
+    def any_chat_or_factor(plan: Plan) -> bool:
+        return (any(ct.channel == "chat" for ct in plan.contact_types)
+                or any(f != 1.0 for gp in plan.agent_groups for f in gp.factor))
+
+    def overflow_wake(self, k: int) -> Wake:
+        return Wake(self.due_callbacks, k)
+
+    # --- the run ---------------------------------------------------------------------------------
+
+    def open(self) -> int:
+        """Log the day's first agents in, schedule staffing changes; return the first arrival."""
+        plan, env, initial = self.plan, self.env, self.initial
+        for gp, g in zip(plan.agent_groups, self.groups, strict=True):
+            if gp.shifts is not None:
+                g.rostered = True
+                g.log(0.0)
+            elif initial is None:
+                self.set_staffing(g, self.staffing_of(g, 0, 0), 0.0)
+            else:
+                g.log(0.0)  # nobody before the snapshot; its agents arrive at start_s (below)
+        if self.workforce is not None:
+            self.workforce.start(None if initial is None else initial.start_s)
+        for day in range(plan.days):
+            base = day * DAY_S
+            for i in range(0 if day else 1, plan.n_intervals):
+                changed = day > 0 and i == 0 or self.workforce is not None or initial is not None or any(
+                    gp.staffing[i] != gp.staffing[i - 1] for gp in plan.agent_groups if gp.shifts is None)
+                if changed:
+                    env.timeout(base + i * plan.interval_s, value=(day, i)).callbacks.append(self.on_boundary)
+            if day < plan.days - 1 and plan.horizon_s < DAY_S:
+                env.timeout(base + plan.horizon_s).callbacks.append(self.on_close)
+        if initial is None:
+            return 0
+        env._now = float(initial.start_s)
+        if initial.n_waiting:
+            # Snapshot callers joined their queue before the snapshot: routing keys and overflow
+            # delays count from then (the records get the same times, see realtime.state).
+            joined = (initial.start_s - np.asarray(initial.waited)).tolist()
+            self.entry[:initial.n_waiting] = joined
+        return start_from(self, initial)
+
+    def loop(self) -> Records:
+        """Run to the end: every contact served, abandoned or blocked, every agent gone home."""
+        i = self.open()
+        env, heap = self.env, self.heap
+        later = self.journeys.later if self.journeys is not None else []
+        arrival, ctype, lines, queues = self.arrival, self.ctype, self.lines, self.queues
+        deadline, answer, group, agent_of, work, handle = (self.deadline, self.answer, self.group, self.agent_of,
+                                                            self.work, self.handle)
+        groups_of, plain_offer, offer_of, fate = self.groups_of, self.plain_offer, self.offer_of, self.fate
+        has_journey, journeys, sink, eid = self.has_journey, self.journeys, self.sink, self.eid
+        release = self.release
+        n = self.contacts.n_first
+        while True:
+            # Merge the pre-drawn arrivals with the event heap (and, with caller journeys, the
+            # heap of later events); events due at the same instant as an arrival go first
+            # (staffing changes at boundaries).
+            if i < n and (not heap or arrival[i] < heap[0][0]) and (not later or arrival[i] <= later[0][0]):
+                now = env._now = arrival[i]
+                k = ctype[i]
+                if sink is not None:
+                    sink(ARRIVAL, now, i, k, -1, -1)
+                if has_journey[k]:
+                    journeys.arrive(i, now)
+                    i += 1
+                    continue
+                if lines[k]:
+                    if not self.line_free(k, now):
+                        fate[i] = BLOCKED_OUTCOME
+                        if sink is not None:
+                            sink(BLOCKED, now, i, k, -1, -1)
+                        i += 1
+                        continue
+                    self.in_system[k] += 1
+                    self.hold_line(k, i, deadline[i])
+                q = queues[k]
+                if not plain_offer[k] or q or journeys is not None or sink is not None:
+                    if not self.join(i, k, now):
+                        q.append(i)
+                    i += 1
+                    continue
+                # join() and longest_idle() inlined: the per-call hot path (no one waits of
+                # this type, so the call goes to the longest-idle free agent, if any).
+                best = None
+                for g in groups_of[k]:
+                    if g.idle:
+                        a = g.idle[0]
+                        if best is None or a.idle_since < best.idle_since:
+                            best = a
+                if best is not None:
+                    g = best.group
+                    g.idle.popleft()
+                    answer[i] = now
+                    group[i] = g.index
+                    agent_of[i] = best.number
+                    if lines[k]:
+                        self.hold_line(k, i, now + handle[i])
+                    best.contact = i
+                    if self.per_agent:
+                        self.busy_spans.append((best.number, now, now + work[i]))
+                    heappush(heap, (now + work[i], _NORMAL, next(eid), best))
+                else:
+                    q.append(i)
+                i += 1
+            elif later and (not heap or later[0][0] < heap[0][0]):
+                item = heappop(later)
+                env._now = item[0]
+                journeys.fire(item)
+            elif heap:
+                # Environment.step inlined: an agent's entry is the end of its contact.
+                env._now, _, _, event = heappop(heap)
+                if event.__class__ is Agent:
+                    release(event)
+                else:
+                    callbacks, event.callbacks = event.callbacks, None
+                    for callback in callbacks:
+                        callback(event)
+                    if not event._ok and not hasattr(event, "_defused"):
+                        raise event._value  # a failed SimPy event nobody defused
+            else:
+                break
+        return self.finish()
+
+    def finish(self) -> Records:
+        """The replication's records."""
+        t = self.contacts
+        outcome, answer, deadline = t.outcomes()
+        present_log = [(np.array(g.log_t), np.array(g.log_n)) for g in self.groups]
+        # Abandonments are lazy (no events), so the last contact may leave after the last event.
+        abandon_times = deadline[outcome == ABANDONED]
+        end_s = max(float(self.env._now), float(abandon_times.max()) if abandon_times.size else 0.0)
+        j = self.journeys
+        if j is None:
+            rec = t.records(outcome, answer, present_log, end_s)
+        else:
+            rec = t.records(outcome, answer, present_log, end_s, np.array(j.deferred), j.deferred_customers)
+        if self.workforce is not None:
+            rec.away_log = [(np.array(g.log_break), np.array(g.log_aux)) for g in self.groups]
+        self.finish_agents(rec, end_s)
+        return rec
+

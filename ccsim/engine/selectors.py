@@ -1,0 +1,200 @@
+"""Contact selection and agent selection: small plain functions, chosen per group and per
+contact type when the run is built.
+
+*Contact selection* (what a freed agent of a group takes): ``select(run, agent, g, now)``
+starts the contacts it picks and returns nothing; the dispatcher looks at the agent
+afterwards.
+
+* ``first_waiting`` — the foundation's rule: the group's skills in priority order, the
+  longest-waiting contact of the first skill with anyone waiting. Every group whose
+  skills are voice at distinct levels, with no reserve, overflow delay or handle-time
+  factor, uses it; it is the per-call hot path, written out flat.
+* ``by_level`` — everything else composed: skills of equal level share one queue
+  discipline by *queue key* (queue entry minus the type's ``priority_boost``; with
+  ``routing: longest_idle_agent`` all skills are one level), a ``reserve`` kept for other
+  skills, overflow delays (a group may take a contact once it has waited the group's
+  delay), the channel rules (one call or email, or chats up to the concurrency, calls
+  beside chats with ``voice_with_chat``), and deferrable email after everything else.
+
+*Agent selection* (who takes an arriving contact): ``offer(run, c, k, now) -> bool``.
+
+* ``longest_idle`` — the foundation's rule: the free agent idle longest among the groups
+  that have the skill (the hot path, flat).
+* ``general_offer`` — with delays, reserves, emails only in opening hours, a chat to an
+  idle agent first, else to the agent with the fewest chats open, a call to a chatting
+  agent of a blended group; overflow timers for contacts no group may take yet.
+"""
+
+from __future__ import annotations
+
+from heapq import heappush
+
+from .agents import Wake
+
+VOICE, CHAT, EMAIL = 0, 1, 2
+CHANNELS = {"voice": VOICE, "chat": CHAT, "email": EMAIL}
+_NORMAL = 1  # simpy.events.NORMAL priority
+
+
+class Choice:
+    """One skill of a group as the selection sees it."""
+
+    __slots__ = ("queue", "k", "channel", "delay", "reserve_other", "boost", "factor")
+
+    def __init__(self, queue, k: int, channel: int, delay: float, reserve_other: int, boost: float, factor: float):
+        self.queue, self.k, self.channel = queue, k, channel
+        self.delay = delay  # s the contact must have waited before this group may take it
+        self.reserve_other = reserve_other  # idle colleagues needed to take it (reserves kept for others)
+        self.boost = boost  # s of head start of its type in a shared discipline
+        self.factor = factor  # handle-time factor of the group for it
+
+
+def is_plain_group(plan, gp) -> bool:
+    """Does the foundation's rule (``first_waiting``) select exactly as ``by_level`` would?"""
+    if plan.routing == "longest_idle_agent" and len(gp.skill_indices) > 1:
+        return False
+    if len(set(gp.levels)) != len(gp.levels) or gp.voice_with_chat:
+        return False
+    if any(plan.contact_types[k].channel != "voice" for k in gp.skill_indices):
+        return False
+    return not (any(f != 1.0 for f in gp.factor) or any(gp.reserve) or any(gp.delay))
+
+
+# --- contact selection -----------------------------------------------------------------------
+
+
+def first_waiting(run, agent, g, now: float) -> None:
+    """The foundation's rule, flat: the first live contact of the first non-empty queue."""
+    deadline = run.deadline
+    for qi, q in enumerate(g.queues):
+        while q:
+            c = q.popleft()
+            if deadline[c] > now:
+                run.serve(c, g.queue_types[qi], g, agent, now)
+                return
+            # else: its patience ran out before an agent came; abandoned at its deadline
+            if run.sink is not None:
+                run.abandoned(c)
+
+
+def by_level(run, agent, g, now: float) -> None:
+    """Take what the group's levels give the agent, as long as it has room; then email."""
+    while True:
+        picked = pick(run, agent, g, now, g.choices)
+        if picked is None and g.emails and run.email_open(g, now):
+            picked = pick(run, agent, g, now, g.emails)
+        if picked is None:
+            return
+        c, choice = picked
+        choice.queue.popleft()
+        run.start(c, choice, agent, now)
+        if agent.contact >= 0 and (not g.blended or agent.channel != VOICE):
+            return  # a call or an email takes the whole agent
+
+
+def pick(run, agent, g, now: float, levels) -> tuple | None:
+    """The (contact, choice) the agent takes from *levels*, or None."""
+    entry = run.entry
+    idle = len(g.idle)
+    solo = agent.contact
+    chats = agent.chats
+    can_voice = solo < 0 and (not chats or g.blended)
+    can_chat = solo < 0 or (g.blended and agent.channel == VOICE)
+    n_chats = len(chats)
+    cap = run.chat_room(agent)
+    concurrency = run.concurrency
+    for level in levels:
+        best, best_key, best_choice = None, 0.0, None
+        for choice in level:
+            ch = choice.channel
+            if ch == VOICE:
+                if not can_voice:
+                    continue
+            elif ch == CHAT:
+                if not can_chat or n_chats >= min(concurrency[choice.k], cap):
+                    continue
+            elif solo >= 0 or chats:
+                continue
+            if choice.reserve_other > idle or not choice.queue:
+                continue
+            c = run.head(choice.queue, now)
+            if c is None or now - entry[c] < choice.delay:
+                continue
+            key = entry[c] - choice.boost
+            if best is None or key < best_key:
+                best, best_key, best_choice = c, key, choice
+        if best is not None:
+            return best, best_choice
+    return None
+
+
+# --- agent selection -------------------------------------------------------------------------
+
+
+def longest_idle(run, c: int, k: int, now: float, schedule: bool = True) -> bool:
+    """Give contact c to the free agent idle longest among its groups, if any."""
+    best = None
+    for g in run.groups_of[k]:
+        if g.idle:
+            a = g.idle[0]
+            if best is None or a.idle_since < best.idle_since:
+                best = a
+    if best is None:
+        return False
+    g = best.group
+    g.idle.popleft()
+    run.serve(c, k, g, best, now)
+    return True
+
+
+def general_offer(run, c: int, k: int, now: float, schedule: bool = True) -> bool:
+    """Give contact c to a free agent allowed to take it now; schedule its overflow if none
+    (unless *schedule* is false: a waiting contact offered again when a delay ran out)."""
+    ch = run.channel[k]
+    waited = now - run.entry[c]
+    best, best_choice = None, None
+    offer_to = run.offer_to[k]
+    for g, choice in offer_to:
+        if choice.delay > waited:
+            continue
+        if ch == EMAIL and not run.email_open(g, now):
+            continue
+        if g.idle and len(g.idle) > choice.reserve_other:
+            a = g.idle[0]
+            if best is None or a.idle_since < best.idle_since:
+                best, best_choice = a, choice
+    if best is not None:
+        best.group.idle.popleft()
+    elif ch == CHAT:
+        fewest = None
+        concurrency = run.concurrency[k]
+        for g, choice in offer_to:
+            if choice.delay > waited or len(g.idle) < choice.reserve_other:
+                continue
+            for a in g.chat_open:
+                if a.todo or a.draining:
+                    continue
+                n = len(a.chats)
+                if n < min(concurrency, run.chat_room(a)) and (fewest is None or n < fewest):
+                    best, best_choice, fewest = a, choice, n
+                    if n == 1:
+                        break
+    elif ch == VOICE:
+        for g, choice in offer_to:
+            if g.call_open and choice.delay <= waited and len(g.idle) >= choice.reserve_other:
+                for a in g.call_open:
+                    if not (a.todo or a.draining):
+                        best, best_choice = a, choice
+                        break
+                if best is not None:
+                    break
+    if best is None:
+        if schedule and run.has_delay[k]:
+            entry = run.entry[c]
+            deadline = run.deadline[c]
+            for d in run.delays[k]:
+                if d > waited and entry + d < deadline:
+                    heappush(run.heap, (entry + d, _NORMAL, next(run.eid), Wake(run.due_callbacks, k)))
+        return False
+    run.start(c, best_choice, best, now)
+    return True
