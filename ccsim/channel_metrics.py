@@ -47,62 +47,56 @@ def channel_types(plan: Plan, channel: str) -> list[int]:
     return [ct.index for ct in plan.contact_types if ct.channel == channel]
 
 
-def _span_time(overlap_area, starts, ends, lows, highs):
-    return overlap_area(starts, ends, highs) - overlap_area(starts, ends, lows)
+def group_channel_kpis(plan: Plan, rec: Records, g: int, present, present_day, ctx=None):
+    """Extra day and per-interval KPIs of group *g* (see the module docstring).
 
+    present, present_day: the group's available agent-seconds per interval and in the
+    statistics windows; ctx: the replication's shared columns (``metrics._Replication``).
+    """
+    from .metrics import _div, _is_type, _Replication, _safe_div, _Spans
 
-def group_channel_kpis(plan: Plan, rec: Records, g: int, present, present_day, windows, overlap_area):
-    """Extra day and per-interval KPIs of group *g* (see the module docstring)."""
+    ctx = ctx or _Replication(plan, rec)
+    grid = ctx.grid
     gp = plan.agent_groups[g]
-    starts, ends, lows, highs = windows
+    n_types = len(plan.contact_types)
     channels = {plan.contact_types[k].channel for k in gp.skill_indices}
     day: dict[str, float] = {}
     intervals: dict[str, np.ndarray] = {}
-    mine = rec.group == g
-    from .metrics import in_windows, interval_index
-
-    def ratio(a, b):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(b > 0, a / np.where(b > 0, b, 1.0), np.nan)
-
     chat_skills = [k for k in gp.skill_indices if plan.contact_types[k].channel == "chat"]
+    if chat_skills or len(channels) > 1:
+        mine = rec.group == g
+
+    def busy_time(rows):
+        s = rec.answer[rows]
+        return grid.split(_Spans(s, s + rec.handle[rows] + rec.acw[rows]).area(grid.points))
+
     if chat_skills:
         conc = max(plan.contact_types[k].concurrency for k in chat_skills)
-        chats = mine & np.isin(rec.ctype, chat_skills)
-        s = rec.answer[chats]
-        e = s + rec.handle[chats] + rec.acw[chats]
-        slot_i = _span_time(overlap_area, s, e, starts, ends)
-        slot_day = float(_span_time(overlap_area, s, e, lows, highs).sum())
-        intervals["slot_utilisation"] = ratio(slot_i, present * conc)
-        day["slot_utilisation"] = float(ratio(np.array(slot_day), np.array(present_day * conc)))
+        slot_i, slot_win = busy_time(mine & _is_type(rec.ctype, chat_skills, n_types))
+        intervals["slot_utilisation"] = _safe_div(slot_i, present * conc)
+        day["slot_utilisation"] = _div(float(slot_win.sum()), present_day * conc)
     if len(channels) > 1:
+        per_interval, inside = ctx.started()
         for channel in ("voice", "chat", "email"):
             if channel not in channels:
                 continue
+            types = channel_types(plan, channel)
             if channel == "chat" and rec.chat_spans is not None:
                 s, e = rec.chat_spans[g]
+                busy_i, busy_win = grid.split(_Spans(s, e).area(grid.points))
             else:
-                these = mine & np.isin(rec.ctype, channel_types(plan, channel))
-                s = rec.answer[these]
-                e = s + rec.handle[these] + rec.acw[these]
-            busy_i = _span_time(overlap_area, s, e, starts, ends)
-            busy_day = float(_span_time(overlap_area, s, e, lows, highs).sum())
-            intervals[f"occupancy_{channel}"] = ratio(busy_i, present)
-            day[f"occupancy_{channel}"] = float(ratio(np.array(busy_day), np.array(present_day)))
-            started = rec.answer[mine & np.isin(rec.ctype, channel_types(plan, channel))]
-            at = interval_index(plan, started)
-            handled_i = np.bincount(at[at >= 0], minlength=plan.n_intervals * plan.days).astype(float)
-            intervals[f"contacts_per_hour_{channel}"] = ratio(handled_i, present / 3600.0)
-            day[f"contacts_per_hour_{channel}"] = float(ratio(np.array(float(in_windows(plan, started).sum())),
-                                                              np.array(present_day / 3600.0)))
+                busy_i, busy_win = busy_time(mine & _is_type(rec.ctype, types, n_types))
+            intervals[f"occupancy_{channel}"] = _safe_div(busy_i, present)
+            day[f"occupancy_{channel}"] = _div(float(busy_win.sum()), present_day)
+            handled_i = per_interval[g][types].sum(axis=0).astype(float)
+            intervals[f"contacts_per_hour_{channel}"] = _safe_div(handled_i, present / 3600.0)
+            day[f"contacts_per_hour_{channel}"] = _div(float(inside[g][types].sum()), present_day / 3600.0)
     if len(gp.skill_indices) > 1:
-        n_all = plan.n_intervals * plan.days
+        per_interval, inside = ctx.started()
         for k in gp.skill_indices:
             name = plan.contact_types[k].name
-            start = rec.answer[mine & (rec.ctype == k)]
-            at = interval_index(plan, start)
-            intervals[f"handled_{name}"] = np.bincount(at[at >= 0], minlength=n_all).astype(float)
-            day[f"handled_{name}"] = float(in_windows(plan, start).sum())
+            intervals[f"handled_{name}"] = per_interval[g, k].astype(float)
+            day[f"handled_{name}"] = float(inside[g, k])
     if rec.agents is not None:
         day.update(agent_spread(rec, g))
     return day, intervals
@@ -137,10 +131,13 @@ def agent_rows(plan: Plan, rec: Records) -> list[dict]:
     started, occupancy and contacts per hour (time inside the statistics windows)."""
     a = rec.agents
     rows = []
-    for i in range(a["group"].size):
-        present, busy, handled = float(a["present_s"][i]), float(a["busy_s"][i]), int(a["handled"][i])
+    names = [gp.name for gp in plan.agent_groups]
+    # Columns as Python lists first: the same values, without a numpy scalar per cell.
+    columns = zip(a["group"].tolist(), a["present_s"].tolist(), a["busy_s"].tolist(), a["handled"].tolist(),
+                  strict=True)
+    for i, (group, present, busy, handled) in enumerate(columns):
         rows.append({
-            "agent": i, "agent_group": plan.agent_groups[int(a["group"][i])].name,
+            "agent": i, "agent_group": names[group],
             "present_hours": present / 3600.0, "busy_hours": busy / 3600.0, "handled": handled,
             "occupancy": busy / present if present > 0 else NAN,
             "contacts_per_hour": handled / (present / 3600.0) if present > 0 else NAN,
@@ -148,20 +145,23 @@ def agent_rows(plan: Plan, rec: Records) -> list[dict]:
     return rows
 
 
-def email_kpis(plan: Plan, rec: Records, k: int) -> tuple[dict, dict]:
-    """Email KPIs of type *k*; they replace the service level of the voice definition."""
-    from .metrics import interval_index
+def email_kpis(plan: Plan, rec: Records, k: int, ctx=None) -> tuple[dict, dict]:
+    """Email KPIs of type *k*; they replace the service level of the voice definition.
 
+    ctx: the replication's shared columns (``metrics._Replication``), made if not given.
+    """
+    from .metrics import _Replication
+
+    ctx = ctx or _Replication(plan, rec)
     ct = plan.contact_types[k]
-    n_all = plan.n_intervals * plan.days
-    mine = rec.ctype == k
-    arrival = rec.entry[mine]  # = the arrival; for a snapshot's emails, when they really came in
-    outcome = rec.outcome[mine]
-    answer = rec.answer[mine]
-    reply = answer + rec.handle[mine]
+    n_all = ctx.grid.n_int
+    arrival = ctx.pick(rec.entry, k)  # = the arrival; for a snapshot's emails, when they really came in
+    outcome = ctx.pick(rec.outcome, k)
+    answer = ctx.pick(rec.answer, k)
+    reply = answer + ctx.pick(rec.handle, k)
     end = (plan.days - 1) * DAY_S + plan.horizon_s
-    counted = rec.arrival[mine] >= plan.warmup_s
-    interval = np.maximum(interval_index(plan, rec.arrival[mine]), 0)
+    counted = ctx.pick(rec.arrival, k) >= plan.warmup_s
+    interval = ctx.pick(ctx.arrival_interval, k)
     replied = (outcome == ANSWERED) & counted
     backlog = outcome == WAITING
     if ct.sl_opening_hours:
@@ -180,7 +180,7 @@ def email_kpis(plan: Plan, rec: Records, k: int) -> tuple[dict, dict]:
     with np.errstate(invalid="ignore", divide="ignore"):
         sl_i = np.where(base_i > 0, within_i / np.where(base_i > 0, base_i, 1.0), np.nan)
     # Emails waiting at each interval's end: arrived by then, not started by then.
-    interval_end = plan.interval_starts() + plan.interval_s
+    interval_end = ctx.grid.ends
     started = np.where(np.isnan(answer), np.inf, answer)
     waiting_i = (np.searchsorted(np.sort(arrival), interval_end, side="right")
                  - np.searchsorted(np.sort(started), interval_end, side="right")).astype(float)

@@ -12,18 +12,27 @@ from . import __version__
 from .metrics import Results
 from .plan import Plan
 from .scenario import Scenario
-from .stats import mean_ci
+from .stats import mean_ci, t_quantile
 from .units import format_clock
 
 
 class Estimate:
     """A KPI over replications: mean, 95 % Student-t interval (None for one value)."""
 
-    __slots__ = ("mean", "ci95", "values")
+    __slots__ = ("mean", "ci95", "values", "_quantiles")
 
     def __init__(self, values: np.ndarray):
         self.values = values
         self.mean, self.ci95 = mean_ci(values)
+        self._quantiles = None
+
+    @classmethod
+    def _of(cls, values: np.ndarray, mean: float, ci95, quantiles) -> Estimate:
+        """An estimate whose mean, interval and quantiles were computed beforehand
+        (``_estimates_of_rows``: many KPIs at once, with the same arithmetic)."""
+        e = cls.__new__(cls)
+        e.values, e.mean, e.ci95, e._quantiles = values, mean, ci95, quantiles
+        return e
 
     @property
     def half_width(self) -> float:
@@ -31,6 +40,8 @@ class Estimate:
 
     def quantiles(self) -> tuple[float, float, float]:
         """P10, P50, P90 across replications (the spread of days, not the CI of the mean)."""
+        if self._quantiles is not None:
+            return self._quantiles
         x = self.values[~np.isnan(self.values)]
         if x.size == 0:
             return (math.nan, math.nan, math.nan)
@@ -55,18 +66,98 @@ def _num(value: float) -> float | None:
 
 
 def _estimate_table(per_rep: list[dict[str, dict[str, float]]]) -> dict[str, dict[str, Estimate]]:
-    names = per_rep[0].keys()
-    return {
-        name: {kpi: Estimate(np.array([r[name][kpi] for r in per_rep])) for kpi in per_rep[0][name]}
-        for name in names
-    }
+    keys = [(name, kpi) for name, kpis in per_rep[0].items() for kpi in kpis]
+    rows = [[r[name][kpi] for r in per_rep] for name, kpi in keys]
+    table: dict[str, dict[str, Estimate]] = {name: {} for name in per_rep[0]}
+    for (name, kpi), estimate in zip(keys, _estimates_of_rows(rows), strict=True):
+        table[name][kpi] = estimate
+    return table
+
+
+_FLOATS = (float, np.float64)
+_SPREAD_Q = np.array([0.1, 0.5, 0.9])
+
+
+def _estimates_of_rows(rows: list[list[float]]) -> list[Estimate]:
+    """``Estimate(np.array(row))`` of each row (a KPI's values over replications), with
+    every row's mean, interval and P10/P50/P90 computed together.
+
+    The same arithmetic as ``stats.mean_ci`` and ``np.quantile`` row by row: numpy sums
+    each row of a matrix along its last axis exactly as it sums that row alone (pairwise),
+    so the values are the same bits. Rows with a nan (some replications without a value)
+    and rows that are not floats take the one-by-one path.
+    """
+    if not rows or not all(type(v) in _FLOATS for row in rows for v in row):
+        return [Estimate(np.array(row)) for row in rows]
+    values = np.array(rows, dtype=float)
+    m, n = values.shape
+    gaps = np.isnan(values).any(axis=1)
+    sums = np.add.reduce(values, axis=1)
+    means = sums / n
+    if n > 1:
+        centred = values - (sums / n)[:, None]
+        centred *= centred
+        stds = np.sqrt(np.add.reduce(centred, axis=1) / (n - 1))
+        t = t_quantile(0.95, n - 1)
+        root_n = math.sqrt(n)
+    ordered = np.sort(values, axis=1)
+    spread = _linear_quantiles(ordered, n, _SPREAD_Q)
+    out = []
+    means_l, spread_l = means.tolist(), spread.tolist()
+    stds_l = stds.tolist() if n > 1 else None
+    for i in range(m):
+        if gaps[i]:
+            out.append(Estimate(values[i].copy()))
+            continue
+        mean = means_l[i]
+        ci = None
+        if n > 1:
+            half = t * stds_l[i] / root_n
+            ci = (mean - half, mean + half)
+        out.append(Estimate._of(values[i].copy(), mean, ci, tuple(spread_l[i])))
+    return out
+
+
+def _linear_quantiles(ordered: np.ndarray, n: int, qs: np.ndarray) -> np.ndarray:
+    """``np.quantile(row, qs)`` of each sorted row of *ordered* (n values each, no nan),
+    shape (rows, len(qs)): numpy's 'linear' steps (index, gamma, lerp), the same bits."""
+    virtual = (n - 1) * qs
+    above = virtual >= n - 1
+    previous = np.where(above, -1, np.floor(virtual)).astype(np.intp)
+    gamma = virtual - previous
+    low = np.where(above, n - 1, previous)
+    high = np.where(above, n - 1, previous + 1)
+    a, b = ordered[:, low], ordered[:, high]
+    diff = b - a
+    return np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
 
 
 def _interval_stats(per_rep: list[dict[str, dict[str, np.ndarray]]]):
-    """Per-interval mean over replications, and P10/P50/P90 across them (shape 3 x n)."""
+    """Per-interval mean over replications, and P10/P50/P90 across them (shape 3 x n).
+
+    All KPIs of a name are stacked side by side and reduced together: down each column
+    numpy adds the replications one after the other, whatever the number of columns, so
+    each KPI gets the same bits as on its own. With a single column numpy would add
+    pairwise instead, so one-interval horizons take the KPI-by-KPI path.
+    """
     means, spread = {}, {}
     for name, kpis in per_rep[0].items():
         means[name], spread[name] = {}, {}
+        names = list(kpis)
+        try:
+            stack = np.array([[r[name][kpi] for kpi in names] for r in per_rep])
+        except ValueError:  # KPIs of different lengths
+            stack = None
+        if stack is not None and stack.ndim == 3 and stack.shape[2] > 1 and stack.dtype == np.float64:
+            n = stack.shape[2]
+            stack = stack.reshape(len(per_rep), len(names) * n)
+            with np.errstate(invalid="ignore"), quiet_empty_means():
+                mean = np.nanmean(stack, axis=0)
+            q = column_quantiles(stack, (0.1, 0.5, 0.9))
+            for i, kpi in enumerate(names):
+                means[name][kpi] = mean[i * n:(i + 1) * n]
+                spread[name][kpi] = q[:, i * n:(i + 1) * n]
+            continue
         for kpi in kpis:
             stack = np.vstack([r[name][kpi] for r in per_rep])
             with np.errstate(invalid="ignore"), quiet_empty_means():
@@ -199,14 +290,19 @@ class Estimates:
         """Flat rows: start, name, each KPI's mean; ``spread`` = {KPI: [P10, P50, P90]}."""
         rows = []
         days = self.interval_days()
+        starts = self.interval_starts()
+        several_days = self.plan.days > 1
         for name, kpis in means.items():
-            for j, start in enumerate(self.interval_starts()):
-                row = {"start": start, key: name}
-                if self.plan.days > 1:
-                    row = {"day": days[j], **row}
-                row.update({kpi: _num(values[j]) for kpi, values in kpis.items()})
+            # Each KPI's column as Python floats first (tolist), rather than a numpy scalar per cell.
+            columns = {kpi: [_num(v) for v in values.tolist()] for kpi, values in kpis.items()}
+            if with_spread:
+                spreads = {kpi: [[_num(v) for v in col] for col in q.T.tolist()]
+                           for kpi, q in spread[name].items()}
+            for j, start in enumerate(starts):
+                row = {"day": days[j], "start": start, key: name} if several_days else {"start": start, key: name}
+                row.update({kpi: column[j] for kpi, column in columns.items()})
                 if with_spread:
-                    row["spread"] = {kpi: [_num(v) for v in q[:, j]] for kpi, q in spread[name].items()}
+                    row["spread"] = {kpi: column[j] for kpi, column in spreads.items()}
                 rows.append(row)
         return rows
 

@@ -77,13 +77,24 @@ def overlap_area(starts: np.ndarray, ends: np.ndarray, points: np.ndarray) -> np
     Uses min(b - s, e - s)^+ = (b - s)^+ - (b - e)^+ with sorted prefix sums:
     O(n log n) instead of a span-by-point matrix.
     """
-    s = np.sort(starts)
-    e = np.sort(ends)
-    cs = np.concatenate(([0.0], np.cumsum(s)))
-    ce = np.concatenate(([0.0], np.cumsum(e)))
-    ns = np.searchsorted(s, points, side="left")
-    ne = np.searchsorted(e, points, side="left")
-    return (ns * points - cs[ns]) - (ne * points - ce[ne])
+    return _Spans(starts, ends).area(points)
+
+
+class _Spans:
+    """Spans [s, e) sorted once, with their prefix sums, for ``overlap_area`` at many points."""
+
+    __slots__ = ("s", "e", "cs", "ce")
+
+    def __init__(self, starts, ends):
+        self.s = np.sort(starts)
+        self.e = np.sort(ends)
+        self.cs = np.concatenate(([0.0], np.cumsum(self.s)))
+        self.ce = np.concatenate(([0.0], np.cumsum(self.e)))
+
+    def area(self, points):
+        ns = np.searchsorted(self.s, points, side="left")
+        ne = np.searchsorted(self.e, points, side="left")
+        return (ns * points - self.cs[ns]) - (ne * points - self.ce[ne])
 
 
 def step_area(times: np.ndarray, levels: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -92,258 +103,426 @@ def step_area(times: np.ndarray, levels: np.ndarray, points: np.ndarray) -> np.n
     The last level lasts for ever; before t[0] the function is 0. Prefix sums of the
     steps' areas plus the partial step up to each point: O((n + m) log n).
     """
+    return _step_areas(times, (levels,), points)[0]
+
+
+def _step_areas(times, levels_list, points) -> list[np.ndarray]:
+    """``step_area`` of several step functions sharing their times (present, on break,
+    on aux): the times are searched once for all of them."""
     times = np.asarray(times, dtype=float)
-    levels = np.asarray(levels, dtype=float)
     points = np.asarray(points, dtype=float)
     if times.size == 0:
-        return np.zeros(points.size)
-    cum = np.concatenate(([0.0], np.cumsum(levels[:-1] * np.diff(times))))
+        return [np.zeros(points.size) for _ in levels_list]
     at = np.searchsorted(times, points, side="right") - 1
     inside = at >= 0
     safe = np.maximum(at, 0)
-    area = cum[safe] + levels[safe] * (points - times[safe])
-    # Before the first time the function is 0; from 0 to t[0] nothing is added either.
-    return np.where(inside, area, 0.0)
+    since = points - times[safe]
+    steps = np.diff(times)
+    out = []
+    for levels in levels_list:
+        levels = np.asarray(levels, dtype=float)
+        cum = np.concatenate(([0.0], np.cumsum(levels[:-1] * steps)))
+        area = cum[safe] + levels[safe] * since
+        # Before the first time the function is 0; from 0 to t[0] nothing is added either.
+        out.append(np.where(inside, area, 0.0))
+    return out
 
 
-def _queue_profile(arrival, wait, end_s):
-    """Event times and queue length after each event, for contacts that waited."""
+def _queue_profile(entry, wait, end_s):
+    """Spans in queue of the contacts that waited, and the queue length after each event
+    (event times sorted, departures first at equal times)."""
     waited = wait > 0
-    enter = arrival[waited]
-    leave = np.minimum(arrival[waited] + wait[waited], end_s)
-    times = np.concatenate((enter, leave))
-    deltas = np.concatenate((np.ones(enter.size), -np.ones(leave.size)))
-    order = np.lexsort((deltas, times))  # at equal times, departures first
-    return enter, leave, times[order], np.cumsum(deltas[order])
+    enter = entry[waited]
+    spans = _Spans(enter, np.minimum(enter + wait[waited], end_s))
+    # Merge the sorted entries and departures (instead of sorting all events again): a
+    # departure goes after the departures before it and the entries strictly earlier, an
+    # entry after the entries before it and the departures at or before its time.
+    n = spans.s.size
+    rank = np.arange(n)
+    at_leave = rank + np.searchsorted(spans.s, spans.e, side="left")
+    at_enter = rank + np.searchsorted(spans.e, spans.s, side="right")
+    times = np.empty(2 * n)
+    times[at_leave] = spans.e
+    times[at_enter] = spans.s
+    deltas = np.empty(2 * n)
+    deltas[at_leave] = -1.0
+    deltas[at_enter] = 1.0
+    return spans, times, np.cumsum(deltas)
 
 
 def _max_in_windows(times, levels, lows, highs):
-    """Maximum queue length within each window [lows[j], highs[j])."""
-    out = np.zeros(len(lows))
-    if times.size == 0:
-        return out
+    """Maximum queue length within each window [lows[j], highs[j]) (0 when nothing happens).
+
+    One ``maximum.reduceat`` over [level before the window, levels inside it] for all
+    windows at once, instead of a loop over windows.
+    """
     left = np.searchsorted(times, lows, side="right")
     right = np.searchsorted(times, highs, side="left")
-    for j in range(out.size):
-        before = levels[left[j] - 1] if left[j] > 0 else 0.0
-        inside = levels[left[j]:right[j]].max() if right[j] > left[j] else 0.0
-        out[j] = max(before, inside)
-    return out
+    padded = np.zeros(levels.size + 2)  # padded[i] = level after event i - 1 (0 before any)
+    padded[1:-1] = levels
+    bounds = np.empty(2 * left.size, dtype=np.intp)
+    bounds[0::2] = left
+    bounds[1::2] = right + 1
+    out = np.maximum.reduceat(padded, bounds)[0::2]
+    # No event inside a window: the level before it, at least 0.
+    return np.where(right > left, out, np.maximum(out, 0.0))
 
 
 def interval_index(plan: Plan, t: np.ndarray) -> np.ndarray:
     """Index (day x n_intervals + interval) of each time; -1 outside every day's horizon."""
-    day = np.floor(t / DAY_S)
-    offset = t - day * DAY_S
-    within = np.floor(offset / plan.interval_s)
-    idx = (day * plan.n_intervals + np.minimum(within, plan.n_intervals - 1)).astype(np.int64)
-    outside = (offset >= plan.horizon_s) | (day >= plan.days) | (t < 0) | ~np.isfinite(t)
-    return np.where(outside, -1, idx)
+    t = np.asarray(t, dtype=float)
+    if plan.days == 1 and plan.horizon_s <= DAY_S:
+        # One day: day = 0 and offset = t inside it, so the general rule below reduces to this.
+        inside = (t >= 0) & (t < plan.horizon_s)
+        idx = np.minimum(np.floor(t / plan.interval_s), plan.n_intervals - 1)
+    else:
+        day = np.floor(t / DAY_S)
+        offset = t - day * DAY_S
+        within = np.floor(offset / plan.interval_s)
+        idx = day * plan.n_intervals + np.minimum(within, plan.n_intervals - 1)
+        inside = ~((offset >= plan.horizon_s) | (day >= plan.days) | (t < 0) | ~np.isfinite(t))
+    return np.where(inside, idx, -1.0).astype(np.int64)
 
 
 def in_windows(plan: Plan, t: np.ndarray) -> np.ndarray:
     """Which times fall inside the days' statistics windows (warm-up left out)."""
+    windows = plan.open_windows()
+    if len(windows) == 1:
+        low, high = windows[0]
+        return (t >= low) & (t < high)
     inside = np.zeros(np.size(t), dtype=bool)
-    for low, high in plan.open_windows():
+    for low, high in windows:
         inside |= (t >= low) & (t < high)
     return inside
 
 
+class _Grid:
+    """The time grid of a plan, shared by every replication: interval and window bounds,
+    and all of them in one array so that each area function is evaluated once."""
+
+    __slots__ = ("n_int", "starts", "ends", "lows", "highs", "points", "window_s", "first")
+
+    def __init__(self, plan: Plan, windows):
+        starts = plan.interval_starts()
+        ends = starts + plan.interval_s
+        lows, highs = (np.array(v) for v in zip(*windows, strict=True))
+        self.n_int = plan.n_intervals * plan.days
+        self.starts, self.ends, self.lows, self.highs = starts, ends, lows, highs
+        # [interval starts | interval ends | window lows | window highs]
+        self.points = np.concatenate((starts, ends, lows, highs))
+        self.window_s = float((highs - lows).sum())
+        self.first = int(plan.warmup_s // plan.interval_s)
+        for a in (starts, ends, lows, highs, self.points):
+            a.flags.writeable = False
+
+    def split(self, values):
+        """(per interval, per window) differences of a function evaluated at ``points``."""
+        n, m = self.n_int, self.lows.size
+        return values[n:2 * n] - values[:n], values[2 * n + m:] - values[2 * n:2 * n + m]
+
+
+_GRIDS: dict[tuple, _Grid] = {}
+
+
+def _grid(plan: Plan) -> _Grid:
+    # Keyed by the values the grid is made of (not by the plan object), so a plan changed
+    # or rebuilt never meets a stale grid.
+    windows = plan.open_windows()
+    key = (plan.days, plan.n_intervals, plan.interval_s, plan.horizon_s, plan.warmup_s, tuple(windows))
+    grid = _GRIDS.get(key)
+    if grid is None:
+        if len(_GRIDS) >= 64:
+            _GRIDS.clear()
+        grid = _GRIDS[key] = _Grid(plan, windows)
+    return grid
+
+
 def _windows(plan: Plan):
     """(interval starts, interval ends, statistics windows as (lows, highs))."""
-    starts = plan.interval_starts()
-    lows, highs = (np.array(v) for v in zip(*plan.open_windows(), strict=True))
-    return starts, starts + plan.interval_s, lows, highs
+    grid = _grid(plan)
+    return grid.starts, grid.ends, grid.lows, grid.highs
 
 
 def _safe_div(a, b):
+    """a / b, nan where b is not positive (element by element)."""
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(b > 0, a / np.where(b > 0, b, 1.0), np.nan)
+    if a.ndim == 0 and b.ndim == 0:
+        return np.float64(float(a) / float(b) if b > 0 else NAN)
+    out = np.full(np.broadcast(a, b).shape, NAN)
+    return np.divide(a, b, out=out, where=b > 0)
 
 
-def _grouped_mean(values, index, n):
+def _div(a: float, b: float) -> float:
+    """a / b for day values, nan unless b > 0."""
+    return a / b if b > 0 else NAN
+
+
+def _grouped_mean(values, index, n, counts=None):
     sums = np.bincount(index, weights=values, minlength=n)
-    counts = np.bincount(index, minlength=n)
+    if counts is None:
+        counts = np.bincount(index, minlength=n)
     return _safe_div(sums, counts)
 
 
-def contact_kpis(plan: Plan, rec: Records, k: int) -> tuple[dict, dict]:
+class _Replication:
+    """Columns of one replication that several KPIs need, derived once per replication."""
+
+    __slots__ = ("plan", "rec", "grid", "wait", "arrival_interval", "type_rows", "handled", "issues")
+
+    def __init__(self, plan: Plan, rec: Records):
+        self.plan, self.rec = plan, rec
+        self.grid = _grid(plan)
+        self.wait = rec.wait
+        self.arrival_interval = np.maximum(interval_index(plan, rec.arrival), 0)
+        n_types = len(plan.contact_types)
+        # Rows of each contact type (None: every row, when there is a single type).
+        self.type_rows = [None] if n_types == 1 else [rec.ctype == k for k in range(n_types)]
+        self.handled = None  # see started()
+        self.issues = None  # customers' issues (journey_metrics), found when first needed
+
+    def pick(self, column, k):
+        rows = self.type_rows[k]
+        return column if rows is None else column[rows]
+
+    def started(self):
+        """Contacts started per (group, contact type, interval), and per (group, type)
+        inside the statistics windows: one bincount each for every group and type."""
+        if self.handled is None:
+            plan, rec = self.plan, self.rec
+            n_g, n_t, n_int = len(plan.agent_groups), len(plan.contact_types), self.grid.n_int
+            taken = rec.group >= 0
+            key = rec.group[taken].astype(np.int64) * n_t + rec.ctype[taken]
+            start = rec.answer[taken]
+            at = interval_index(plan, start)
+            ok = at >= 0
+            per_interval = np.bincount(key[ok] * n_int + at[ok], minlength=n_g * n_t * n_int)
+            inside = np.bincount(key[in_windows(plan, start)], minlength=n_g * n_t)
+            self.handled = (per_interval.reshape(n_g, n_t, n_int), inside.reshape(n_g, n_t))
+        return self.handled
+
+
+def contact_kpis(plan: Plan, rec: Records, k: int, ctx: _Replication | None = None) -> tuple[dict, dict]:
     """Day and per-interval KPIs of contact type *k*."""
+    ctx = ctx or _Replication(plan, rec)
+    grid = ctx.grid
     ct = plan.contact_types[k]
-    n_int = plan.n_intervals * plan.days
-    mine = rec.ctype == k
-    arrival = rec.arrival[mine]
-    outcome = rec.outcome[mine]
-    wait = rec.wait[mine]
-    handle = rec.handle[mine]
+    n_int = grid.n_int
+    arrival = ctx.pick(rec.arrival, k)
+    outcome = ctx.pick(rec.outcome, k)
+    wait = ctx.pick(ctx.wait, k)
+    handle = ctx.pick(rec.handle, k)
+    interval = ctx.pick(ctx.arrival_interval, k)
 
     counted = arrival >= plan.warmup_s
-    interval = np.maximum(interval_index(plan, arrival), 0)
-    answered = (outcome == ANSWERED) & counted
-    abandoned = (outcome == ABANDONED) & counted
-    blocked = (outcome == BLOCKED) & counted
-    waiting = (outcome == WAITING) & counted
-    short = abandoned & (wait < ct.short_abandon)
+    is_answered = outcome == ANSWERED
+    is_abandoned = outcome == ABANDONED
     # Accepted callbacks left the inbound queue when they accepted: their answer is a call
     # back (see callback_delay), not an inbound answer, so speed-of-answer KPIs leave them out.
-    inbound = answered
+    is_inbound = is_answered
     if rec.journey is not None:
-        inbound = answered & (rec.journey["callback"][mine] != CB_ACCEPTED)
-    within = inbound & (wait <= ct.sl_threshold)
+        accepted = ctx.pick(rec.journey["callback"], k) == CB_ACCEPTED
+        is_inbound = is_answered & ~accepted
+    is_within = is_inbound & (wait <= ct.sl_threshold)
+    is_short = is_abandoned & (wait < ct.short_abandon)
 
-    def per_interval(mask):
-        return np.bincount(interval[mask], minlength=n_int).astype(float)
-
-    offered_i = per_interval(counted)
-    answered_i = per_interval(answered)
-    abandoned_i = per_interval(abandoned)
-    blocked_i = per_interval(blocked)
-    within_i = per_interval(within)
-    short_i = per_interval(short)
-    sl_base_i = per_interval(inbound) + abandoned_i - short_i
+    # Every count per interval from one bincount: each contact falls in exactly one class,
+    # 3 x outcome + sub-class (answered: 0 callback, 1 inbound, 2 inbound within threshold;
+    # abandoned: 0, 1 short), so the counts are column sums of one (interval, class) table.
+    n_cls = 3 * max(int(outcome.max()) + 1 if outcome.size else 0, BLOCKED + 1)
+    cls = outcome.astype(np.int64) * 3 + is_inbound + is_within + is_short
+    table = np.bincount((interval * n_cls + cls)[counted], minlength=n_int * n_cls).reshape(n_int, n_cls)
+    a, b = 3 * ANSWERED, 3 * ABANDONED
+    inbound_n = table[:, a + 1] + table[:, a + 2]
+    answered_n = inbound_n + table[:, a]
+    abandoned_n = table[:, b] + table[:, b + 1]
+    short_n = table[:, b + 1]
+    offered_i = table.sum(axis=1).astype(float)
+    answered_i = answered_n.astype(float)
+    abandoned_i = abandoned_n.astype(float)
+    blocked_i = table[:, 3 * BLOCKED].astype(float)
+    waiting_i = table[:, 3 * WAITING].astype(float)
+    within_i = table[:, a + 2].astype(float)
+    short_i = short_n.astype(float)
+    inbound_i = inbound_n.astype(float)
+    sl_base_i = inbound_i + abandoned_i - short_i
 
     # Queue length over time, from every contact of the type (warm-up ones too).
     # Contacts still waiting when the run ends stay in the queue to the end of the window.
     last_open = (plan.days - 1) * DAY_S + plan.horizon_s
     # Callers on hold only: customers waiting for a callback are not in the inbound queue.
-    on_hold = wait if rec.journey is None else np.where(
-        rec.journey["callback"][mine] == CB_ACCEPTED, 0.0, wait)
-    enter, leave, q_times, q_levels = _queue_profile(rec.entry[mine], on_hold, max(rec.end_s, last_open))
-    starts, ends, lows, highs = _windows(plan)
-    mean_queue_i = (overlap_area(enter, leave, ends) - overlap_area(enter, leave, starts)) / plan.interval_s
-    max_queue_i = _max_in_windows(q_times, q_levels, starts, ends)
-    window_area = float((overlap_area(enter, leave, highs) - overlap_area(enter, leave, lows)).sum())
-    window_s = float((highs - lows).sum())
-    day_max = float(_max_in_windows(q_times, q_levels, lows, highs).max())
+    on_hold = wait if rec.journey is None else np.where(accepted, 0.0, wait)
+    spans, q_times, q_levels = _queue_profile(ctx.pick(rec.entry, k), on_hold, max(rec.end_s, last_open))
+    queue_i, queue_day = grid.split(spans.area(grid.points))
+    mean_queue_i = queue_i / plan.interval_s
+    window_area = float(queue_day.sum())
+    max_i = _max_in_windows(q_times, q_levels, np.concatenate((grid.starts, grid.lows)),
+                            np.concatenate((grid.ends, grid.highs)))
+    max_queue_i = max_i[:n_int]
+    day_max = float(max_i[n_int:].max())
 
+    inbound = is_inbound & counted
+    answered = is_answered & counted
+    handled = inbound | (is_abandoned & counted)
     ans_waits = wait[inbound]
-    handled_waits = wait[inbound | abandoned]
+    ans_at = interval[inbound]
+    handled_waits = wait[handled]
+    wait_p90_i, wait_p90 = _interval_quantile(ans_waits, ans_at, n_int, 0.9)
     intervals = {
         "offered": offered_i,
         "answered": answered_i,
         "abandoned": abandoned_i,
         "blocked": blocked_i,
-        "waiting_at_end": per_interval(waiting),
+        "waiting_at_end": waiting_i,
         "service_level": _safe_div(within_i, sl_base_i),
-        "asa": _grouped_mean(ans_waits, interval[inbound], n_int),
-        "mean_wait": _grouped_mean(handled_waits, interval[inbound | abandoned], n_int),
-        "wait_p90": _interval_quantile(ans_waits, interval[inbound], n_int, 0.9),
+        "asa": _grouped_mean(ans_waits, ans_at, n_int, inbound_i),
+        "mean_wait": _grouped_mean(handled_waits, interval[handled], n_int, inbound_i + abandoned_i),
+        "wait_p90": wait_p90_i,
         "abandon_rate": _safe_div(abandoned_i, offered_i),
         "blocked_rate": _safe_div(blocked_i, offered_i),
         "mean_queue": mean_queue_i,
         "max_queue": max_queue_i,
-        "aht": _grouped_mean(handle[answered], interval[answered], n_int),
+        "aht": _grouped_mean(handle[answered], interval[answered], n_int, answered_i),
         "answered_within_threshold": within_i,
         "sl_counted": sl_base_i,
     }
-    n_off = float(counted.sum())
-    n_ans = float(answered.sum())
-    n_ab = float(abandoned.sum())
+    # Day counts are sums of the interval counts (whole numbers: exact in any order).
+    n_off = float(offered_i.sum())
+    n_ans = float(answered_i.sum())
+    n_ab = float(abandoned_i.sum())
+    n_blocked = float(blocked_i.sum())
+    n_within = float(within_i.sum())
+    sl_base = float(inbound_i.sum()) + n_ab - float(short_i.sum())
     day = {
         "offered": n_off,
         "answered": n_ans,
         "abandoned": n_ab,
-        "blocked": float(blocked.sum()),
-        "waiting_at_end": float(waiting.sum()),
-        "service_level": float(_safe_div(within.sum(), inbound.sum() + n_ab - short.sum())),
+        "blocked": n_blocked,
+        "waiting_at_end": float(waiting_i.sum()),
+        "service_level": _div(n_within, sl_base),
         "asa": float(ans_waits.mean()) if ans_waits.size else NAN,
         "mean_wait": float(handled_waits.mean()) if handled_waits.size else NAN,
-        "wait_p90": float(np.quantile(ans_waits, 0.9)) if ans_waits.size else NAN,
-        "abandon_rate": float(_safe_div(n_ab, n_off)),
-        "blocked_rate": float(_safe_div(blocked.sum(), n_off)),
-        "mean_queue": window_area / window_s,
-        "max_queue": float(day_max),
+        "wait_p90": wait_p90,
+        "abandon_rate": _div(n_ab, n_off),
+        "blocked_rate": _div(n_blocked, n_off),
+        "mean_queue": window_area / grid.window_s,
+        "max_queue": day_max,
         "aht": float(handle[answered].mean()) if n_ans else NAN,
-        "answered_within_threshold": float(within.sum()),
-        "sl_counted": float(inbound.sum() + n_ab - short.sum()),
+        "answered_within_threshold": n_within,
+        "sl_counted": sl_base,
     }
     return day, intervals
 
 
 def _interval_quantile(values, index, n, q):
+    """Quantile *q* of the values of each interval and of all of them: numpy's 'linear'
+    rule (``np.quantile``'s default), on one sort instead of one ``np.quantile`` per interval."""
     out = np.full(n, np.nan)
     if values.size == 0:
-        return out
-    order = np.argsort(index, kind="stable")
-    values, index = values[order], index[order]
-    cuts = np.searchsorted(index, np.arange(n + 1))
-    for j in range(n):
-        if cuts[j + 1] > cuts[j]:
-            out[j] = np.quantile(values[cuts[j]:cuts[j + 1]], q)
-    return out
+        return out, NAN
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    # A stable sort of the intervals keeps each interval's values in order (small integer
+    # types sort by radix, in linear time).
+    by_interval = np.argsort(index[order].astype(np.int16 if n < 32768 else np.int64), kind="stable")
+    grouped = ordered[by_interval]
+    counts = np.bincount(index, minlength=n)
+    offsets = np.cumsum(counts) - counts
+    has = counts > 0
+    out[has] = _linear_quantile(grouped, offsets[has], counts[has], q)
+    whole = _linear_quantile(ordered, np.zeros(1, dtype=np.int64), np.array([values.size]), q)
+    return out, float(whole[0])
 
 
-def group_kpis(plan: Plan, rec: Records, g: int) -> tuple[dict, dict]:
+def _linear_quantile(ordered, offsets, counts, q):
+    """np.quantile(x, q) of each run ordered[offset:offset + count] (sorted, count > 0),
+    with numpy's own steps (index, gamma, lerp) so that the values are the same bits."""
+    virtual = (counts - 1) * q
+    above = virtual >= counts - 1
+    previous = np.where(above, -1, np.floor(virtual)).astype(np.intp)
+    gamma = virtual - previous
+    low = offsets + np.where(above, counts - 1, previous)
+    high = offsets + np.where(above, counts - 1, previous + 1)
+    a, b = ordered[low], ordered[high]
+    diff = b - a
+    return np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
+
+
+def group_kpis(plan: Plan, rec: Records, g: int, ctx: _Replication | None = None) -> tuple[dict, dict]:
     """Day and per-interval KPIs of agent group *g*."""
+    ctx = ctx or _Replication(plan, rec)
+    grid = ctx.grid
     gp = plan.agent_groups[g]
     mine = rec.group == g
-    start = rec.answer[mine]
     # Busy time: calls and emails from the records; chats as the time an agent has any open.
     solo = mine
     chats = channel_types(plan, "chat")
     if chats:
-        solo = mine & ~np.isin(rec.ctype, chats)
+        solo = mine & ~_is_type(rec.ctype, chats, len(plan.contact_types))
     s0 = rec.answer[solo]
     s1 = s0 + rec.handle[solo] + rec.acw[solo]
     if chats and rec.chat_spans is not None:
         s0 = np.concatenate((s0, rec.chat_spans[g][0]))
         s1 = np.concatenate((s1, rec.chat_spans[g][1]))
-    starts, ends, lows, highs = _windows(plan)
-    busy = overlap_area(s0, s1, ends) - overlap_area(s0, s1, starts)
-    busy_day = float((overlap_area(s0, s1, highs) - overlap_area(s0, s1, lows)).sum())
+    busy, busy_win = grid.split(_Spans(s0, s1).area(grid.points))
+    busy_day = float(busy_win.sum())
     log_t, log_n = rec.present_log[g]
-    present = step_area(log_t, log_n, ends) - step_area(log_t, log_n, starts)
-    present_day = float((step_area(log_t, log_n, highs) - step_area(log_t, log_n, lows)).sum())
+    levels = (log_n,) if rec.away_log is None else (log_n, rec.away_log[g][0], rec.away_log[g][1])
+    areas = [grid.split(a) for a in _step_areas(log_t, levels, grid.points)]
+    present, present_win = areas[0]
+    present_day = float(present_win.sum())
     # Logged in but away (breaks, aux): paid, not available.
     away, away_day = {}, {}
     for which in (0, 1):
         if rec.away_log is None:
-            away[which], away_day[which] = np.zeros(starts.size), 0.0
+            away[which], away_day[which] = np.zeros(grid.n_int), 0.0
             continue
-        levels = rec.away_log[g][which]
-        away[which] = step_area(log_t, levels, ends) - step_area(log_t, levels, starts)
-        away_day[which] = float((step_area(log_t, levels, highs) - step_area(log_t, levels, lows)).sum())
+        away[which] = areas[1 + which][0]
+        away_day[which] = float(areas[1 + which][1].sum())
     paid = present + away[0] + away[1]
     paid_day = present_day + away_day[0] + away_day[1]
-    n_all = plan.n_intervals * plan.days
-    at = interval_index(plan, start)
-    handled = np.bincount(at[at >= 0], minlength=n_all).astype(float)
-    handled_day = float(in_windows(plan, start).sum())
+    per_interval, inside = ctx.started()
+    handled = per_interval[g].sum(axis=0).astype(float)
+    handled_day = float(inside[g].sum())
     scheduled = np.tile(np.asarray(gp.staffing, dtype=float), plan.days)
-    first = int(plan.warmup_s // plan.interval_s)
+    first = grid.first
     scheduled_day = float(scheduled[first:].mean()) if first < scheduled.size else NAN
+    present_h = present / 3600.0
     intervals = {
         "occupancy": _safe_div(busy, present),
         "utilisation": _safe_div(busy, paid),
-        "contacts_per_hour": _safe_div(handled, present / 3600.0),
+        "contacts_per_hour": _safe_div(handled, present_h),
         "handled": handled,
         "agents_present": present / plan.interval_s,
         "agents_scheduled": scheduled,
         "busy_hours": busy / 3600.0,
-        "present_hours": present / 3600.0,
+        "present_hours": present_h,
         "break_hours": away[0] / 3600.0,
         "aux_hours": away[1] / 3600.0,
     }
-    window_s = float((highs - lows).sum())
     day = {
-        "occupancy": float(_safe_div(busy_day, present_day)),
-        "utilisation": float(_safe_div(busy_day, paid_day)),
-        "contacts_per_hour": float(_safe_div(handled_day, present_day / 3600.0)),
+        "occupancy": _div(busy_day, present_day),
+        "utilisation": _div(busy_day, paid_day),
+        "contacts_per_hour": _div(handled_day, present_day / 3600.0),
         "handled": handled_day,
-        "agents_present": present_day / window_s,
+        "agents_present": present_day / grid.window_s,
         "agents_scheduled": scheduled_day,
         "busy_hours": busy_day / 3600.0,
         "present_hours": present_day / 3600.0,
         "break_hours": away_day[0] / 3600.0,
         "aux_hours": away_day[1] / 3600.0,
     }
-    more_day, more_intervals = group_channel_kpis(plan, rec, g, present, present_day,
-                                                  (starts, ends, lows, highs), overlap_area)
+    more_day, more_intervals = group_channel_kpis(plan, rec, g, present, present_day, ctx)
     day.update(more_day)
     intervals.update(more_intervals)
     return day, intervals
+
+
+def _is_type(ctype, types, n_types):
+    """Which rows are of one of *types* (a lookup table instead of ``np.isin``)."""
+    table = np.zeros(n_types, dtype=bool)
+    table[types] = True
+    return table[ctype]
 
 
 def total_kpis(plan: Plan, days: dict[str, dict]) -> dict:
@@ -379,19 +558,20 @@ def total_kpis(plan: Plan, days: dict[str, dict]) -> dict:
 
 def compute_results(plan: Plan, rec: Records) -> Results:
     """Every KPI of one replication."""
+    ctx = _Replication(plan, rec)
     types, type_intervals = {}, {}
     for ct in plan.contact_types:
-        types[ct.name], type_intervals[ct.name] = contact_kpis(plan, rec, ct.index)
+        types[ct.name], type_intervals[ct.name] = contact_kpis(plan, rec, ct.index, ctx)
         if rec.journey is not None:
-            day, per_interval = journey_kpis(plan, rec, ct.index)
+            day, per_interval = journey_kpis(plan, rec, ct.index, ctx)
             types[ct.name].update(day)
             type_intervals[ct.name].update(per_interval)
         if ct.channel == "email":
-            day, per_interval = email_kpis(plan, rec, ct.index)
+            day, per_interval = email_kpis(plan, rec, ct.index, ctx)
             types[ct.name].update(day)
             type_intervals[ct.name].update(per_interval)
     groups, group_intervals = {}, {}
     for gp in plan.agent_groups:
-        groups[gp.name], group_intervals[gp.name] = group_kpis(plan, rec, gp.index)
+        groups[gp.name], group_intervals[gp.name] = group_kpis(plan, rec, gp.index, ctx)
     agents = agent_rows(plan, rec) if rec.agents is not None else None
     return Results(types, groups, total_kpis(plan, types), type_intervals, group_intervals, agents)

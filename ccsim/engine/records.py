@@ -73,10 +73,13 @@ class Records:
     def wait(self) -> np.ndarray:
         """Time in queue (s): to answer (or callback), to abandonment; inf while still waiting;
         0 if blocked, balked or resolved in the IVR."""
-        answered = (self.outcome == ANSWERED) | (self.outcome == CALLBACK_FAILED)
+        outcome = self.outcome
+        answered = (outcome == ANSWERED) | (outcome == CALLBACK_FAILED)
         wait = np.where(answered, self.answer - self.entry, self.patience)
-        wait = np.where(np.isin(self.outcome, (BLOCKED, IVR_RESOLVED, BALKED)), 0.0, wait)
-        return np.where(self.outcome == WAITING, np.inf, wait)
+        # Comparisons rather than np.isin: the same rows, at a fraction of the cost.
+        wait[(outcome == BLOCKED) | (outcome == IVR_RESOLVED) | (outcome == BALKED)] = 0.0
+        wait[outcome == WAITING] = np.inf
+        return wait
 
     def __len__(self) -> int:
         return int(self.arrival.size)
