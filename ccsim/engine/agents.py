@@ -47,7 +47,7 @@ class Agent:
     """One agent. ``contact``: the call or email in hand (-1 if none); ``chats``: chats open."""
 
     __slots__ = ("group", "number", "idle_since", "contact", "channel", "chats", "updated", "version",
-                 "draining", "chat_since", "todo", "state", "since")
+                 "draining", "chat_since", "todo", "state", "since", "room")
 
     def __init__(self, group: GroupState, number: int, now: float):
         self.group = group
@@ -63,6 +63,7 @@ class Agent:
         self.todo: list | None = None  # (Due, length s) items waiting for the contact in hand to end
         self.state = AgentState.WORKING
         self.since = now  # logged in and available since (per-agent present time)
+        self.room = 10  # chats it may hold with those open (the least concurrency among them)
 
 
 class Wake:
@@ -85,7 +86,7 @@ class GroupState:
 
     __slots__ = ("index", "queues", "queue_types", "idle", "present", "target", "leaving", "log_t", "log_n",
                  "closing", "callbacks", "on_break", "on_aux", "log_break", "log_aux", "rostered", "chat_open",
-                 "call_open", "plain", "choices", "emails", "max_chats", "blended", "resolution_factor")
+                 "call_open", "plain", "fast", "choices", "emails", "max_chats", "blended", "resolution_factor")
 
     def __init__(self, index: int, queues: list[deque], queue_types: list[int]):
         self.index = index
@@ -109,6 +110,7 @@ class GroupState:
         # Contact selection (chosen when the run is built, see selectors): plain = the
         # foundation's rule (first waiting contact of the first skill in priority order).
         self.plain = True
+        self.fast = False  # plain, and nothing else to mind when an agent is freed (see Run)
         self.choices: list[list] = []  # skills by level (general selection)
         self.emails: list[list] = []  # email skills by level (deferrable work)
         self.max_chats = 0

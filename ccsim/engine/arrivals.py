@@ -58,6 +58,15 @@ class JourneyDraws:
         self.rating_noise = rating_noise  # standard normal, used for the customer's rating
 
 
+def _durations(sampler, seed: int, replication: int, key: str, n: int) -> np.ndarray:
+    """*n* durations of *sampler* from stream *key*. Samplers that use no random numbers
+    (constant, never) skip building the stream: building one costs more than most draws,
+    and the numbers of every other stream are the same either way."""
+    if not getattr(sampler, "uses_rng", True):
+        return sampler.draw(None, n)
+    return sampler.draw(stream(seed, replication, key), n)
+
+
 def draw_journey(ct, n: int, seed: int, replication: int) -> tuple:
     """Journey numbers for *n* contacts of type *ct* (its own streams, block draws)."""
     j = ct.journey
@@ -66,7 +75,7 @@ def draw_journey(ct, n: int, seed: int, replication: int) -> tuple:
     def durations(sampler, key):
         if sampler is None:
             return np.zeros(n)
-        return sampler.draw(stream(seed, replication, f"{key}/{name}"), n)
+        return _durations(sampler, seed, replication, f"{key}/{name}", n)
 
     return (
         stream(seed, replication, f"journey/{name}").random((n, N_DECISIONS)),
@@ -135,18 +144,25 @@ def draw_contacts(plan: Plan, replication: int, start_s: float = 0.0) -> Contact
             times, came = np.concatenate((times, night)), np.concatenate((times, night_came))
             any_overnight = True
         n = times.size
-        handle = ct.handle.draw(stream(seed, replication, f"handle_time/{ct.name}"), n)
+        handle = _durations(ct.handle, seed, replication, f"handle_time/{ct.name}", n)
         if ct.after_call_work is not None:
-            acw = ct.after_call_work.draw(stream(seed, replication, f"after_call_work/{ct.name}"), n)
+            acw = _durations(ct.after_call_work, seed, replication, f"after_call_work/{ct.name}", n)
         else:
             acw = np.zeros(n)
-        patience = ct.patience.draw(stream(seed, replication, f"patience/{ct.name}"), n)
+        patience = _durations(ct.patience, seed, replication, f"patience/{ct.name}", n)
         parts.append((times, np.full(n, ct.index, dtype=np.int32), handle, acw, patience, came))
         if any_journey:
             if ct.journey is not None:
                 journeys.append(draw_journey(ct, n, seed, replication))
             else:
                 journeys.append((np.zeros((n, N_DECISIONS)),) + tuple(np.zeros(n) for _ in range(5)))
+    factor = factors[:, 0] if plan.days == 1 else factors
+    if len(parts) == 1 and not any_overnight:
+        # One contact type: its arrival times are sorted already, so the stable sort below
+        # would be the identity; its arrays are fresh and used as they are.
+        arrival, ctype, handle, acw, patience, _ = parts[0]
+        journey = JourneyDraws(*journeys[0]) if any_journey else None
+        return ContactDraws(arrival, ctype, handle, acw, patience, factor, journey, None)
     arrival, ctype, handle, acw, patience, came = (np.concatenate(col) for col in zip(*parts, strict=True))
     # In arrival order; emails received overnight (all arriving at the opening) oldest first.
     order = np.lexsort((came, arrival)) if any_overnight else np.argsort(arrival, kind="stable")
@@ -154,5 +170,4 @@ def draw_contacts(plan: Plan, replication: int, start_s: float = 0.0) -> Contact
     if any_journey:
         journey = JourneyDraws(*(np.concatenate(col)[order] for col in zip(*journeys, strict=True)))
     return ContactDraws(arrival[order], ctype[order], handle[order], acw[order], patience[order],
-                        factors[:, 0] if plan.days == 1 else factors, journey,
-                        came[order] if any_overnight else None)
+                        factor, journey, came[order] if any_overnight else None)

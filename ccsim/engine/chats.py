@@ -15,6 +15,7 @@ from .agents import Agent, Chat, Wake
 from .selectors import VOICE
 
 MAX_CHATS = 10  # the scenario language's largest concurrency
+INF = float("inf")
 _NORMAL = 1  # simpy.events.NORMAL priority
 
 
@@ -26,11 +27,16 @@ class ChatWork:
     def chat_room(self, agent: Agent) -> int:
         """Chats the agent may hold with those open now: the least concurrency among them
         (a chat type with concurrency 1 takes the agent's whole attention)."""
-        chats = agent.chats
-        if not chats:
-            return MAX_CHATS
+        return agent.room
+
+    def set_room(self, agent: Agent) -> None:
+        """Recompute the agent's room after its chats changed."""
         concurrency = self.concurrency
-        return min(concurrency[chat.ctype] for chat in chats)
+        room = MAX_CHATS
+        for chat in agent.chats:
+            if concurrency[chat.ctype] < room:
+                room = concurrency[chat.ctype]
+        agent.room = room
 
     def refresh(self, agent: Agent) -> None:
         """Keep the agent in its group's lists of agents with room for a chat / for a call."""
@@ -39,7 +45,7 @@ class ChatWork:
             return  # a group without chat skills keeps no such lists
         room = not agent.draining and not agent.todo
         solo = agent.contact
-        if (room and min(g.max_chats, self.chat_room(agent)) > len(agent.chats)
+        if (room and min(g.max_chats, agent.room) > len(agent.chats)
                 and (solo < 0 or (g.blended and agent.channel == VOICE)) and (solo >= 0 or agent.chats)):
             g.chat_open[agent] = None
         else:
@@ -54,6 +60,8 @@ class ChatWork:
         """Agent opens chat c of type k with *busy* s of work at rate 1."""
         self.progress(agent, now)
         agent.chats.append(Chat(c, busy, k, self.handle[c], now))
+        if self.concurrency[k] < agent.room:
+            agent.room = self.concurrency[k]
         self.project(agent, now)
 
     def progress(self, agent: Agent, now: float) -> None:
@@ -71,10 +79,13 @@ class ChatWork:
         agent.updated = now
 
     def project(self, agent: Agent, now: float) -> None:
-        """Schedule the end of each open chat at the current slowdown (older ends go stale)."""
+        """Project the end of each open chat at the current slowdown and schedule the first
+        (one heap entry per agent: when it comes up, the others are projected again; an
+        entry of an older projection is stale)."""
         agent.version += 1
         n = len(agent.chats) - 1
         lines = self.lines
+        first_end, first = INF, 0
         for chat in agent.chats:
             k = chat.ctype
             m = self.slowdown[k][n]
@@ -86,7 +97,10 @@ class ChatWork:
             elif c >= 0 and chat.talk_end == self.answer[c] and lines[k]:
                 self.hold_line(k, c, chat.talk_end)  # no talk at all
             end = now + max(chat.work_left, 0.0) * m
-            heappush(self.heap, (end, _NORMAL, next(self.eid), Wake(self.chat_end_callbacks, (agent, c, agent.version))))
+            if end < first_end:
+                first_end, first = end, c
+        heappush(self.heap, (first_end, _NORMAL, next(self.eid),
+                             Wake(self.chat_end_callbacks, (agent, first, agent.version))))
 
     def open_snapshot_chats(self, agent: Agent, chats: list[tuple], now: float) -> None:
         """Chats already open on an agent at a snapshot: (type, talk left, wrap-up) each.
@@ -97,6 +111,7 @@ class ChatWork:
         for k, talk, wrap in chats:
             self.snapshot_chats -= 1
             agent.chats.append(Chat(self.snapshot_chats, talk + wrap, k, talk, now))
+        self.set_room(agent)
         agent.updated = now
         self.project(agent, now)
         self.chat_only(agent, now, False)
@@ -115,6 +130,7 @@ class ChatWork:
                 talk_end = chat.talk_end
                 del chats[i]
                 break
+        self.set_room(agent)
         if c >= 0:  # talk and wrap-up as they happened (both stretched by the chats open meanwhile)
             answer = self.answer[c]
             self.handle[c] = talk_end - answer

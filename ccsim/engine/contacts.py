@@ -40,7 +40,7 @@ class Contacts:
     With caller journeys (``journeys=True``) also: ``customer``, ``contact_no``,
     ``attempt``, ``kind``, ``cb`` (callback state), ``resolved``, ``converted``,
     ``predicted`` (expected wait announced), and the journey's random numbers per contact
-    (``decisions``, ``ivr``, ``retrial_delay``, ``repeat_delay``, ``callback_handle``,
+    (``decisions``: ``N_DECISIONS`` uniforms per contact, flat; ``ivr``, ``retrial_delay``, ``repeat_delay``, ``callback_handle``,
     ``rating_noise``).
     """
 
@@ -82,7 +82,9 @@ class Contacts:
             self.resolved: list[int] = [-1] * n
             self.converted: list[int] = [-1] * n
             self.predicted: list[float] = [NAN] * n
-            self.decisions: list[list[float]] = j.decisions.tolist()
+            # Flat, N_DECISIONS per contact (decisions[c * N_DECISIONS + U_...]): one list of
+            # floats instead of a list per contact, which costs ten times more to build.
+            self.decisions: list[float] = j.decisions.ravel().tolist()
             self.ivr: list[float] = j.ivr.tolist()
             self.retrial_delay: list[float] = j.retrial_delay.tolist()
             self.repeat_delay: list[float] = j.repeat_delay.tolist()
@@ -131,7 +133,7 @@ class Contacts:
             self.resolved.append(-1)
             self.converted.append(-1)
             self.predicted.append(NAN)
-            self.decisions.append(decisions)
+            self.decisions.extend(decisions)
             self.ivr.append(ivr)
             self.retrial_delay.append(retrial)
             self.repeat_delay.append(repeat)
@@ -145,49 +147,62 @@ class Contacts:
         """(outcome codes, answer times, deadlines) as arrays: answered if an agent took the
         contact, abandoned if it had a finite deadline and none did, else the fate decided
         during the run (blocked, balked, ...), else still waiting."""
-        answer = np.array(self.answer)
-        fate = np.array(self.fate, dtype=np.int8)
-        deadline = np.array(self.deadline)
+        answer = np.array(self.answer, dtype=np.float64)
+        if self.journeys:
+            deadline = np.array(self.deadline, dtype=np.float64)
+        else:  # deadlines never move without journeys: as drawn (the same doubles as the list)
+            deadline = self.draws.arrival + self.draws.patience
         outcome = np.full(answer.size, WAITING, dtype=np.int8)
         answered = ~np.isnan(answer)
         outcome[answered] = ANSWERED
         outcome[~answered & np.isfinite(deadline)] = ABANDONED
-        decided = fate != 0
-        outcome[decided] = fate[decided]
+        if self.journeys or self.line_release is not None:  # fates are decided only by these
+            fate = np.array(self.fate, dtype=np.int8)
+            decided = fate != 0
+            outcome[decided] = fate[decided]
         return outcome, answer, deadline
+
+    def _column(self, first: np.ndarray, values: list, dtype) -> np.ndarray:
+        """A column whose first attempts' entries never change: the drawn array, plus the
+        contacts created during the run (converting 20,000 Python numbers costs a millisecond)."""
+        tail = values[self.n_first:]
+        if not tail:
+            return first
+        return np.concatenate((first, np.array(tail, dtype=dtype)))
 
     def records(self, outcome: np.ndarray, answer: np.ndarray, present_log, end_s: float,
                 deferred=None, deferred_customers=()) -> Records:
         """Columnar records of every contact (first attempts, then those created in the run)."""
         draws = self.draws
-        grown = len(self.arrival) != self.n_first
+        n = self.n_first
         journey = None
         if self.journeys:
+            col = self._column
             journey = {
-                "customer": np.array(self.customer, dtype=np.int64),
-                "contact_no": np.array(self.contact_no, dtype=np.int32),
-                "attempt": np.array(self.attempt, dtype=np.int32),
-                "kind": np.array(self.kind, dtype=np.int8),
+                "customer": col(np.arange(n, dtype=np.int64), self.customer, np.int64),
+                "contact_no": col(np.ones(n, dtype=np.int32), self.contact_no, np.int32),
+                "attempt": col(np.ones(n, dtype=np.int32), self.attempt, np.int32),
+                "kind": col(np.full(n, FIRST, dtype=np.int8), self.kind, np.int8),
                 "callback": np.array(self.cb, dtype=np.int8),
                 "resolved": np.array(self.resolved, dtype=np.int8),
                 "converted": np.array(self.converted, dtype=np.int8),
-                "predicted": np.array(self.predicted),
-                "rating_noise": np.array(self.rating_noise),
+                "predicted": np.array(self.predicted, dtype=np.float64),
+                "rating_noise": col(draws.journey.rating_noise, self.rating_noise, np.float64),
                 "deferred_customers": np.array(sorted(set(deferred_customers)), dtype=np.int64),
             }
         # Columns nobody rewrote are the up-front arrays themselves (no copy).
-        same_times = not grown and not self.times_changed and not self.journeys
-        if self.journeys or grown:
-            entry = np.array(self.entry)
+        same_times = not self.times_changed and not self.journeys
+        if self.entry is not self.arrival:
+            entry = np.array(self.entry, dtype=np.float64)
         else:
             entry = draws.entry
         return Records(
-            arrival=np.array(self.arrival) if grown else draws.arrival,
-            ctype=np.array(self.ctype, dtype=np.int32) if grown else draws.ctype,
+            arrival=self._column(draws.arrival, self.arrival, np.float64),
+            ctype=self._column(draws.ctype, self.ctype, np.int32),
             outcome=outcome, answer=answer, group=np.array(self.group, dtype=np.int32),
-            handle=draws.handle if same_times else np.array(self.handle),
-            acw=draws.acw if same_times else np.array(self.acw),
-            patience=draws.patience if not (grown or self.journeys) else np.array(self.patience),
+            handle=draws.handle if same_times else np.array(self.handle, dtype=np.float64),
+            acw=draws.acw if same_times else np.array(self.acw, dtype=np.float64),
+            patience=self._column(draws.patience, self.patience, np.float64),
             present_log=present_log, end_s=end_s, forecast_factor=draws.forecast_factor, entry=entry,
             journey=journey, deferred=deferred,
         )

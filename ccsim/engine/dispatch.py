@@ -112,9 +112,13 @@ class Dispatch:
             self.handle[c] *= f
             self.acw[c] *= f
             self.work[c] *= f
+        g = agent.group
+        if not g.max_chats:  # a group without chat skills: one call or email at a time
+            self.serve(c, choice.k, g, agent, now)
+            agent.channel = choice.channel
+            return
         was = bool(agent.chats) and agent.contact < 0
         if choice.channel == CHAT:
-            g = agent.group
             if self.journeys is not None:
                 busy = self.journeys.serve(c, g, now)
             else:
@@ -126,7 +130,7 @@ class Dispatch:
                 self.sink(ANSWER, now, c, choice.k, g.index, agent.number)
             self.open_chat(c, choice.k, busy, agent, now)
         else:
-            self.serve(c, choice.k, agent.group, agent, now)
+            self.serve(c, choice.k, g, agent, now)
             agent.channel = choice.channel
         self.chat_only(agent, now, was)
         self.refresh(agent)
@@ -137,15 +141,31 @@ class Dispatch:
 
     # --- an agent is through with a contact --------------------------------------------------------
 
-    def release(self, agent: Agent) -> None:
-        """The agent's call or email (and wrap-up) is over (its heap entry came up)."""
+    def release(self, agent: Agent, now: float) -> None:
+        """The agent's call or email (and wrap-up) is over (its heap entry came up at *now*)."""
         c = agent.contact
         agent.contact = -1
-        agent.channel = VOICE
-        now = self.env.now
-        if agent.chats:
-            self.chat_only(agent, now, False)  # chats still open: a chat-only span starts
-        self.end_of_contact(agent, c, now)
+        g = agent.group
+        if not g.fast or agent.todo or agent.draining or g.leaving or (g.callbacks and self.journeys.callbacks_waiting):
+            agent.channel = VOICE
+            if agent.chats:
+                self.chat_only(agent, now, False)  # chats still open: a chat-only span starts
+            self.end_of_contact(agent, c, now)
+            return
+        # end_of_contact() and take_work() with first_waiting() inlined: the per-call hot path
+        # of a group under the foundation's rule, with no sink, hook, callback or chat to mind.
+        deadline = self.deadline
+        for qi, q in enumerate(g.queues):
+            while q:
+                c = q.popleft()
+                if deadline[c] > now:
+                    self.serve(c, g.queue_types[qi], g, agent, now)
+                    return
+        if g.closing:
+            self.leave(agent, now)
+            return
+        agent.idle_since = now
+        g.idle.append(agent)
 
     def end_of_contact(self, agent: Agent, c: int, now: float) -> None:
         """Agent is through with contact c (< 0: one begun before a snapshot): the done
@@ -157,7 +177,11 @@ class Dispatch:
                 self.sink(DONE, now, -1, -1, agent.group.index, agent.number)
         for hook in self.end_hooks:
             hook(agent, c, now)
-        self.freed(agent, now)
+        g = agent.group
+        if agent.draining or g.leaving or agent.todo:
+            self.freed(agent, now)
+        else:
+            self.take_work(agent, g, now)
 
     def freed(self, agent: Agent, now: float) -> None:
         """Room opened on the agent: leave (staffing drop, end of day), go away or log out
@@ -187,16 +211,18 @@ class Dispatch:
 
     def take_work(self, agent: Agent, g, now: float) -> None:
         """The agent has room: work sources in order, else idle (or home when the day is over)."""
-        if g.callbacks and agent.contact < 0 and not agent.chats:
+        callbacks = g.callbacks and self.journeys.callbacks_waiting
+        if callbacks and agent.contact < 0 and not agent.chats:
             c = self.journeys.due_callback(g, now, overdue_only=True)
             if c is not None:
                 self.callback(c, agent, g, now)
                 return
         self.select[g.index](self, agent, g, now)
         if agent.contact >= 0 or agent.chats:
-            self.refresh(agent)
+            if g.max_chats:
+                self.refresh(agent)
             return
-        if g.callbacks:
+        if callbacks:
             c = self.journeys.due_callback(g, now, overdue_only=False)
             if c is not None:
                 self.callback(c, agent, g, now)
@@ -206,7 +232,8 @@ class Dispatch:
             return
         agent.idle_since = now
         g.idle.append(agent)
-        self.refresh(agent)
+        if g.max_chats:
+            self.refresh(agent)
 
     def leave(self, agent: Agent, now: float) -> None:
         """The agent logs out (staffing drop, end of shift or of the day)."""

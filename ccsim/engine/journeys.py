@@ -26,7 +26,7 @@ from itertools import count
 
 
 from ..plan import DAY_S, Plan
-from .arrivals import U_BALK, U_CALLBACK, U_CONVERT, U_REACH, U_REPEAT, U_RESOLVED, U_RETRIAL, U_SELF_SERVICE
+from .arrivals import N_DECISIONS, U_BALK, U_CALLBACK, U_CONVERT, U_REACH, U_REPEAT, U_RESOLVED, U_RETRIAL, U_SELF_SERVICE
 from . import events as ev
 from .later import LaterDraws
 from .records import (
@@ -68,6 +68,7 @@ class Journeys:
         self.later_draws = [LaterDraws(ct, plan.seed, replication) for ct in types]
         self.callback_queues = [deque() for _ in types]  # scheduled callbacks per type
         self.callback_due: dict[int, float] = {}
+        self.callbacks_waiting = 0  # scheduled callbacks not yet made, all types
 
     # --- contacts arriving and joining the queue ------------------------------------------
 
@@ -86,7 +87,7 @@ class Journeys:
             run.hold_line(k, c, INF)  # until it leaves; set precisely below
         if jp is not None and jp.ivr_time is not None:
             leave_ivr = now + self.contacts.ivr[c]
-            if self.decisions[c][U_SELF_SERVICE] < jp.self_service:
+            if self.decisions[c * N_DECISIONS + U_SELF_SERVICE] < jp.self_service:
                 self.fate[c] = IVR_RESOLVED
                 self.contacts.resolved[c] = 1
                 self.entry[c] = leave_ivr
@@ -114,8 +115,9 @@ class Journeys:
         if jp is not None and (jp.balk_over is not None or jp.callback_over is not None):
             ew = self.predict(k, now)
             self.contacts.predicted[c] = ew
-            u = self.decisions[c]
-            if jp.balk_over is not None and ew > jp.balk_over and u[U_BALK] < jp.balk_p:
+            u = c * N_DECISIONS
+            dec = self.decisions
+            if jp.balk_over is not None and ew > jp.balk_over and dec[u + U_BALK] < jp.balk_p:
                 self.fate[c] = BALKED
                 if self.lines[k]:
                     run.hold_line(k, c, now)
@@ -124,7 +126,7 @@ class Journeys:
                 self.maybe_retry(c, now)
                 return
             if jp.callback_over is not None and ew > jp.callback_over:
-                if u[U_CALLBACK] < jp.callback_accept:
+                if dec[u + U_CALLBACK] < jp.callback_accept:
                     # The customer hangs up and waits to be called: never abandons.
                     cb[c] = CB_ACCEPTED
                     self.deadline[c] = INF
@@ -133,6 +135,7 @@ class Journeys:
                     if jp.callback_scheduled:  # leaves the queue for the callback list
                         self.callback_due[c] = now + jp.callback_window
                         self.callback_queues[k].append(c)
+                        self.callbacks_waiting += 1
                         if run.sink is not None:
                             run.sink(ev.CALLBACK_ACCEPTED, now, c, k, -1, -1)
                         return
@@ -151,6 +154,7 @@ class Journeys:
         if best is None or (overdue_only and self.callback_due[best] > now):
             return None
         best_q.popleft()
+        self.callbacks_waiting -= 1
         return best
 
     def predict(self, k: int, now: float) -> float:
@@ -174,7 +178,7 @@ class Journeys:
         self.last_wait[k] = now - self.entry[c]
         t = self.contacts
         if t.cb[c] == CB_ACCEPTED:
-            if self.decisions[c][U_REACH] < jp.callback_reach:
+            if self.decisions[c * N_DECISIONS + U_REACH] < jp.callback_reach:
                 talk = self.callback_handle[c]
                 self.handle[c] = talk
                 busy = self.work[c] = talk + self.acw[c]
@@ -187,19 +191,20 @@ class Journeys:
         elif self.lines[k]:
             self.run.hold_line(k, c, now + self.handle[c])
         if jp is not None:
-            u = self.decisions[c]
+            u = c * N_DECISIONS
+            dec = self.decisions
             if jp.fcr is not None:
-                if u[U_RESOLVED] < min(1.0, jp.fcr * self.factor[g.index]):
+                if dec[u + U_RESOLVED] < min(1.0, jp.fcr * self.factor[g.index]):
                     t.resolved[c] = 1
                 else:
                     t.resolved[c] = 0
-                    if jp.repeat_p > 0 and t.contact_no[c] < jp.repeat_max and u[U_REPEAT] < jp.repeat_p:
+                    if jp.repeat_p > 0 and t.contact_no[c] < jp.repeat_max and dec[u + U_REPEAT] < jp.repeat_p:
                         target = k if jp.repeat_as is None else jp.repeat_as
                         self.schedule(now + busy + t.repeat_delay[c], target, t.customer[c],
                                       t.contact_no[c] + 1, 1, REPEAT)
             if jp.conversion_p is not None:
                 p = jp.conversion_p + jp.conversion_slope * (now - self.entry[c]) / 60.0
-                t.converted[c] = 1 if u[U_CONVERT] < p else 0
+                t.converted[c] = 1 if dec[u + U_CONVERT] < p else 0
         return busy
 
     # --- retrials and new contacts -----------------------------------------------------------
@@ -207,7 +212,7 @@ class Journeys:
     def will_retry(self, c: int) -> bool:
         jp = self.journey[self.ctype[c]]
         return (jp is not None and jp.retrial_p > 0 and self.contacts.attempt[c] < jp.retrial_max
-                and self.decisions[c][U_RETRIAL] < jp.retrial_p)
+                and self.decisions[c * N_DECISIONS + U_RETRIAL] < jp.retrial_p)
 
     def maybe_retry(self, c: int, now: float) -> None:
         if self.will_retry(c):

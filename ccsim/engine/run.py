@@ -177,6 +177,11 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
             for gp, g in zip(plan.agent_groups, self.groups, strict=True):
                 g.callbacks = [self.journeys.callback_queues[k] for k in gp.skill_indices
                                if self.has_journey[k] and types[k].journey.callback_scheduled]
+        # A freed agent of a plain group takes the inlined hot path of release() when there is
+        # nothing else to mind: no sink to tell, no end-of-contact hook (and, checked there, no
+        # scheduled callback waiting).
+        for g in self.groups:
+            g.fast = g.plain and sink is None and not self.end_hooks
 
     @staticmethod
     def any_chat_or_factor(plan: Plan) -> bool:
@@ -291,7 +296,7 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
                 # Environment.step inlined: an agent's entry is the end of its contact.
                 env._now, _, _, event = heappop(heap)
                 if event.__class__ is Agent:
-                    release(event)
+                    release(event, env._now)
                 else:
                     callbacks, event.callbacks = event.callbacks, None
                     for callback in callbacks:

@@ -101,7 +101,7 @@ def pick(run, agent, g, now: float, levels) -> tuple | None:
     can_voice = solo < 0 and (not chats or g.blended)
     can_chat = solo < 0 or (g.blended and agent.channel == VOICE)
     n_chats = len(chats)
-    cap = run.chat_room(agent)
+    cap = agent.room
     concurrency = run.concurrency
     for level in levels:
         best, best_key, best_choice = None, 0.0, None
@@ -111,7 +111,7 @@ def pick(run, agent, g, now: float, levels) -> tuple | None:
                 if not can_voice:
                     continue
             elif ch == CHAT:
-                if not can_chat or n_chats >= min(concurrency[choice.k], cap):
+                if not can_chat or n_chats >= cap or n_chats >= concurrency[choice.k]:
                     continue
             elif solo >= 0 or chats:
                 continue
@@ -175,7 +175,7 @@ def general_offer(run, c: int, k: int, now: float, schedule: bool = True) -> boo
                 if a.todo or a.draining:
                     continue
                 n = len(a.chats)
-                if n < min(concurrency, run.chat_room(a)) and (fewest is None or n < fewest):
+                if n < concurrency and n < a.room and (fewest is None or n < fewest):
                     best, best_choice, fewest = a, choice, n
                     if n == 1:
                         break
