@@ -1,9 +1,10 @@
 """Agents' time (a mixin of ``Run``): the spans during which an agent had chats open and
 nothing else (a group's chat busy time), and per-agent statistics.
 
-Per-agent statistics (``statistics: {per_agent: true}``) cost the event loop one tuple
-per contact and per span: present spans and busy spans are appended as they happen, and
-the tallies inside the days' statistics windows are computed once, after the run.
+Per-agent statistics (``statistics: {per_agent: true}``) cost the event loop nothing per
+call: a call or email keeps its agent busy from its answer for its work (the contact
+table has both), present spans and chat-only spans are appended as they happen, and the
+tallies inside the days' statistics windows are computed once, after the run.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .agents import Agent
+from .selectors import CHAT
 
 
 def open_time(windows: list[tuple[float, float]], t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
@@ -66,12 +68,16 @@ class AgentTime:
             if not spans:
                 return np.zeros(n)
             who, t0, t1 = (np.array(col) for col in zip(*spans, strict=True))
-            # bincount adds in list order, as the spans happened: the same sums as a running total.
             return np.bincount(who, weights=open_time(windows, t0, t1), minlength=n)
 
-        answer = np.array(self.answer)
+        answer = rec.answer
         served = np.array(self.agent_of, dtype=np.int32)
         started = served >= 0
+        # Calls and emails: busy from the answer for the contact's work (talk and wrap-up).
+        solo = started & ~np.isin(rec.ctype, np.nonzero(np.array(self.channel) == CHAT)[0])
+        t0 = answer[solo]
+        busy = np.bincount(served[solo], weights=open_time(windows, t0, t0 + np.array(self.work)[solo]),
+                           minlength=n) + tally(self.busy_spans)
         # A contact counts for its agent when it started inside a window.
         t = answer[started]
         counted = open_time(windows, t, t + 1e-9) > 0
@@ -79,7 +85,7 @@ class AgentTime:
         rec.agents = {
             "group": np.array([a.group.index for a in self.agents], dtype=np.int32),
             "present_s": tally(self.present_spans),
-            "busy_s": tally(self.busy_spans),
+            "busy_s": busy,
             "handled": handled,
             "contact_agent": served,  # per contact: the number of the agent who took it, -1
         }

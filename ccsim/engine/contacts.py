@@ -51,15 +51,18 @@ class Contacts:
         "draws", "line_release", "n_first", "times_changed",
     )
 
-    def __init__(self, draws: ContactDraws, lines: bool):
+    def __init__(self, draws: ContactDraws, lines: bool, times: bool):
         self.draws = draws  # the up-front block, kept to build records without copies
         n = self.n_first = int(draws.arrival.size)
+        journeys = draws.journey is not None
         self.arrival: list[float] = draws.arrival.tolist()
         self.ctype: list[int] = draws.ctype.tolist()
-        self.handle: list[float] = draws.handle.tolist()
-        self.acw: list[float] = draws.acw.tolist()
         self.work: list[float] = (draws.handle + draws.acw).tolist()  # agent busy time: talk + wrap-up
-        self.patience: list[float] = draws.patience.tolist()
+        # Talk, wrap-up and patience as lists only where the run reads or rewrites them (trunk
+        # lines, chats, handle-time factors, journeys); otherwise the drawn arrays serve.
+        self.handle: list[float] | None = draws.handle.tolist() if times or lines or journeys else None
+        self.acw: list[float] | None = draws.acw.tolist() if times or journeys else None
+        self.patience: list[float] | None = draws.patience.tolist() if journeys else None
         # arrival + patience as numpy adds them: the same doubles as a Python float sum.
         self.deadline: list[float] = (draws.arrival + draws.patience).tolist()
         self.entry: list[float] = self.arrival if draws.entry is None else draws.entry.tolist()
@@ -68,7 +71,7 @@ class Contacts:
         self.agent: list[int] = [-1] * n
         self.fate: list[int] = [0] * n
         self.line_release: list[float] | None = [0.0] * n if lines else None
-        self.times_changed = False  # handle / acw rewritten during the run (factors, chats)
+        self.times_changed = times  # handle / acw rewritten during the run (factors, chats)
         j = draws.journey
         self.journeys = j is not None
         if j is not None:
@@ -92,9 +95,12 @@ class Contacts:
             self.rating_noise: list[float] = j.rating_noise.tolist()
 
     @classmethod
-    def from_draws(cls, draws: ContactDraws, lines: bool = False) -> Contacts:
-        """The table holding the day's first attempts (and a snapshot's callers, first)."""
-        return cls(draws, lines)
+    def from_draws(cls, draws: ContactDraws, lines: bool = False, times: bool = True) -> Contacts:
+        """The table holding the day's first attempts (and a snapshot's callers, first).
+
+        lines: some type has trunk lines; times: talk and wrap-up may be rewritten during
+        the run (chats, handle-time factors)."""
+        return cls(draws, lines, times)
 
     def __len__(self) -> int:
         return len(self.arrival)
@@ -202,7 +208,8 @@ class Contacts:
             outcome=outcome, answer=answer, group=np.array(self.group, dtype=np.int32),
             handle=draws.handle if same_times else np.array(self.handle, dtype=np.float64),
             acw=draws.acw if same_times else np.array(self.acw, dtype=np.float64),
-            patience=self._column(draws.patience, self.patience, np.float64),
+            patience=draws.patience if self.patience is None else self._column(draws.patience, self.patience,
+                                                                                 np.float64),
             present_log=present_log, end_s=end_s, forecast_factor=draws.forecast_factor, entry=entry,
             journey=journey, deferred=deferred,
         )

@@ -100,8 +100,6 @@ class Dispatch:
         if self.sink is not None:
             self.sink(ANSWER, now, c, k, g.index, agent.number)
         agent.contact = c
-        if self.per_agent:
-            self.busy_spans.append((agent.number, now, now + busy))
         heappush(self.heap, (now + busy, _NORMAL, next(self.eid), agent))
 
     def start(self, c: int, choice: Choice, agent: Agent, now: float) -> None:

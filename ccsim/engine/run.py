@@ -92,12 +92,10 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
 
         # The contact table and its columns (the same lists: nothing is copied).
         self.lines = [ct.lines for ct in types]
-        t = self.contacts = Contacts.from_draws(draws, any(self.lines))
+        t = self.contacts = Contacts.from_draws(draws, any(self.lines), self.any_chat_or_factor(plan))
         self.arrival, self.ctype, self.handle, self.acw, self.work = t.arrival, t.ctype, t.handle, t.acw, t.work
         self.deadline, self.entry, self.answer, self.group = t.deadline, t.entry, t.answer, t.group
         self.agent_of, self.fate, self.line_release = t.agent, t.fate, t.line_release
-        # Talk and wrap-up are rewritten during the run by handle-time factors and chats.
-        t.times_changed = self.any_chat_or_factor(plan)
         if initial is not None and initial.n_waiting and t.entry is t.arrival:
             t.entry = list(t.arrival)  # snapshot callers joined their queue before the snapshot
         self.entry = t.entry
@@ -159,7 +157,7 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         # Agents' time.
         self.per_agent = plan.per_agent
         self.agents: list[Agent] = []
-        self.busy_spans: list[tuple] = []
+        self.busy_spans: list[tuple] = []  # chat-only spans per agent (calls and emails: the table)
         self.present_spans: list[tuple] = []
         self.span_start: list[list] = [[] for _ in self.groups]
         self.span_end: list[list] = [[] for _ in self.groups]
@@ -282,8 +280,6 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
                     if lines[k]:
                         self.hold_line(k, i, now + handle[i])
                     best.contact = i
-                    if self.per_agent:
-                        self.busy_spans.append((best.number, now, now + work[i]))
                     heappush(heap, (now + work[i], _NORMAL, next(eid), best))
                 else:
                     q.append(i)
