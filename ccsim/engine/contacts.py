@@ -40,8 +40,8 @@ class Contacts:
     With caller journeys (``journeys=True``) also: ``customer``, ``contact_no``,
     ``attempt``, ``kind``, ``cb`` (callback state), ``resolved``, ``converted``,
     ``predicted`` (expected wait announced), and the journey's random numbers per contact
-    (``decisions``: ``N_DECISIONS`` uniforms per contact, flat; ``ivr``, ``retrial_delay``, ``repeat_delay``, ``callback_handle``,
-    ``rating_noise``).
+    (``decisions``: ``N_DECISIONS`` uniforms per contact, flat; ``ivr``, ``retrial_delay``,
+    ``repeat_delay``, ``callback_handle``, ``rating_noise``).
     """
 
     __slots__ = (

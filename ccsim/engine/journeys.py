@@ -24,10 +24,19 @@ from collections import deque
 from heapq import heappush
 from itertools import count
 
-
 from ..plan import DAY_S, Plan
-from .arrivals import N_DECISIONS, U_BALK, U_CALLBACK, U_CONVERT, U_REACH, U_REPEAT, U_RESOLVED, U_RETRIAL, U_SELF_SERVICE
 from . import events as ev
+from .arrivals import (
+    N_DECISIONS,
+    U_BALK,
+    U_CALLBACK,
+    U_CONVERT,
+    U_REACH,
+    U_REPEAT,
+    U_RESOLVED,
+    U_RETRIAL,
+    U_SELF_SERVICE,
+)
 from .later import LaterDraws
 from .records import (
     BALKED,

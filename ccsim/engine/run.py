@@ -37,7 +37,7 @@ from .arrivals import ContactDraws, draw_contacts
 from .chats import MAX_CHATS, ChatWork
 from .contacts import Contacts
 from .dispatch import Dispatch
-from .events import ANSWER, ARRIVAL, BLOCKED
+from .events import ARRIVAL, BLOCKED
 from .headcount import Headcount
 from .journeys import Journeys
 from .lines import Lines
@@ -231,7 +231,7 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         arrival, ctype, lines, queues = self.arrival, self.ctype, self.lines, self.queues
         deadline, answer, group, agent_of, work, handle = (self.deadline, self.answer, self.group, self.agent_of,
                                                             self.work, self.handle)
-        groups_of, plain_offer, offer_of, fate = self.groups_of, self.plain_offer, self.offer_of, self.fate
+        groups_of, plain_offer, fate = self.groups_of, self.plain_offer, self.fate
         has_journey, journeys, sink, eid = self.has_journey, self.journeys, self.sink, self.eid
         release = self.release
         n = self.contacts.n_first

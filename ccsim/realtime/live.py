@@ -19,7 +19,6 @@ from collections import deque
 from ..units import format_clock_exact
 
 
-
 class EventWriter:
     """A sink writing one JSON object per event to a text stream, flushed at once.
 
