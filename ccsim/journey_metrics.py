@@ -77,48 +77,62 @@ def journey_kpis(plan: Plan, rec: Records, k: int, ctx=None) -> tuple[dict, dict
     ctx = ctx or _Replication(plan, rec)
     j = rec.journey
     n_int = ctx.grid.n_int
-    rows = ctx.type_rows[k]
     counted = rec.arrival >= plan.warmup_s
+    rows = ctx.type_mask(k)
     if rows is not None:
         counted &= rows
-    interval = ctx.arrival_interval
-    outcome = rec.outcome
-    wait = ctx.wait
-    cb = j["callback"]
-
-    def both(mask, weights=None):
-        per = np.bincount(interval[mask], weights=None if weights is None else weights[mask], minlength=n_int)
-        return float(per.sum()), per.astype(float)
+    # The type's counted contacts only, in their order: every KPI below counts among them.
+    mine = np.flatnonzero(counted)
+    interval = ctx.arrival_interval[mine]
+    outcome = rec.outcome[mine]
+    wait = ctx.wait[mine]
+    cb = j["callback"][mine]
+    kind = j["kind"][mine]
+    converted = j["converted"][mine]
+    predicted = j["predicted"][mine]
+    answered = outcome == ANSWERED
+    accepted = cb == CB_ACCEPTED
 
     out_day, out_int = {}, {}
+    # Counts per interval of several conditions from one bincount over (condition, interval).
+    counts = {
+        "ivr_resolved": outcome == IVR_RESOLVED,
+        "balked": outcome == BALKED,
+        "retrials": kind == RETRIAL,
+        "repeat_contacts": kind == REPEAT,
+        "callbacks_offered": accepted | (cb == CB_DECLINED),
+        "callbacks_accepted": accepted,
+        "callbacks_completed": accepted & answered,
+        "callbacks_failed": outcome == CALLBACK_FAILED,
+        "sales": converted == 1,
+    }
+    reached = answered | (outcome == CALLBACK_FAILED)
+    called = accepted & reached
+    with_model = answered & (converted >= 0)
+    told = np.isfinite(predicted) & reached
+    flags = list(counts.values()) + [called, with_model, told]
+    table = _count_table(flags, interval, n_int)
 
-    def put(name, mask):
-        out_day[name], out_int[name] = both(counted & mask)
+    def put(name):
+        i = list(counts).index(name)
+        out_day[name], out_int[name] = float(table[i].sum()), table[i].astype(float)
 
-    put("ivr_resolved", outcome == IVR_RESOLVED)
-    put("balked", outcome == BALKED)
-    put("retrials", j["kind"] == RETRIAL)
-    put("repeat_contacts", j["kind"] == REPEAT)
-    put("callbacks_offered", (cb == CB_ACCEPTED) | (cb == CB_DECLINED))
-    put("callbacks_accepted", cb == CB_ACCEPTED)
-    put("callbacks_completed", (cb == CB_ACCEPTED) & (outcome == ANSWERED))
-    put("callbacks_failed", outcome == CALLBACK_FAILED)
-    reached = (outcome == ANSWERED) | (outcome == CALLBACK_FAILED)
-    called = counted & (cb == CB_ACCEPTED) & reached
-    delay = np.where(called, wait, 0.0)
-    total, per = both(called, delay)
-    n_called = np.bincount(interval[called], minlength=n_int)
+    n_called, n_model, n_told = table[len(counts):]
+
+    def weighted(mask, weights):
+        per = np.bincount(interval[mask], weights=weights[mask], minlength=n_int)
+        return float(per.sum()), per
+
+    # KPIs in their documented order (the order of the CSV columns).
+    for name in list(counts)[:-1]:
+        put(name)
+    total, per = weighted(called, wait)
     out_day["callback_delay"] = float(_div(total, n_called.sum()))
     out_int["callback_delay"] = _div(per, n_called)
-    put("sales", j["converted"] == 1)
-    with_model = counted & (outcome == ANSWERED) & (j["converted"] >= 0)
-    n_model = np.bincount(interval[with_model], minlength=n_int)
+    put("sales")
     out_day["conversion_rate"] = float(_div(out_day["sales"], n_model.sum()))
     out_int["conversion_rate"] = _div(out_int["sales"], n_model)
-    told = counted & np.isfinite(j["predicted"]) & reached
-    error = np.where(told, np.abs(j["predicted"] - np.where(told, wait, 0.0)), 0.0)
-    total, per = both(told, error)
-    n_told = np.bincount(interval[told], minlength=n_int)
+    total, per = weighted(told, np.abs(predicted - np.where(told, wait, 0.0)))
     out_day["expected_wait_error"] = float(_div(total, n_told.sum()))
     out_int["expected_wait_error"] = _div(per, n_told)
     out_day["deferred"] = float(rec.deferred[k]) if rec.deferred is not None else 0.0
@@ -129,13 +143,20 @@ def journey_kpis(plan: Plan, rec: Records, k: int, ctx=None) -> tuple[dict, dict
     return out_day, out_int
 
 
+def _count_table(flags, interval, n_int) -> np.ndarray:
+    """Per condition (boolean arrays over the same rows), its rows per interval:
+    shape (conditions, intervals), whole numbers."""
+    which, row = np.nonzero(np.stack(flags)) if flags[0].size else (np.zeros(0, int), np.zeros(0, int))
+    return np.bincount(which * n_int + interval[row], minlength=len(flags) * n_int).reshape(len(flags), n_int)
+
+
 class _Issues:
     """Each customer's issue, from all contacts of the replication (every contact type):
     found once per replication and shared by the KPIs of every type."""
 
     __slots__ = ("first", "idx", "n_issues", "contacts", "ever_answered", "ivr", "abandoned_for_good",
                  "has_first", "resolved_first", "resolved_any", "first_inbound", "first_wait",
-                 "first_abandoned", "first_type", "first_kind", "first_counted")
+                 "first_abandoned", "first_type", "first_counted", "_waited")
 
     def __init__(self, plan: Plan, rec: Records, wait):
         j = rec.journey
@@ -169,6 +190,18 @@ class _Issues:
         self.first_type = rec.ctype[first]
         self.first_counted = (j["kind"][first] == FIRST) & (rec.arrival[first] >= plan.warmup_s)
         self.first, self.idx, self.n_issues = first, idx, n_issues
+        self._waited = None
+
+    def waited(self, rec: Records, wait):
+        """Per issue: minutes waited over all its contacts, and whether any abandoned or balked."""
+        if self._waited is None:
+            idx, n_issues, outcome = self.idx, self.n_issues, rec.outcome
+            finite_wait = np.where(np.isfinite(wait), wait, 0.0)
+            minutes = np.bincount(idx, weights=finite_wait, minlength=n_issues) / 60.0
+            abandoned_any = np.bincount(idx, weights=(outcome == ABANDONED) | (outcome == BALKED),
+                                        minlength=n_issues) > 0
+            self._waited = (minutes, abandoned_any)
+        return self._waited
 
 
 def _issue_kpis(plan: Plan, rec: Records, k: int, ctx):
@@ -187,53 +220,56 @@ def _issue_kpis(plan: Plan, rec: Records, k: int, ctx):
     if ctx.issues is None:
         ctx.issues = _Issues(plan, rec, ctx.wait)
     issues = ctx.issues
-    first, idx, n_issues, contacts = issues.first, issues.idx, issues.n_issues, issues.contacts
-    mine = (issues.first_type == k) & issues.first_counted
+    # This type's issues (first contact of the type, counted), in issue order.
+    mine = np.flatnonzero((issues.first_type == k) & issues.first_counted)
+    first = issues.first[mine]
+    contacts = issues.contacts[mine]
     ct = plan.contact_types[k]
     modelled = ct.journey is not None and ct.journey.fcr is not None
-    sl_within = issues.first_inbound & (issues.first_wait <= ct.sl_threshold)
-    sl_base = issues.first_inbound | issues.first_abandoned
+    first_inbound = issues.first_inbound[mine]
+    sl_within = first_inbound & (issues.first_wait[mine] <= ct.sl_threshold)
+    sl_base = first_inbound | issues.first_abandoned[mine]
     at = ctx.arrival_interval[first]
-
-    def per(mask, weights=None):
-        m = mine & mask
-        return np.bincount(at[m], weights=None if weights is None else weights[m], minlength=n_int).astype(float)
-
-    n_i = np.bincount(at[mine], minlength=n_int).astype(float)
-    n_mine = float(mine.sum())
+    flags = [issues.abandoned_for_good[mine], sl_within, sl_base, issues.resolved_first[mine],
+             issues.has_first[mine]]
+    table = _count_table(flags, at, n_int)
+    totals = table.sum(axis=1).tolist()
+    per = dict(zip(("abandoned_for_good", "sl_within", "sl_base", "resolved_first", "has_first"),
+                   table.astype(float), strict=True))
+    n_i = np.bincount(at, minlength=n_int).astype(float)
+    n_mine = float(mine.size)
     day = {
         "unique_customers": n_mine,
-        "contacts_per_issue": float(_div(contacts[mine].sum(), n_mine)),
-        "abandon_rate_customer": float(_div((mine & issues.abandoned_for_good).sum(), n_mine)),
-        "service_level_customer": float(_div((mine & sl_within).sum(), (mine & sl_base).sum())),
-        "fcr": float(_div((mine & issues.resolved_first).sum(), (mine & issues.has_first).sum()))
-        if modelled else math.nan,
+        "contacts_per_issue": float(_div(contacts.sum(), n_mine)),
+        "abandon_rate_customer": float(_div(totals[0], n_mine)),
+        "service_level_customer": float(_div(totals[1], totals[2])),
+        "fcr": float(_div(totals[3], totals[4])) if modelled else math.nan,
     }
     intervals = {
         "unique_customers": n_i,
-        "contacts_per_issue": _div(np.bincount(at[mine], weights=contacts[mine], minlength=n_int), n_i),
-        "abandon_rate_customer": _div(per(issues.abandoned_for_good), n_i),
-        "service_level_customer": _div(per(sl_within), per(sl_base)),
-        "fcr": _div(per(issues.resolved_first), per(issues.has_first)) if modelled else np.full(n_int, np.nan),
+        "contacts_per_issue": _div(np.bincount(at, weights=contacts, minlength=n_int), n_i),
+        "abandon_rate_customer": _div(per["abandoned_for_good"], n_i),
+        "service_level_customer": _div(per["sl_within"], per["sl_base"]),
+        "fcr": _div(per["resolved_first"], per["has_first"]) if modelled else np.full(n_int, np.nan),
     }
     rating = ct.journey.rating if ct.journey is not None else None
     if rating is None:
         day.update(rating_mean=math.nan, share_satisfied=math.nan)
         intervals.update(rating_mean=np.full(n_int, np.nan), share_satisfied=np.full(n_int, np.nan))
         return day, intervals
-    outcome, wait = rec.outcome, ctx.wait
-    finite_wait = np.where(np.isfinite(wait), wait, 0.0)
-    minutes = np.bincount(idx, weights=finite_wait, minlength=n_issues) / 60.0
-    abandoned_any = np.bincount(idx, weights=(outcome == ABANDONED) | (outcome == BALKED),
-                                minlength=n_issues) > 0
-    unresolved = ~(issues.resolved_any | issues.ivr) if modelled else ~(issues.ever_answered | issues.ivr)
-    score = (rating.base + rating.per_minute_waited * minutes + rating.abandoned * abandoned_any
+    minutes, abandoned_any = issues.waited(rec, ctx.wait)
+    if modelled:
+        unresolved = ~(issues.resolved_any[mine] | issues.ivr[mine])
+    else:
+        unresolved = ~(issues.ever_answered[mine] | issues.ivr[mine])
+    # The rating of this type's issues only (element by element, as for all issues).
+    score = (rating.base + rating.per_minute_waited * minutes[mine] + rating.abandoned * abandoned_any[mine]
              + rating.unresolved * unresolved + rating.per_extra_contact * (contacts - 1)
              + rating.noise * j["rating_noise"][first])
     score = np.clip(np.rint(score), 1, rating.scale)
     satisfied = score >= rating.satisfied_at
-    day["rating_mean"] = float(score[mine].mean()) if mine.any() else math.nan
-    day["share_satisfied"] = float(satisfied[mine].mean()) if mine.any() else math.nan
-    intervals["rating_mean"] = _div(per(np.ones(n_issues, dtype=bool), score), n_i)
-    intervals["share_satisfied"] = _div(per(satisfied), n_i)
+    day["rating_mean"] = float(score.mean()) if mine.size else math.nan
+    day["share_satisfied"] = float(satisfied.mean()) if mine.size else math.nan
+    intervals["rating_mean"] = _div(np.bincount(at, weights=score, minlength=n_int), n_i)
+    intervals["share_satisfied"] = _div(np.bincount(at[satisfied], minlength=n_int).astype(float), n_i)
     return day, intervals

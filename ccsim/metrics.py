@@ -249,7 +249,8 @@ def _safe_div(a, b):
     b = np.asarray(b, dtype=float)
     if a.ndim == 0 and b.ndim == 0:
         return np.float64(float(a) / float(b) if b > 0 else NAN)
-    out = np.full(np.broadcast(a, b).shape, NAN)
+    # Divide only where b > 0 (no warnings to silence), nan elsewhere.
+    out = np.full(b.shape if a.shape == b.shape else np.broadcast(a, b).shape, NAN)
     return np.divide(a, b, out=out, where=b > 0)
 
 
@@ -268,22 +269,45 @@ def _grouped_mean(values, index, n, counts=None):
 class _Replication:
     """Columns of one replication that several KPIs need, derived once per replication."""
 
-    __slots__ = ("plan", "rec", "grid", "wait", "arrival_interval", "type_rows", "handled", "issues")
+    __slots__ = ("plan", "rec", "grid", "wait", "arrival_interval", "handled", "issues", "_order", "_bounds",
+                 "_by_type")
 
     def __init__(self, plan: Plan, rec: Records):
         self.plan, self.rec = plan, rec
         self.grid = _grid(plan)
         self.wait = rec.wait
         self.arrival_interval = np.maximum(interval_index(plan, rec.arrival), 0)
-        n_types = len(plan.contact_types)
-        # Rows of each contact type (None: every row, when there is a single type).
-        self.type_rows = [None] if n_types == 1 else [rec.ctype == k for k in range(n_types)]
         self.handled = None  # see started()
         self.issues = None  # customers' issues (journey_metrics), found when first needed
+        n_types = len(plan.contact_types)
+        self._order = None  # None: a single contact type, every row is its
+        if n_types > 1:
+            # Rows grouped by contact type, each type's rows in their own order (a stable sort
+            # of small integers sorts by radix): a column is gathered once for every type,
+            # instead of one boolean selection per type.
+            ctype = rec.ctype
+            self._order = np.argsort(ctype.astype(np.int16 if n_types < 32768 else np.int64), kind="stable")
+            counts = np.bincount(ctype, minlength=n_types)
+            ends = np.cumsum(counts).tolist()
+            self._bounds = list(zip([0] + ends[:-1], ends, strict=True))
+            self._by_type = {}
+
+    def type_mask(self, k):
+        """Rows of contact type *k*, or None when every row is (a single type)."""
+        return None if self._order is None else self.rec.ctype == k
 
     def pick(self, column, k):
-        rows = self.type_rows[k]
-        return column if rows is None else column[rows]
+        """The rows of *column* (one entry per contact) of contact type *k*, in their order.
+
+        Returns a view shared with other callers: read it, never write to it.
+        """
+        if self._order is None:
+            return column
+        held = self._by_type.get(id(column))
+        if held is None or held[0] is not column:  # holding the column keeps its id unique
+            held = self._by_type[id(column)] = (column, column[self._order])
+        low, high = self._bounds[k]
+        return held[1][low:high]
 
     def started(self):
         """Contacts started per (group, contact type, interval), and per (group, type)
@@ -292,12 +316,16 @@ class _Replication:
             plan, rec = self.plan, self.rec
             n_g, n_t, n_int = len(plan.agent_groups), len(plan.contact_types), self.grid.n_int
             taken = rec.group >= 0
-            key = rec.group[taken].astype(np.int64) * n_t + rec.ctype[taken]
             start = rec.answer[taken]
             at = interval_index(plan, start)
             ok = at >= 0
-            per_interval = np.bincount(key[ok] * n_int + at[ok], minlength=n_g * n_t * n_int)
-            inside = np.bincount(key[in_windows(plan, start)], minlength=n_g * n_t)
+            if n_g * n_t == 1:  # one group, one type: no key to build
+                per_interval = np.bincount(at[ok], minlength=n_int)
+                inside = np.array([np.count_nonzero(in_windows(plan, start))])
+            else:
+                key = rec.group[taken].astype(np.int64) * n_t + rec.ctype[taken]
+                per_interval = np.bincount(key[ok] * n_int + at[ok], minlength=n_g * n_t * n_int)
+                inside = np.bincount(key[in_windows(plan, start)], minlength=n_g * n_t)
             self.handled = (per_interval.reshape(n_g, n_t, n_int), inside.reshape(n_g, n_t))
         return self.handled
 
@@ -416,22 +444,39 @@ def contact_kpis(plan: Plan, rec: Records, k: int, ctx: _Replication | None = No
 
 def _interval_quantile(values, index, n, q):
     """Quantile *q* of the values of each interval and of all of them: numpy's 'linear'
-    rule (``np.quantile``'s default), on one sort instead of one ``np.quantile`` per interval."""
+    rule (``np.quantile``'s default), from sorted values instead of one ``np.quantile``
+    per interval."""
     out = np.full(n, np.nan)
     if values.size == 0:
         return out, NAN
-    order = np.argsort(values, kind="stable")
-    ordered = values[order]
-    # A stable sort of the intervals keeps each interval's values in order (small integer
-    # types sort by radix, in linear time).
-    by_interval = np.argsort(index[order].astype(np.int16 if n < 32768 else np.int64), kind="stable")
-    grouped = ordered[by_interval]
+    if np.isnan(values).any():  # numpy's nan rules: the slow, sure way
+        for j in range(n):
+            inside = values[index == j]
+            if inside.size:
+                out[j] = np.quantile(inside, q)
+        return out, float(np.quantile(values, q))
+    ordered = np.sort(values)
+    whole = float(_linear_quantile(ordered, np.zeros(1, dtype=np.int64), np.array([values.size]), q)[0])
     counts = np.bincount(index, minlength=n)
-    offsets = np.cumsum(counts) - counts
     has = counts > 0
-    out[has] = _linear_quantile(grouped, offsets[has], counts[has], q)
-    whole = _linear_quantile(ordered, np.zeros(1, dtype=np.int64), np.array([values.size]), q)
-    return out, float(whole[0])
+    width = int(counts.max())
+    offsets = np.cumsum(counts) - counts
+    # Stable sorts of interval numbers: small integer types sort by radix, in linear time.
+    small = np.int16 if n < 32768 else np.int64
+    if n * width <= 4 * values.size + 4096:
+        # Values grouped by interval, then one row per interval, padded with +inf at the end
+        # and sorted row by row: numpy sorts floats much faster than it argsorts them.
+        by_interval = np.argsort(index.astype(small), kind="stable")
+        at = index[by_interval]
+        table = np.full((n, width), np.inf)
+        table[at, np.arange(values.size) - offsets[at]] = values[by_interval]
+        table.sort(axis=1)
+        out[has] = _linear_quantile(table.ravel(), (np.arange(n) * width)[has], counts[has], q)
+    else:  # a few crowded intervals among many: sort (value, interval) pairs instead
+        order = np.argsort(values)
+        grouped = values[order][np.argsort(index[order].astype(small), kind="stable")]
+        out[has] = _linear_quantile(grouped, offsets[has], counts[has], q)
+    return out, whole
 
 
 def _linear_quantile(ordered, offsets, counts, q):

@@ -14,9 +14,14 @@ from .scenario import distributions as d
 
 
 class Sampler:
-    """Draws *n* durations in seconds with ``draw(rng, n)``; knows its mean."""
+    """Draws *n* durations in seconds with ``draw(rng, n)``; knows its mean.
+
+    ``uses_rng`` is False for samplers that draw no random numbers (constant, never):
+    callers may then pass ``rng=None`` and skip building a stream.
+    """
 
     __slots__ = ("mean",)
+    uses_rng = True
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:  # pragma: no cover
         raise NotImplementedError
@@ -31,6 +36,8 @@ class Exponential(Sampler):
 
 
 class Constant(Sampler):
+    uses_rng = False
+
     def __init__(self, value: float):
         self.mean = value
 
@@ -109,6 +116,8 @@ class Empirical(Sampler):
 
 class Never(Sampler):
     """Infinite durations: a caller with no patience limit never abandons."""
+
+    uses_rng = False
 
     def __init__(self):
         self.mean = math.inf
