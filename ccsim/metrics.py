@@ -88,13 +88,21 @@ class _Spans:
     def __init__(self, starts, ends):
         self.s = np.sort(starts)
         self.e = np.sort(ends)
-        self.cs = np.concatenate(([0.0], np.cumsum(self.s)))
-        self.ce = np.concatenate(([0.0], np.cumsum(self.e)))
+        self.cs = _prefix_sums(self.s)
+        self.ce = _prefix_sums(self.e)
 
     def area(self, points):
         ns = np.searchsorted(self.s, points, side="left")
         ne = np.searchsorted(self.e, points, side="left")
         return (ns * points - self.cs[ns]) - (ne * points - self.ce[ne])
+
+
+def _prefix_sums(x: np.ndarray) -> np.ndarray:
+    """[0, x0, x0 + x1, ...]: the running sum written in place after a leading 0."""
+    out = np.empty(x.size + 1)
+    out[0] = 0.0
+    np.cumsum(x, out=out[1:])
+    return out
 
 
 def step_area(times: np.ndarray, levels: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -121,7 +129,7 @@ def _step_areas(times, levels_list, points) -> list[np.ndarray]:
     out = []
     for levels in levels_list:
         levels = np.asarray(levels, dtype=float)
-        cum = np.concatenate(([0.0], np.cumsum(levels[:-1] * steps)))
+        cum = _prefix_sums(levels[:-1] * steps)
         area = cum[safe] + levels[safe] * since
         # Before the first time the function is 0; from 0 to t[0] nothing is added either.
         out.append(np.where(inside, area, 0.0))
@@ -343,6 +351,8 @@ def contact_kpis(plan: Plan, rec: Records, k: int, ctx: _Replication | None = No
     interval = ctx.pick(ctx.arrival_interval, k)
 
     counted = arrival >= plan.warmup_s
+    if counted.all():  # no warm-up to leave out: skip masking by it
+        counted = None
     is_answered = outcome == ANSWERED
     is_abandoned = outcome == ABANDONED
     # Accepted callbacks left the inbound queue when they accepted: their answer is a call
@@ -359,7 +369,8 @@ def contact_kpis(plan: Plan, rec: Records, k: int, ctx: _Replication | None = No
     # abandoned: 0, 1 short), so the counts are column sums of one (interval, class) table.
     n_cls = 3 * max(int(outcome.max()) + 1 if outcome.size else 0, BLOCKED + 1)
     cls = outcome.astype(np.int64) * 3 + is_inbound + is_within + is_short
-    table = np.bincount((interval * n_cls + cls)[counted], minlength=n_int * n_cls).reshape(n_int, n_cls)
+    flat = interval * n_cls + cls
+    table = np.bincount(flat if counted is None else flat[counted], minlength=n_int * n_cls).reshape(n_int, n_cls)
     a, b = 3 * ANSWERED, 3 * ABANDONED
     inbound_n = table[:, a + 1] + table[:, a + 2]
     answered_n = inbound_n + table[:, a]
@@ -389,9 +400,12 @@ def contact_kpis(plan: Plan, rec: Records, k: int, ctx: _Replication | None = No
     max_queue_i = max_i[:n_int]
     day_max = float(max_i[n_int:].max())
 
-    inbound = is_inbound & counted
-    answered = is_answered & counted
-    handled = inbound | (is_abandoned & counted)
+    if counted is None:
+        inbound, answered, handled = is_inbound, is_answered, is_inbound | is_abandoned
+    else:
+        inbound = is_inbound & counted
+        answered = is_answered & counted
+        handled = inbound | (is_abandoned & counted)
     ans_waits = wait[inbound]
     ans_at = interval[inbound]
     handled_waits = wait[handled]
@@ -456,7 +470,7 @@ def _interval_quantile(values, index, n, q):
                 out[j] = np.quantile(inside, q)
         return out, float(np.quantile(values, q))
     ordered = np.sort(values)
-    whole = float(_linear_quantile(ordered, np.zeros(1, dtype=np.int64), np.array([values.size]), q)[0])
+    whole = _linear_quantile_of(ordered, q)
     counts = np.bincount(index, minlength=n)
     has = counts > 0
     width = int(counts.max())
@@ -477,6 +491,19 @@ def _interval_quantile(values, index, n, q):
         grouped = values[order][np.argsort(index[order].astype(small), kind="stable")]
         out[has] = _linear_quantile(grouped, offsets[has], counts[has], q)
     return out, whole
+
+
+def _linear_quantile_of(ordered, q: float) -> float:
+    """np.quantile(ordered, q) of sorted values (at least one), numpy's steps in Python floats."""
+    n = ordered.size
+    virtual = (n - 1) * q
+    above = virtual >= n - 1
+    previous = -1 if above else math.floor(virtual)
+    gamma = virtual - previous
+    a = float(ordered[n - 1 if above else previous])
+    b = float(ordered[n - 1 if above else previous + 1])
+    diff = b - a
+    return b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma
 
 
 def _linear_quantile(ordered, offsets, counts, q):
