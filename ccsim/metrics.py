@@ -208,7 +208,8 @@ class _Grid:
     """The time grid of a plan, shared by every replication: interval and window bounds,
     and all of them in one array so that each area function is evaluated once."""
 
-    __slots__ = ("n_int", "starts", "ends", "lows", "highs", "points", "window_s", "first")
+    __slots__ = ("n_int", "starts", "ends", "lows", "highs", "points", "window_s", "first", "window_lows",
+                 "window_highs")
 
     def __init__(self, plan: Plan, windows):
         starts = plan.interval_starts()
@@ -220,7 +221,10 @@ class _Grid:
         self.points = np.concatenate((starts, ends, lows, highs))
         self.window_s = float((highs - lows).sum())
         self.first = int(plan.warmup_s // plan.interval_s)
-        for a in (starts, ends, lows, highs, self.points):
+        # Every interval, then every statistics window, as [low, high) bounds.
+        self.window_lows = np.concatenate((starts, lows))
+        self.window_highs = np.concatenate((ends, highs))
+        for a in (starts, ends, lows, highs, self.points, self.window_lows, self.window_highs):
             a.flags.writeable = False
 
     def split(self, values):
@@ -265,6 +269,11 @@ def _safe_div(a, b):
 def _div(a: float, b: float) -> float:
     """a / b for day values, nan unless b > 0."""
     return a / b if b > 0 else NAN
+
+
+def _mean(x: np.ndarray) -> float:
+    """``float(x.mean())`` without its wrapper: numpy's own (pairwise) sum, then / size."""
+    return float(np.add.reduce(x)) / x.size
 
 
 def _grouped_mean(values, index, n, counts=None):
@@ -371,19 +380,17 @@ def contact_kpis(plan: Plan, rec: Records, k: int, ctx: _Replication | None = No
     cls = outcome.astype(np.int64) * 3 + is_inbound + is_within + is_short
     flat = interval * n_cls + cls
     table = np.bincount(flat if counted is None else flat[counted], minlength=n_int * n_cls).reshape(n_int, n_cls)
+    # (class, interval) counts as floats: whole numbers, so every sum below is exact.
+    counts = table.T.astype(float)
     a, b = 3 * ANSWERED, 3 * ABANDONED
-    inbound_n = table[:, a + 1] + table[:, a + 2]
-    answered_n = inbound_n + table[:, a]
-    abandoned_n = table[:, b] + table[:, b + 1]
-    short_n = table[:, b + 1]
-    offered_i = table.sum(axis=1).astype(float)
-    answered_i = answered_n.astype(float)
-    abandoned_i = abandoned_n.astype(float)
-    blocked_i = table[:, 3 * BLOCKED].astype(float)
-    waiting_i = table[:, 3 * WAITING].astype(float)
-    within_i = table[:, a + 2].astype(float)
-    short_i = short_n.astype(float)
-    inbound_i = inbound_n.astype(float)
+    inbound_i = counts[a + 1] + counts[a + 2]
+    answered_i = inbound_i + counts[a]
+    abandoned_i = counts[b] + counts[b + 1]
+    short_i = counts[b + 1]
+    offered_i = counts.sum(axis=0)
+    blocked_i = counts[3 * BLOCKED]
+    waiting_i = counts[3 * WAITING]
+    within_i = counts[a + 2]
     sl_base_i = inbound_i + abandoned_i - short_i
 
     # Queue length over time, from every contact of the type (warm-up ones too).
@@ -395,8 +402,7 @@ def contact_kpis(plan: Plan, rec: Records, k: int, ctx: _Replication | None = No
     queue_i, queue_day = grid.split(spans.area(grid.points))
     mean_queue_i = queue_i / plan.interval_s
     window_area = float(queue_day.sum())
-    max_i = _max_in_windows(q_times, q_levels, np.concatenate((grid.starts, grid.lows)),
-                            np.concatenate((grid.ends, grid.highs)))
+    max_i = _max_in_windows(q_times, q_levels, grid.window_lows, grid.window_highs)
     max_queue_i = max_i[:n_int]
     day_max = float(max_i[n_int:].max())
 
@@ -409,6 +415,7 @@ def contact_kpis(plan: Plan, rec: Records, k: int, ctx: _Replication | None = No
     ans_waits = wait[inbound]
     ans_at = interval[inbound]
     handled_waits = wait[handled]
+    answered_handle = handle[answered]
     wait_p90_i, wait_p90 = _interval_quantile(ans_waits, ans_at, n_int, 0.9)
     intervals = {
         "offered": offered_i,
@@ -424,32 +431,33 @@ def contact_kpis(plan: Plan, rec: Records, k: int, ctx: _Replication | None = No
         "blocked_rate": _safe_div(blocked_i, offered_i),
         "mean_queue": mean_queue_i,
         "max_queue": max_queue_i,
-        "aht": _grouped_mean(handle[answered], interval[answered], n_int, answered_i),
+        "aht": _grouped_mean(answered_handle, interval[answered], n_int, answered_i),
         "answered_within_threshold": within_i,
         "sl_counted": sl_base_i,
     }
     # Day counts are sums of the interval counts (whole numbers: exact in any order).
-    n_off = float(offered_i.sum())
-    n_ans = float(answered_i.sum())
-    n_ab = float(abandoned_i.sum())
-    n_blocked = float(blocked_i.sum())
-    n_within = float(within_i.sum())
-    sl_base = float(inbound_i.sum()) + n_ab - float(short_i.sum())
+    total = counts.sum(axis=1).tolist()
+    n_off = float(sum(total))
+    n_ans = total[a] + total[a + 1] + total[a + 2]
+    n_ab = total[b] + total[b + 1]
+    n_blocked = total[3 * BLOCKED]
+    n_within = total[a + 2]
+    sl_base = total[a + 1] + total[a + 2] + n_ab - total[b + 1]
     day = {
         "offered": n_off,
         "answered": n_ans,
         "abandoned": n_ab,
         "blocked": n_blocked,
-        "waiting_at_end": float(waiting_i.sum()),
+        "waiting_at_end": total[3 * WAITING],
         "service_level": _div(n_within, sl_base),
-        "asa": float(ans_waits.mean()) if ans_waits.size else NAN,
-        "mean_wait": float(handled_waits.mean()) if handled_waits.size else NAN,
+        "asa": _mean(ans_waits) if ans_waits.size else NAN,
+        "mean_wait": _mean(handled_waits) if handled_waits.size else NAN,
         "wait_p90": wait_p90,
         "abandon_rate": _div(n_ab, n_off),
         "blocked_rate": _div(n_blocked, n_off),
         "mean_queue": window_area / grid.window_s,
         "max_queue": day_max,
-        "aht": float(handle[answered].mean()) if n_ans else NAN,
+        "aht": _mean(answered_handle) if n_ans else NAN,
         "answered_within_threshold": n_within,
         "sl_counted": sl_base,
     }
@@ -551,7 +559,8 @@ def group_kpis(plan: Plan, rec: Records, g: int, ctx: _Replication | None = None
             continue
         away[which] = areas[1 + which][0]
         away_day[which] = float(areas[1 + which][1].sum())
-    paid = present + away[0] + away[1]
+    # Without breaks or aux, paid time is the present time (adding zeros changes no bit).
+    paid = present if rec.away_log is None else present + away[0] + away[1]
     paid_day = present_day + away_day[0] + away_day[1]
     per_interval, inside = ctx.started()
     handled = per_interval[g].sum(axis=0).astype(float)
