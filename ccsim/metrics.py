@@ -70,6 +70,35 @@ class Results:
         # With per-agent statistics: one row per agent (see channel_metrics.agent_rows).
         self.agents: list[dict] | None = agents
 
+    def __reduce__(self):
+        # Sent between processes once per replication: each name's interval arrays travel
+        # as one matrix (pickling many small arrays costs more than computing them).
+        return (_unpacked_results, (self.contact_types, self.agent_groups, self.total, _pack(self.intervals),
+                                    _pack(self.group_intervals), self.agents))
+
+
+def _pack(tables: dict[str, dict[str, np.ndarray]]) -> dict:
+    """Each name's KPI arrays as (KPI names, one row per KPI) when they are float arrays of
+    one length; as they are otherwise."""
+    out = {}
+    for name, kpis in tables.items():
+        arrays = list(kpis.values())
+        first = arrays[0] if arrays else None
+        if first is not None and all(type(a) is np.ndarray and a.dtype == np.float64 and a.ndim == 1
+                                     and a.shape == first.shape for a in arrays):
+            out[name] = (tuple(kpis), np.array(arrays))
+        else:
+            out[name] = kpis
+    return out
+
+
+def _unpacked_results(contact_types, agent_groups, total, intervals, group_intervals, agents) -> Results:
+    def unpack(tables):
+        return {name: dict(zip(v[0], v[1], strict=True)) if isinstance(v, tuple) else v
+                for name, v in tables.items()}
+
+    return Results(contact_types, agent_groups, total, unpack(intervals), unpack(group_intervals), agents)
+
 
 def overlap_area(starts: np.ndarray, ends: np.ndarray, points: np.ndarray) -> np.ndarray:
     """For each point b: sum over spans [s, e) of the length of [s, e) ∩ [0, b).
