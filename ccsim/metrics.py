@@ -278,12 +278,6 @@ def _grid(plan: Plan) -> _Grid:
     return grid
 
 
-def _windows(plan: Plan):
-    """(interval starts, interval ends, statistics windows as (lows, highs))."""
-    grid = _grid(plan)
-    return grid.starts, grid.ends, grid.lows, grid.highs
-
-
 def _safe_div(a, b):
     """a / b, nan where b is not positive (element by element)."""
     a = np.asarray(a, dtype=float)
@@ -326,7 +320,7 @@ class _Replication:
         self.handled = None  # see started()
         self.issues = None  # customers' issues (journey_metrics), found when first needed
         n_types = len(plan.contact_types)
-        self._order = None  # None: a single contact type, every row is its
+        self._order = None  # None: a single contact type, so every row is of that type
         if n_types > 1:
             # Rows grouped by contact type, each type's rows in their own order (a stable sort
             # of small integers sorts by radix): a column is gathered once for every type,
