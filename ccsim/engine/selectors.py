@@ -27,13 +27,8 @@ afterwards.
 
 from __future__ import annotations
 
-from heapq import heappush
-
-from .agents import Wake
-
 VOICE, CHAT, EMAIL = 0, 1, 2
 CHANNELS = {"voice": VOICE, "chat": CHAT, "email": EMAIL}
-_NORMAL = 1  # simpy.events.NORMAL priority
 
 
 class Choice:
@@ -190,11 +185,7 @@ def general_offer(run, c: int, k: int, now: float, schedule: bool = True) -> boo
                     break
     if best is None:
         if schedule and run.has_delay[k]:
-            entry = run.entry[c]
-            deadline = run.deadline[c]
-            for d in run.delays[k]:
-                if d > waited and entry + d < deadline:
-                    heappush(run.heap, (entry + d, _NORMAL, next(run.eid), Wake(run.due_callbacks, k)))
+            run.schedule_overflow(c, k, now)
         return False
     run.start(c, best_choice, best, now)
     return True
