@@ -47,6 +47,4 @@ def simulate(
 
 def plan_for(scenario: Scenario, seed: int | None = None) -> Plan:
     """The engine's plan of *scenario*, with *seed* (default: the scenario's)."""
-    plan = build_plan(scenario)
-    plan.seed = scenario.seed if seed is None else int(seed)
-    return plan
+    return build_plan(scenario, seed)

@@ -2,89 +2,89 @@
 
 No pydantic past this point. Times are seconds from the horizon start
 (simulation time 0); rates are contacts per second per interval.
+
+Every plan object is a frozen slotted dataclass, built in one go from values
+computed beforehand: nobody changes a plan once it exists, so one plan can be
+shared by every replication, process and variant. Sequences are tuples and
+arrays are read-only. ``build_plan(scenario, seed)`` gives a plan another root
+seed; any other changed copy is ``dataclasses.replace``.
+Equality is identity (``eq=False``): comparing field by field would compare
+numpy arrays, which have no single truth value.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from .sampling import Sampler, sampler_for
 from .scenario import Scenario
+from .scenario.journeys import RatingSpec, WaitPredictor
+from .scenario.schema import ArrivalsSpec, ContactTypeSpec
 
 DAY_S = 86400.0
 
 
-class ContactTypePlan:
-    """What the engine needs to know about one contact type (queue)."""
-
-    __slots__ = (
-        "name", "index", "rates", "forecast_cv", "handle", "after_call_work", "patience",
-        "sl_target", "sl_threshold", "short_abandon", "lines", "group_indices", "journey",
-        "channel", "concurrency", "slowdown", "priority_boost", "sl_opening_hours", "overnight",
-    )
-
-    def __init__(self, name, index, rates, forecast_cv, handle, after_call_work, patience,
-                 sl_target, sl_threshold, short_abandon, lines):
-        self.name: str = name
-        self.index: int = index
-        self.rates: np.ndarray = rates  # contacts per second, one per interval
-        self.forecast_cv: float = forecast_cv
-        self.handle: Sampler = handle
-        self.after_call_work: Sampler | None = after_call_work
-        self.patience: Sampler = patience
-        self.sl_target: float = sl_target
-        self.sl_threshold: float = sl_threshold
-        self.short_abandon: float = short_abandon
-        self.lines: int = lines  # 0 = unlimited
-        self.group_indices: list[int] = []
-        self.journey: JourneyPlan | None = None  # None when no journey feature is on
-        self.channel: str = "voice"  # voice, chat or email
-        self.concurrency: int = 1  # chats an agent may hold at once (chat)
-        self.slowdown: list[float] = [1.0]  # handle-time multiplier with 1, 2, ... chats open
-        self.priority_boost: float = 0.0  # s of head start in a shared queue discipline
-        self.sl_opening_hours: bool = False  # emails: the threshold counts opening hours only
-        self.overnight: float = 0.0  # emails: expected arrivals while closed, before each opening
-
-
+@dataclass(frozen=True, slots=True, eq=False, kw_only=True)
 class JourneyPlan:
     """A contact type's caller-journey behaviour (None fields = switched off)."""
 
-    __slots__ = (
-        "ivr_time", "self_service", "balk_over", "balk_p", "retrial_p", "retrial_delay",
-        "retrial_max", "fcr", "repeat_p", "repeat_delay", "repeat_as", "repeat_max",
-        "callback_over", "callback_accept", "callback_reach", "callback_handle", "dial_time",
-        "callback_scheduled", "callback_window",
-        "conversion_p", "conversion_slope", "rating", "predictor",
-    )
+    ivr_time: Sampler | None  # time in the IVR before queueing
+    self_service: float  # share resolved in the IVR
+    balk_over: float | None  # s of expected wait over which callers may balk
+    balk_p: float
+    retrial_p: float
+    retrial_delay: Sampler | None
+    retrial_max: int  # attempts, the first included
+    fcr: float | None  # None: resolution not modelled
+    repeat_p: float
+    repeat_delay: Sampler | None
+    repeat_as: int | None  # contact type index of repeats (None: the same type)
+    repeat_max: int
+    callback_over: float | None  # s of expected wait over which a callback is offered
+    callback_accept: float
+    callback_reach: float
+    callback_handle: Sampler | None
+    dial_time: float  # s
+    callback_scheduled: bool
+    callback_window: float  # s
+    conversion_p: float | None
+    conversion_slope: float  # change of the conversion probability per minute waited
+    rating: RatingSpec | None
+    predictor: WaitPredictor
 
-    def __init__(self, ct, names: list[str]):
-        self.ivr_time = sampler_for(ct.ivr.time) if ct.ivr else None
-        self.self_service = ct.ivr.self_service if ct.ivr else 0.0
-        self.balk_over = ct.balking.when_expected_wait_over if ct.balking else None
-        self.balk_p = ct.balking.probability if ct.balking else 0.0
-        r = ct.retrial
-        self.retrial_p = r.probability if r else 0.0
-        self.retrial_delay = sampler_for(r.delay) if r else None
-        self.retrial_max = r.max_attempts if r else 1
-        res = ct.resolution
-        self.fcr = res.first_contact if res else None  # None: resolution not modelled
+    @classmethod
+    def of(cls, ct: ContactTypeSpec, names: list[str]) -> JourneyPlan:
+        """The journey of contact type *ct*; *names* are all contact types, in order."""
+        r, res, cb = ct.retrial, ct.resolution, ct.callback
         rep = res.repeat if res else None
-        self.repeat_p = rep.probability if rep else 0.0
-        self.repeat_delay = sampler_for(rep.delay) if rep else None
-        self.repeat_as = names.index(rep.as_) if rep and rep.as_ else None
-        self.repeat_max = rep.max_contacts if rep else 1
-        cb = ct.callback
-        self.callback_over = cb.offer_when_expected_wait_over if cb else None
-        self.callback_accept = cb.accept_probability if cb else 0.0
-        self.callback_reach = cb.reach_probability if cb else 1.0
-        self.callback_handle = sampler_for(cb.handle_time or ct.handle_time) if cb else None
-        self.dial_time = cb.dial_time if cb else 0.0
-        self.callback_scheduled = bool(cb and cb.mode == "scheduled")
-        self.callback_window = cb.window if cb else 0.0
-        self.conversion_p = ct.conversion.probability if ct.conversion else None
-        self.conversion_slope = ct.conversion.per_minute_waited if ct.conversion else 0.0
-        self.rating = ct.rating
-        self.predictor = ct.wait_predictor
+        return cls(
+            ivr_time=sampler_for(ct.ivr.time) if ct.ivr else None,
+            self_service=ct.ivr.self_service if ct.ivr else 0.0,
+            balk_over=ct.balking.when_expected_wait_over if ct.balking else None,
+            balk_p=ct.balking.probability if ct.balking else 0.0,
+            retrial_p=r.probability if r else 0.0,
+            retrial_delay=sampler_for(r.delay) if r else None,
+            retrial_max=r.max_attempts if r else 1,
+            fcr=res.first_contact if res else None,
+            repeat_p=rep.probability if rep else 0.0,
+            repeat_delay=sampler_for(rep.delay) if rep else None,
+            repeat_as=names.index(rep.as_) if rep and rep.as_ else None,
+            repeat_max=rep.max_contacts if rep else 1,
+            callback_over=cb.offer_when_expected_wait_over if cb else None,
+            callback_accept=cb.accept_probability if cb else 0.0,
+            callback_reach=cb.reach_probability if cb else 1.0,
+            callback_handle=sampler_for(cb.handle_time or ct.handle_time) if cb else None,
+            dial_time=cb.dial_time if cb else 0.0,
+            callback_scheduled=bool(cb and cb.mode == "scheduled"),
+            callback_window=cb.window if cb else 0.0,
+            conversion_p=ct.conversion.probability if ct.conversion else None,
+            conversion_slope=ct.conversion.per_minute_waited if ct.conversion else 0.0,
+            rating=ct.rating,
+            predictor=ct.wait_predictor,
+        )
 
     @property
     def active(self) -> bool:
@@ -94,16 +94,46 @@ class JourneyPlan:
                     self.conversion_p is not None, self.rating is not None))
 
 
+@dataclass(frozen=True, slots=True, eq=False, kw_only=True)
+class ContactTypePlan:
+    """What the engine needs to know about one contact type (queue)."""
+
+    name: str
+    index: int
+    rates: np.ndarray  # contacts per second, one per interval (read-only)
+    forecast_cv: float
+    handle: Sampler
+    after_call_work: Sampler | None
+    patience: Sampler
+    sl_target: float
+    sl_threshold: float  # s
+    short_abandon: float  # s
+    lines: int  # 0 = unlimited
+    group_indices: tuple[int, ...]  # the groups with this skill, in group order
+    journey: JourneyPlan | None  # None when no journey feature is on
+    channel: str  # voice, chat or email
+    concurrency: int  # chats an agent may hold at once (chat; 1 otherwise)
+    slowdown: tuple[float, ...]  # handle-time multiplier with 1, 2, ... chats open
+    priority_boost: float  # s of head start in a shared queue discipline
+    sl_opening_hours: bool  # emails: the threshold counts opening hours only
+    overnight: float  # emails: expected arrivals while closed, before each opening
+
+    def __setstate__(self, state: list[object]) -> None:
+        # Unpickling (worker processes, dask) brings arrays back writeable: the plan
+        # handed to a worker keeps its rates read-only like the one it came from.
+        for f, value in zip(fields(self), state, strict=True):
+            object.__setattr__(self, f.name, value)
+        self.rates.flags.writeable = False
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class ShiftPlan:
     """A shift in simulation seconds from the horizon start (clipped to the horizon)."""
 
-    __slots__ = ("start_s", "end_s", "headcount", "breaks")
-
-    def __init__(self, start_s, end_s, headcount, breaks):
-        self.start_s: float = start_s
-        self.end_s: float = end_s
-        self.headcount: int = headcount
-        self.breaks: list[tuple[float, float, float]] = breaks  # (earliest, latest, length) s
+    start_s: float
+    end_s: float
+    headcount: int
+    breaks: tuple[tuple[float, float, float], ...]  # (earliest, latest, length) s
 
     def break_starts(self, agent: int) -> list[tuple[float, float]]:
         """(planned start, length) of each break of agent number *agent*: staggered evenly."""
@@ -114,11 +144,11 @@ class ShiftPlan:
         return out
 
 
-def _overlap(a0, a1, b0, b1) -> float:
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return max(0.0, min(a1, b1) - max(a0, b0))
 
 
-def scheduled_from_shifts(shifts: list[ShiftPlan], n: int, interval_s: float) -> list[float]:
+def scheduled_from_shifts(shifts: Sequence[ShiftPlan], n: int, interval_s: float) -> list[float]:
     """Agents on shift and not on a planned break, time-averaged per interval."""
     out = []
     for i in range(n):
@@ -134,43 +164,45 @@ def scheduled_from_shifts(shifts: list[ShiftPlan], n: int, interval_s: float) ->
     return out
 
 
+@dataclass(frozen=True, slots=True, eq=False, kw_only=True)
 class AgentGroupPlan:
     """A group of identical agents: skills in priority order, headcount per interval
     (or a roster of shifts), absenteeism and aux time."""
 
-    __slots__ = ("name", "index", "skill_indices", "staffing", "resolution_factor", "shifts",
-                 "absenteeism", "aux", "levels", "factor", "reserve", "delay", "voice_with_chat")
-
-    def __init__(self, name, index, skill_indices, staffing, resolution_factor=1.0, shifts=None,
-                 absenteeism=0.0, aux=0.0):
-        self.resolution_factor: float = resolution_factor
-        self.shifts: list[ShiftPlan] | None = shifts  # None: agents per interval from `staffing`
-        self.absenteeism: float = absenteeism
-        self.aux: float = aux
-        self.name: str = name
-        self.index: int = index
-        self.skill_indices: list[int] = skill_indices
-        self.staffing: list[int] = staffing
-        # Routing, per skill in skill_indices order: level (1 = preferred), handle-time factor,
-        # agents reserved, wait before this group may take the contact (overflow).
-        self.levels: list[int] = list(range(1, len(skill_indices) + 1))
-        self.factor: list[float] = [1.0] * len(skill_indices)
-        self.reserve: list[int] = [0] * len(skill_indices)
-        self.delay: list[float] = [0.0] * len(skill_indices)
-        self.voice_with_chat: bool = False
+    name: str
+    index: int
+    skill_indices: tuple[int, ...]  # contact type indices, in priority order
+    staffing: tuple[float, ...]  # agents per interval (time-averaged from `shifts` if given)
+    resolution_factor: float  # x first-contact resolution
+    shifts: tuple[ShiftPlan, ...] | None  # None: agents per interval from `staffing`
+    absenteeism: float  # probability that a scheduled agent is absent for the day
+    aux: float  # share of present time unavailable
+    # Routing, per skill in skill_indices order: level (1 = preferred), handle-time factor,
+    # agents reserved, wait in s before this group may take the contact (overflow).
+    levels: tuple[int, ...]
+    factor: tuple[float, ...]
+    reserve: tuple[int, ...]
+    delay: tuple[float, ...]
+    voice_with_chat: bool  # calls and chats at once on one agent
 
 
+@dataclass(frozen=True, slots=True, eq=False, kw_only=True)
 class Plan:
     """Everything one replication needs, free of validation machinery."""
 
-    __slots__ = (
-        "name", "seed", "replications", "clock_start", "horizon_s", "interval_s",
-        "n_intervals", "warmup_s", "contact_types", "agent_groups", "days", "routing", "per_agent",
-    )
-
-    def __init__(self, **values):
-        for key, value in values.items():
-            setattr(self, key, value)
+    name: str
+    seed: int  # root seed of every random stream
+    replications: int
+    clock_start: float  # s after midnight of simulation time 0
+    horizon_s: float  # length of each day's horizon
+    interval_s: float
+    n_intervals: int  # per day
+    warmup_s: float  # left out of the statistics, first day only
+    contact_types: tuple[ContactTypePlan, ...]
+    agent_groups: tuple[AgentGroupPlan, ...]
+    days: int
+    routing: str  # priority, longest_idle_agent or overflow
+    per_agent: bool  # keep per-agent tallies
 
     def interval_starts(self) -> np.ndarray:
         """Start of each interval of every day in simulation seconds (0 = first day's start).
@@ -186,23 +218,51 @@ class Plan:
                 for d in range(self.days)]
 
 
-def _rates(spec, n: int, interval_s: float) -> np.ndarray:
+def _rates(spec: ArrivalsSpec, n: int, interval_s: float) -> np.ndarray:
     if spec.rate is not None:
-        return np.full(n, spec.rate)
-    if spec.per_interval is not None:
-        return np.asarray(spec.per_interval, dtype=float) / interval_s
-    weights = np.asarray(spec.profile, dtype=float)
-    return spec.volume * weights / weights.sum() / interval_s
+        rates = np.full(n, spec.rate)
+    elif spec.per_interval is not None:
+        rates = np.asarray(spec.per_interval, dtype=float) / interval_s
+    else:
+        weights = np.asarray(spec.profile, dtype=float)
+        rates = spec.volume * weights / weights.sum() / interval_s
+    rates.flags.writeable = False
+    return rates
 
 
-def build_plan(scenario: Scenario) -> Plan:
-    """Turn a validated scenario into the engine's plan."""
+def build_plan(scenario: Scenario, seed: int | None = None) -> Plan:
+    """Turn a validated scenario into the engine's plan.
+
+    seed: root seed of the plan's random streams (default: the scenario's ``seed``).
+    """
     h = scenario.horizon
     n = h.n_intervals
     names = list(scenario.contact_types)
+    specs = list(scenario.agent_groups.values())
+
+    # Skills and routing of the groups first: the types need to know who serves them.
+    skills = [tuple(names.index(skill) for skill in g.skills) for g in specs]
+    levels = [tuple(g.level(skill) for skill in g.skills) for g in specs]
+    serving: list[list[int]] = [[] for _ in names]
+    for i, ks in enumerate(skills):
+        for k in ks:
+            serving[k].append(i)
+    delays = [[0.0] * len(ks) for ks in skills]
+    if scenario.routing == "overflow":
+        # A group waits before taking a skill it has at a worse level than the best group's.
+        for k, (tname, ct) in enumerate(scenario.contact_types.items()):
+            best = min(levels[i][skills[i].index(k)] for i in serving[k])
+            for i in serving[k]:
+                j = skills[i].index(k)
+                if tname in specs[i].overflow_after:
+                    delays[i][j] = specs[i].overflow_after[tname]
+                elif levels[i][j] > best:
+                    delays[i][j] = ct.overflow_after or 0.0
+
     types = []
     for index, (name, ct) in enumerate(scenario.contact_types.items()):
         sl = ct.service_level
+        journey = JourneyPlan.of(ct, names)
         types.append(ContactTypePlan(
             name=name, index=index, rates=_rates(ct.arrivals, n, h.interval),
             forecast_cv=ct.arrivals.forecast_error,
@@ -210,51 +270,39 @@ def build_plan(scenario: Scenario) -> Plan:
             after_call_work=sampler_for(ct.after_call_work) if ct.after_call_work else None,
             patience=sampler_for(ct.patience),
             sl_target=sl.target, sl_threshold=sl.threshold, short_abandon=sl.short_abandon,
-            lines=ct.lines or 0,
+            lines=ct.lines or 0, group_indices=tuple(serving[index]),
+            journey=journey if journey.active else None,
+            channel=ct.channel, concurrency=ct.concurrency or 1, slowdown=tuple(ct.slowdown()),
+            priority_boost=ct.priority_boost, sl_opening_hours=sl.opening_hours_only,
+            overnight=ct.arrivals.overnight,
         ))
-        types[-1].channel = ct.channel
-        types[-1].concurrency = ct.concurrency or 1
-        types[-1].slowdown = ct.slowdown()
-        types[-1].priority_boost = ct.priority_boost
-        types[-1].sl_opening_hours = sl.opening_hours_only
-        types[-1].overnight = ct.arrivals.overnight
-        journey = JourneyPlan(ct, names)
-        types[-1].journey = journey if journey.active else None
+
     groups = []
     for index, (name, g) in enumerate(scenario.agent_groups.items()):
-        skills = [names.index(skill) for skill in g.skills]
         shifts = None
+        staffing: Sequence[float]
         if g.shifts is not None:
-            shifts = [
-                ShiftPlan(max(0.0, sh.start - h.start), min(h.length_s, sh.end - h.start), sh.headcount,
-                          [(b.earliest() - h.start, b.latest() - h.start, b.length) for b in sh.breaks])
-                for sh in g.shifts
-            ]
-            shifts = [sh for sh in shifts if sh.end_s > sh.start_s]
+            clipped = [(max(0.0, sh.start - h.start), min(h.length_s, sh.end - h.start), sh) for sh in g.shifts]
+            shifts = tuple(
+                ShiftPlan(start_s, end_s, sh.headcount,
+                          tuple((b.earliest() - h.start, b.latest() - h.start, b.length) for b in sh.breaks))
+                for start_s, end_s, sh in clipped if end_s > start_s
+            )
             staffing = scheduled_from_shifts(shifts, n, h.interval)
         else:
             staffing = [g.staffing_at(i) for i in range(n)]
-        gp = AgentGroupPlan(name, index, skills, staffing, g.resolution_factor, shifts, g.absenteeism, g.aux)
-        gp.levels = [g.level(skill) for skill in g.skills]
-        gp.factor = [g.handle_time_factor.get(skill, 1.0) for skill in g.skills]
-        gp.reserve = [g.reserve.get(skill, 0) for skill in g.skills]
-        gp.voice_with_chat = g.voice_with_chat
-        groups.append(gp)
-        for k in skills:
-            types[k].group_indices.append(index)
-    if scenario.routing == "overflow":
-        specs = list(scenario.agent_groups.values())
-        for k, (tname, ct) in enumerate(scenario.contact_types.items()):
-            best = min(groups[i].levels[groups[i].skill_indices.index(k)] for i in types[k].group_indices)
-            for i in types[k].group_indices:
-                j = groups[i].skill_indices.index(k)
-                if tname in specs[i].overflow_after:
-                    groups[i].delay[j] = specs[i].overflow_after[tname]
-                elif groups[i].levels[j] > best:
-                    groups[i].delay[j] = ct.overflow_after or 0.0
+        groups.append(AgentGroupPlan(
+            name=name, index=index, skill_indices=skills[index], staffing=tuple(staffing),
+            resolution_factor=g.resolution_factor, shifts=shifts, absenteeism=g.absenteeism, aux=g.aux,
+            levels=levels[index],
+            factor=tuple(g.handle_time_factor.get(skill, 1.0) for skill in g.skills),
+            reserve=tuple(g.reserve.get(skill, 0) for skill in g.skills),
+            delay=tuple(delays[index]), voice_with_chat=g.voice_with_chat,
+        ))
+
     return Plan(
-        name=scenario.name, seed=scenario.seed, replications=scenario.replications,
+        name=scenario.name, seed=scenario.seed if seed is None else int(seed), replications=scenario.replications,
         clock_start=h.start, horizon_s=h.length_s, interval_s=h.interval, n_intervals=n,
-        warmup_s=h.warmup, contact_types=types, agent_groups=groups, days=h.days,
+        warmup_s=h.warmup, contact_types=tuple(types), agent_groups=tuple(groups), days=h.days,
         routing=scenario.routing, per_agent=scenario.statistics.per_agent,
     )

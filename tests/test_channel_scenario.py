@@ -49,18 +49,18 @@ def test_a_full_channel_scenario_builds_its_routing_tables():
     plan = build_plan(loads(BASE))
     sales, chat, email = plan.contact_types
     assert (sales.channel, chat.channel, email.channel) == ("voice", "chat", "email")
-    assert chat.concurrency == 3 and chat.slowdown == [1.0, 1.25, 1.25]  # the last multiplier repeats
+    assert chat.concurrency == 3 and chat.slowdown == (1.0, 1.25, 1.25)  # the last multiplier repeats
     assert email.sl_threshold == 24 * 3600 and email.sl_target == 0.9  # emails: 90 % within 24 h by default
     generalists = plan.agent_groups[1]
-    assert generalists.skill_indices == [1, 0, 2] and generalists.levels == [1, 2, 3]
-    assert generalists.factor == [1.0, 1.2, 1.0] and generalists.reserve == [1, 0, 0]
+    assert generalists.skill_indices == (1, 0, 2) and generalists.levels == (1, 2, 3)
+    assert generalists.factor == (1.0, 1.2, 1.0) and generalists.reserve == (1, 0, 0)
     # The group's own overflow_after wins over the type's; the primary group waits for nothing.
-    assert generalists.delay == [0.0, 45.0, 0.0] and plan.agent_groups[0].delay == [0.0]
+    assert generalists.delay == (0.0, 45.0, 0.0) and plan.agent_groups[0].delay == (0.0,)
 
 
 def test_overflow_delay_comes_from_the_contact_type_for_secondary_groups():
     plan = build_plan(loads(BASE.replace("    overflow_after: {sales: 45s}\n", "")))
-    assert plan.agent_groups[1].delay == [0.0, 30.0, 0.0]
+    assert plan.agent_groups[1].delay == (0.0, 30.0, 0.0)
 
 
 @pytest.mark.parametrize("old, new, where, expected", [
@@ -98,7 +98,7 @@ def test_skills_of_equal_level_share_one_queue_discipline_and_list_order_stays_s
                          "h": {"skills": ["a", "b"], "staffing": 1}},
     })
     g, h = build_plan(one).agent_groups
-    assert g.levels == [1, 1] and h.levels == [1, 2]
+    assert g.levels == (1, 1) and h.levels == (1, 2)
 
 
 def test_per_agent_present_time_adds_up_to_the_groups_even_when_the_day_ends_quiet():

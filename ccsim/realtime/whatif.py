@@ -24,7 +24,7 @@ import re
 import numpy as np
 
 from ..compare import Comparison
-from ..engine.core import run_draws
+from ..engine.run import run_draws
 from ..estimates import Estimates
 from ..metrics import compute_results
 from ..plan import build_plan
@@ -192,8 +192,8 @@ def run_from_snapshot(scenario, snapshot: Snapshot, replication: int, data=None,
                       sink=None, plan=None):
     """One replication from the snapshot: (plan, Records, InitialState)."""
     if plan is None:
-        plan = build_plan(from_dict(data or residual_data(scenario, snapshot), source="<residual>"))
-        plan.seed = scenario.seed
+        plan = build_plan(from_dict(data or residual_data(scenario, snapshot), source="<residual>"),
+                          seed=scenario.seed)
     start_s = snapshot.time - plan.clock_start
     state, rows = initial_state(plan, snapshot, start_s, replication, extra_now)
     draws = snapshot_draws(plan, replication, start_s, rows)
