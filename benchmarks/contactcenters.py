@@ -118,8 +118,8 @@ def pinned(cmd: list[str]) -> list[str]:
     return (["taskset", "-c", "0"] if shutil.which("taskset") else []) + cmd
 
 
-def run_measured(cmd: list[str], cwd: Path | None = None) -> tuple[str, float, float]:
-    """Run cmd; return its stdout, wall seconds and peak RSS (MiB) of the process."""
+def run_measured(cmd: list[str], cwd: Path | None = None) -> tuple[str, float, float, float]:
+    """Run cmd; return its stdout, wall seconds, peak RSS (MiB) and CPU seconds of the process."""
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=err)
@@ -134,16 +134,17 @@ def run_measured(cmd: list[str], cwd: Path | None = None) -> tuple[str, float, f
             raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n"
                                f"{err.read().decode(errors='replace')[-2000:]}")
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024
-    return out.decode(), wall, usage.ru_maxrss / scale
+    return out.decode(), wall, usage.ru_maxrss / scale, usage.ru_utime + usage.ru_stime
 
 
-def time_java(build: Path, example: str, n: int) -> tuple[float, float]:
+def time_java(build: Path, example: str, n: int) -> tuple[float, float, float]:
+    """TimeCC's sim_s, the JVM's peak RSS (MiB) and its CPU seconds (all threads)."""
     cmd = pinned(["java", "-cp", java_classpath(build), "TimeCC", example, str(n)])
-    out, _, rss = run_measured(cmd, cwd=java_workdir(build))
+    out, _, rss, cpu = run_measured(cmd, cwd=java_workdir(build))
     m = re.search(r"sim_s=([0-9.]+)", out)
     if not m:
         raise RuntimeError(f"no sim_s in TimeCC output: {out!r}")
-    return float(m.group(1)), rss
+    return float(m.group(1)), rss, cpu
 
 
 def ccsim_command() -> list[str]:
@@ -154,13 +155,13 @@ def ccsim_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "ccsim.cli"]
 
 
-def time_ccsim(model: str, n: int) -> tuple[float, float, float]:
-    """Wall seconds, peak RSS (MiB) and offered calls per replication of one ccsim run."""
+def time_ccsim(model: str, n: int) -> tuple[float, float, float, float]:
+    """Wall seconds, peak RSS (MiB), CPU seconds and offered calls per replication of one ccsim run."""
     cmd = pinned(ccsim_command() + ["run", str(MODELS_DIR / f"{model}.yaml"), "--json",
                                     "--replications", str(n), "--workers", "1", "-q"])
-    out, wall, rss = run_measured(cmd)
+    out, wall, rss, cpu = run_measured(cmd)
     doc = json.loads(out)
-    return wall, rss, float(doc["total"]["offered"]["mean"])
+    return wall, rss, cpu, float(doc["total"]["offered"]["mean"])
 
 
 def verify_peer(build: Path, models: list[str]) -> dict[str, str]:
@@ -175,7 +176,7 @@ def verify_peer(build: Path, models: list[str]) -> dict[str, str]:
             out[model] = "not checked (cmpres.py or the .res file missing)"
             continue
         args = [example] + (["CallCenter.dat"] if example == "CallCC" else [])
-        text, _, _ = run_measured(["java", "-cp", java_classpath(build)] + args, cwd=work)
+        text, _, _, _ = run_measured(["java", "-cp", java_classpath(build)] + args, cwd=work)
         with tempfile.NamedTemporaryFile("w", suffix=".out", delete=False) as f:
             f.write(text)
         done = subprocess.run([sys.executable, str(cmpres), f.name, str(res)], capture_output=True, text=True)
@@ -203,12 +204,13 @@ def environment() -> dict:
 
 def markdown(rows: list[dict], reps: int) -> str:
     lines = [f"| model | calls per replication | Java s / {reps:,} rep. | ccsim s / {reps:,} rep. "
-             "| Java calls/s | ccsim calls/s | Java / ccsim | Java peak MiB | ccsim peak MiB |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| Java calls/s | ccsim calls/s | Java / ccsim | same, CPU time | Java peak MiB | ccsim peak MiB |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(
             f"| {r['label']} | {r['calls_per_rep']:,.0f} | {r['java_s']:.2f} | {r['ccsim_s']:.2f} "
             f"| {r['java_calls_per_s']:,.0f} | {r['ccsim_calls_per_s']:,.0f} | {r['ratio']:.1f}x "
+            f"| {r['cpu_ratio']:.1f}x "
             f"| {r['java_rss_mib']:.0f} | {r['ccsim_rss_mib']:.0f} |")
     return "\n".join(lines)
 
@@ -242,17 +244,21 @@ def main(argv=None) -> int:
         print(f"  {MODELS[model][0]} against its .res: {status}", file=sys.stderr)
 
     reps = args.high - args.low
-    raw = {m: {"java": [], "ccsim": [], "java_rss": [], "ccsim_rss": [], "calls": []} for m in models}
+    raw = {m: {"java": [], "ccsim": [], "java_cpu": [], "ccsim_cpu": [], "java_rss": [], "ccsim_rss": [],
+               "calls": []} for m in models}
+    load_before = os.getloadavg()
     for rnd in range(args.rounds):
         for model in models:
             example = MODELS[model][0]
-            java_lo, _ = time_java(build, example, args.low)
-            java_hi, java_rss = time_java(build, example, args.high)
-            cc_lo, _, _ = time_ccsim(model, args.low)
-            cc_hi, cc_rss, calls = time_ccsim(model, args.high)
+            java_lo, _, jcpu_lo = time_java(build, example, args.low)
+            java_hi, java_rss, jcpu_hi = time_java(build, example, args.high)
+            cc_lo, _, ccpu_lo, _ = time_ccsim(model, args.low)
+            cc_hi, cc_rss, ccpu_hi, calls = time_ccsim(model, args.high)
             r = raw[model]
             r["java"].append(java_hi - java_lo)
             r["ccsim"].append(cc_hi - cc_lo)
+            r["java_cpu"].append(jcpu_hi - jcpu_lo)
+            r["ccsim_cpu"].append(ccpu_hi - ccpu_lo)
             r["java_rss"].append(java_rss)
             r["ccsim_rss"].append(cc_rss)
             r["calls"].append(calls)
@@ -270,15 +276,20 @@ def main(argv=None) -> int:
                      "java_s": java_s, "ccsim_s": cc_s, "java_calls_per_s": java_rate,
                      "ccsim_calls_per_s": cc_rate,
                      "ratio": statistics.median(c / j for j, c in zip(r["java"], r["ccsim"], strict=True)),
+                     "cpu_ratio": statistics.median(
+                         c / j for j, c in zip(r["java_cpu"], r["ccsim_cpu"], strict=True)),
                      "java_rss_mib": max(r["java_rss"]), "ccsim_rss_mib": max(r["ccsim_rss"]),
                      "rounds": r})
 
     env = environment()
+    env["load average (1 min) before / after"] = f"{load_before[0]:.1f} / {os.getloadavg()[0]:.1f}"
     print("ccsim against ContactCenters (Java) on its reference examples; one core each (taskset -c 0).")
     print("Environment: " + ", ".join(f"{k} {v}" for k, v in env.items()))
     print(f"Timing: {reps:,} replications = time({args.high}) - time({args.low}); median of "
           f"{args.rounds} alternated rounds. Java: TimeCC's simulate(N) inside the JVM; "
-          "ccsim: the whole `ccsim run --json --workers 1` process.")
+          "ccsim: the whole `ccsim run --json --workers 1` process. 'same, CPU time': the ratio of "
+          "the two processes' CPU seconds (user + sys, all threads; the JVM's JIT and GC included), "
+          "differenced the same way, less sensitive to other load on the machine.")
     if verified:
         print("Java examples against their published .res: "
               + ", ".join(f"{MODELS[m][0]} {s}" for m, s in verified.items()))
