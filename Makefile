@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SCENARIO ?= scenarios/retail_bank.yaml
 
-.PHONY: run test install install-dev browser bench clean
+.PHONY: run test test-fast lint install install-dev browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,20 @@ browser:
 
 test: install-dev browser
 	$(BIN)/python -m pytest
+
+# The inner loop: everything but the slow statistical, browser and notebook tests,
+# on every core (pytest-xdist). `make test` still runs the whole suite, as CI does.
+test-fast: install-dev
+	$(BIN)/python -m pytest -m "not slow and not browser and not notebook" -n auto
+
+# ruff over the code, tests and benchmarks; mypy over the plan, the engine, the KPIs
+# and the public API (targets and settings in pyproject's [tool.mypy]). Both always
+# run, so one report shows every finding; lint fails if either finds anything.
+lint: install-dev
+	@status=0; \
+	echo "ruff check ccsim tests benchmarks"; $(BIN)/ruff check ccsim tests benchmarks || status=1; \
+	echo "mypy"; $(BIN)/mypy || status=1; \
+	exit $$status
 
 bench: install-dev
 	$(BIN)/python benchmarks/engine.py
