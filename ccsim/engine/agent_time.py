@@ -13,6 +13,7 @@ import numpy as np
 
 from .agents import Agent
 from .selectors import CHAT
+from .state import RunState
 
 
 def open_time(windows: list[tuple[float, float]], t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
@@ -24,7 +25,7 @@ def open_time(windows: list[tuple[float, float]], t0: np.ndarray, t1: np.ndarray
     return total
 
 
-class AgentTime:
+class AgentTime(RunState):
     """Chat-only spans and per-agent spans (state set up by ``Run``)."""
 
     __slots__ = ()

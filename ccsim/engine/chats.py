@@ -13,13 +13,14 @@ from heapq import heappush
 
 from .agents import Agent, Chat, Wake
 from .selectors import VOICE
+from .state import RunState
 
 MAX_CHATS = 10  # the scenario language's largest concurrency
 INF = float("inf")
 _NORMAL = 1  # simpy.events.NORMAL priority
 
 
-class ChatWork:
+class ChatWork(RunState):
     """Progress, ends and room of the chats open on agents (state set up by ``Run``)."""
 
     __slots__ = ()
@@ -109,7 +110,7 @@ class ChatWork:
         get negative numbers, occupy the agent and slow its other chats, and leave no record.
         """
         for k, talk, wrap in chats:
-            self.snapshot_chats -= 1
+            self.snapshot_chats -= 1  # type: ignore[misc]  # a slot of Run
             agent.chats.append(Chat(self.snapshot_chats, talk + wrap, k, talk, now))
         self.set_room(agent)
         agent.updated = now

@@ -48,7 +48,7 @@ class Contacts:
         "arrival", "ctype", "handle", "acw", "work", "patience", "deadline", "entry", "answer", "group", "agent",
         "fate", "journeys", "customer", "contact_no", "attempt", "kind", "cb", "resolved", "converted",
         "predicted", "decisions", "ivr", "retrial_delay", "repeat_delay", "callback_handle", "rating_noise",
-        "draws", "line_release", "n_first", "times_changed",
+        "draws", "line_release", "n_first", "times_changed", "keeps_patience", "has_lines",
     )
 
     def __init__(self, draws: ContactDraws, lines: bool, times: bool):
@@ -60,9 +60,11 @@ class Contacts:
         self.work: list[float] = (draws.handle + draws.acw).tolist()  # agent busy time: talk + wrap-up
         # Talk, wrap-up and patience as lists only where the run reads or rewrites them (trunk
         # lines, chats, handle-time factors, journeys); otherwise the drawn arrays serve.
-        self.handle: list[float] | None = draws.handle.tolist() if times or lines or journeys else None
-        self.acw: list[float] | None = draws.acw.tolist() if times or journeys else None
-        self.patience: list[float] | None = draws.patience.tolist() if journeys else None
+        # (An empty list where not kept: reading it would be a bug, and fails loudly.)
+        self.keeps_patience = journeys
+        self.handle: list[float] = draws.handle.tolist() if times or lines or journeys else []
+        self.acw: list[float] = draws.acw.tolist() if times or journeys else []
+        self.patience: list[float] = draws.patience.tolist() if journeys else []
         # arrival + patience as numpy adds them: the same doubles as a Python float sum.
         self.deadline: list[float] = (draws.arrival + draws.patience).tolist()
         self.entry: list[float] = self.arrival if draws.entry is None else draws.entry.tolist()
@@ -70,7 +72,8 @@ class Contacts:
         self.group: list[int] = [-1] * n
         self.agent: list[int] = [-1] * n
         self.fate: list[int] = [0] * n
-        self.line_release: list[float] | None = [0.0] * n if lines else None
+        self.line_release: list[float] = [0.0] * n if lines else []
+        self.has_lines = lines
         self.times_changed = times  # handle / acw rewritten during the run (factors, chats)
         j = draws.journey
         self.journeys = j is not None
@@ -127,7 +130,7 @@ class Contacts:
         self.group.append(-1)
         self.agent.append(-1)
         self.fate.append(0)
-        if self.line_release is not None:
+        if self.has_lines:
             self.line_release.append(0.0)
         if self.journeys:
             decisions, ivr, retrial, repeat, callback, noise = row
@@ -162,7 +165,7 @@ class Contacts:
         answered = ~np.isnan(answer)
         outcome[answered] = ANSWERED
         outcome[~answered & np.isfinite(deadline)] = ABANDONED
-        if self.journeys or self.line_release is not None:  # fates are decided only by these
+        if self.journeys or self.has_lines:  # fates are decided only by these
             fate = np.array(self.fate, dtype=np.int8)
             decided = fate != 0
             outcome[decided] = fate[decided]
@@ -182,7 +185,7 @@ class Contacts:
         draws = self.draws
         n = self.n_first
         journey = None
-        if self.journeys:
+        if draws.journey is not None:
             col = self._column
             journey = {
                 "customer": col(np.arange(n, dtype=np.int64), self.customer, np.int64),
@@ -198,18 +201,15 @@ class Contacts:
             }
         # Columns nobody rewrote are the up-front arrays themselves (no copy).
         same_times = not self.times_changed and not self.journeys
-        if self.entry is not self.arrival:
-            entry = np.array(self.entry, dtype=np.float64)
-        else:
-            entry = draws.entry
+        entry = np.array(self.entry, dtype=np.float64) if self.entry is not self.arrival else draws.entry
         return Records(
             arrival=self._column(draws.arrival, self.arrival, np.float64),
             ctype=self._column(draws.ctype, self.ctype, np.int32),
             outcome=outcome, answer=answer, group=np.array(self.group, dtype=np.int32),
             handle=draws.handle if same_times else np.array(self.handle, dtype=np.float64),
             acw=draws.acw if same_times else np.array(self.acw, dtype=np.float64),
-            patience=draws.patience if self.patience is None else self._column(draws.patience, self.patience,
-                                                                                 np.float64),
+            patience=self._column(draws.patience, self.patience, np.float64) if self.keeps_patience
+            else draws.patience,
             present_log=present_log, end_s=end_s, forecast_factor=draws.forecast_factor, entry=entry,
             journey=journey, deferred=deferred,
         )

@@ -21,11 +21,12 @@ from ..plan import DAY_S
 from .agents import Agent, AgentState
 from .events import ABANDON, ANSWER, DONE, LOGOUT
 from .selectors import CHAT, VOICE, Choice
+from .state import RunState
 
 _NORMAL = 1  # simpy.events.NORMAL priority
 
 
-class Dispatch:
+class Dispatch(RunState):
     """Offering, serving and releasing contacts (state set up by ``Run``)."""
 
     __slots__ = ()
@@ -60,7 +61,9 @@ class Dispatch:
 
     def abandoned(self, c: int) -> None:
         """Tell the sink that caller c hung up (at its deadline; found out lazily)."""
-        self.sink(ABANDON, self.deadline[c], c, self.ctype[c], -1, -1)
+        sink = self.sink
+        if sink is not None:
+            sink(ABANDON, self.deadline[c], c, self.ctype[c], -1, -1)
 
     def schedule_overflow(self, c: int, k: int, now: float) -> None:
         """Wake the routing when contact c's overflow delays run out (while it can still wait)."""
@@ -88,8 +91,9 @@ class Dispatch:
     def serve(self, c: int, k: int, g, agent: Agent, now: float) -> None:
         """An agent of g answers contact c of type k (a call or an email): it is busy until the
         contact's work (talk and wrap-up) ends."""
-        if self.journeys is not None:
-            busy = self.journeys.serve(c, g, now)
+        journeys = self.journeys
+        if journeys is not None:
+            busy = journeys.serve(c, g, now)
         else:
             self.answer[c] = now
             self.group[c] = g.index
@@ -117,8 +121,9 @@ class Dispatch:
             return
         was = bool(agent.chats) and agent.contact < 0
         if choice.channel == CHAT:
-            if self.journeys is not None:
-                busy = self.journeys.serve(c, g, now)
+            journeys = self.journeys
+            if journeys is not None:
+                busy = journeys.serve(c, g, now)
             else:
                 self.answer[c] = now
                 self.group[c] = g.index
@@ -144,7 +149,8 @@ class Dispatch:
         c = agent.contact
         agent.contact = -1
         g = agent.group
-        if not g.fast or agent.todo or agent.draining or g.leaving or (g.callbacks and self.journeys.callbacks_waiting):
+        if (not g.fast or agent.todo or agent.draining or g.leaving
+                or (g.callbacks and self.journeys is not None and self.journeys.callbacks_waiting)):
             agent.channel = VOICE
             if agent.chats:
                 self.chat_only(agent, now, False)  # chats still open: a chat-only span starts
@@ -203,15 +209,18 @@ class Dispatch:
             else:
                 g.chat_open.pop(agent, None)
                 g.call_open.pop(agent, None)
+                assert self.workforce is not None  # only the workforce gives agents things to do
                 self.workforce.do_next(agent, now)
             return
         self.take_work(agent, g, now)
 
     def take_work(self, agent: Agent, g, now: float) -> None:
         """The agent has room: work sources in order, else idle (or home when the day is over)."""
-        callbacks = g.callbacks and self.journeys.callbacks_waiting
+        journeys = self.journeys
+        callbacks = journeys is not None and g.callbacks and journeys.callbacks_waiting
         if callbacks and agent.contact < 0 and not agent.chats:
-            c = self.journeys.due_callback(g, now, overdue_only=True)
+            assert journeys is not None
+            c = journeys.due_callback(g, now, overdue_only=True)
             if c is not None:
                 self.callback(c, agent, g, now)
                 return
@@ -221,7 +230,8 @@ class Dispatch:
                 self.refresh(agent)
             return
         if callbacks:
-            c = self.journeys.due_callback(g, now, overdue_only=False)
+            assert journeys is not None
+            c = journeys.due_callback(g, now, overdue_only=False)
             if c is not None:
                 self.callback(c, agent, g, now)
                 return

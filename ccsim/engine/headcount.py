@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from .agents import AgentState
 from .events import LOGIN, LOGOUT
+from .state import RunState
 
 
-class Headcount:
+class Headcount(RunState):
     """Staffing changes at boundaries and the day's close (state set up by ``Run``)."""
 
     __slots__ = ()

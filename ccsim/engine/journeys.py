@@ -75,7 +75,7 @@ class Journeys:
                           for ct in types]
         self.factor = [g.resolution_factor for g in plan.agent_groups]
         self.later_draws = [LaterDraws(ct, plan.seed, replication) for ct in types]
-        self.callback_queues = [deque() for _ in types]  # scheduled callbacks per type
+        self.callback_queues: list[deque[int]] = [deque() for _ in types]  # scheduled callbacks per type
         self.callback_due: dict[int, float] = {}
         self.callbacks_waiting = 0  # scheduled callbacks not yet made, all types
 
@@ -154,13 +154,13 @@ class Journeys:
         if cb[c] != CB_ACCEPTED and dl < INF and self.will_retry(c):
             heappush(self.later, (dl + self.contacts.retrial_delay[c], next(self.seq), RETRY, c))
 
-    def due_callback(self, g, now: float, overdue_only: bool):
+    def due_callback(self, g, now: float, overdue_only: bool) -> int | None:
         """The scheduled callback group g should make now, if any (oldest first)."""
         best, best_q = None, None
         for q in g.callbacks:
             if q and (best is None or self.callback_due[q[0]] < self.callback_due[best]):
                 best, best_q = q[0], q
-        if best is None or (overdue_only and self.callback_due[best] > now):
+        if best is None or best_q is None or (overdue_only and self.callback_due[best] > now):
             return None
         best_q.popleft()
         self.callbacks_waiting -= 1
@@ -168,7 +168,8 @@ class Journeys:
 
     def predict(self, k: int, now: float) -> float:
         """The expected wait the centre announces (see docs: wait predictors)."""
-        if self.journey[k].predictor == "last_to_enter_service":
+        jp = self.journey[k]
+        if jp is not None and jp.predictor == "last_to_enter_service":
             return self.last_wait[k]
         deadline = self.deadline
         ahead = sum(1 for x in self.queues[k] if deadline[x] > now)

@@ -26,7 +26,7 @@ class LaterDraws:
         self.replication = replication
         self.rows: list[tuple] = []
         self.pos = 0
-        self._streams = None  # created on first use
+        self._streams: dict[str, np.random.Generator] | None = None  # created on first use
 
     def next(self) -> tuple:
         """(handle, acw, patience, decisions, ivr, retrial_delay, repeat_delay, callback_handle, noise)."""
@@ -45,6 +45,7 @@ class LaterDraws:
                             "retrial_delay", "repeat_delay", "callback_handle", "rating")
             }
         s = self._streams
+        assert s is not None
         n = BLOCK
 
         def maybe(sampler, key):

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from heapq import heappop, heappush
 
+from .state import RunState
 
-class Lines:
+
+class Lines(RunState):
     """Line holds and releases (state set up by ``Run``)."""
 
     __slots__ = ()

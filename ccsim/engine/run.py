@@ -171,10 +171,10 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         self.has_journey = [ct.journey is not None for ct in types]
         self.journeys = None
         if draws.journey is not None:
-            self.journeys = Journeys(plan, self, replication)
+            journeys = self.journeys = Journeys(plan, self, replication)
+            scheduled = [ct.journey is not None and ct.journey.callback_scheduled for ct in types]
             for gp, g in zip(plan.agent_groups, self.groups, strict=True):
-                g.callbacks = [self.journeys.callback_queues[k] for k in gp.skill_indices
-                               if self.has_journey[k] and types[k].journey.callback_scheduled]
+                g.callbacks = [journeys.callback_queues[k] for k in gp.skill_indices if scheduled[k]]
         # A freed agent of a plain group takes the inlined hot path of release() when there is
         # nothing else to mind: no sink to tell, no end-of-contact hook (and, checked there, no
         # scheduled callback waiting).
@@ -227,12 +227,13 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         """Run to the end: every contact served, abandoned or blocked, every agent gone home."""
         i = self.open()
         env, heap = self.env, self.heap
-        later = self.journeys.later if self.journeys is not None else []
+        journeys = self.journeys
+        later = journeys.later if journeys is not None else []
         arrival, ctype, lines, queues = self.arrival, self.ctype, self.lines, self.queues
         deadline, answer, group, agent_of, work, handle = (self.deadline, self.answer, self.group, self.agent_of,
                                                             self.work, self.handle)
         groups_of, plain_offer, fate = self.groups_of, self.plain_offer, self.fate
-        has_journey, journeys, sink, eid = self.has_journey, self.journeys, self.sink, self.eid
+        has_journey, sink, eid = self.has_journey, self.sink, self.eid
         release = self.release
         n = self.contacts.n_first
         while True:
@@ -245,7 +246,7 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
                 if sink is not None:
                     sink(ARRIVAL, now, i, k, -1, -1)
                 if has_journey[k]:
-                    journeys.arrive(i, now)
+                    journeys.arrive(i, now)  # type: ignore[union-attr]  # a journey type: journeys exist
                     i += 1
                     continue
                 if lines[k]:
@@ -287,7 +288,7 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
             elif later and (not heap or later[0][0] < heap[0][0]):
                 item = heappop(later)
                 env._now = item[0]
-                journeys.fire(item)
+                journeys.fire(item)  # type: ignore[union-attr]  # later events come from journeys
             elif heap:
                 # Environment.step inlined: an agent's entry is the end of its contact.
                 env._now, _, _, event = heappop(heap)
