@@ -130,7 +130,7 @@ def _prefix_sums(x: np.ndarray) -> np.ndarray:
     """[0, x0, x0 + x1, ...]: the running sum written in place after a leading 0."""
     out = np.empty(x.size + 1)
     out[0] = 0.0
-    np.cumsum(x, out=out[1:])
+    np.add.accumulate(x, out=out[1:])  # = np.cumsum, without its wrapper
     return out
 
 
@@ -280,8 +280,10 @@ def _grid(plan: Plan) -> _Grid:
 
 def _safe_div(a, b):
     """a / b, nan where b is not positive (element by element)."""
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
+    if not (type(a) is np.ndarray and a.dtype == np.float64):
+        a = np.asarray(a, dtype=float)
+    if not (type(b) is np.ndarray and b.dtype == np.float64):
+        b = np.asarray(b, dtype=float)
     if a.ndim == 0 and b.ndim == 0:
         return np.float64(float(a) / float(b) if b > 0 else NAN)
     # Divide only where b > 0 (no warnings to silence), nan elsewhere.
@@ -309,14 +311,18 @@ def _grouped_mean(values, index, n, counts=None):
 class _Replication:
     """Columns of one replication that several KPIs need, derived once per replication."""
 
-    __slots__ = ("plan", "rec", "grid", "wait", "arrival_interval", "handled", "issues", "_order", "_bounds",
-                 "_by_type")
+    __slots__ = ("plan", "rec", "grid", "wait", "arrival_interval", "handled", "issues", "_answer_interval",
+                 "_order", "_bounds", "_by_type")
 
     def __init__(self, plan: Plan, rec: Records):
         self.plan, self.rec = plan, rec
         self.grid = _grid(plan)
         self.wait = rec.wait
-        self.arrival_interval = np.maximum(interval_index(plan, rec.arrival), 0)
+        # Intervals of the arrivals and of the answers, from one call (nan answers: -1).
+        n = rec.arrival.size
+        at = interval_index(plan, np.concatenate((rec.arrival, rec.answer)))
+        self.arrival_interval = np.maximum(at[:n], 0)
+        self._answer_interval = at[n:]
         self.handled = None  # see started()
         self.issues = None  # customers' issues (journey_metrics), found when first needed
         n_types = len(plan.contact_types)
@@ -357,7 +363,7 @@ class _Replication:
             n_g, n_t, n_int = len(plan.agent_groups), len(plan.contact_types), self.grid.n_int
             taken = rec.group >= 0
             start = rec.answer[taken]
-            at = interval_index(plan, start)
+            at = self._answer_interval[taken]
             ok = at >= 0
             if n_g * n_t == 1:  # one group, one type: no key to build
                 per_interval = np.bincount(at[ok], minlength=n_int)
@@ -494,13 +500,13 @@ def _interval_quantile(values, index, n, q):
     out = np.full(n, np.nan)
     if values.size == 0:
         return out, NAN
-    if np.isnan(values).any():  # numpy's nan rules: the slow, sure way
+    ordered = np.sort(values)
+    if np.isnan(ordered[-1]):  # a nan (sorted last): numpy's nan rules, the slow, sure way
         for j in range(n):
             inside = values[index == j]
             if inside.size:
                 out[j] = np.quantile(inside, q)
         return out, float(np.quantile(values, q))
-    ordered = np.sort(values)
     whole = _linear_quantile_of(ordered, q)
     counts = np.bincount(index, minlength=n)
     has = counts > 0
@@ -588,9 +594,11 @@ def group_kpis(plan: Plan, rec: Records, g: int, ctx: _Replication | None = None
     per_interval, inside = ctx.started()
     handled = per_interval[g].sum(axis=0).astype(float)
     handled_day = float(inside[g].sum())
-    scheduled = np.tile(np.asarray(gp.staffing, dtype=float), plan.days)
+    scheduled = np.array(gp.staffing, dtype=float)
+    if plan.days > 1:
+        scheduled = np.tile(scheduled, plan.days)
     first = grid.first
-    scheduled_day = float(scheduled[first:].mean()) if first < scheduled.size else NAN
+    scheduled_day = _mean(scheduled[first:]) if first < scheduled.size else NAN
     present_h = present / 3600.0
     intervals = {
         "occupancy": _safe_div(busy, present),
