@@ -517,12 +517,16 @@ def _interval_quantile(values, index, n, q):
     if n * width <= 4 * values.size + 4096:
         # Values grouped by interval, then one row per interval, padded with +inf at the end
         # and sorted row by row: numpy sorts floats much faster than it argsorts them.
-        by_interval = np.argsort(index.astype(small), kind="stable")
-        at = index[by_interval]
-        table = np.full((n, width), np.inf)
-        table[at, np.arange(values.size) - offsets[at]] = values[by_interval]
-        table.sort(axis=1)
-        out[has] = _linear_quantile(table.ravel(), (np.arange(n) * width)[has], counts[has], q)
+        if (index[1:] >= index[:-1]).all():  # contacts in arrival order: grouped already
+            at, grouped = index, values
+        else:
+            by_interval = np.argsort(index.astype(small), kind="stable")
+            at, grouped = index[by_interval], values[by_interval]
+        row_starts = np.arange(0, n * width, width)
+        flat = np.full(n * width, np.inf)
+        flat[np.arange(values.size) + (row_starts - offsets)[at]] = grouped
+        flat.reshape(n, width).sort(axis=1)
+        out[has] = _linear_quantile(flat, row_starts[has], counts[has], q)
     else:  # a few crowded intervals among many: sort (value, interval) pairs instead
         order = np.argsort(values)
         grouped = values[order][np.argsort(index[order].astype(small), kind="stable")]
@@ -530,15 +534,16 @@ def _interval_quantile(values, index, n, q):
     return out, whole
 
 
-def _linear_quantile_of(ordered, q: float) -> float:
-    """np.quantile(ordered, q) of sorted values (at least one), numpy's steps in Python floats."""
-    n = ordered.size
+def _linear_quantile_of(ordered, q: float, offset: int = 0, count: int | None = None) -> float:
+    """np.quantile(x, q) of sorted values x = ordered[offset:offset + count] (at least one;
+    all of them by default), numpy's steps (index, gamma, lerp) in Python floats."""
+    n = ordered.size - offset if count is None else count
     virtual = (n - 1) * q
     above = virtual >= n - 1
     previous = -1 if above else math.floor(virtual)
     gamma = virtual - previous
-    a = float(ordered[n - 1 if above else previous])
-    b = float(ordered[n - 1 if above else previous + 1])
+    a = float(ordered[offset + (n - 1 if above else previous)])
+    b = float(ordered[offset + (n - 1 if above else previous + 1)])
     diff = b - a
     return b - diff * (1 - gamma) if gamma >= 0.5 else a + diff * gamma
 
@@ -546,6 +551,9 @@ def _linear_quantile_of(ordered, q: float) -> float:
 def _linear_quantile(ordered, offsets, counts, q):
     """np.quantile(x, q) of each run ordered[offset:offset + count] (sorted, count > 0),
     with numpy's own steps (index, gamma, lerp) so that the values are the same bits."""
+    if counts.size <= 32:  # a few runs: plain floats cost less than a dozen numpy calls
+        return np.array([_linear_quantile_of(ordered, q, offset, count)
+                         for offset, count in zip(offsets.tolist(), counts.tolist(), strict=True)])
     virtual = (counts - 1) * q
     above = virtual >= counts - 1
     previous = np.where(above, -1, np.floor(virtual)).astype(np.intp)
