@@ -8,37 +8,79 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ccsim.calibrate.fitting import fit_complete
+from ccsim.calibrate.fitting import fit_complete, gamma_shape_mle, ks_distance, weibull_shape_mle
 from ccsim.calibrate.forecast import fit_daily, forecast_type
 from ccsim.calibrate.history import IntervalHistory
-from ccsim.calibrate.numerics import digamma, gamma_p, log_norm_sf, minimize
-from ccsim.calibrate.patience import estimate_from_details, estimate_from_intervals, kaplan_meier
+from ccsim.calibrate.patience import estimate_from_details, estimate_from_intervals, fitted_survival, kaplan_meier
+
+EULER_GAMMA = 0.5772156649015329
 
 
-@given(st.floats(min_value=-8, max_value=8))
-def test_normal_tail_matches_math_erfc(z):
-    assert math.exp(log_norm_sf(np.array([z]))[0]) == pytest.approx(0.5 * math.erfc(z / math.sqrt(2)), rel=2e-6)
+@pytest.mark.parametrize(
+    "k, s",  # s = log k - digamma(k), from digamma(1) = -gamma, digamma(1/2) = -gamma - 2 log 2,
+    [  # digamma(n + 1) = -gamma + H_n
+        (1.0, EULER_GAMMA),
+        (0.5, math.log(0.5) + EULER_GAMMA + 2 * math.log(2)),
+        (3.0, math.log(3.0) + EULER_GAMMA - 1.5),
+        (50.0, math.log(50.0) + EULER_GAMMA - sum(1 / j for j in range(1, 50))),
+    ],
+)
+def test_gamma_shape_solves_the_likelihood_equation(k, s):
+    assert gamma_shape_mle(1.0, -s) == pytest.approx(k, rel=1e-9)
+    assert gamma_shape_mle(250.0, math.log(250.0) - s) == pytest.approx(k, rel=1e-9)
 
 
-def test_normal_tail_far_out_is_finite_and_right():
-    # log P(Z > z) ~ -z^2/2 - log(z sqrt(2 pi)) - 1/z^2 for large z
-    z = 40.0
-    assert log_norm_sf(np.array([z]))[0] == pytest.approx(
-        -z * z / 2 - math.log(z * math.sqrt(2 * math.pi)) - 1 / z**2, rel=1e-6
-    )
+def test_weibull_shape_solves_the_likelihood_equation():
+    x = np.random.default_rng(8).weibull(1.7, 3000) * 90.0
+    k = weibull_shape_mle(x, np.log(x))
+    xk = x**k
+    assert 1 / k + np.log(x).mean() - (xk * np.log(x)).sum() / xk.sum() == pytest.approx(0.0, abs=1e-10)
+    assert k == pytest.approx(1.7, rel=0.05)
 
 
-@given(st.floats(min_value=0.0, max_value=60.0))
-def test_incomplete_gamma_closed_forms(x):
-    assert gamma_p(1.0, np.array([x]))[0] == pytest.approx(-math.expm1(-x), abs=1e-10)
-    assert gamma_p(3.0, np.array([x]))[0] == pytest.approx(1 - math.exp(-x) * (1 + x + x * x / 2), abs=1e-10)
+def test_ks_distances_use_the_closed_form_cdfs():
+    rng = np.random.default_rng(12)
+    erlang3 = np.sort(rng.gamma(3.0, 40.0, 2000))
+    fit = next(f for f in fit_complete(erlang3).candidates if f.dist == "erlang")
+    assert fit.spec["k"] == 3
+    y = erlang3 * 3 / fit.spec["mean"]
+    assert fit.ks == pytest.approx(ks_distance(erlang3, 1 - np.exp(-y) * (1 + y + y * y / 2)), abs=1e-12)
+    logn = np.sort(rng.lognormal(4.0, 0.6, 2000))
+    fit = next(f for f in fit_complete(logn).candidates if f.dist == "lognormal")
+    z = (np.log(logn) - np.log(logn).mean()) / np.log(logn).std()
+    cdf = np.array([0.5 * math.erfc(-v / math.sqrt(2)) for v in z])
+    assert fit.ks == pytest.approx(ks_distance(logn, cdf), abs=1e-12)
 
 
-def test_digamma_and_minimize():
-    assert digamma(1.0) == pytest.approx(-0.5772156649015329, abs=1e-10)
-    assert digamma(0.5) == pytest.approx(-1.9635100260214235, abs=1e-10)
-    best = minimize(lambda p: (p[0] - 3) ** 2 + 10 * (p[1] + 1) ** 2, [0.0, 0.0])
-    assert best == pytest.approx([3, -1], abs=1e-5)
+@given(st.floats(min_value=0.0, max_value=5000.0))
+def test_fitted_lognormal_survival_matches_math_erfc(t):
+    spec = {"dist": "lognormal", "mean": 240.0, "cv": 1.3}
+    sigma = math.sqrt(math.log1p(1.3**2))
+    mu = math.log(240.0) - sigma**2 / 2
+    expected = 1.0 if t == 0 else 0.5 * math.erfc((math.log(t) - mu) / (sigma * math.sqrt(2)))
+    assert fitted_survival(spec, np.array([t]))[0] == pytest.approx(expected, rel=1e-12, abs=1e-300)
+
+
+def test_uncensored_lognormal_mle_and_its_interval_have_closed_forms():
+    # With every caller abandoning there is no censoring: mu and sigma are the mean and
+    # (ddof 0) sd of the logs, and the observed information is diag(n / sigma^2, 2 n) in
+    # (mu, log sigma), so var(log mean) = sigma^2 / n + sigma^4 / (2 n) by the delta method.
+    t = np.random.default_rng(21).lognormal(4.5, 0.9, 5000)
+    fit = next(f for f in estimate_from_details(t, np.ones(t.size, dtype=bool)).candidates if f.dist == "lognormal")
+    mu, sigma, n = np.log(t).mean(), np.log(t).std(), t.size
+    assert fit.spec["mean"] == pytest.approx(math.exp(mu + sigma**2 / 2), rel=1e-7)
+    assert fit.spec["cv"] == pytest.approx(math.sqrt(math.expm1(sigma**2)), rel=1e-7)
+    half = 1.959963984540054 * math.sqrt(sigma**2 / n + sigma**4 / (2 * n))
+    assert fit.mean_ci95 == pytest.approx((math.exp(mu + sigma**2 / 2 - half), math.exp(mu + sigma**2 / 2 + half)),
+                                          rel=1e-6)
+
+
+def test_uncensored_weibull_mle_solves_the_complete_sample_equation():
+    t = np.maximum(np.random.default_rng(22).weibull(0.8, 5000) * 150.0, 0.5)  # abandons under 0.5 s count as 0.5 s
+    fit = next(f for f in estimate_from_details(t, np.ones(t.size, dtype=bool)).candidates if f.dist == "weibull")
+    assert fit.spec["shape"] == pytest.approx(weibull_shape_mle(t, np.log(t)), rel=1e-6)
+    lo, hi = fit.mean_ci95
+    assert lo < t.mean() < hi and hi / lo < 1.2
 
 
 @pytest.mark.parametrize(

@@ -1,3 +1,6 @@
+import math
+from statistics import NormalDist
+
 import numpy as np
 import pytest
 
@@ -15,6 +18,23 @@ def test_t_quantiles_match_tables(df, expected):
 
 def test_t_quantile_999():
     assert t_quantile(0.999, 9) == pytest.approx(4.781, abs=1e-3)
+
+
+@pytest.mark.parametrize("confidence", [0.5, 0.8, 0.9, 0.95, 0.99, 0.999, 0.9999])
+def test_t_quantiles_with_closed_forms(confidence):
+    # df 1 is the Cauchy distribution, t = tan(pi c / 2); df 2 has t = c sqrt(2 / (1 - c^2)).
+    assert t_quantile(confidence, 1) == pytest.approx(math.tan(math.pi * confidence / 2), rel=1e-12)
+    assert t_quantile(confidence, 2) == pytest.approx(confidence * math.sqrt(2 / (1 - confidence**2)), rel=1e-12)
+    # Many degrees of freedom: the normal quantile and the first two terms of the
+    # expansion of Student's t quantile in 1/df.
+    z, df = NormalDist().inv_cdf(0.5 + confidence / 2), 100_000
+    expansion = z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
+    assert t_quantile(confidence, df) == pytest.approx(expansion, rel=1e-12)
+
+
+def test_t_quantile_refuses_no_degrees_of_freedom():
+    with pytest.raises(ValueError, match="degrees of freedom must be >= 1, got 0"):
+        t_quantile(0.95, 0)
 
 
 def test_mean_ci_ignores_nan_and_needs_two_values():

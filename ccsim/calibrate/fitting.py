@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .numerics import digamma, gamma_p, norm_cdf
-
 #: Values at or below zero are floored here (s) for the log-based candidates: ACD
 #: times come rounded to the second, so a recorded 0 means "under a second".
 ZERO_FLOOR_S = 0.5
@@ -79,25 +77,17 @@ def lognormal_cv(sigma: float) -> float:
 
 def gamma_shape_mle(mean: float, mean_log: float) -> float:
     """Shape k solving log k - psi(k) = log(mean) - mean(log x) (Minka's start, then Newton)."""
+    from scipy.optimize import newton
+    from scipy.special import digamma, polygamma
+
     s = math.log(mean) - mean_log
     if s <= 1e-12:
         return 1e6
     k = (3.0 - s + math.sqrt((s - 3.0) ** 2 + 24.0 * s)) / (12.0 * s)
-    for _ in range(50):
-        trigamma = sum(1.0 / (k + i) ** 2 for i in range(6)) + _trigamma_tail(k + 6)
-        step = (math.log(k) - digamma(k) - s) / (1.0 / k - trigamma)
-        k_new = k - step
-        if k_new <= 0:
-            k_new = k / 2
-        if abs(k_new - k) < 1e-10 * k:
-            return k_new
-        k = k_new
-    return k
-
-
-def _trigamma_tail(x: float) -> float:
-    f = 1.0 / (x * x)
-    return 1.0 / x + f / 2 + f / x * (1 / 6 - f * (1 / 30 - f / 42))
+    # Minka's start is within about 1.5 % of the root, where the function is convex
+    # and decreasing: Newton converges in a few steps and never leaves k > 0.
+    return float(newton(lambda k: math.log(k) - digamma(k) - s, k, fprime=lambda k: 1.0 / k - polygamma(1, k),
+                        tol=1e-10 * k, maxiter=50, disp=False))
 
 
 def _gamma_loglik(x, log_x, k: float, mean: float) -> float:
@@ -107,23 +97,21 @@ def _gamma_loglik(x, log_x, k: float, mean: float) -> float:
 
 
 def weibull_shape_mle(x: np.ndarray, log_x: np.ndarray) -> float:
-    """Shape k solving 1/k + mean(log x) - sum(x^k log x) / sum(x^k) = 0, by bisection on log k."""
+    """Shape k in [0.02, 256] solving 1/k + mean(log x) - sum(x^k log x) / sum(x^k) = 0 (Brent on log k)."""
+    from scipy.optimize import brentq
+
     scale = x.max()
     z, log_z = x / scale, log_x - math.log(scale)  # scaled to avoid overflow of x^k
 
-    def g(k):
+    def g(log_k):  # decreasing in k
+        k = math.exp(log_k)
         zk = z**k
         return 1.0 / k + log_z.mean() - (zk * log_z).sum() / zk.sum()
 
-    low, high = 0.02, 1.0
-    while g(high) > 0 and high < 200:
-        low, high = high, high * 2
-    for _ in range(100):
-        mid = math.sqrt(low * high)
-        low, high = (mid, high) if g(mid) > 0 else (low, mid)
-        if high / low < 1 + 1e-12:
-            break
-    return math.sqrt(low * high)
+    low, high = math.log(0.02), math.log(256.0)
+    if g(low) <= 0 or g(high) >= 0:  # the root is outside the range: its nearer end
+        return math.exp(low if g(low) <= 0 else high)
+    return math.exp(brentq(g, low, high, xtol=1e-12))
 
 
 def fit_complete(values) -> FitReport:
@@ -131,6 +119,8 @@ def fit_complete(values) -> FitReport:
     x = np.sort(np.asarray(values, dtype=float))
     if x.size < 2:
         raise ValueError(f"at least 2 values are needed to fit a distribution, got {x.size}")
+    from scipy.special import gammainc, ndtr
+
     n = x.size
     mean = float(x.mean())
     sd = float(x.std(ddof=1))
@@ -156,18 +146,18 @@ def fit_complete(values) -> FitReport:
     if sigma > 0:
         ll = float(-log_x.sum() - n * math.log(sigma) - n / 2 * math.log(2 * math.pi) - n / 2)
         fits.append(Fit({"dist": "lognormal", "mean": math.exp(mu + sigma**2 / 2), "cv": lognormal_cv(sigma)},
-                        ll, 2, ks=ks_distance(x, norm_cdf((np.log(xp) - mu) / sigma))))
+                        ll, 2, ks=ks_distance(x, ndtr((np.log(xp) - mu) / sigma))))
     # gamma: shape from the log-mean equation, mean = sample mean.
     k = gamma_shape_mle(mean_p, float(log_x.mean()))
     if k < 1e5:
         fits.append(Fit({"dist": "gamma", "mean": mean_p, "cv": 1 / math.sqrt(k)},
-                        _gamma_loglik(xp, log_x, k, mean_p), 2, ks=ks_distance(x, gamma_p(k, xp * k / mean_p))))
+                        _gamma_loglik(xp, log_x, k, mean_p), 2, ks=ks_distance(x, gammainc(k, xp * k / mean_p))))
         # Erlang: the gamma with a whole-number shape; the better of the neighbours.
         best = max((max(1, math.floor(k)), max(1, math.ceil(k))), key=lambda j: _gamma_loglik(xp, log_x, j, mean_p))
         if best <= 10_000:
             fits.append(Fit({"dist": "erlang", "mean": mean_p, "k": int(best)},
                             _gamma_loglik(xp, log_x, best, mean_p), 2,
-                            ks=ks_distance(x, gamma_p(best, xp * best / mean_p))))
+                            ks=ks_distance(x, gammainc(best, xp * best / mean_p))))
     # Weibull.
     shape = weibull_shape_mle(xp, log_x)
     if 0.05 < shape <= 100:

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .fitting import Fit, lognormal_cv
-from .numerics import hessian, log_norm_sf, minimize
 
 #: Abandons recorded at 0 s (ACD times in whole seconds) are taken as this many seconds.
 EVENT_FLOOR_S = 0.5
@@ -84,6 +83,9 @@ def kaplan_meier(wait_s: np.ndarray, abandoned: np.ndarray) -> KaplanMeier:
 
 def _mle(name: str, t: np.ndarray, d: np.ndarray) -> Fit | None:
     """Censored MLE of one family; mean CI from the Hessian by the delta method."""
+    from scipy.optimize import approx_fprime, minimize
+    from scipy.special import digamma, log_ndtr
+
     te = np.maximum(t[d], EVENT_FLOOR_S)
     tc = t[~d]
     tc = tc[tc > 0]  # censored at 0 s: S(0) = 1, no information
@@ -97,10 +99,10 @@ def _mle(name: str, t: np.ndarray, d: np.ndarray) -> Fit | None:
             sigma = math.exp(log_sigma)
             ze = (log_te - mu) / sigma
             ll = -log_te.sum() - n_ev * (log_sigma + 0.5 * math.log(2 * math.pi)) - 0.5 * (ze @ ze)
-            return -(ll + log_norm_sf((log_tc - mu) / sigma).sum())
+            return -float(ll + log_ndtr((mu - log_tc) / sigma).sum())
 
-        def log_mean(p):
-            return p[0] + math.exp(2 * p[1]) / 2
+        def log_mean(p):  # and its gradient, for the delta method
+            return p[0] + math.exp(2 * p[1]) / 2, np.array([1.0, math.exp(2 * p[1])])
 
         start = (math.log(exp_mean) - 0.5, 0.0)
     else:  # weibull
@@ -112,29 +114,44 @@ def _mle(name: str, t: np.ndarray, d: np.ndarray) -> Fit | None:
             return -float(ll)
 
         def log_mean(p):
-            return p[0] + math.lgamma(1 + math.exp(-p[1]))
+            inv_k = math.exp(-p[1])
+            return p[0] + math.lgamma(1 + inv_k), np.array([1.0, -inv_k * float(digamma(1 + inv_k))])
 
         start = (math.log(exp_mean), 0.0)
-    p = minimize(nll, start, step=0.3)
-    p = minimize(nll, p, step=0.05)  # a restart guards against a collapsed simplex
+
+    def finite_nll(p):  # Nelder–Mead ranks points: a non-finite value is just the worst
+        value = nll(p)
+        return value if math.isfinite(value) else math.inf
+
+    p = np.array(start)
+    tol = {"xatol": 1e-8, "fatol": 1e-10 * abs(finite_nll(p)), "maxiter": 2000}
+    for step in (0.3, 0.05):  # a restart guards against a collapsed simplex
+        simplex = p + np.vstack([np.zeros(2), step * np.eye(2)])
+        p = minimize(finite_nll, p, method="Nelder-Mead", options={"initial_simplex": simplex, **tol}).x
     loglik = -nll(p)
     if not math.isfinite(loglik):
         return None
     ci = None
+    # Observed information: central differences of central-difference gradients, each
+    # the mean of scipy's forward (+h) and backward (-h) differences.
+    h = 1e-4 * np.maximum(1.0, np.abs(p))
+
+    def central(f, x):
+        return (approx_fprime(x, f, h) + approx_fprime(x, f, -h)) / 2.0
+
+    info = central(lambda q: central(nll, q), p)
+    centre, grad = log_mean(p)
     try:
-        cov = np.linalg.inv(hessian(nll, p))
-        eps = 1e-6
-        grad = np.array([(log_mean(p + e) - log_mean(p - e)) / (2 * eps) for e in np.eye(2) * eps])
-        var = float(grad @ cov @ grad)
+        var = float(grad @ np.linalg.inv((info + info.T) / 2.0) @ grad)
         if var > 0:
             se = math.sqrt(var)
-            ci = (math.exp(log_mean(p) - Z95 * se), math.exp(log_mean(p) + Z95 * se))
+            ci = (math.exp(centre - Z95 * se), math.exp(centre + Z95 * se))
     except np.linalg.LinAlgError:
         pass
     if name == "lognormal":
-        spec = {"dist": "lognormal", "mean": math.exp(log_mean(p)), "cv": lognormal_cv(math.exp(p[1]))}
+        spec = {"dist": "lognormal", "mean": math.exp(centre), "cv": lognormal_cv(math.exp(p[1]))}
     else:
-        spec = {"dist": "weibull", "mean": math.exp(log_mean(p)), "shape": math.exp(p[1])}
+        spec = {"dist": "weibull", "mean": math.exp(centre), "shape": math.exp(p[1])}
     return Fit(spec, float(loglik), 2, mean_ci95=ci)
 
 
@@ -145,10 +162,12 @@ def fitted_survival(spec: dict, t: np.ndarray) -> np.ndarray:
         k = spec["shape"]
         scale = spec["mean"] / math.gamma(1 + 1 / k)
         return np.exp(-((t / scale) ** k))
+    from scipy.special import ndtr
+
     sigma = math.sqrt(math.log1p(spec["cv"] ** 2))
     mu = math.log(spec["mean"]) - sigma**2 / 2
     with np.errstate(divide="ignore"):
-        return np.exp(log_norm_sf((np.log(t) - mu) / sigma))
+        return ndtr((mu - np.log(t)) / sigma)
 
 
 def estimate_from_details(wait_s: np.ndarray, abandoned: np.ndarray) -> PatienceEstimate:

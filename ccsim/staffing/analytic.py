@@ -115,16 +115,20 @@ def square_root_requirement(rate: float, aht_s: float, t: TypeTargets) -> tuple[
     """(agents, beta) of square-root staffing for the service-level target (0 agents for no arrivals)."""
     if rate <= 0:
         return 0, 0.0
+    from scipy.optimize import brentq
+
     load = rate * aht_s
-    low, high = 0.0, 1.0
-    while _halfin_whitt_sl(high, load, aht_s, t.threshold_s) < t.service_level:
+
+    def gap(beta: float) -> float:  # increasing in beta, negative at 0
+        return _halfin_whitt_sl(beta, load, aht_s, t.threshold_s) - t.service_level
+
+    high = 1.0
+    while gap(high) < 0:
         high *= 2.0
         if high > 1e6:
             raise ValueError(f"square-root staffing cannot reach a service level of {t.service_level:g}")
-    for _ in range(60):
-        mid = (low + high) / 2.0
-        low, high = (mid, high) if _halfin_whitt_sl(mid, load, aht_s, t.threshold_s) < t.service_level else (low, mid)
-    return E.square_root_staffing(rate, aht_s, high), high
+    beta = brentq(gap, 0.0, high, xtol=1e-12)
+    return E.square_root_staffing(rate, aht_s, beta), beta
 
 
 def analytic_staffing(plan: Plan, targets: Targets,
