@@ -76,6 +76,7 @@ def journey_kpis(plan: Plan, rec: Records, k: int, ctx=None) -> tuple[dict, dict
 
     ctx = ctx or _Replication(plan, rec)
     j = rec.journey
+    assert j is not None, "journey KPIs need journey records"
     n_int = ctx.grid.n_int
     counted = rec.arrival >= plan.warmup_s
     rows = ctx.type_mask(k)
@@ -160,6 +161,7 @@ class _Issues:
 
     def __init__(self, plan: Plan, rec: Records, wait):
         j = rec.journey
+        assert j is not None, "issues need journey records"
         customer = j["customer"]
         order = np.lexsort((j["attempt"], j["contact_no"], rec.arrival, customer))
         cust = customer[order]
@@ -190,7 +192,7 @@ class _Issues:
         self.first_type = rec.ctype[first]
         self.first_counted = (j["kind"][first] == FIRST) & (rec.arrival[first] >= plan.warmup_s)
         self.first, self.idx, self.n_issues = first, idx, n_issues
-        self._waited = None
+        self._waited: tuple[np.ndarray, np.ndarray] | None = None
 
     def waited(self, rec: Records, wait):
         """Per issue: minutes waited over all its contacts, and whether any abandoned or balked."""
@@ -207,6 +209,7 @@ class _Issues:
 def _issue_kpis(plan: Plan, rec: Records, k: int, ctx):
     """Per-customer KPIs: each issue is attributed to its first contact's type and interval."""
     j = rec.journey
+    assert j is not None, "issue KPIs need journey records"
     n_int = ctx.grid.n_int
     customer = j["customer"]
     if customer.size == 0:  # nobody called

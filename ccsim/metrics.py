@@ -80,7 +80,7 @@ class Results:
 def _pack(tables: dict[str, dict[str, np.ndarray]]) -> dict:
     """Each name's KPI arrays as (KPI names, one row per KPI) when they are float arrays of
     one length; as they are otherwise."""
-    out = {}
+    out: dict[str, object] = {}
     for name, kpis in tables.items():
         arrays = list(kpis.values())
         first = arrays[0] if arrays else None
@@ -336,7 +336,7 @@ class _Replication:
             counts = np.bincount(ctype, minlength=n_types)
             ends = np.cumsum(counts).tolist()
             self._bounds = list(zip([0] + ends[:-1], ends, strict=True))
-            self._by_type = {}
+            self._by_type: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def type_mask(self, k):
         """Rows of contact type *k*, or None when every row is (a single type)."""

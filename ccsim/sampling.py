@@ -21,6 +21,7 @@ class Sampler:
     """
 
     __slots__ = ("mean",)
+    mean: float  # s (inf for never)
     uses_rng = True
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:  # pragma: no cover
