@@ -6,9 +6,8 @@
     estimates.contact_types["sales"]["service_level"].mean
 """
 
-__version__ = "0.1.0"
-
 from . import report  # noqa: E402  (callable: ccsim.report(results, "report.html"))
+from ._version import __version__
 from .compare import Comparison, compare  # noqa: E402
 from .estimates import Estimate, Estimates  # noqa: E402
 from .experiment import simulate  # noqa: E402

@@ -11,44 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
 
 from .. import erlang
 from .behaviour import DurationEstimate, from_detail, from_intervals
 from .details import CallDetails
 from .forecast import VolumeForecast, forecast_type
 from .history import IntervalHistory
-from .patience import PatienceEstimate, estimate_from_details, estimate_from_intervals
-
-
-@dataclass
-class TypeCalibration:
-    """Everything estimated for one contact type."""
-
-    name: str
-    forecast: VolumeForecast
-    handle: DurationEstimate
-    acw: DurationEstimate
-    patience: PatienceEstimate
-    staffing: list[int]
-    staffing_method: str
-    history: dict  # what the history says: offered per day, service level, abandon rate, ASA, AHT
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Calibration:
-    target: dt.date
-    history: IntervalHistory
-    details: CallDetails | None
-    types: list[TypeCalibration]
-    sl_target: float
-    threshold_s: float
-    seed: int
-    replications: int
-    name: str
-    scenario_text: str = ""
-    notes: list[str] = field(default_factory=list)
+from .model import Calibration, TypeCalibration
+from .patience import estimate_from_details, estimate_from_intervals
+from .writer import scenario_text
 
 
 def _history_kpis(h: IntervalHistory, k: int) -> dict:
@@ -100,8 +71,6 @@ def calibrate(history: IntervalHistory, target: dt.date, details: CallDetails | 
     sl_target, threshold_s: the service-level target written into the scenario and used for staffing.
     Raises ``ForecastError`` when the history cannot support a forecast for *target*.
     """
-    from .writer import scenario_text
-
     cal = Calibration(target, history, details, [], sl_target, threshold_s, seed, replications,
                       name or f"Calibrated for {target.isoformat()}")
     if details is not None:

@@ -13,7 +13,7 @@ import datetime as dt
 import numpy as np
 
 from ..report.figures import COLOURS, new_figure, tidy, to_svg
-from .calibration import Calibration, TypeCalibration
+from .model import Calibration, TypeCalibration
 from .patience import fitted_survival
 
 

@@ -10,10 +10,10 @@ import json
 import math
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from ..units import format_clock, format_duration
 from .behaviour import DurationEstimate
-from .calibration import Calibration, TypeCalibration
+from .model import Calibration, TypeCalibration
 from .fitting import Fit
 from .forecast import WEEKDAYS, Accuracy
 

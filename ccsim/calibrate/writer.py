@@ -11,11 +11,11 @@ import json
 import math
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from ..scenario import loads
 from ..units import format_clock, format_duration
-from .calibration import Calibration, TypeCalibration
 from .forecast import WEEKDAYS
+from .model import Calibration, TypeCalibration
 
 _TIME_KEYS = ("mean", "value", "low", "mode", "high")
 

@@ -19,7 +19,7 @@ import base64
 import html
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from .figures import to_svg
 
 CSS = """

@@ -34,6 +34,7 @@ import numpy as np
 from ..units import format_clock, format_duration
 from .settings import PatternBreakSpec, PatternSpec, StartsSpec
 from .targets import InfeasibleTargets
+from .yaml_text import dump_yaml
 
 DEFAULT_LENGTHS = (8 * 3600.0, 6 * 3600.0, 4 * 3600.0)
 DEFAULT_BREAKS = (
@@ -239,6 +240,4 @@ def schedule(requirements: dict[str, np.ndarray], spec: PatternSpec | None, h_st
 
 def roster_yaml_block(roster: Roster) -> str:
     """The roster as the ``agent_groups`` part of a scenario (to paste or read)."""
-    from .output import dump_yaml
-
     return dump_yaml({"agent_groups": {r.group: {"shifts": r.block()} for r in roster.groups}})
