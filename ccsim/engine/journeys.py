@@ -92,8 +92,7 @@ class Journeys:
                     run.sink(ev.BLOCKED, now, c, k, -1, -1)
                 self.maybe_retry(c, now)
                 return
-            run.in_system[k] += 1
-            run.hold_line(k, c, INF)  # until it leaves; set precisely below
+            run.in_system[k] += 1  # its line is held until it leaves (set where that is known)
         if jp is not None and jp.ivr_time is not None:
             leave_ivr = now + self.contacts.ivr[c]
             if self.decisions[c * N_DECISIONS + U_SELF_SERVICE] < jp.self_service:
@@ -105,6 +104,8 @@ class Journeys:
                 if run.sink is not None:  # decided as the caller enters the IVR
                     run.sink(ev.IVR_RESOLVED, now, c, k, -1, -1)
                 return
+            if self.lines[k]:
+                run.hold_line(k, c, INF)  # in the IVR: until it enters the queue (or leaves)
             heappush(self.later, (leave_ivr, next(self.seq), ENTER, c))
             return
         self.enter(c, now)
@@ -116,10 +117,10 @@ class Journeys:
         self.entry[c] = now
         dl = now + self.patience[c]
         self.deadline[c] = dl
+        if run.join(c, k, now):
+            return  # answered: the line is held for the talk
         if self.lines[k]:
             run.hold_line(k, c, dl)
-        if run.join(c, k, now):
-            return
         cb = self.contacts.cb
         if jp is not None and (jp.balk_over is not None or jp.callback_over is not None):
             ew = self.predict(k, now)

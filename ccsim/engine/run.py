@@ -256,12 +256,13 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
                             sink(BLOCKED, now, i, k, -1, -1)
                         i += 1
                         continue
-                    self.in_system[k] += 1
-                    self.hold_line(k, i, deadline[i])
+                    self.in_system[k] += 1  # its line is held until it is answered or gives up (below)
                 q = queues[k]
                 if not plain_offer[k] or q or journeys is not None or sink is not None:
                     if not self.join(i, k, now):
                         q.append(i)
+                        if lines[k]:
+                            self.hold_line(k, i, deadline[i])
                     i += 1
                     continue
                 # join() and longest_idle() inlined: the per-call hot path (no one waits of
@@ -284,6 +285,8 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
                     heappush(heap, (now + work[i], _NORMAL, next(eid), best))
                 else:
                     q.append(i)
+                    if lines[k]:
+                        self.hold_line(k, i, deadline[i])
                 i += 1
             elif later and (not heap or later[0][0] < heap[0][0]):
                 item = heappop(later)
