@@ -13,9 +13,9 @@ from pathlib import Path
 from .._version import __version__
 from ..units import format_clock, format_duration
 from .behaviour import DurationEstimate
-from .model import Calibration, TypeCalibration
 from .fitting import Fit
 from .forecast import WEEKDAYS, Accuracy
+from .model import Calibration, TypeCalibration
 
 KM_POINTS_S = (10, 30, 60, 120, 300)
 
