@@ -39,27 +39,31 @@ class LaterDraws:
     def _refill(self) -> None:
         ct, j = self.ct, self.ct.journey
         if self._streams is None:
-            self._streams = {
-                key: stream(self.seed, self.replication, f"later/{key}/{ct.name}")
-                for key in ("handle_time", "after_call_work", "patience", "journey", "ivr_time",
-                            "retrial_delay", "repeat_delay", "callback_handle", "rating")
-            }
+            self._streams = {}
         s = self._streams
-        assert s is not None
         n = BLOCK
 
-        def maybe(sampler, key):
-            return sampler.draw(s[key], n) if sampler is not None else np.zeros(n)
+        def rng(key: str) -> np.random.Generator:
+            # Built on first use (about 30 µs each): a day with a few retrials needs two or three.
+            g = s.get(key)
+            if g is None:
+                g = s[key] = stream(self.seed, self.replication, f"later/{key}/{ct.name}")
+            return g
 
-        handle = ct.handle.draw(s["handle_time"], n)
+        def maybe(sampler, key):
+            if sampler is None:
+                return np.zeros(n)
+            return sampler.draw(rng(key) if sampler.uses_rng else None, n)
+
+        handle = maybe(ct.handle, "handle_time")
         acw = maybe(ct.after_call_work, "after_call_work")
-        patience = ct.patience.draw(s["patience"], n)
-        decisions = s["journey"].random((n, N_DECISIONS))
+        patience = maybe(ct.patience, "patience")
+        decisions = rng("journey").random((n, N_DECISIONS))
         ivr = maybe(j.ivr_time if j else None, "ivr_time")
         retrial = maybe(j.retrial_delay if j else None, "retrial_delay")
         repeat = maybe(j.repeat_delay if j else None, "repeat_delay")
         callback = maybe(j.callback_handle if j else None, "callback_handle")
-        noise = s["rating"].standard_normal(n)
+        noise = rng("rating").standard_normal(n)
         self.rows = list(zip(handle.tolist(), acw.tolist(), patience.tolist(), decisions.tolist(),
                              ivr.tolist(), retrial.tolist(), repeat.tolist(), callback.tolist(),
                              noise.tolist(), strict=True))
