@@ -1,0 +1,1 @@
+"""Scenario fuzzing: hypothesis strategies for valid scenarios and their invalid mutations."""
