@@ -67,14 +67,16 @@ def validate_located(located: Located, overrides=()) -> Scenario:
 def _data_path(data, loc: tuple) -> tuple:
     """Keep the parts of pydantic's *loc* that name real keys/indices of *data*."""
     path, node = [], data
-    for part in loc:
+    for i, part in enumerate(loc):
         if isinstance(node, dict) and part in node:
             path.append(part)
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             path.append(part)
             node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and len(path) == len(loc) - 1:
+        elif isinstance(node, dict) and part == node.get("dist"):
+            continue  # a distribution's tag (pydantic names the union member), not a key
+        elif isinstance(node, dict) and isinstance(part, str) and i == len(loc) - 1:
             path.append(part)  # a missing or unknown final key
             node = None
     return tuple(path)
