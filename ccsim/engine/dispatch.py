@@ -68,10 +68,9 @@ class Dispatch(RunState):
     def schedule_overflow(self, c: int, k: int, now: float) -> None:
         """Wake the routing when contact c's overflow delays run out (while it can still wait)."""
         entry = self.entry[c]
-        waited = now - entry
         deadline = self.deadline[c]
         for d in self.delays[k]:
-            if d > waited and entry + d < deadline:
+            if entry + d > now and entry + d < deadline:
                 heappush(self.heap, (entry + d, _NORMAL, next(self.eid), self.overflow_wake(k)))
 
     def overflow_due(self, event) -> None:

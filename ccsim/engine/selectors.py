@@ -113,7 +113,7 @@ def pick(run, agent, g, now: float, levels) -> tuple | None:
             if choice.reserve_other > idle or not choice.queue:
                 continue
             c = run.head(choice.queue, now)
-            if c is None or now - entry[c] < choice.delay:
+            if c is None or now < entry[c] + choice.delay:  # (the overflow timer's own sum: exact at it)
                 continue
             key = entry[c] - choice.boost
             if best is None or key < best_key:
@@ -146,11 +146,11 @@ def general_offer(run, c: int, k: int, now: float, schedule: bool = True) -> boo
     """Give contact c to a free agent allowed to take it now; schedule its overflow if none
     (unless *schedule* is false: a waiting contact offered again when a delay ran out)."""
     ch = run.channel[k]
-    waited = now - run.entry[c]
+    entry = run.entry[c]  # a group with delay d may take it from entry + d on, the time its timer fires
     best, best_choice = None, None
     offer_to = run.offer_to[k]
     for g, choice in offer_to:
-        if choice.delay > waited:
+        if now < entry + choice.delay:
             continue
         if ch == EMAIL and not run.email_open(g, now):
             continue
@@ -164,7 +164,7 @@ def general_offer(run, c: int, k: int, now: float, schedule: bool = True) -> boo
         fewest = None
         concurrency = run.concurrency[k]
         for g, choice in offer_to:
-            if choice.delay > waited or len(g.idle) < choice.reserve_other:
+            if now < entry + choice.delay or len(g.idle) < choice.reserve_other:
                 continue
             for a in g.chat_open:
                 if a.todo or a.draining:
@@ -176,7 +176,7 @@ def general_offer(run, c: int, k: int, now: float, schedule: bool = True) -> boo
                         break
     elif ch == VOICE:
         for g, choice in offer_to:
-            if g.call_open and choice.delay <= waited and len(g.idle) >= choice.reserve_other:
+            if g.call_open and now >= entry + choice.delay and len(g.idle) >= choice.reserve_other:
                 for a in g.call_open:
                     if not (a.todo or a.draining):
                         best, best_choice = a, choice

@@ -52,3 +52,24 @@ def test_the_check_can_fail():
     rec = simulate_replication(plan_for(reserve_and_chats(4)), 0)
     rec.entry = rec.entry[::-1].copy()
     assert overtaken(rec, 0) > 0
+
+
+@pytest.mark.parametrize("delay", ["0.1s", "0.3s", "7.7s", "1min"])
+def test_an_overflow_delay_lets_a_contact_go_the_moment_it_runs_out(delay):
+    """A contact no primary agent can take goes to an idle secondary agent exactly when its
+    overflow delay runs out (the timer and the routing's test use the same sum)."""
+    sc = ccsim.from_dict({
+        "name": "overflow timer", "horizon": {"start": "08:00", "end": "10:00", "interval": "1h"},
+        "seed": 3, "routing": "overflow",
+        "contact_types": {"calls": {"arrivals": {"rate": "30/h"}, "overflow_after": delay,
+                                    "handle_time": {"dist": "exponential", "mean": "1min"},
+                                    "patience": {"dist": "exponential", "mean": "1h"}}},
+        "agent_groups": {"first": {"skills": {"calls": 1}, "staffing": 0},
+                         "second": {"skills": {"calls": 2}, "staffing": 20}},
+    })
+    d = sc.contact_types["calls"].overflow_after
+    for r in range(3):
+        rec = simulate_replication(plan_for(sc), r)
+        answered = rec.outcome == ANSWERED
+        assert answered.sum() > 30 and (rec.group[answered] == 1).all()
+        np.testing.assert_allclose(rec.answer[answered] - rec.entry[answered], d, atol=1e-9)
