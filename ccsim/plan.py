@@ -218,14 +218,24 @@ class Plan:
                 for d in range(self.days)]
 
 
+def profile_volumes(volume: float, profile) -> np.ndarray:
+    """Expected contacts per interval: *volume* spread by relative weights (weights so large
+    that their sum overflows are scaled down first; ordinary ones give volume * w / sum(w))."""
+    weights = np.asarray(profile, dtype=float)
+    total = weights.sum()
+    if not np.isfinite(total):
+        weights = weights / weights.max()
+        total = weights.sum()
+    return volume * weights / total
+
+
 def _rates(spec: ArrivalsSpec, n: int, interval_s: float) -> np.ndarray:
     if spec.rate is not None:
         rates = np.full(n, spec.rate)
     elif spec.per_interval is not None:
         rates = np.asarray(spec.per_interval, dtype=float) / interval_s
     else:
-        weights = np.asarray(spec.profile, dtype=float)
-        rates = spec.volume * weights / weights.sum() / interval_s
+        rates = profile_volumes(spec.volume, spec.profile) / interval_s
     rates.flags.writeable = False
     return rates
 

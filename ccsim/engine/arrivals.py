@@ -18,6 +18,10 @@ import numpy as np
 from ..plan import DAY_S, Plan
 from ..streams import stream
 
+# A forecast error below this moves a day's volume by less than a millionth: no factor is
+# drawn (a gamma of shape 1/cv^2 would overflow for tiny cv).
+MIN_FORECAST_CV = 1e-6
+
 
 class ContactDraws:
     """Arrays (one entry per contact, sorted by arrival) for a whole replication."""
@@ -140,7 +144,7 @@ def draw_contacts(plan: Plan, replication: int, start_s: float = 0.0) -> Contact
     any_overnight = False
     factors = np.ones((len(plan.contact_types), plan.days))
     for ct in plan.contact_types:
-        if ct.forecast_cv > 0:
+        if ct.forecast_cv >= MIN_FORECAST_CV:
             shape = 1.0 / ct.forecast_cv**2
             factors[ct.index] = stream(seed, replication, f"forecast/{ct.name}").gamma(shape, 1.0 / shape, plan.days)
         # One rate per interval of every day, each day scaled by its own forecast factor.

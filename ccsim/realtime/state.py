@@ -16,6 +16,7 @@ import copy
 import numpy as np
 
 from ..engine.arrivals import N_DECISIONS, ContactDraws, JourneyDraws, draw_contacts
+from ..plan import profile_volumes
 from ..streams import stream
 from ..units import format_clock_exact
 from .residual import residual
@@ -74,8 +75,7 @@ def residual_data(scenario, snapshot: Snapshot) -> dict:
         if arr.per_interval is not None:
             values = np.asarray(arr.per_interval, dtype=float)
         else:
-            w = np.asarray(arr.profile, dtype=float)
-            values = arr.volume * w / w.sum()  # as plan._rates computes it, bit for bit
+            values = profile_volumes(arr.volume, arr.profile)  # as the plan's rates, bit for bit
         values = values[j:]
         if rf is not None:
             values = np.asarray(rf.per_interval, dtype=float) if rf.per_interval is not None else values * rf.factor
