@@ -19,7 +19,7 @@ conversion, the customer rating and multi-day horizons.
    agents go home at night), located errors, and the rating model.
 
 Every check rebuilds its quantity from the per-contact records, independently of
-``ccsim.journey_metrics``. Statistical checks use fixed seeds and 99 % Student-t
+``ccsim.metrics.journeys``. Statistical checks use fixed seeds and 99 % Student-t
 intervals over replications, so a failure is reproducible.
 """
 

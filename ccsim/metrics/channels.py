@@ -36,26 +36,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from .engine.records import ANSWERED, WAITING, Records
-from .plan import DAY_S, Plan
+from ..engine.records import ANSWERED, WAITING, Records
+from ..plan import DAY_S, Plan
+from .replication import NAN, Replication, channel_types, div, is_type, safe_div
+from .timeline import Spans, opening_time
 
 MIN_AGENT_PRESENT_S = 1800.0
-NAN = float("nan")
-
-
-def channel_types(plan: Plan, channel: str) -> list[int]:
-    return [ct.index for ct in plan.contact_types if ct.channel == channel]
 
 
 def group_channel_kpis(plan: Plan, rec: Records, g: int, present, present_day, ctx=None):
     """Extra day and per-interval KPIs of group *g* (see the module docstring).
 
     present, present_day: the group's available agent-seconds per interval and in the
-    statistics windows; ctx: the replication's shared columns (``metrics._Replication``).
+    statistics windows; ctx: the replication's shared columns (``Replication``).
     """
-    from .metrics import _div, _is_type, _Replication, _safe_div, _Spans
-
-    ctx = ctx or _Replication(plan, rec)
+    ctx = ctx or Replication(plan, rec)
     grid = ctx.grid
     gp = plan.agent_groups[g]
     n_types = len(plan.contact_types)
@@ -68,13 +63,13 @@ def group_channel_kpis(plan: Plan, rec: Records, g: int, present, present_day, c
 
     def busy_time(rows):
         s = rec.answer[rows]
-        return grid.split(_Spans(s, s + rec.handle[rows] + rec.acw[rows]).area(grid.points))
+        return grid.split(Spans(s, s + rec.handle[rows] + rec.acw[rows]).area(grid.points))
 
     if chat_skills:
         conc = max(plan.contact_types[k].concurrency for k in chat_skills)
-        slot_i, slot_win = busy_time(mine & _is_type(rec.ctype, chat_skills, n_types))
-        intervals["slot_utilisation"] = _safe_div(slot_i, present * conc)
-        day["slot_utilisation"] = _div(float(slot_win.sum()), present_day * conc)
+        slot_i, slot_win = busy_time(mine & is_type(rec.ctype, chat_skills, n_types))
+        intervals["slot_utilisation"] = safe_div(slot_i, present * conc)
+        day["slot_utilisation"] = div(float(slot_win.sum()), present_day * conc)
     if len(channels) > 1:
         per_interval, inside = ctx.started()
         for channel in ("voice", "chat", "email"):
@@ -83,14 +78,14 @@ def group_channel_kpis(plan: Plan, rec: Records, g: int, present, present_day, c
             types = channel_types(plan, channel)
             if channel == "chat" and rec.chat_spans is not None:
                 s, e = rec.chat_spans[g]
-                busy_i, busy_win = grid.split(_Spans(s, e).area(grid.points))
+                busy_i, busy_win = grid.split(Spans(s, e).area(grid.points))
             else:
-                busy_i, busy_win = busy_time(mine & _is_type(rec.ctype, types, n_types))
-            intervals[f"occupancy_{channel}"] = _safe_div(busy_i, present)
-            day[f"occupancy_{channel}"] = _div(float(busy_win.sum()), present_day)
+                busy_i, busy_win = busy_time(mine & is_type(rec.ctype, types, n_types))
+            intervals[f"occupancy_{channel}"] = safe_div(busy_i, present)
+            day[f"occupancy_{channel}"] = div(float(busy_win.sum()), present_day)
             handled_i = per_interval[g][types].sum(axis=0).astype(float)
-            intervals[f"contacts_per_hour_{channel}"] = _safe_div(handled_i, present / 3600.0)
-            day[f"contacts_per_hour_{channel}"] = _div(float(inside[g][types].sum()), present_day / 3600.0)
+            intervals[f"contacts_per_hour_{channel}"] = safe_div(handled_i, present / 3600.0)
+            day[f"contacts_per_hour_{channel}"] = div(float(inside[g][types].sum()), present_day / 3600.0)
     if len(gp.skill_indices) > 1:
         per_interval, inside = ctx.started()
         for k in gp.skill_indices:
@@ -117,15 +112,6 @@ def agent_spread(rec: Records, g: int) -> dict[str, float]:
     return out
 
 
-def opening_time(plan: Plan, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
-    """Seconds of each [t0, t1) that fall in the centre's opening hours (each day's horizon)."""
-    total = np.zeros(np.size(t0))
-    for d in range(plan.days):
-        low, high = d * DAY_S, d * DAY_S + plan.horizon_s
-        total += np.clip(np.minimum(t1, high) - np.maximum(t0, low), 0.0, None)
-    return total
-
-
 def agent_rows(plan: Plan, rec: Records) -> list[dict]:
     """One row per agent of the replication: its group, hours present and busy, contacts
     started, occupancy and contacts per hour (time inside the statistics windows)."""
@@ -148,11 +134,9 @@ def agent_rows(plan: Plan, rec: Records) -> list[dict]:
 def email_kpis(plan: Plan, rec: Records, k: int, ctx=None) -> tuple[dict, dict]:
     """Email KPIs of type *k*; they replace the service level of the voice definition.
 
-    ctx: the replication's shared columns (``metrics._Replication``), made if not given.
+    ctx: the replication's shared columns (``Replication``), made if not given.
     """
-    from .metrics import _Replication
-
-    ctx = ctx or _Replication(plan, rec)
+    ctx = ctx or Replication(plan, rec)
     ct = plan.contact_types[k]
     n_all = ctx.grid.n_int
     arrival = ctx.pick(rec.entry, k)  # = the arrival; for a snapshot's emails, when they really came in

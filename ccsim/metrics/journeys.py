@@ -35,7 +35,7 @@ import math
 
 import numpy as np
 
-from .engine.records import (
+from ..engine.records import (
     ABANDONED,
     ANSWERED,
     BALKED,
@@ -49,7 +49,8 @@ from .engine.records import (
     WAITING,
     Records,
 )
-from .plan import Plan
+from ..plan import Plan
+from .replication import Replication
 
 JOURNEY_KPIS = (
     "ivr_resolved", "balked", "retrials", "repeat_contacts", "callbacks_offered", "callbacks_accepted",
@@ -70,11 +71,10 @@ def _div(a, b):
 def journey_kpis(plan: Plan, rec: Records, k: int, ctx=None) -> tuple[dict, dict]:
     """Day and per-interval journey KPIs of contact type *k*.
 
-    ctx: the replication's shared columns (``metrics._Replication``), made if not given.
+    ctx: the replication's shared columns (``Replication``: the one interval rule, shared),
+    made if not given.
     """
-    from .metrics import _Replication  # the one interval rule, shared
-
-    ctx = ctx or _Replication(plan, rec)
+    ctx = ctx or Replication(plan, rec)
     j = rec.journey
     assert j is not None, "journey KPIs need journey records"
     n_int = ctx.grid.n_int

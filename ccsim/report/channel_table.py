@@ -1,7 +1,7 @@
 """Terminal tables for multi-channel and multi-skill centres: agent groups by channel,
 email backlogs, and the spread of occupancy and productivity across agents.
 
-Each table appears only when the results hold its KPIs (see ``channel_metrics``).
+Each table appears only when the results hold its KPIs (see ``ccsim.metrics.channels``).
 """
 
 from __future__ import annotations

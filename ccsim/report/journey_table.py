@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from ..estimates import Estimates
-from ..journey_metrics import JOURNEY_KPIS
+from ..metrics.journeys import JOURNEY_KPIS
 
 
 def _cell(e, kind: str) -> str:

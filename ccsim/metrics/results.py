@@ -1,0 +1,84 @@
+"""One replication's KPIs: ``Results``, and ``compute_results`` that makes them from records."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine.records import Records
+from ..plan import Plan
+from .channels import agent_rows, email_kpis
+from .contacts import contact_kpis, total_kpis
+from .groups import group_kpis
+from .journeys import journey_kpis
+from .replication import Replication
+
+
+class Results:
+    """KPIs of one replication (one simulated day).
+
+    ``contact_types[name][kpi]`` and ``agent_groups[name][kpi]`` are floats for
+    the day; ``intervals[name][kpi]`` and ``group_intervals[name][kpi]`` are
+    arrays with one value per interval; ``total[kpi]`` sums all contact types.
+    """
+
+    __slots__ = ("contact_types", "agent_groups", "total", "intervals", "group_intervals", "agents")
+
+    def __init__(self, contact_types, agent_groups, total, intervals, group_intervals, agents=None):
+        self.contact_types: dict[str, dict[str, float]] = contact_types
+        self.agent_groups: dict[str, dict[str, float]] = agent_groups
+        self.total: dict[str, float] = total
+        self.intervals: dict[str, dict[str, np.ndarray]] = intervals
+        self.group_intervals: dict[str, dict[str, np.ndarray]] = group_intervals
+        # With per-agent statistics: one row per agent (see channels.agent_rows).
+        self.agents: list[dict] | None = agents
+
+    def __reduce__(self):
+        # Sent between processes once per replication: each name's interval arrays travel
+        # as one matrix (pickling many small arrays costs more than computing them).
+        return (_unpacked_results, (self.contact_types, self.agent_groups, self.total, _pack(self.intervals),
+                                    _pack(self.group_intervals), self.agents))
+
+
+def _pack(tables: dict[str, dict[str, np.ndarray]]) -> dict:
+    """Each name's KPI arrays as (KPI names, one row per KPI) when they are float arrays of
+    one length; as they are otherwise."""
+    out: dict[str, object] = {}
+    for name, kpis in tables.items():
+        arrays = list(kpis.values())
+        first = arrays[0] if arrays else None
+        if first is not None and all(type(a) is np.ndarray and a.dtype == np.float64 and a.ndim == 1
+                                     and a.shape == first.shape for a in arrays):
+            out[name] = (tuple(kpis), np.array(arrays))
+        else:
+            out[name] = kpis
+    return out
+
+
+def _unpacked_results(contact_types, agent_groups, total, intervals, group_intervals, agents) -> Results:
+    def unpack(tables):
+        return {name: dict(zip(v[0], v[1], strict=True)) if isinstance(v, tuple) else v
+                for name, v in tables.items()}
+
+    return Results(contact_types, agent_groups, total, unpack(intervals), unpack(group_intervals), agents)
+
+
+
+def compute_results(plan: Plan, rec: Records) -> Results:
+    """Every KPI of one replication."""
+    ctx = Replication(plan, rec)
+    types, type_intervals = {}, {}
+    for ct in plan.contact_types:
+        types[ct.name], type_intervals[ct.name] = contact_kpis(plan, rec, ct.index, ctx)
+        if rec.journey is not None:
+            day, per_interval = journey_kpis(plan, rec, ct.index, ctx)
+            types[ct.name].update(day)
+            type_intervals[ct.name].update(per_interval)
+        if ct.channel == "email":
+            day, per_interval = email_kpis(plan, rec, ct.index, ctx)
+            types[ct.name].update(day)
+            type_intervals[ct.name].update(per_interval)
+    groups, group_intervals = {}, {}
+    for gp in plan.agent_groups:
+        groups[gp.name], group_intervals[gp.name] = group_kpis(plan, rec, gp.index, ctx)
+    agents = agent_rows(plan, rec) if rec.agents is not None else None
+    return Results(types, groups, total_kpis(plan, types), type_intervals, group_intervals, agents)
