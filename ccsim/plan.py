@@ -235,6 +235,7 @@ def _rates(spec: ArrivalsSpec, n: int, interval_s: float) -> np.ndarray:
     elif spec.per_interval is not None:
         rates = np.asarray(spec.per_interval, dtype=float) / interval_s
     else:
+        assert spec.volume is not None and spec.profile is not None  # the third form: volume and profile
         rates = profile_volumes(spec.volume, spec.profile) / interval_s
     rates.flags.writeable = False
     return rates
