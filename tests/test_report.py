@@ -13,9 +13,9 @@ from click.testing import CliRunner
 import ccsim
 from ccsim.cli import main
 from ccsim.estimates import Estimate
+from ccsim.metrics.catalogue import journey_kpis
 from ccsim.report import figures as F
 from ccsim.report.html import build_report
-from ccsim.report.labels import JOURNEY_KPIS
 from ccsim.report.waits import wait_distributions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,7 +49,7 @@ def test_report_of_every_bundled_scenario_builds(path, tmp_path):
         assert f">{title}</h2>" in page, title
     for name in list(sc.contact_types) + list(sc.agent_groups):
         assert name in page
-    journeys = any(k in JOURNEY_KPIS for kpis in est.contact_types.values() for k in kpis)
+    journeys = any(k in journey_kpis() for kpis in est.contact_types.values() for k in kpis)
     assert ("Caller journeys</h2>" in page) == journeys
     images = svgs(page)
     assert len(images) >= 7  # volumes, SL, ASA, queue, occupancy, staffing, waits (+ journeys)

@@ -52,13 +52,6 @@ from ..engine.records import (
 from ..plan import Plan
 from .replication import Replication
 
-JOURNEY_KPIS = (
-    "ivr_resolved", "balked", "retrials", "repeat_contacts", "callbacks_offered", "callbacks_accepted",
-    "callbacks_completed", "callbacks_failed", "callback_delay", "sales", "conversion_rate",
-    "expected_wait_error", "deferred", "unique_customers", "fcr", "contacts_per_issue",
-    "abandon_rate_customer", "service_level_customer", "rating_mean", "share_satisfied",
-)
-
 
 def _div(a, b):
     a = np.asarray(a, dtype=float)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 
 from ..compare import Comparison
+from ..metrics.catalogue import find
 from ..sweep import Sweep
 from .table import _render
 
-PERCENT_KPIS = {"service_level", "abandon_rate", "blocked_rate", "occupancy", "utilisation"}
 COMPARE_KPIS = {
     "contact_types": ("offered", "service_level", "asa", "wait_p90", "abandon_rate", "max_queue"),
     "agent_groups": ("occupancy", "contacts_per_hour", "agents_present"),
@@ -16,10 +16,16 @@ COMPARE_KPIS = {
 }
 
 
+def _percent(kpi: str) -> bool:
+    """Shares are written as percentages (the catalogue's unit)."""
+    entry = find(kpi)
+    return entry is not None and entry.unit == "share"
+
+
 def _fmt(kpi: str, value: float | None, signed: bool = False) -> str:
     if value is None or not math.isfinite(value):
         return "-"
-    if kpi in PERCENT_KPIS:
+    if _percent(kpi):
         return f"{100 * value:+.2f}%" if signed else f"{100 * value:.2f}%"
     return f"{value:+.2f}" if signed else f"{value:.2f}"
 
@@ -28,7 +34,7 @@ def _half(kpi: str, ci) -> str:
     if ci is None:
         return "-"
     half = (ci[1] - ci[0]) / 2.0
-    return f"±{100 * half:.2f}" if kpi in PERCENT_KPIS else f"±{half:.2f}"
+    return f"±{100 * half:.2f}" if _percent(kpi) else f"±{half:.2f}"
 
 
 def render_comparison(comp: Comparison) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from ..estimates import Estimates
-from ..metrics.journeys import JOURNEY_KPIS
+from ..metrics.catalogue import journey_kpis
 
 
 def _cell(e, kind: str) -> str:
@@ -34,7 +34,7 @@ COLUMNS = (
 
 def render_journeys(est: Estimates) -> str:
     """One row per contact type; empty string when the scenario has no caller journeys."""
-    names = [n for n, k in est.contact_types.items() if set(JOURNEY_KPIS) <= set(k)]
+    names = [n for n, k in est.contact_types.items() if set(journey_kpis()) <= set(k)]
     if not names:
         return ""
     from .table import _render

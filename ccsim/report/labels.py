@@ -1,9 +1,9 @@
 """What a KPI is called on screen, its unit, and how its values are written.
 
-Reports render every KPI they find in the results, not a fixed list: a KPI
-named here gets its label and unit; one that is not (a KPI added later) gets a
-label made from its name and a unit guessed from it (``*_rate`` and
-``share_*`` are shares, ``*_s`` seconds, ``*_hours`` hours).
+Labels, units and directions come from the KPI catalogue (``ccsim.metrics.catalogue``).
+Reports render every KPI they find in the results, not a fixed list; a KPI the
+catalogue does not know gets a label made from its name and a unit guessed from
+it (``*_rate`` and ``share_*`` are shares, ``*_s`` seconds, ``*_hours`` hours).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import math
 from typing import NamedTuple
 
 from ..estimates import Estimate
+from ..metrics import catalogue
 
 
 class KpiInfo(NamedTuple):
@@ -20,84 +21,6 @@ class KpiInfo(NamedTuple):
     better: int = 0  # +1 higher is better, -1 lower is better, 0 neither
 
 
-KPIS: dict[str, KpiInfo] = {
-    # contact types
-    "offered": KpiInfo("offered", "count"),
-    "answered": KpiInfo("answered", "count", +1),
-    "abandoned": KpiInfo("abandoned", "count", -1),
-    "blocked": KpiInfo("blocked", "count", -1),
-    "waiting_at_end": KpiInfo("waiting at end", "count", -1),
-    "service_level": KpiInfo("service level", "share", +1),
-    "asa": KpiInfo("ASA", "seconds", -1),
-    "mean_wait": KpiInfo("mean wait", "seconds", -1),
-    "wait_p90": KpiInfo("P90 wait", "seconds", -1),
-    "abandon_rate": KpiInfo("abandonment", "share", -1),
-    "blocked_rate": KpiInfo("blocked share", "share", -1),
-    "mean_queue": KpiInfo("mean queue", "number", -1),
-    "max_queue": KpiInfo("max queue", "number", -1),
-    "aht": KpiInfo("AHT (talk)", "seconds"),
-    "answered_within_threshold": KpiInfo("answered within threshold", "count", +1),
-    "sl_counted": KpiInfo("SL base (answered + abandoned)", "count"),
-    # agent groups
-    "occupancy": KpiInfo("occupancy", "share"),
-    "utilisation": KpiInfo("utilisation", "share"),
-    "contacts_per_hour": KpiInfo("contacts per agent-hour", "number"),
-    "handled": KpiInfo("handled", "count"),
-    "agents_present": KpiInfo("agents present", "number"),
-    "agents_scheduled": KpiInfo("agents scheduled", "number"),
-    "agents_required": KpiInfo("agents required", "number"),
-    "busy_hours": KpiInfo("busy agent-hours", "hours"),
-    "present_hours": KpiInfo("present agent-hours", "hours"),
-    "break_hours": KpiInfo("break agent-hours", "hours"),
-    "aux_hours": KpiInfo("aux agent-hours", "hours"),
-    # channels, skills and agents (present when the scenario has them)
-    "slot_utilisation": KpiInfo("chat slot utilisation", "share"),
-    "occupancy_voice": KpiInfo("occupancy on calls", "share"),
-    "occupancy_chat": KpiInfo("occupancy on chats", "share"),
-    "occupancy_email": KpiInfo("occupancy on emails", "share"),
-    "contacts_per_hour_voice": KpiInfo("calls per agent-hour", "number"),
-    "contacts_per_hour_chat": KpiInfo("chats per agent-hour", "number"),
-    "contacts_per_hour_email": KpiInfo("emails per agent-hour", "number"),
-    "agents_counted": KpiInfo("agents (per-agent statistics)", "number"),
-    "agent_occupancy_mean": KpiInfo("agent occupancy, mean", "share"),
-    "agent_occupancy_min": KpiInfo("agent occupancy, lowest", "share"),
-    "agent_occupancy_max": KpiInfo("agent occupancy, highest", "share"),
-    "agent_contacts_per_hour_mean": KpiInfo("agent contacts per hour, mean", "number"),
-    "agent_contacts_per_hour_min": KpiInfo("agent contacts per hour, lowest", "number"),
-    "agent_contacts_per_hour_max": KpiInfo("agent contacts per hour, highest", "number"),
-    "backlog_at_end": KpiInfo("email backlog at end", "count", -1),
-    "backlog": KpiInfo("email backlog", "count", -1),
-    "oldest_backlog_hours": KpiInfo("oldest email in backlog", "hours", -1),
-    "mean_reply_hours": KpiInfo("mean time to reply", "hours", -1),
-    # caller journeys (present when the scenario models them)
-    "fcr": KpiInfo("first-contact resolution", "share", +1),
-    "contacts_per_issue": KpiInfo("contacts per issue", "number", -1),
-    "unique_customers": KpiInfo("issues (customers)", "count"),
-    "service_level_customer": KpiInfo("service level of first attempts", "share", +1),
-    "abandon_rate_customer": KpiInfo("issues abandoned for good", "share", -1),
-    "callbacks_offered": KpiInfo("callbacks offered", "count"),
-    "callbacks_accepted": KpiInfo("callbacks accepted", "count"),
-    "callbacks_completed": KpiInfo("callbacks completed", "count", +1),
-    "callbacks_failed": KpiInfo("callbacks failed (not reached)", "count", -1),
-    "callback_delay": KpiInfo("callback delay", "seconds", -1),
-    "conversion_rate": KpiInfo("conversion", "share", +1),
-    "sales": KpiInfo("sales", "count", +1),
-    "rating_mean": KpiInfo("mean rating", "number", +1),
-    "share_satisfied": KpiInfo("satisfied", "share", +1),
-    "ivr_resolved": KpiInfo("resolved in the IVR", "count"),
-    "balked": KpiInfo("balked", "count", -1),
-    "retrials": KpiInfo("retrials", "count", -1),
-    "repeat_contacts": KpiInfo("repeat contacts", "count", -1),
-    "expected_wait_error": KpiInfo("announced wait error", "seconds", -1),
-    "deferred": KpiInfo("deferred past the horizon", "count"),
-}
-
-# KPIs of caller journeys: a report shows them in their own section, only when present.
-JOURNEY_KPIS = ("fcr", "contacts_per_issue", "unique_customers", "service_level_customer",
-                "abandon_rate_customer", "callbacks_offered", "callbacks_accepted", "callbacks_completed",
-                "callbacks_failed", "callback_delay", "conversion_rate", "sales", "rating_mean",
-                "share_satisfied", "ivr_resolved", "balked", "retrials", "repeat_contacts",
-                "expected_wait_error", "deferred")
 # The KPIs a person looks at first, in this order; the rest follow in the results' order.
 CONTACT_ORDER = ("offered", "answered", "abandoned", "blocked", "service_level", "asa", "wait_p90",
                  "mean_wait", "abandon_rate", "blocked_rate", "mean_queue", "max_queue", "aht")
@@ -107,9 +30,10 @@ UNITS = {"share": "%", "seconds": "s", "count": "", "number": "", "hours": "h"}
 
 
 def info(kpi: str) -> KpiInfo:
-    """Label, kind and direction of *kpi*; guessed from the name when unknown."""
-    if kpi in KPIS:
-        return KPIS[kpi]
+    """Label, kind and direction of *kpi* (from the catalogue); guessed from the name when unknown."""
+    entry = catalogue.find(kpi)
+    if entry is not None:
+        return KpiInfo(entry.label, entry.kind, entry.better)
     label = kpi.replace("_", " ")
     if "_rate" in kpi or kpi.startswith(("share_", "service_level")) or kpi.endswith("_share"):
         return KpiInfo(label, "share")

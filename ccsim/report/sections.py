@@ -14,11 +14,11 @@ import math
 import numpy as np
 
 from ..estimates import Estimates
+from ..metrics.catalogue import journey_kpis
 from . import figures as F
 from .document import Raw, Section, esc, figure_html, table_html
 from .labels import (
     GROUP_ORDER,
-    JOURNEY_KPIS,
     duration,
     fmt,
     fmt_estimate,
@@ -147,7 +147,7 @@ def kpi_tables(est: Estimates) -> str:
         columns.append(("total", est.total))
     every = list(dict.fromkeys(k for _, kpis in columns for k in kpis))
     rows, classes = [], {}
-    for kpi in ordered(every, leave_out=JOURNEY_KPIS):
+    for kpi in ordered(every, leave_out=journey_kpis()):
         row = [info(kpi).label] + [_cell(kpi, kpis[kpi]) if kpi in kpis else "" for _, kpis in columns]
         if kpi == "service_level":
             for c, name in enumerate(names, start=1):
@@ -283,7 +283,7 @@ def waits_section(est: Estimates, distributions=None, max_replications: int = MA
 
 def journeys_section(est: Estimates) -> Section | None:
     """FCR, contacts per issue, callbacks, conversion and rating — only when the results have them."""
-    present = [k for k in JOURNEY_KPIS if any(k in kpis for kpis in est.contact_types.values())]
+    present = [k for k in journey_kpis() if any(k in kpis for kpis in est.contact_types.values())]
     if not present:
         return None
     names = list(est.contact_types)
