@@ -91,7 +91,7 @@ class Dispatch(RunState):
         """An agent of g answers contact c of type k (a call or an email): it is busy until the
         contact's work (talk and wrap-up) ends."""
         journeys = self.journeys
-        if journeys is not None:
+        if journeys is not None and self.journey_serve[k]:
             busy = journeys.serve(c, g, now)
         else:
             self.answer[c] = now
@@ -121,7 +121,7 @@ class Dispatch(RunState):
         was = bool(agent.chats) and agent.contact < 0
         if choice.channel == CHAT:
             journeys = self.journeys
-            if journeys is not None:
+            if journeys is not None and self.journey_serve[choice.k]:
                 busy = journeys.serve(c, g, now)
             else:
                 self.answer[c] = now

@@ -82,8 +82,8 @@ class Journeys:
     # --- contacts arriving and joining the queue ------------------------------------------
 
     def arrive(self, c: int, now: float) -> None:
+        """A contact created during the run arrives: a line if its type has lines, then on."""
         k = self.ctype[c]
-        jp = self.journey[k]
         run = self.run
         if self.lines[k]:
             if not run.line_free(k, now):
@@ -93,6 +93,13 @@ class Journeys:
                 self.maybe_retry(c, now)
                 return
             run.in_system[k] += 1  # its line is held until it leaves (set where that is known)
+        self.after_lines(c, now)
+
+    def after_lines(self, c: int, now: float) -> None:
+        """The contact has a line (or its type needs none): the IVR, or straight to the queue."""
+        k = self.ctype[c]
+        jp = self.journey[k]
+        run = self.run
         if jp is not None and jp.ivr_time is not None:
             leave_ivr = now + self.contacts.ivr[c]
             if self.decisions[c * N_DECISIONS + U_SELF_SERVICE] < jp.self_service:

@@ -75,7 +75,7 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         "lines", "in_system", "line_heaps", "line_release", "channel", "concurrency", "slowdown",
         "offer_to", "choice_of", "select", "offer_of", "plain_offer", "has_delay", "delays", "due_callbacks",
         "chat_end_callbacks", "per_agent", "agents", "busy_spans", "present_spans", "span_start", "span_end",
-        "any_chat", "snapshot_chats", "journeys", "has_journey", "workforce", "end_hooks", "initial",
+        "any_chat", "snapshot_chats", "journeys", "has_journey", "journey_serve", "workforce", "end_hooks", "initial",
         "agent_class",
     )
 
@@ -169,6 +169,12 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
             self.workforce = Workforce(plan, self, replication)
         # Caller journeys (IVR, balking, retrials, callbacks, resolution, ...): only when used.
         self.has_journey = [ct.journey is not None for ct in types]
+        # Types whose answer the journeys must see (a callback to make, a resolution or a
+        # conversion to draw, the wait to announce next); the others are answered plainly.
+        self.journey_serve = [ct.journey is not None and (
+            ct.journey.callback_over is not None or ct.journey.fcr is not None
+            or ct.journey.conversion_p is not None or ct.journey.predictor == "last_to_enter_service")
+            for ct in types]
         self.journeys = None
         if draws.journey is not None:
             journeys = self.journeys = Journeys(plan, self, replication)
@@ -234,6 +240,7 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
                                                             self.work, self.handle)
         groups_of, plain_offer, fate = self.groups_of, self.plain_offer, self.fate
         has_journey, sink, eid = self.has_journey, self.sink, self.eid
+        ivr = [ct.journey is not None and ct.journey.ivr_time is not None for ct in self.plan.contact_types]
         release = self.release
         n = self.contacts.n_first
         while True:
@@ -245,18 +252,23 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
                 k = ctype[i]
                 if sink is not None:
                     sink(ARRIVAL, now, i, k, -1, -1)
-                if has_journey[k]:
-                    journeys.arrive(i, now)  # type: ignore[union-attr]  # a journey type: journeys exist
-                    i += 1
-                    continue
                 if lines[k]:
                     if not self.line_free(k, now):
                         fate[i] = BLOCKED_OUTCOME
                         if sink is not None:
                             sink(BLOCKED, now, i, k, -1, -1)
+                        if has_journey[k]:
+                            journeys.maybe_retry(i, now)  # type: ignore[union-attr]  # a journey type
                         i += 1
                         continue
                     self.in_system[k] += 1  # its line is held until it is answered or gives up (below)
+                if has_journey[k]:
+                    if ivr[k]:
+                        journeys.after_lines(i, now)  # type: ignore[union-attr]  # the IVR first
+                    else:
+                        journeys.enter(i, now)  # type: ignore[union-attr]
+                    i += 1
+                    continue
                 q = queues[k]
                 if not plain_offer[k] or q or journeys is not None or sink is not None:
                     if not self.join(i, k, now):

@@ -82,6 +82,7 @@ class RunState:
     workforce: Workforce | None
     journeys: Journeys | None
     has_journey: list[bool]
+    journey_serve: list[bool]
 
     if TYPE_CHECKING:  # the parts' methods each other calls (defined in dispatch, chats, ...)
         def join(self, c: int, k: int, now: float) -> bool: ...
