@@ -43,7 +43,19 @@ from .journeys import Journeys
 from .lines import Lines
 from .records import ABANDONED, Records
 from .records import BLOCKED as BLOCKED_OUTCOME
-from .selectors import CHANNELS, EMAIL, Choice, by_level, first_waiting, general_offer, is_plain_group, longest_idle
+from .selectors import (
+    CHANNELS,
+    EMAIL,
+    Choice,
+    by_level,
+    first_waiting,
+    general_offer,
+    is_plain_group,
+    is_voice_group,
+    longest_idle,
+    voice_levels,
+    voice_offer,
+)
 from .snapshot_start import start_from
 from .workforce import Workforce
 
@@ -143,13 +155,17 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         self.delays = [sorted(d) for d in delays]
         # Contact selection per group, agent selection per type: the foundation's rule where
         # it selects exactly as the general one would (the hot path), else the general one.
-        self.select = [first_waiting if g.plain else by_level for g in self.groups]
+        self.select = [first_waiting if g.plain else voice_levels if is_voice_group(plan, gp) else by_level
+                       for g, gp in zip(self.groups, plan.agent_groups, strict=True)]
         self.plain_offer = [
             self.channel[k] == CHANNELS["voice"] and all(
                 choice.delay == 0 and choice.reserve_other == 0 and choice.factor == 1.0 and not g.blended
                 for g, choice in self.offer_to[k])
             for k in range(n_types)]
-        self.offer_of = [longest_idle if plain else general_offer for plain in self.plain_offer]
+        voice_only = [self.channel[k] == CHANNELS["voice"] and not any(g.blended for g, _ in self.offer_to[k])
+                      for k in range(n_types)]
+        self.offer_of = [longest_idle if plain else voice_offer if voice else general_offer
+                         for plain, voice in zip(self.plain_offer, voice_only, strict=True)]
         self.due_callbacks = [self.overflow_due]
         self.chat_end_callbacks = [self.chat_end]
         self.end_hooks: list = []  # called as hook(agent, contact, now) when an agent is through with a contact

@@ -9,6 +9,7 @@ afterwards.
   longest-waiting contact of the first skill with anyone waiting. Every group whose
   skills are voice at distinct levels, with no reserve, overflow delay or handle-time
   factor, uses it; it is the per-call hot path, written out flat.
+* ``voice_levels`` — ``by_level`` for a group of calls only (no chat, email or reserve).
 * ``by_level`` — everything else composed: skills of equal level share one queue
   discipline by *queue key* (queue entry minus the type's ``priority_boost``; with
   ``routing: longest_idle_agent`` all skills are one level), a ``reserve`` kept for other
@@ -20,6 +21,7 @@ afterwards.
 
 * ``longest_idle`` — the foundation's rule: the free agent idle longest among the groups
   that have the skill (the hot path, flat).
+* ``voice_offer`` — ``general_offer`` for a call that no blended group takes.
 * ``general_offer`` — with delays, reserves, emails only in opening hours, a chat to an
   idle agent first, else to the agent with the fewest chats open, a call to a chatting
   agent of a blended group; overflow timers for contacts no group may take yet.
@@ -42,6 +44,12 @@ class Choice:
         self.reserve_other = reserve_other  # idle colleagues needed to take it (reserves kept for others)
         self.boost = boost  # s of head start of its type in a shared discipline
         self.factor = factor  # handle-time factor of the group for it
+
+
+def is_voice_group(plan, gp) -> bool:
+    """Are all of the group's skills calls, with no reserve and no calls beside chats?"""
+    return (not gp.voice_with_chat and not any(gp.reserve)
+            and all(plan.contact_types[k].channel == "voice" for k in gp.skill_indices))
 
 
 def is_plain_group(plan, gp) -> bool:
@@ -70,6 +78,29 @@ def first_waiting(run, agent, g, now: float) -> None:
             # else: its patience ran out before an agent came; abandoned at its deadline
             if run.sink is not None:
                 run.abandoned(c)
+
+
+def voice_levels(run, agent, g, now: float) -> None:
+    """``by_level`` for a group whose skills are all calls (no chat, email or reserve): the
+    first level with a contact it may take gives the one with the earliest queue key; one
+    call takes the whole agent."""
+    entry = run.entry
+    for level in g.choices:
+        best, best_key, best_choice = None, 0.0, None
+        for choice in level:
+            q = choice.queue
+            if not q:
+                continue
+            c = run.head(q, now)
+            if c is None or now < entry[c] + choice.delay:
+                continue
+            key = entry[c] - choice.boost
+            if best is None or key < best_key:
+                best, best_key, best_choice = c, key, choice
+        if best_choice is not None:
+            best_choice.queue.popleft()
+            run.start(best, best_choice, agent, now)
+            return
 
 
 def by_level(run, agent, g, now: float) -> None:
@@ -139,6 +170,28 @@ def longest_idle(run, c: int, k: int, now: float, schedule: bool = True) -> bool
     g = best.group
     g.idle.popleft()
     run.serve(c, k, g, best, now)
+    return True
+
+
+def voice_offer(run, c: int, k: int, now: float, schedule: bool = True) -> bool:
+    """``general_offer`` for a call no blended group takes: the free agent idle longest among
+    the groups allowed to take it now (delays, reserves); else its overflow timers."""
+    entry = run.entry[c]
+    best, best_choice = None, None
+    for g, choice in run.offer_to[k]:
+        if now < entry + choice.delay:
+            continue
+        idle = g.idle
+        if idle and len(idle) > choice.reserve_other:
+            a = idle[0]
+            if best is None or a.idle_since < best.idle_since:
+                best, best_choice = a, choice
+    if best is None:
+        if schedule and run.has_delay[k]:
+            run.schedule_overflow(c, k, now)
+        return False
+    best.group.idle.popleft()
+    run.start(c, best_choice, best, now)
     return True
 
 
