@@ -85,19 +85,20 @@ class ChatWork(RunState):
         entry of an older projection is stale)."""
         agent.version += 1
         n = len(agent.chats) - 1
-        lines = self.lines
+        lines, slowdown = self.lines, self.slowdown
         first_end, first = INF, 0
         for chat in agent.chats:
             k = chat.ctype
-            m = self.slowdown[k][n]
+            m = slowdown[k][n]
             c = chat.contact
             if chat.talk_left > 0.0:
                 chat.talk_end = now + chat.talk_left * m
-                if c >= 0 and lines[k]:
+                if lines[k] and c >= 0:
                     self.hold_line(k, c, chat.talk_end)
-            elif c >= 0 and chat.talk_end == self.answer[c] and lines[k]:
+            elif lines[k] and c >= 0 and chat.talk_end == self.answer[c]:
                 self.hold_line(k, c, chat.talk_end)  # no talk at all
-            end = now + max(chat.work_left, 0.0) * m
+            left = chat.work_left
+            end = now + left * m if left > 0.0 else now + 0.0 * m  # (max(left, 0) * m, as ever)
             if end < first_end:
                 first_end, first = end, c
         heappush(self.heap, (first_end, _NORMAL, next(self.eid),

@@ -9,7 +9,7 @@ afterwards.
   longest-waiting contact of the first skill with anyone waiting. Every group whose
   skills are voice at distinct levels, with no reserve, overflow delay or handle-time
   factor, uses it; it is the per-call hot path, written out flat.
-* ``voice_levels`` — ``by_level`` for a group of calls only (no chat, email or reserve).
+* ``voice_levels`` — ``by_level`` for a group of calls and emails (no chat, no reserve).
 * ``by_level`` — everything else composed: skills of equal level share one queue
   discipline by *queue key* (queue entry minus the type's ``priority_boost``; with
   ``routing: longest_idle_agent`` all skills are one level), a ``reserve`` kept for other
@@ -47,9 +47,9 @@ class Choice:
 
 
 def is_voice_group(plan, gp) -> bool:
-    """Are all of the group's skills calls, with no reserve and no calls beside chats?"""
+    """Are all of the group's skills calls (or emails), with no reserve and no chats?"""
     return (not gp.voice_with_chat and not any(gp.reserve)
-            and all(plan.contact_types[k].channel == "voice" for k in gp.skill_indices))
+            and all(plan.contact_types[k].channel != "chat" for k in gp.skill_indices))
 
 
 def is_plain_group(plan, gp) -> bool:
@@ -81,11 +81,18 @@ def first_waiting(run, agent, g, now: float) -> None:
 
 
 def voice_levels(run, agent, g, now: float) -> None:
-    """``by_level`` for a group whose skills are all calls (no chat, email or reserve): the
-    first level with a contact it may take gives the one with the earliest queue key; one
-    call takes the whole agent."""
+    """``by_level`` for a group without chats or reserves: the first level with a call it may
+    take gives the one with the earliest queue key, else (in opening hours) an email the
+    same way; one call or email takes the whole agent."""
+    if levels_pick(run, agent, g.choices, now) or not g.emails or not run.email_open(g, now):
+        return
+    levels_pick(run, agent, g.emails, now)
+
+
+def levels_pick(run, agent, levels, now: float) -> bool:
+    """Start the contact of the first level that has one the agent may take (voice_levels)."""
     entry = run.entry
-    for level in g.choices:
+    for level in levels:
         best, best_key, best_choice = None, 0.0, None
         for choice in level:
             q = choice.queue
@@ -100,7 +107,8 @@ def voice_levels(run, agent, g, now: float) -> None:
         if best_choice is not None:
             best_choice.queue.popleft()
             run.start(best, best_choice, agent, now)
-            return
+            return True
+    return False
 
 
 def by_level(run, agent, g, now: float) -> None:
