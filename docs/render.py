@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import re
 import shlex
@@ -117,7 +118,8 @@ def _at_root():
         os.chdir(before)
 
 
-def run_command(command: str, where: str = "") -> str:
+@functools.lru_cache(maxsize=None)  # a command shown on several pages runs once
+def run_command(command: str) -> str:
     """What one ``ccsim ...`` command prints on stdout, run in-process from the repository root."""
     from click.testing import CliRunner
 
@@ -125,18 +127,18 @@ def run_command(command: str, where: str = "") -> str:
 
     args = shlex.split(command)
     if not args or args[0] != "ccsim":
-        raise ValueError(f"{where}: an output marker runs ccsim commands, got {command!r}")
+        raise ValueError(f"an output marker runs ccsim commands, got {command!r}")
     with _at_root():
         result = CliRunner(env=ENV).invoke(main, args[1:], catch_exceptions=False)
     if result.exit_code != 0:
-        raise RuntimeError(f"{where}: {command!r} exited with {result.exit_code}:\n{result.stderr}")
+        raise RuntimeError(f"{command!r} exited with {result.exit_code}:\n{result.stderr}")
     return result.stdout
 
 
 def render(spec: str, where: str = "") -> str:
     """The text a marked block should show."""
     commands, _, selection = spec.partition(" | ")
-    text = "".join(run_command(c.strip(), where) for c in commands.split(" && "))
+    text = "".join(run_command(c.strip()) for c in commands.split(" && "))
     if selection:
         text = _select(text, selection, where)
     return "\n".join(text.rstrip("\n").splitlines()).rstrip("\n")
