@@ -118,7 +118,7 @@ def _at_root():
         os.chdir(before)
 
 
-@functools.lru_cache(maxsize=None)  # a command shown on several pages runs once
+@functools.cache  # a command shown on several pages runs once
 def run_command(command: str) -> str:
     """What one ``ccsim ...`` command prints on stdout, run in-process from the repository root."""
     from click.testing import CliRunner
