@@ -202,7 +202,8 @@ def small_scenario(**contact_type) -> dict:
             "agent_groups": {"g": {"skills": ["a"], "staffing": 1}}}
 
 
-def test_engine_tiny_forecast_error():
+def test_a_tiny_forecast_error_runs():
+    """Found by the fuzzer: a forecast_error whose square underflows divided by zero."""
     spec = small_scenario()
     spec["contact_types"]["a"]["arrivals"]["forecast_error"] = 1e-200  # valid: 0 <= forecast_error <= 5
     est = ccsim.simulate(ccsim.from_dict(spec), replications=2)
@@ -245,8 +246,8 @@ def test_numbers_that_are_not_finite_are_refused_where_they_stand(contact_type, 
     assert problem.line is not None
 
 
-@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the overflow itself
-def test_engine_huge_profile_weights():
+def test_huge_profile_weights_run():
+    """Found by the fuzzer: profile weights whose sum overflows gave nan rates."""
     spec = small_scenario()
     spec["contact_types"]["a"]["arrivals"] = {"volume": 10, "profile": [1e308, 1e308]}  # valid: finite, >= 0
     try:
@@ -254,6 +255,13 @@ def test_engine_huge_profile_weights():
     except ScenarioError:
         return  # refused with its field named: fixed too
     check_conservation(ccsim.simulate(sc, replications=2))
+
+
+def test_a_tiny_service_level_threshold_runs():
+    """Found by the fuzzer: a threshold of 1e-307 s (valid: a duration >= 0)."""
+    est = ccsim.simulate(ccsim.from_dict(small_scenario(service_level={"threshold": 1e-307})), replications=2)
+    check_conservation(est)
+    assert 0.0 <= est.contact_types["a"]["service_level"].mean <= 1.0
 
 
 RESERVE_WITH_CHATS = {

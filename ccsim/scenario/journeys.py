@@ -77,6 +77,9 @@ class ConversionSpec(ScenarioModel):
     per_minute_waited: float = Field(default=0.0, ge=-1.0, le=1.0)
 
 
+Coefficient = Annotated[float, Field(allow_inf_nan=False)]  # a finite number
+
+
 class RatingSpec(ScenarioModel):
     """A customer-rating model per issue, linear in what the customer lived through.
 
@@ -89,13 +92,13 @@ class RatingSpec(ScenarioModel):
     """
 
     scale: Annotated[int, Field(ge=2, le=100)] = 5
-    base: float = 4.6
-    per_minute_waited: float = -0.15
-    abandoned: float = -1.0
-    unresolved: float = -1.5
-    per_extra_contact: float = -0.4
-    noise: Annotated[float, Field(ge=0.0)] = 0.6
-    satisfied_at: float = 4.0
+    base: Coefficient = 4.6
+    per_minute_waited: Coefficient = -0.15
+    abandoned: Coefficient = -1.0
+    unresolved: Coefficient = -1.5
+    per_extra_contact: Coefficient = -0.4
+    noise: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] = 0.6
+    satisfied_at: Coefficient = 4.0
 
 
 WaitPredictor = Literal["queue_position", "last_to_enter_service"]

@@ -119,13 +119,13 @@ class ArrivalsSpec(ScenarioModel):
     """Exactly one of ``rate``, ``per_interval``, or ``volume`` with ``profile``."""
 
     rate: Rate | None = None
-    per_interval: list[Annotated[float, Field(ge=0.0)]] | None = None
-    volume: Annotated[float, Field(ge=0.0)] | None = None
-    profile: list[Annotated[float, Field(ge=0.0)]] | None = None
+    per_interval: list[Annotated[float, Field(ge=0.0, allow_inf_nan=False)]] | None = None
+    volume: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] | None = None
+    profile: list[Annotated[float, Field(ge=0.0, allow_inf_nan=False)]] | None = None
     forecast_error: Annotated[float, Field(ge=0.0, le=5.0)] = 0.0
     # Emails: expected arrivals while the centre is closed before each day's opening
     # (spread over the closed hours; they join the backlog at the opening).
-    overnight: Annotated[float, Field(ge=0.0)] = 0.0
+    overnight: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] = 0.0
 
     @model_validator(mode="after")
     def _one_form(self):

@@ -165,9 +165,7 @@ def arrivals(draw, n_intervals: int, channel: str) -> dict:
             profile[integer(draw, 0, n_intervals - 1)] = 1
         out = {"volume": integer(draw, 0, 8 * n_intervals), "profile": profile}
     if some(draw, 0.3):
-        # Not below 1e-3: a coefficient of variation whose square underflows crashes the
-        # engine (test_scenario_fuzz.py::test_engine_tiny_forecast_error).
-        out["forecast_error"] = pick(draw, (0.0, 0.001, 0.1, 0.5)) if some(draw) else between(draw, 0.01, 0.5)
+        out["forecast_error"] = pick(draw, (0.0, 1e-200, 1e-6, 0.1, 0.5)) if some(draw) else between(draw, 0.0, 0.5)
     if channel == "email" and some(draw, 0.5):
         out["overnight"] = integer(draw, 0, 20)
     return out
@@ -601,7 +599,7 @@ BAD_VALUES = {
     "positive_duration": BAD_DURATIONS + [0, "0s", "0min"],
     "rate": ["30 per hour", "30/hr", "30/0h", "/h", "-5/h", "fast", NAN, -0.1],
     "probability": [-0.1, 1.5, "half", NAN],
-    "nonnegative": [-1, -0.5, "many", NAN],
+    "nonnegative": [-1, -0.5, "many", NAN, INF],
     "forecast_error": [-0.1, 5.5, NAN],
     "seed": [-1, 2**63, "abc"],
     "replications": [0, -3, 100_001, "ten"],
@@ -618,8 +616,8 @@ BAD_VALUES = {
     "attempts": [0, 101, -1],
     "per_minute": [-1.5, 2, NAN],
     "scale": [1, 101, 0],
-    "noise": [-1, -0.01],
-    "number": ["high", [1]],
+    "noise": [-1, -0.01, INF, NAN],
+    "number": ["high", [1], NAN, INF, -INF],
     "cv": [0, -1, 21, NAN],
     "k": [0, 10_001, 1.5],
     "shape": [0.05, 0, 101],
