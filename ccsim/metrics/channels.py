@@ -39,7 +39,9 @@ import numpy as np
 from ..engine.records import ANSWERED, WAITING, Records
 from ..plan import DAY_S, Plan
 from .replication import NAN, Replication, channel_types, div, is_type, safe_div
-from .timeline import Spans, opening_time
+from .service_level import counted as counts_in_base
+from .service_level import email_elapsed, email_late, in_time, wait_edges, within_counts
+from .timeline import Spans
 
 MIN_AGENT_PRESENT_S = 1800.0
 
@@ -131,8 +133,10 @@ def agent_rows(plan: Plan, rec: Records) -> list[dict]:
     return rows
 
 
-def email_kpis(plan: Plan, rec: Records, k: int, ctx=None) -> tuple[dict, dict]:
-    """Email KPIs of type *k*; they replace the service level of the voice definition.
+def email_kpis(plan: Plan, rec: Records, k: int, ctx=None) -> tuple[dict, dict, np.ndarray]:
+    """Email KPIs of type *k*; they replace the service level of the voice definition, and
+    so does the waiting-time histogram returned with them (reply times in time for each
+    wait of ``service_level.wait_edges``).
 
     ctx: the replication's shared columns (``Replication``), made if not given.
     """
@@ -144,17 +148,14 @@ def email_kpis(plan: Plan, rec: Records, k: int, ctx=None) -> tuple[dict, dict]:
     answer = ctx.pick(rec.answer, k)
     reply = answer + ctx.pick(rec.handle, k)
     end = (plan.days - 1) * DAY_S + plan.horizon_s
-    counted = ctx.pick(rec.arrival, k) >= plan.warmup_s
+    counted = counts_in_base(plan, ctx.pick(rec.arrival, k))
     interval = ctx.pick(ctx.arrival_interval, k)
     replied = (outcome == ANSWERED) & counted
     backlog = outcome == WAITING
-    if ct.sl_opening_hours:
-        took = opening_time(plan, arrival, np.where(np.isnan(reply), arrival, reply))
-        age_at_end = opening_time(plan, arrival, np.full(arrival.size, end))
-    else:
-        took, age_at_end = reply - arrival, end - arrival
-    late_backlog = backlog & counted & (age_at_end > ct.sl_threshold)
-    within = replied & (took <= ct.sl_threshold)
+    took = email_elapsed(plan, ct, arrival, np.where(np.isnan(reply), arrival, reply))
+    age_at_end = email_elapsed(plan, ct, arrival, np.full(arrival.size, end))
+    late_backlog = backlog & counted & email_late(ct, age_at_end)
+    within = replied & in_time(ct, took)
 
     def per_interval(mask):
         return np.bincount(interval[mask], minlength=n_all).astype(float)
@@ -185,4 +186,4 @@ def email_kpis(plan: Plan, rec: Records, k: int, ctx=None) -> tuple[dict, dict]:
         "sl_counted": base_i,
         "backlog": waiting_i,
     }
-    return day, intervals
+    return day, intervals, within_counts(np.sort(took[replied]), wait_edges(ct))

@@ -24,11 +24,16 @@ import numpy as np
 from ..engine.records import ABANDONED, ANSWERED, BLOCKED, CB_ACCEPTED, WAITING, Records
 from ..plan import DAY_S, Plan
 from .replication import NAN, Replication, div, grouped_mean, mean_of, safe_div
+from .service_level import counted as counts_in_base
+from .service_level import in_time, short_abandon, wait_edges, within_counts
 from .timeline import max_in_windows, queue_profile
 
 
-def contact_kpis(plan: Plan, rec: Records, k: int, ctx: Replication | None = None) -> tuple[dict, dict]:
-    """Day and per-interval KPIs of contact type *k*."""
+def contact_kpis(plan: Plan, rec: Records, k: int,
+                 ctx: Replication | None = None) -> tuple[dict, dict, np.ndarray]:
+    """Day and per-interval KPIs of contact type *k*, and its waiting-time histogram: for each
+    wait t of ``service_level.wait_edges``, the contacts the service level counts as in time
+    had t been the threshold."""
     ctx = ctx or Replication(plan, rec)
     grid = ctx.grid
     ct = plan.contact_types[k]
@@ -39,7 +44,7 @@ def contact_kpis(plan: Plan, rec: Records, k: int, ctx: Replication | None = Non
     handle = ctx.pick(rec.handle, k)
     interval = ctx.pick(ctx.arrival_interval, k)
 
-    counted = arrival >= plan.warmup_s
+    counted = counts_in_base(plan, arrival)
     if counted.all():  # no warm-up to leave out: skip masking by it
         counted = None
     is_answered = outcome == ANSWERED
@@ -50,8 +55,8 @@ def contact_kpis(plan: Plan, rec: Records, k: int, ctx: Replication | None = Non
     if rec.journey is not None:
         accepted = ctx.pick(rec.journey["callback"], k) == CB_ACCEPTED
         is_inbound = is_answered & ~accepted
-    is_within = is_inbound & (wait <= ct.sl_threshold)
-    is_short = is_abandoned & (wait < ct.short_abandon)
+    is_within = is_inbound & in_time(ct, wait)
+    is_short = is_abandoned & short_abandon(ct, wait)
 
     # Every count per interval from one bincount: each contact falls in exactly one class,
     # 3 x outcome + sub-class (answered: 0 callback, 1 inbound, 2 inbound within threshold;
@@ -96,7 +101,8 @@ def contact_kpis(plan: Plan, rec: Records, k: int, ctx: Replication | None = Non
     ans_at = interval[inbound]
     handled_waits = wait[handled]
     answered_handle = handle[answered]
-    wait_p90_i, wait_p90 = _interval_quantile(ans_waits, ans_at, n_int, 0.9)
+    ordered = np.sort(ans_waits)
+    wait_p90_i, wait_p90 = _interval_quantile(ans_waits, ans_at, n_int, 0.9, ordered)
     intervals = {
         "offered": offered_i,
         "answered": answered_i,
@@ -141,17 +147,19 @@ def contact_kpis(plan: Plan, rec: Records, k: int, ctx: Replication | None = Non
         "answered_within_threshold": n_within,
         "sl_counted": sl_base,
     }
-    return day, intervals
+    # The waits in time at each point of the grid (the threshold is one of them).
+    return day, intervals, within_counts(ordered, wait_edges(ct))
 
 
-def _interval_quantile(values, index, n, q):
+def _interval_quantile(values, index, n, q, ordered=None):
     """Quantile *q* of the values of each interval and of all of them: numpy's 'linear'
     rule (``np.quantile``'s default), from sorted values instead of one ``np.quantile``
-    per interval."""
+    per interval. ordered: the values sorted, when the caller has them."""
     out = np.full(n, np.nan)
     if values.size == 0:
         return out, NAN
-    ordered = np.sort(values)
+    if ordered is None:
+        ordered = np.sort(values)
     if np.isnan(ordered[-1]):  # a nan (sorted last): numpy's nan rules, the slow, sure way
         for j in range(n):
             inside = values[index == j]

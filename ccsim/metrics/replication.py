@@ -26,8 +26,10 @@ def safe_div(a, b):
         b = np.asarray(b, dtype=float)
     if a.ndim == 0 and b.ndim == 0:
         return np.float64(float(a) / float(b) if b > 0 else NAN)
-    # Divide only where b > 0 (no warnings to silence), nan elsewhere.
-    out = np.full(b.shape if a.shape == b.shape else np.broadcast(a, b).shape, NAN)
+    # Divide only where b > 0 (no warnings to silence), nan elsewhere. (``empty`` and ``fill``
+    # rather than ``np.full``: the same array without its Python wrapper, called per KPI.)
+    out = np.empty(b.shape if a.shape == b.shape else np.broadcast(a, b).shape)
+    out.fill(NAN)
     return np.divide(a, b, out=out, where=b > 0)
 
 

@@ -19,11 +19,15 @@ class Results:
     ``contact_types[name][kpi]`` and ``agent_groups[name][kpi]`` are floats for
     the day; ``intervals[name][kpi]`` and ``group_intervals[name][kpi]`` are
     arrays with one value per interval; ``total[kpi]`` sums all contact types.
+    ``waits[name]``: the contact type's waiting-time histogram, for each wait t of
+    ``service_level.wait_edges`` the contacts in time had t been the threshold (its
+    ``threshold_index`` entry is ``answered_within_threshold``; divide by ``sl_counted``
+    for the share).
     """
 
-    __slots__ = ("contact_types", "agent_groups", "total", "intervals", "group_intervals", "agents")
+    __slots__ = ("contact_types", "agent_groups", "total", "intervals", "group_intervals", "agents", "waits")
 
-    def __init__(self, contact_types, agent_groups, total, intervals, group_intervals, agents=None):
+    def __init__(self, contact_types, agent_groups, total, intervals, group_intervals, agents=None, waits=None):
         self.contact_types: dict[str, dict[str, float]] = contact_types
         self.agent_groups: dict[str, dict[str, float]] = agent_groups
         self.total: dict[str, float] = total
@@ -31,12 +35,13 @@ class Results:
         self.group_intervals: dict[str, dict[str, np.ndarray]] = group_intervals
         # With per-agent statistics: one row per agent (see channels.agent_rows).
         self.agents: list[dict] | None = agents
+        self.waits: dict[str, np.ndarray] = waits if waits is not None else {}
 
     def __reduce__(self):
         # Sent between processes once per replication: each name's interval arrays travel
         # as one matrix (pickling many small arrays costs more than computing them).
         return (_unpacked_results, (self.contact_types, self.agent_groups, self.total, _pack(self.intervals),
-                                    _pack(self.group_intervals), self.agents))
+                                    _pack(self.group_intervals), self.agents, self.waits))
 
 
 def _pack(tables: dict[str, dict[str, np.ndarray]]) -> dict:
@@ -54,31 +59,31 @@ def _pack(tables: dict[str, dict[str, np.ndarray]]) -> dict:
     return out
 
 
-def _unpacked_results(contact_types, agent_groups, total, intervals, group_intervals, agents) -> Results:
+def _unpacked_results(contact_types, agent_groups, total, intervals, group_intervals, agents, waits) -> Results:
     def unpack(tables):
         return {name: dict(zip(v[0], v[1], strict=True)) if isinstance(v, tuple) else v
                 for name, v in tables.items()}
 
-    return Results(contact_types, agent_groups, total, unpack(intervals), unpack(group_intervals), agents)
+    return Results(contact_types, agent_groups, total, unpack(intervals), unpack(group_intervals), agents, waits)
 
 
 
 def compute_results(plan: Plan, rec: Records) -> Results:
     """Every KPI of one replication."""
     ctx = Replication(plan, rec)
-    types, type_intervals = {}, {}
+    types, type_intervals, waits = {}, {}, {}
     for ct in plan.contact_types:
-        types[ct.name], type_intervals[ct.name] = contact_kpis(plan, rec, ct.index, ctx)
+        types[ct.name], type_intervals[ct.name], waits[ct.name] = contact_kpis(plan, rec, ct.index, ctx)
         if rec.journey is not None:
             day, per_interval = journey_kpis(plan, rec, ct.index, ctx)
             types[ct.name].update(day)
             type_intervals[ct.name].update(per_interval)
         if ct.channel == "email":
-            day, per_interval = email_kpis(plan, rec, ct.index, ctx)
+            day, per_interval, waits[ct.name] = email_kpis(plan, rec, ct.index, ctx)
             types[ct.name].update(day)
             type_intervals[ct.name].update(per_interval)
     groups, group_intervals = {}, {}
     for gp in plan.agent_groups:
         groups[gp.name], group_intervals[gp.name] = group_kpis(plan, rec, gp.index, ctx)
     agents = agent_rows(plan, rec) if rec.agents is not None else None
-    return Results(types, groups, total_kpis(plan, types), type_intervals, group_intervals, agents)
+    return Results(types, groups, total_kpis(plan, types), type_intervals, group_intervals, agents, waits)

@@ -16,6 +16,9 @@ import math
 import time
 from collections import deque
 
+from ..engine.records import CB_ACCEPTED
+from ..metrics.service_level import counted, email_elapsed, email_late, finished, in_time
+from ..plan import DAY_S
 from ..units import format_clock_exact
 
 
@@ -48,19 +51,32 @@ class LiveState:
     Agents are tracked one by one: an agent is busy while it has a contact (a call, an
     email or at least one chat) answered and not done, so a chat agent with three chats
     counts once; present = logged in and not on break or aux.
+
+    The service level so far follows the KPI's rules (``ccsim.metrics.service_level``):
+    warm-up arrivals, short abandons and accepted callbacks left out, waits from queue
+    entry, emails by reply time. It needs the run's contact table (*table*, which
+    ``run_live`` passes; without it arrivals count from their queue entry, patience is
+    deadline − entry, no contact is a callback and emails are replied at their answer).
+    *waited*: the time the snapshot's waiting callers had already waited (their
+    reported patience includes it).
     """
 
-    def __init__(self, plan, deadline, entry, last=8):
+    def __init__(self, plan, deadline, entry, last=8, table=None, waited=None):
         self.plan = plan
         # The run's contact table columns (read live: retrials and repeats are appended).
         self.deadline, self.entry = deadline, entry
+        self.table, self.waited = table, waited
         n = len(plan.contact_types)
         self.now = 0.0
         self.waiting = [set() for _ in range(n)]
         self.answered = [0] * n
-        self.in_threshold = [0] * n
         self.abandoned = [0] * n
         self.offered = [0] * n
+        # The service level's counts of contacts finished: in the base, and in time of them.
+        self.sl_base = [0] * n
+        self.sl_in_time = [0] * n
+        self.email = [ct.channel == "email" for ct in plan.contact_types]
+        self.end_s = (plan.days - 1) * DAY_S + plan.horizon_s  # the last day's horizon end
         groups = len(plan.agent_groups)
         self.busy = [0] * groups
         self.present = [0] * groups
@@ -78,8 +94,7 @@ class LiveState:
             if c >= 0:
                 self.waiting[k].discard(c)
                 self.answered[k] += 1
-                if t - self.entry[c] <= self.plan.contact_types[k].sl_threshold:
-                    self.in_threshold[k] += 1
+                self._answered(t, c, k)
             n = self.open.get(a, 0)
             if n == 0:
                 self.busy[g] += 1
@@ -93,6 +108,8 @@ class LiveState:
         elif kind == "abandon":
             self.waiting[k].discard(c)
             self.abandoned[k] += 1
+            if self._counts(c) and finished(self.plan.contact_types[k], False, self._patience(c))[0]:
+                self.sl_base[k] += 1
         elif kind in ("balked", "ivr_resolved", "callback_accepted", "blocked"):
             self.waiting[k].discard(c)
         elif kind == "login" or kind == "break_end" or kind == "aux_end":
@@ -114,9 +131,59 @@ class LiveState:
         """Callers waiting now (lazy abandonment: those past their deadline are gone)."""
         return sum(1 for c in self.waiting[k] if self.deadline[c] > self.now)
 
+    # --- the service level so far ------------------------------------------------------------
+
+    def _counts(self, c: int) -> bool:
+        """Whether contact c arrived after the warm-up."""
+        arrival = self.table.arrival[c] if self.table is not None else self.entry[c]
+        return bool(counted(self.plan, arrival))
+
+    def _patience(self, c: int) -> float:
+        """The wait of contact c had it abandoned: its patience, as the records give it."""
+        t = self.table
+        if t is None:
+            return self.deadline[c] - self.entry[c]
+        patience = t.patience[c] if c >= t.n_first else t.draws.patience[c]
+        if self.waited is not None and c < len(self.waited):
+            patience = patience + self.waited[c]
+        return patience
+
+    def _answered(self, t: float, c: int, k: int) -> None:
+        if not self._counts(c):
+            return
+        ct = self.plan.contact_types[k]
+        table = self.table
+        if self.email[k]:  # replied when its handling ends, in time by its reply time
+            handle = 0.0 if table is None else table.handle[c] if table.handle else table.draws.handle[c]
+            self.sl_base[k] += 1
+            self.sl_in_time[k] += bool(in_time(ct, email_elapsed(self.plan, ct, self.entry[c], t + handle)))
+            return
+        if table is not None and table.journeys and table.cb[c] == CB_ACCEPTED:
+            return  # an accepted callback left the inbound queue: in neither count
+        base, on_time = finished(ct, True, t - self.entry[c])
+        self.sl_base[k] += base
+        self.sl_in_time[k] += on_time
+
     def service_level(self, k: int) -> float:
-        counted = self.answered[k] + self.abandoned[k]
-        return self.in_threshold[k] / counted if counted else math.nan
+        """Service level of contact type k so far, by the KPI's rules. Callers still in the
+        queue past their deadline have abandoned (abandonment is found out lazily); emails
+        still in the backlog count once older than the threshold."""
+        ct = self.plan.contact_types[k]
+        base = self.sl_base[k]
+        if self.email[k]:
+            at = min(self.now, self.end_s)
+            base += sum(1 for c in self.waiting[k]
+                        if self._counts(c) and email_late(ct, email_elapsed(self.plan, ct, self.entry[c], at)))
+        else:
+            deadline, now = self.deadline, self.now
+            base += sum(1 for c in self.waiting[k]
+                        if deadline[c] <= now and self._counts(c) and finished(ct, False, self._patience(c))[0])
+        return self.sl_in_time[k] / base if base else math.nan
+
+    def finish(self, end_s: float) -> None:
+        """The run is over at *end_s*: every caller still waiting has abandoned by then, and
+        the emails not started are the backlog at the last day's horizon end."""
+        self.now = max(self.now, end_s, self.end_s)
 
 
 def render_dashboard(state: LiveState, width: int = 80, height: int = 24, speed: float | None = None) -> list[str]:
@@ -219,7 +286,8 @@ def run_live(plan, draws, replication=0, *, speed: float = 60.0, initial=None, d
             events(kind, t, c, k, g, a)
 
     run = Run(plan, draws, replication, initial, sink)
-    state = LiveState(plan, run.deadline, run.entry)
+    state = LiveState(plan, run.deadline, run.entry, table=run.contacts,
+                      waited=None if initial is None else list(initial.waited))
     if initial is not None:
         for c in range(initial.n_waiting):  # callers already waiting count as offered now
             k = initial.ctype[c]
@@ -231,4 +299,6 @@ def run_live(plan, draws, replication=0, *, speed: float = 60.0, initial=None, d
     except (KeyboardInterrupt, StopLive):
         pass
     tick(pacer.sim_now)
+    if records is not None:
+        state.finish(records.end_s)
     return state, records, pacer

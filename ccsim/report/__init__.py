@@ -22,8 +22,8 @@ def write_report(results, path, **options):
 
     results: an ``Estimates`` (``ccsim.simulate``), a ``Comparison``
         (``ccsim.compare``) or a ``Sweep`` (``ccsim.sweep``).
-    options: ``wait_replications`` (default 50) for runs and comparisons: how
-        many replications the waiting-time distribution uses.
+    options: ``wait_replications`` for runs and comparisons: how many replications
+        the waiting-time curves use (default: all of them).
     """
     from .html import write_report as write
 

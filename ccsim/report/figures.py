@@ -353,7 +353,7 @@ def draw_waits(ax, distributions, contact_types=None) -> None:
     ax.set_xlim(0, top)
     ax.set_ylim(0, 102)
     first = next(iter(distributions[0][1].values()), None)
-    reps = f" (first {first.replications} replications)" if first else ""
+    reps = f" ({first.replications} replication{'s' if first.replications != 1 else ''})" if first else ""
     tidy(ax, f"Waiting time: share answered within t{reps}", "wait t (s)", "answered within t (%)")
 
 

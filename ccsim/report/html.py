@@ -27,10 +27,10 @@ from .sections import (
     scenario_section,
     verdict_cards,
 )
-from .waits import MAX_WAIT_REPLICATIONS, wait_distributions
+from .waits import wait_distributions
 
 
-def run_report(est: Estimates, title: str | None = None, wait_replications: int = MAX_WAIT_REPLICATIONS) -> Report:
+def run_report(est: Estimates, title: str | None = None, wait_replications: int | None = None) -> Report:
     """The report of one run: at a glance, scenario, KPIs, per interval, waits, journeys."""
     report = Report(title or est.scenario.name, run_subtitle(est))
     report.extend(run_sections(est, wait_replications=wait_replications))
@@ -48,7 +48,7 @@ def _difference_class(kpi: str, row: dict) -> str:
     return "met" if row["difference"] * better > 0 else "missed"
 
 
-def comparison_report(comp: Comparison, wait_replications: int = MAX_WAIT_REPLICATIONS) -> Report:
+def comparison_report(comp: Comparison, wait_replications: int | None = None) -> Report:
     """B against A: verdicts of both, differences with paired CIs, overlaid curves, both scenarios."""
     la, lb = comp.labels
     a, b = comp.a, comp.b

@@ -68,12 +68,11 @@ class Plotter:
         figures.draw_staffing(ax, [("", self._est)], agent_group)
         return ax
 
-    def waits(self, contact_type: str | list[str] | None = None, ax=None, max_replications: int = 50):
+    def waits(self, contact_type: str | list[str] | None = None, ax=None, max_replications: int | None = None):
         """Share answered within each wait t (the service-level curve), threshold and target marked.
 
-        Uses the kept records (``simulate(keep_records=True)``) or simulates the
-        first *max_replications* replications again with records (same streams,
-        same contacts).
+        From the waiting-time histograms of the first *max_replications* replications
+        (all by default); at the threshold the curve is the service level.
         """
         from .waits import wait_distributions
 

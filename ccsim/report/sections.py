@@ -27,7 +27,7 @@ from .labels import (
     ordered,
     verdict_line,
 )
-from .waits import MAX_WAIT_REPLICATIONS, wait_distributions
+from .waits import wait_distributions
 
 VERDICT_WORD = {"met": "met", "missed": "missed", "borderline": "borderline"}
 
@@ -269,15 +269,16 @@ def interval_section(est: Estimates) -> Section:
 
 # ---------------------------------------------------------------- waits and journeys
 
-def waits_section(est: Estimates, distributions=None, max_replications: int = MAX_WAIT_REPLICATIONS) -> Section:
+def waits_section(est: Estimates, distributions=None, max_replications: int | None = None) -> Section:
     dists = distributions if distributions is not None else wait_distributions(est, max_replications=max_replications)
     fig, (ax,) = F.new_figure(height=3.6)
     F.draw_waits(ax, [("", dists)])
     reps = next(iter(dists.values())).replications if dists else 0
-    caption = (f"Share of contacts answered within each wait t, among answered + abandoned contacts "
-               f"(pooled over the first {reps} replications). Where the curve crosses the threshold is the "
-               "service level; the target is met when it passes above the target line there. The plateau is "
-               "the share answered at all.")
+    caption = (f"Share of contacts answered within each wait t, among the contacts the service level counts "
+               f"(answered + abandoned, short abandons and accepted callbacks left out; emails: replied within "
+               f"t among replied + backlog older than the threshold), mean of the {reps} replications' curves. "
+               "Where the curve crosses the threshold is the service level of the KPI table; the target is met "
+               "when it passes above the target line there. The plateau is the share answered at all.")
     return Section("waits", "Waiting times", figure_html(fig, "waiting-time distribution", caption))
 
 
@@ -301,7 +302,7 @@ def journeys_section(est: Estimates) -> Section | None:
     return Section("journeys", "Caller journeys", body)
 
 
-def run_sections(est: Estimates, wait_replications: int = MAX_WAIT_REPLICATIONS) -> list[Section]:
+def run_sections(est: Estimates, wait_replications: int | None = None) -> list[Section]:
     """Every section of a run report, in reading order."""
     glance = Section("glance", "At a glance", verdict_cards(est))
     from .channel_section import channels_section

@@ -1,85 +1,101 @@
-"""Waiting-time distributions per contact type, from per-contact records.
+"""Waiting-time curves per contact type, read from the results' histograms.
 
-The curve is the service-level curve: for each wait t, the share of contacts
-answered within t among those the service level counts (answered + abandoned,
-short abandons left out, warm-up arrivals left out; see docs/kpis.md). At the
-threshold it is the service level of the pooled contacts; its plateau is the
-share answered at all.
+The curve is the service-level curve: for each wait t, the share of contacts in
+time had t been the threshold, among those the service level counts — its own
+rules (``ccsim.metrics.service_level``): answered + abandoned, with short
+abandons and accepted callbacks left out of both, warm-up arrivals left out,
+waits from queue entry; emails by reply time (in opening hours with
+``opening_hours_only``) over replied + backlog older than the threshold.
 
-Records are large, so only the first ``max_replications`` replications are
-used. When the estimates kept no records, those replications are simulated
-again: replication r always draws from the same random streams, so the
-records are exactly those of the estimates' own replications.
+Each replication's curve comes from its histogram (``Results.waits``, made with
+its KPIs), so no contact is simulated again and no record is needed. ``share``
+is the mean of the days' curves, so at the threshold it is the service level of
+the KPI table; ``pooled`` puts every day's contacts together (the ratio of
+sums), at the threshold the service level's ``ratio_of_sums`` estimate.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from ..engine.records import ABANDONED, ANSWERED, Records
-from ..estimates import Estimates
+from ..estimates import Estimates, quiet_empty_means
+from ..metrics.service_level import threshold_index, wait_edges
 
+# ``ccsim run --report`` keeps per-contact records for runs of at most this many
+# replications; the curves read histograms and need none of them.
 MAX_WAIT_REPLICATIONS = 50
-GRID_POINTS = 240
+SHOWN_SHARE = 0.95  # the curves are drawn up to where this share of the answered contacts was answered
 
 
 class WaitDistribution:
     """The service-level curve of one contact type, on a grid of waits (s)."""
 
-    __slots__ = ("name", "threshold_s", "target", "grid_s", "share", "replications", "contacts")
+    __slots__ = ("name", "threshold_s", "target", "grid_s", "share", "pooled", "replications", "contacts")
 
-    def __init__(self, name, threshold_s, target, grid_s, share, replications, contacts):
+    def __init__(self, name, threshold_s, target, grid_s, share, pooled, replications, contacts):
         self.name: str = name
         self.threshold_s: float = threshold_s
         self.target: float = target
         self.grid_s: np.ndarray = grid_s
-        self.share: np.ndarray = share  # answered within grid_s[i] / counted contacts
+        self.share: np.ndarray = share  # mean over replications of in time within grid_s[i] / counted
+        self.pooled: np.ndarray = pooled  # all replications' in time within grid_s[i] / all counted
         self.replications: int = replications
-        self.contacts: int = contacts  # counted contacts (the denominator)
+        self.contacts: int = contacts  # counted contacts of all replications (the denominators)
 
     def at(self, wait_s: float) -> float:
-        """Share answered within *wait_s* (interpolated on the grid)."""
-        return float(np.interp(wait_s, self.grid_s, self.share))
+        """Share in time within *wait_s*: the curve's own value at a point of its grid (the
+        threshold is one), interpolated between them."""
+        return _at(self.grid_s, self.share, wait_s)
+
+    def pooled_at(self, wait_s: float) -> float:
+        """As ``at``, for the pooled curve."""
+        return _at(self.grid_s, self.pooled, wait_s)
 
 
-def records_for(est: Estimates, max_replications: int = MAX_WAIT_REPLICATIONS) -> list[Records]:
-    """Records of the first *max_replications* replications: kept ones, or simulated again."""
-    if est.records:
-        return list(est.records[:max_replications])
-    from ..runner import run_replication
-
-    count = min(est.replications, max_replications)
-    return [run_replication(est.plan, r, keep_records=True)[1] for r in range(count)]
+def _at(grid: np.ndarray, values: np.ndarray, wait_s: float) -> float:
+    i = int(np.searchsorted(grid, wait_s))
+    if i < grid.size and grid[i] == wait_s:
+        return float(values[i])
+    return float(np.interp(wait_s, grid, values))
 
 
-def wait_distributions(est: Estimates, records: list[Records] | None = None,
-                       max_replications: int = MAX_WAIT_REPLICATIONS) -> dict[str, WaitDistribution]:
-    """Per contact type, the share answered within each wait, pooled over replications."""
-    if records is None:
-        records = records_for(est, max_replications)
+def wait_distributions(est: Estimates, max_replications: int | None = None) -> dict[str, WaitDistribution]:
+    """Per contact type, the share in time within each wait, from the first *max_replications*
+    replications' histograms (all of them by default)."""
     plan = est.plan
-    pooled = {}
+    results = est.replication_results[:max_replications]
+    curves = {}
     for ct in plan.contact_types:
-        answered_waits, counted = [], 0
-        for rec in records:
-            mine = (rec.ctype == ct.index) & (rec.arrival >= plan.warmup_s)
-            outcome = rec.outcome[mine]
-            wait = rec.wait[mine]
-            answered = outcome == ANSWERED
-            short = (outcome == ABANDONED) & (wait < ct.short_abandon)
-            counted += int(answered.sum() + (outcome == ABANDONED).sum() - short.sum())
-            answered_waits.append(wait[answered])
-        pooled[ct.name] = (np.sort(np.concatenate(answered_waits)) if answered_waits else np.empty(0), counted)
-    # One grid for every type, so that their curves span the same waits: up to where 95 % of
-    # answered contacts were answered (a long tail of late callbacks would flatten the curve).
+        within = np.array([r.waits[ct.name] for r in results], dtype=float).reshape(len(results), -1)
+        base = np.array([r.contact_types[ct.name]["sl_counted"] for r in results], dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"), quiet_empty_means():
+            daily = np.where(base[:, None] > 0, within / np.where(base > 0, base, 1.0)[:, None], np.nan)
+            share = np.nanmean(daily, axis=0) if len(results) else np.full(within.shape[1], np.nan)
+        total = float(base.sum())
+        pooled = within.sum(axis=0) / total if total > 0 else np.full(within.shape[1], np.nan)
+        curves[ct.name] = (within, share, pooled, int(total))
+    # One span for every type, so that their curves cover the same waits: up to where 95 % of the
+    # answered contacts were answered, and at least three thresholds.
     top = max([10.0] + [3.0 * ct.sl_threshold for ct in plan.contact_types]
-              + [float(np.quantile(w, 0.95)) for w, _ in pooled.values() if w.size])
+              + [_quantile_wait(wait_edges(ct), curves[ct.name][0].sum(axis=0)) for ct in plan.contact_types])
     out = {}
     for ct in plan.contact_types:
-        waits, counted = pooled[ct.name]
-        grid = np.union1d(np.linspace(0.0, top, GRID_POINTS), [ct.sl_threshold])
-        within = np.searchsorted(waits, grid, side="right")
-        share = within / counted if counted else np.full(grid.size, np.nan)
-        out[ct.name] = WaitDistribution(ct.name, ct.sl_threshold, ct.sl_target, grid, share,
-                                        len(records), counted)
+        _, share, pooled, contacts = curves[ct.name]
+        edges = wait_edges(ct)
+        shown = int(np.searchsorted(edges, top, side="left")) + 1  # up to the first edge at or past top
+        shown = min(max(shown, threshold_index(ct) + 1), edges.size - 1)  # never the infinite edge
+        out[ct.name] = WaitDistribution(ct.name, ct.sl_threshold, ct.sl_target, edges[:shown].copy(),
+                                        share[:shown], pooled[:shown], len(results), contacts)
     return out
+
+
+def _quantile_wait(edges: np.ndarray, within: np.ndarray) -> float:
+    """The first finite edge by which SHOWN_SHARE of the contacts in time at all were; 0 for none."""
+    answered = within[-1]  # the last edge is infinity: every contact answered (replied) counts
+    if not answered > 0:
+        return 0.0
+    i = int(np.searchsorted(within, SHOWN_SHARE * answered, side="left"))
+    finite = edges.size - 2
+    return float(edges[min(i, finite)]) if math.isfinite(edges[min(i, finite)]) else 0.0
