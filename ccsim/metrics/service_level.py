@@ -40,6 +40,7 @@ STEPS_PER_THRESHOLD = 60
 FINE_STEPS = 240
 TAIL_RATIO = 1.05
 TAIL_TOP_S = 1e7  # about 116 days
+TAIL_BOTTOM_S = 1e-3  # below a threshold of 0.25 ms the tail starts here, not at 4 thresholds
 NO_THRESHOLD_UNIT_S = 60.0  # the fine steps' scale when the threshold is 0
 
 
@@ -85,8 +86,11 @@ def _edges(threshold_s: float) -> np.ndarray:
     # unit * (j / STEPS) is the threshold itself at j = STEPS (j / STEPS = 1.0 exactly).
     fine = unit * (np.arange(FINE_STEPS + 1) / STEPS_PER_THRESHOLD)
     top = float(fine[-1])
-    steps = max(0, int(np.ceil(np.log(TAIL_TOP_S / top) / np.log(TAIL_RATIO)))) if top < TAIL_TOP_S else 0
-    tail = top * TAIL_RATIO ** np.arange(1, steps + 1)
+    # The tail starts at TAIL_BOTTOM_S at the lowest: from a threshold of 1e-307 s it would
+    # need some 15,000 steps, and TAIL_TOP_S / top overflows (OverflowError).
+    base = max(top, TAIL_BOTTOM_S)
+    steps = max(0, int(np.ceil(np.log(TAIL_TOP_S / base) / np.log(TAIL_RATIO)))) if base < TAIL_TOP_S else 0
+    tail = base * TAIL_RATIO ** np.arange(1, steps + 1)
     edges = np.concatenate((fine, tail, [np.inf]))
     edges.flags.writeable = False
     return edges
