@@ -14,7 +14,9 @@ Examples per property: a few hundred in all by default (about 20 s on 2 cores);
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -34,9 +36,11 @@ from ccsim.scenario import ScenarioError
 EXAMPLES = os.environ.get("CCSIM_FUZZ_EXAMPLES")
 
 
-def fuzz(default: int):
-    """Hypothesis settings: *default* examples, or CCSIM_FUZZ_EXAMPLES when it is set."""
-    return settings(max_examples=int(EXAMPLES) if EXAMPLES else default, deadline=None,
+def fuzz(default: int, heavy: bool = False):
+    """Hypothesis settings: *default* examples, or CCSIM_FUZZ_EXAMPLES when it is set
+    (a tenth of it for *heavy* properties, which take about a second an example)."""
+    n = max(1, int(EXAMPLES) // (10 if heavy else 1)) if EXAMPLES else default
+    return settings(max_examples=n, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.filter_too_much])
 
@@ -102,6 +106,11 @@ def problems_text(error: ScenarioError) -> str:
 # --------------------------------------------------------------------------- valid scenarios
 
 
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory):
+    return tmp_path_factory.mktemp("fuzz")
+
+
 @fuzz(200)
 @given(spec=scenarios(), replications=st.integers(1, 2))
 def test_valid_scenarios_run_and_keep_their_books(spec, replications):
@@ -123,6 +132,41 @@ def test_contacts_of_a_type_are_answered_in_queue_order(spec, replication):
     check_fifo_within_type(sc, plan, simulate_replication(plan, replication))
 
 
+def no_nan(text: str):
+    raise AssertionError(f"{text} in the JSON document (a value that does not exist is null)")
+
+
+def check_outputs(est, where, html: bool) -> None:
+    """What ccsim run prints and writes: tables, the JSON document (no NaN), the CSV files,
+    contacts.csv with the records, agents.csv with per-agent statistics, the HTML report."""
+    from ccsim.report.export import intervals_csv, to_json, write_outputs
+    from ccsim.report.html import build_report
+    from ccsim.report.table import render_tables
+
+    assert render_tables(est, colour=False).strip()
+    doc = json.loads(to_json(est), parse_constant=no_nan)
+    assert set(doc["contact_types"]) == set(est.contact_types)
+    assert intervals_csv(est).count("\n") >= len(est.contact_types) * est.plan.n_intervals
+    written = write_outputs(est, where, est.records)
+    assert {"results.json", "intervals.csv", "groups.csv", "contacts.csv"} <= {Path(p).name for p in written}
+    if html:
+        assert "<html" in build_report(est).to_html()[:500].lower()
+
+
+@fuzz(40)
+@given(spec=scenarios())
+def test_every_output_of_a_valid_scenario_renders(spec, scratch):
+    est = ccsim.simulate(ccsim.from_dict(spec), replications=2, keep_records=True)
+    check_outputs(est, scratch / "out", html=False)
+
+
+@fuzz(4, heavy=True)
+@given(spec=scenarios())
+def test_the_report_of_a_valid_scenario_renders(spec, scratch):
+    est = ccsim.simulate(ccsim.from_dict(spec), replications=2, keep_records=True)
+    check_outputs(est, scratch / "report", html=True)
+
+
 def test_every_field_scenario_runs_keeps_its_books_and_its_queue_order():
     sc = ccsim.from_dict(every_field_scenario())
     est = ccsim.simulate(sc, replications=2, keep_records=True)
@@ -140,11 +184,6 @@ def test_every_field_scenario_runs_keeps_its_books_and_its_queue_order():
 
 
 # --------------------------------------------------------------------------- invalid scenarios
-
-
-@pytest.fixture(scope="module")
-def scratch(tmp_path_factory):
-    return tmp_path_factory.mktemp("fuzz")
 
 
 @fuzz(250)
