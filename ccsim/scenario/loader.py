@@ -17,7 +17,7 @@ from .errors import Problem, ScenarioError, format_path
 from .overrides import apply_overrides
 from .positions import Located, parse_yaml, read_source
 from .references import reference_issues
-from .schema import Scenario
+from .schema import Scenario, use_loader
 
 
 def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
@@ -165,3 +165,6 @@ def _problem_from_pydantic(error: dict, located: Located, root=None) -> Problem:
 def _short(value) -> str:
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+use_loader(from_dict)  # Scenario.with_changes validates variants through from_dict

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import math
 import re
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, model_validator
@@ -28,6 +29,7 @@ from .journeys import (
     RetrialSpec,
     WaitPredictor,
 )
+from .overrides import format_override
 from .workforce import ShiftSpec
 
 MAX_CONTACTS_PER_DAY = 20_000_000
@@ -288,6 +290,18 @@ class StatisticsSpec(ScenarioModel):
     per_agent: bool = False  # contacts per hour and occupancy per agent, and their spread
 
 
+# The loader validates a variant as it validates a file (overrides, cross-references, located
+# errors). It imports this module, so it hands itself over here (``use_loader``) rather
+# than being imported: the data flows one way, loader -> schema.
+_from_dict: Callable[..., Scenario] | None = None
+
+
+def use_loader(from_dict: Callable[..., Scenario]) -> None:
+    """Called once by ``scenario.loader``: how ``Scenario.with_changes`` validates a variant."""
+    global _from_dict
+    _from_dict = from_dict
+
+
 class Scenario(ScenarioModel):
     """A whole scenario: horizon, contact types, agent groups, seed, replications."""
 
@@ -320,13 +334,11 @@ class Scenario(ScenarioModel):
         *changes* is ``{"agent_groups.sellers.staffing": 30}`` or
         ``["agent_groups.sellers.staffing=30"]`` (``--set`` syntax).
         """
-        from .loader import from_dict
-
         if isinstance(changes, dict):
-            from .overrides import format_override
-
             changes = [format_override(path, value) for path, value in changes.items()]
-        return from_dict(self.raw_data(), source=self._source, overrides=list(changes))
+        if _from_dict is None:  # pragma: no cover - ccsim.scenario always imports the loader
+            raise RuntimeError("the scenario loader is not imported")
+        return _from_dict(self.raw_data(), source=self._source, overrides=list(changes))
 
     @model_validator(mode="after")
     def _size_guard(self):
