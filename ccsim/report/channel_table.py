@@ -10,6 +10,7 @@ import math
 
 from ..estimates import Estimate, Estimates
 from ..units import format_duration
+from .columns import render_columns
 
 
 def _pct(e: Estimate | None) -> str:
@@ -25,9 +26,7 @@ def _num(e: Estimate | None, digits: int = 1) -> str:
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
-    from .table import _render
-
-    return _render(headers, rows, right=set(range(1, len(headers))))
+    return render_columns(headers, rows, right=set(range(1, len(headers))))
 
 
 def render_groups_by_channel(est: Estimates) -> list[str]:

@@ -7,7 +7,7 @@ import math
 from ..compare import Comparison
 from ..metrics.catalogue import find
 from ..sweep import Sweep
-from .table import _render
+from .columns import render_columns
 
 COMPARE_KPIS = {
     "contact_types": ("offered", "service_level", "asa", "wait_p90", "abandon_rate", "max_queue"),
@@ -51,7 +51,7 @@ def render_comparison(comp: Comparison) -> str:
         rows.append([row["name"], kpi, _fmt(kpi, row["a"]), _fmt(kpi, row["b"]),
                      _fmt(kpi, row["difference"], signed=True), _half(kpi, row["paired_ci95"]),
                      _half(kpi, row["unpaired_ci95"]), "significant" if row["significant"] else ""])
-    lines += _render(headers, rows, right={2, 3, 4, 5, 6})
+    lines += render_columns(headers, rows, right={2, 3, 4, 5, 6})
     lines += ["", "Differences are B − A with 95 % intervals; 'paired' uses the per-replication "
                   "differences (common random numbers), 'unpaired' treats the runs as independent."]
     return "\n".join(lines)
@@ -77,5 +77,5 @@ def render_sweep(result: Sweep) -> str:
             rows.append(row)
     lines = [f"Sweep of {first.scenario.name}: {len(result.points)} points, "
              f"{first.replications} replications each, common random numbers (seed {first.seed})", ""]
-    lines += _render(headers, rows, right=set(range(len(names))) | set(range(len(names) + 1, len(headers))))
+    lines += render_columns(headers, rows, right=set(range(len(names))) | set(range(len(names) + 1, len(headers))))
     return "\n".join(lines)

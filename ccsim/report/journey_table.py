@@ -6,6 +6,7 @@ import math
 
 from ..estimates import Estimates
 from ..metrics.catalogue import journey_kpis
+from .columns import render_columns
 
 
 def _cell(e, kind: str) -> str:
@@ -37,13 +38,11 @@ def render_journeys(est: Estimates) -> str:
     names = [n for n, k in est.contact_types.items() if set(journey_kpis()) <= set(k)]
     if not names:
         return ""
-    from .table import _render
-
     shown = [c for c in COLUMNS if any(math.isfinite(est.contact_types[n][c[0]].mean)
                                        and est.contact_types[n][c[0]].mean != 0 for n in names)]
     headers = ["caller journeys"] + [label for _, label, _ in shown]
     rows = [[n] + [_cell(est.contact_types[n][key], kind) for key, _, kind in shown] for n in names]
-    lines = _render(headers, rows, right=set(range(1, len(headers))))
+    lines = render_columns(headers, rows, right=set(range(1, len(headers))))
     lines.append("FCR = issues resolved at their first answered contact; aband./cust. = customers never "
                  "answered; deferred = retrials and repeats after the horizon.")
     return "\n".join(lines)

@@ -11,9 +11,10 @@ import math
 
 from ..estimates import Estimate, Estimates
 from ..units import format_duration
+from .channel_table import render_channels
+from .columns import GREEN, RED, RESET, YELLOW, render_columns
+from .journey_table import render_journeys
 from .labels import verdict_line
-
-GREEN, RED, YELLOW, RESET = "\033[32m", "\033[31m", "\033[33m", "\033[0m"
 
 
 def _pct(e: Estimate) -> str:
@@ -44,25 +45,6 @@ def _spread(e: Estimate) -> str:
 
 def _count(e: Estimate) -> str:
     return "-" if not math.isfinite(e.mean) else f"{e.mean:,.1f}"
-
-
-def _render(headers: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
-    widths = [max(len(h), *(len(_visible(r[i])) for r in rows)) for i, h in enumerate(headers)]
-
-    def line(cells):
-        out = []
-        for i, cell in enumerate(cells):
-            pad = widths[i] - len(_visible(cell))
-            out.append(" " * pad + cell if i in right else cell + " " * pad)
-        return "  ".join(out).rstrip()
-
-    return [line(headers), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
-
-
-def _visible(cell: str) -> str:
-    for code in (GREEN, RED, YELLOW, RESET):
-        cell = cell.replace(code, "")
-    return cell
 
 
 def verdict_lines(est: Estimates, colour: bool = False) -> list[str]:
@@ -150,7 +132,7 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
                 "",
             ]
         )
-    lines += _render(headers, rows, right={1, 2, 3, 4, 5, 8, 9, 10, 11, 12})
+    lines += render_columns(headers, rows, right={1, 2, 3, 4, 5, 8, 9, 10, 11, 12})
     lines.append("")
     headers = ["agent group", "agents (mean)", "occupancy", "utilisation", "handled", "contacts/h"]
     rows = []
@@ -166,9 +148,7 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
                 _count(g["contacts_per_hour"]),
             ]
         )
-    lines += _render(headers, rows, right={1, 2, 3, 4, 5})
-    from .channel_table import render_channels
-    from .journey_table import render_journeys
+    lines += render_columns(headers, rows, right={1, 2, 3, 4, 5})
 
     channels = render_channels(est)
     if channels:
