@@ -283,26 +283,25 @@ def check_agents(events: list[dict], scenario) -> None:
     Every group ends with as many dones as answers."""
     places = {g: places_per_agent(scenario, g) for g in scenario.agent_groups}
     logged_in, away, holding, group_of = set(), set(), Counter(), {}
+    present, busy = Counter(), Counter()  # per group, kept up to date event by event
     answers, dones = Counter(), Counter()
+    touched = set()  # agents whose events share the current time
 
-    def check(t):
-        present, busy = Counter(), Counter()
-        for a in logged_in - away:
-            present[group_of[a]] += 1
-        for a, n in holding.items():
+    def check(t):  # only the agents just touched can have changed, and their groups
+        for a in touched:
+            g, n = group_of[a], holding[a]
             if n:
-                busy[group_of[a]] += 1
                 assert a in logged_in and a not in away, (
-                    f"agent {a} ({group_of[a]}) holds {n} contact(s) at {t} s while "
-                    f"{'away' if a in away else 'logged out'}")
-                assert n <= places[group_of[a]], f"agent {a} holds {n} contacts at {t} s"
-        for g in scenario.agent_groups:
+                    f"agent {a} ({g}) holds {n} contact(s) at {t} s while {'away' if a in away else 'logged out'}")
+                assert n <= places[g], f"agent {a} holds {n} contacts at {t} s"
             assert busy[g] <= present[g], f"{g} at {t} s: {busy[g]} agents busy, {present[g]} present"
+        touched.clear()
 
     timed = [e for e in events if e["agent"] is not None]
     for i, e in enumerate(timed):
-        kind, a = e["event"], e["agent"]
-        group_of[a] = e["group"]
+        kind, a, g = e["event"], e["agent"], e["group"]
+        group_of[a] = g
+        was_present, was_busy = a in logged_in and a not in away, holding[a] > 0
         if kind == "login":
             logged_in.add(a)
         elif kind == "logout":
@@ -313,11 +312,14 @@ def check_agents(events: list[dict], scenario) -> None:
             away.discard(a)
         elif kind == "answer":
             holding[a] += 1
-            answers[e["group"]] += 1
+            answers[g] += 1
         elif kind == "done":
             holding[a] -= 1
-            dones[e["group"]] += 1
+            dones[g] += 1
             assert holding[a] >= 0, f"event {e}: agent {a} done with nothing in hand"
+        present[g] += (a in logged_in and a not in away) - was_present
+        busy[g] += (holding[a] > 0) - was_busy
+        touched.add(a)
         if i + 1 == len(timed) or timed[i + 1]["t"] > e["t"]:
             check(e["t"])
     for g in scenario.agent_groups:
