@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from .. import __version__
+from .._version import __version__
 from ..units import format_duration
 from .common import (
     SET_HELP,
