@@ -1,4 +1,11 @@
-"""Estimates: every KPI over replications as a mean with a 95 % Student-t interval."""
+"""Estimates: every KPI over replications as a mean with a 95 % Student-t interval.
+
+A KPI that is a ratio of counts or sums (service levels, abandonment, ASA, mean
+wait, P(wait > 0)) also gets its ratio-of-sums estimate across replications,
+E[numerator] / E[denominator] — what ContactCenters reports, e.g. E[answered in
+time] / E[answered + abandoned] — beside the mean of the days' ratios, with a 95 %
+interval by the delta method (see docs/kpis.md).
+"""
 
 from __future__ import annotations
 
@@ -16,15 +23,49 @@ from .stats import mean_ci, t_quantile
 from .units import format_clock
 
 
-class Estimate:
-    """A KPI over replications: mean, 95 % Student-t interval (None for one value)."""
+class RatioOfSums:
+    """A ratio KPI across replications as sum of numerators / sum of denominators, with a
+    95 % interval by the delta method (None with fewer than two replications)."""
 
-    __slots__ = ("mean", "ci95", "values", "_quantiles")
+    __slots__ = ("estimate", "ci95")
+
+    def __init__(self, numerators, denominators, confidence: float = 0.95):
+        x = np.asarray(numerators, dtype=float)
+        y = np.asarray(denominators, dtype=float)
+        n = x.size
+        total = float(y.sum())
+        self.estimate = float(x.sum()) / total if total > 0 else math.nan
+        self.ci95: tuple[float, float] | None = None
+        if n >= 2 and total > 0:
+            # Var(R) ~ Var(x - R y) / (n E[y]^2): the residuals' spread over the mean denominator.
+            residuals = x - self.estimate * y
+            spread = math.sqrt(float(residuals @ residuals) / (n - 1))
+            half = t_quantile(confidence, n - 1) * spread / (math.sqrt(n) * (total / n))
+            self.ci95 = (self.estimate - half, self.estimate + half)
+
+    def to_dict(self) -> dict:
+        return {"estimate": _num(self.estimate),
+                "ci95": None if self.ci95 is None else [_num(v) for v in self.ci95]}
+
+    def __repr__(self) -> str:
+        ci = "" if self.ci95 is None else f" [{self.ci95[0]:.4g}, {self.ci95[1]:.4g}]"
+        return f"RatioOfSums({self.estimate:.4g}{ci})"
+
+
+class Estimate:
+    """A KPI over replications: mean, 95 % Student-t interval (None for one value).
+
+    ``ratio_of_sums``: for ratio KPIs, the ratio-of-sums estimate across replications
+    (``RatioOfSums``) beside ``mean``, the mean of the days' ratios; None otherwise.
+    """
+
+    __slots__ = ("mean", "ci95", "values", "_quantiles", "ratio_of_sums")
 
     def __init__(self, values: np.ndarray):
         self.values = values
         self.mean, self.ci95 = mean_ci(values)
         self._quantiles = None
+        self.ratio_of_sums: RatioOfSums | None = None
 
     @classmethod
     def _of(cls, values: np.ndarray, mean: float, ci95, quantiles) -> Estimate:
@@ -32,6 +73,7 @@ class Estimate:
         (``_estimates_of_rows``: many KPIs at once, with the same arithmetic)."""
         e = cls.__new__(cls)
         e.values, e.mean, e.ci95, e._quantiles = values, mean, ci95, quantiles
+        e.ratio_of_sums = None
         return e
 
     @property
@@ -50,11 +92,14 @@ class Estimate:
 
     def to_dict(self) -> dict:
         p10, p50, p90 = self.quantiles()
-        return {
+        out = {
             "mean": _num(self.mean),
             "ci95": None if self.ci95 is None else [_num(v) for v in self.ci95],
             "p10": _num(p10), "p50": _num(p50), "p90": _num(p90),
         }
+        if self.ratio_of_sums is not None:
+            out["ratio_of_sums"] = self.ratio_of_sums.to_dict()
+        return out
 
     def __repr__(self) -> str:
         ci = "" if self.ci95 is None else f" [{self.ci95[0]:.4g}, {self.ci95[1]:.4g}]"
@@ -188,6 +233,17 @@ def column_quantiles(stack: np.ndarray, qs) -> np.ndarray:
     return out
 
 
+def _add_ratios_of_sums(tables: dict[str, dict[str, Estimate]], results: list[Results]) -> None:
+    """Give every ratio KPI with ratio parts in all replications its ratio-of-sums estimate."""
+    first = results[0].parts
+    for name, kpis in tables.items():
+        for kpi in first.get(name, {}):
+            if kpi not in kpis or not all(kpi in r.parts.get(name, {}) for r in results):
+                continue
+            num, den = zip(*(r.parts[name][kpi] for r in results), strict=True)
+            kpis[kpi].ratio_of_sums = RatioOfSums(num, den)
+
+
 @contextlib.contextmanager
 def quiet_empty_means():
     """Silence numpy's 'mean of empty slice' warnings (an interval nobody called in)."""
@@ -216,6 +272,7 @@ class Estimates:
         self.contact_types = _estimate_table([r.contact_types for r in results])
         self.agent_groups = _estimate_table([r.agent_groups for r in results])
         self.total = _estimate_table([{"total": r.total} for r in results])["total"]
+        _add_ratios_of_sums({**self.contact_types, "total": self.total}, results)
         self.intervals, self.interval_spread = _interval_stats([r.intervals for r in results])
         self.group_intervals, self.group_interval_spread = _interval_stats(
             [r.group_intervals for r in results])

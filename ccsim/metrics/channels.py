@@ -38,7 +38,7 @@ import numpy as np
 
 from ..engine.records import ANSWERED, WAITING, Records
 from ..plan import DAY_S, Plan
-from .replication import NAN, Replication, channel_types, div, is_type, safe_div
+from .replication import NAN, Replication, TypeKpis, channel_types, div, is_type, safe_div
 from .service_level import counted as counts_in_base
 from .service_level import email_elapsed, email_late, in_time, wait_edges, within_counts
 from .timeline import Spans
@@ -133,10 +133,10 @@ def agent_rows(plan: Plan, rec: Records) -> list[dict]:
     return rows
 
 
-def email_kpis(plan: Plan, rec: Records, k: int, ctx=None) -> tuple[dict, dict, np.ndarray]:
-    """Email KPIs of type *k*; they replace the service level of the voice definition, and
-    so does the waiting-time histogram returned with them (reply times in time for each
-    wait of ``service_level.wait_edges``).
+def email_kpis(plan: Plan, rec: Records, k: int, ctx=None):
+    """Email KPIs of type *k* (a ``TypeKpis``); they replace the service levels of
+    the voice definition, and so do their ratio parts and the waiting-time histogram
+    returned with them (reply times in time for each wait of ``service_level.wait_edges``).
 
     ctx: the replication's shared columns (``Replication``), made if not given.
     """
@@ -161,7 +161,9 @@ def email_kpis(plan: Plan, rec: Records, k: int, ctx=None) -> tuple[dict, dict, 
         return np.bincount(interval[mask], minlength=n_all).astype(float)
 
     within_i = per_interval(within)
-    base_i = per_interval(replied) + per_interval(late_backlog)
+    replied_i = per_interval(replied)
+    base_i = replied_i + per_interval(late_backlog)
+    arrived_i = per_interval(counted)
     with np.errstate(invalid="ignore", divide="ignore"):
         sl_i = np.where(base_i > 0, within_i / np.where(base_i > 0, base_i, 1.0), np.nan)
     # Emails waiting at each interval's end: arrived by then, not started by then.
@@ -170,6 +172,7 @@ def email_kpis(plan: Plan, rec: Records, k: int, ctx=None) -> tuple[dict, dict, 
     waiting_i = (np.searchsorted(np.sort(arrival), interval_end, side="right")
                  - np.searchsorted(np.sort(started), interval_end, side="right")).astype(float)
     base = float(replied.sum() + late_backlog.sum())
+    n_within, n_replied, n_arrived = float(within.sum()), float(replied.sum()), float(counted.sum())
     ages = end - arrival[backlog]
     reply_h = (reply - arrival)[replied] / 3600.0
     day = {
@@ -179,11 +182,17 @@ def email_kpis(plan: Plan, rec: Records, k: int, ctx=None) -> tuple[dict, dict, 
         "backlog_at_end": float(backlog.sum()),
         "oldest_backlog_hours": float(ages.max()) / 3600.0 if ages.size else 0.0,
         "mean_reply_hours": float(reply_h.mean()) if reply_h.size else NAN,
+        "service_level_answered": div(n_within, n_replied),
+        "service_level_offered": div(n_within, n_arrived),
     }
     intervals = {
         "service_level": sl_i,
         "answered_within_threshold": within_i,
         "sl_counted": base_i,
         "backlog": waiting_i,
+        "service_level_answered": safe_div(within_i, replied_i),
+        "service_level_offered": safe_div(within_i, arrived_i),
     }
-    return day, intervals, within_counts(np.sort(took[replied]), wait_edges(ct))
+    parts = {"service_level": (n_within, base), "service_level_answered": (n_within, n_replied),
+             "service_level_offered": (n_within, n_arrived)}
+    return TypeKpis(day, intervals, within_counts(np.sort(took[replied]), wait_edges(ct)), parts)

@@ -13,6 +13,14 @@ each interval's span and over the days' statistics windows.
 * abandon_rate = abandoned / offered; blocked_rate = blocked / offered
 * mean_queue, max_queue = time-average and maximum number of contacts waiting
 * sl_counted = answered + abandoned - short abandons (the service level's base)
+* the field's other definitions, by name: service_level_answered = answered within
+  threshold / answered; service_level_offered = answered within threshold /
+  offered; p_wait = answered and abandoned contacts that waited at all / answered +
+  abandoned
+
+Each type's KPIs come with their ratio parts: for the KPIs that are ratios, the
+day's numerator and denominator, from which ``Estimates`` makes the ratio of sums
+across replications beside the mean of the days' ratios.
 """
 
 from __future__ import annotations
@@ -23,17 +31,17 @@ import numpy as np
 
 from ..engine.records import ABANDONED, ANSWERED, BLOCKED, CB_ACCEPTED, WAITING, Records
 from ..plan import DAY_S, Plan
-from .replication import NAN, Replication, div, grouped_mean, mean_of, safe_div
+from .replication import NAN, Replication, TypeKpis, div, grouped_mean, mean_of, safe_div
 from .service_level import counted as counts_in_base
 from .service_level import in_time, short_abandon, wait_edges, within_counts
 from .timeline import max_in_windows, queue_profile
 
+# KPIs added beside the foundation's (other definitions by name): last in a type's KPIs.
+NAMED_DEFINITIONS = ("service_level_answered", "service_level_offered", "p_wait")
 
-def contact_kpis(plan: Plan, rec: Records, k: int,
-                 ctx: Replication | None = None) -> tuple[dict, dict, np.ndarray]:
-    """Day and per-interval KPIs of contact type *k*, and its waiting-time histogram: for each
-    wait t of ``service_level.wait_edges``, the contacts the service level counts as in time
-    had t been the threshold."""
+
+def contact_kpis(plan: Plan, rec: Records, k: int, ctx: Replication | None = None) -> TypeKpis:
+    """Day and per-interval KPIs of contact type *k*, its waiting-time histogram and ratio parts."""
     ctx = ctx or Replication(plan, rec)
     grid = ctx.grid
     ct = plan.contact_types[k]
@@ -59,14 +67,21 @@ def contact_kpis(plan: Plan, rec: Records, k: int,
     is_short = is_abandoned & short_abandon(ct, wait)
 
     # Every count per interval from one bincount: each contact falls in exactly one class,
-    # 3 x outcome + sub-class (answered: 0 callback, 1 inbound, 2 inbound within threshold;
-    # abandoned: 0, 1 short), so the counts are column sums of one (interval, class) table.
+    # 2 x (3 x outcome + sub-class) + waited (answered: 0 callback, 1 inbound, 2 inbound within
+    # threshold; abandoned: 0, 1 short; waited: wait > 0), so the counts are sums of one
+    # (interval, class, waited) table.
     n_cls = 3 * max(int(outcome.max()) + 1 if outcome.size else 0, BLOCKED + 1)
-    cls = outcome.astype(np.int64) * 3 + is_inbound + is_within + is_short
-    flat = interval * n_cls + cls
-    table = np.bincount(flat if counted is None else flat[counted], minlength=n_int * n_cls).reshape(n_int, n_cls)
+    # Classes in small integers while they fit (outcome codes are int8): numpy adds and
+    # multiplies int8 arrays several times faster than int64 ones.
+    small = np.int8 if 2 * n_cls <= 127 else np.int64
+    cls = (outcome.astype(small, copy=False) * 3 + is_inbound + is_within + is_short) * 2 + (wait > 0)
+    flat = interval * (2 * n_cls) + cls
+    table = np.bincount(flat if counted is None else flat[counted],
+                        minlength=n_int * 2 * n_cls).reshape(n_int, n_cls, 2)
     # (class, interval) counts as floats: whole numbers, so every sum below is exact.
-    counts = table.T.astype(float)
+    waited = table[:, :, 1]
+    counts = (table[:, :, 0] + waited).T.astype(float)
+    waited = waited.T.astype(float)
     a, b = 3 * ANSWERED, 3 * ABANDONED
     inbound_i = counts[a + 1] + counts[a + 2]
     answered_i = inbound_i + counts[a]
@@ -77,6 +92,7 @@ def contact_kpis(plan: Plan, rec: Records, k: int,
     waiting_i = counts[3 * WAITING]
     within_i = counts[a + 2]
     sl_base_i = inbound_i + abandoned_i - short_i
+    waited_i = waited[a + 1] + waited[a + 2] + waited[b] + waited[b + 1]  # answered from the queue, abandoned
 
     # Queue length over time, from every contact of the type (warm-up ones too).
     # Contacts still waiting when the run ends stay in the queue to the end of the window.
@@ -100,6 +116,8 @@ def contact_kpis(plan: Plan, rec: Records, k: int,
     ans_waits = wait[inbound]
     ans_at = interval[inbound]
     handled_waits = wait[handled]
+    handled_at = interval[handled]
+    handled_i = inbound_i + abandoned_i
     answered_handle = handle[answered]
     ordered = np.sort(ans_waits)
     wait_p90_i, wait_p90 = _interval_quantile(ans_waits, ans_at, n_int, 0.9, ordered)
@@ -111,7 +129,7 @@ def contact_kpis(plan: Plan, rec: Records, k: int,
         "waiting_at_end": waiting_i,
         "service_level": safe_div(within_i, sl_base_i),
         "asa": grouped_mean(ans_waits, ans_at, n_int, inbound_i),
-        "mean_wait": grouped_mean(handled_waits, interval[handled], n_int, inbound_i + abandoned_i),
+        "mean_wait": grouped_mean(handled_waits, handled_at, n_int, handled_i),
         "wait_p90": wait_p90_i,
         "abandon_rate": safe_div(abandoned_i, offered_i),
         "blocked_rate": safe_div(blocked_i, offered_i),
@@ -120,6 +138,9 @@ def contact_kpis(plan: Plan, rec: Records, k: int,
         "aht": grouped_mean(answered_handle, interval[answered], n_int, answered_i),
         "answered_within_threshold": within_i,
         "sl_counted": sl_base_i,
+        "service_level_answered": safe_div(within_i, inbound_i),
+        "service_level_offered": safe_div(within_i, offered_i),
+        "p_wait": safe_div(waited_i, handled_i),
     }
     # Day counts are sums of the interval counts (whole numbers: exact in any order).
     total = counts.sum(axis=1).tolist()
@@ -128,7 +149,12 @@ def contact_kpis(plan: Plan, rec: Records, k: int,
     n_ab = total[b] + total[b + 1]
     n_blocked = total[3 * BLOCKED]
     n_within = total[a + 2]
-    sl_base = total[a + 1] + total[a + 2] + n_ab - total[b + 1]
+    n_inbound = total[a + 1] + total[a + 2]
+    sl_base = n_inbound + n_ab - total[b + 1]
+    n_waited = float(waited_i.sum())
+    # Sums of waits as mean_of makes them (numpy's pairwise sum): the means below, and their parts.
+    wait_sum = float(np.add.reduce(ans_waits))
+    handled_sum = float(np.add.reduce(handled_waits))
     day = {
         "offered": n_off,
         "answered": n_ans,
@@ -136,8 +162,8 @@ def contact_kpis(plan: Plan, rec: Records, k: int,
         "blocked": n_blocked,
         "waiting_at_end": total[3 * WAITING],
         "service_level": div(n_within, sl_base),
-        "asa": mean_of(ans_waits) if ans_waits.size else NAN,
-        "mean_wait": mean_of(handled_waits) if handled_waits.size else NAN,
+        "asa": wait_sum / ans_waits.size if ans_waits.size else NAN,
+        "mean_wait": handled_sum / handled_waits.size if handled_waits.size else NAN,
         "wait_p90": wait_p90,
         "abandon_rate": div(n_ab, n_off),
         "blocked_rate": div(n_blocked, n_off),
@@ -146,9 +172,21 @@ def contact_kpis(plan: Plan, rec: Records, k: int,
         "aht": mean_of(answered_handle) if n_ans else NAN,
         "answered_within_threshold": n_within,
         "sl_counted": sl_base,
+        "service_level_answered": div(n_within, n_inbound),
+        "service_level_offered": div(n_within, n_off),
+        "p_wait": div(n_waited, float(handled_waits.size)),
+    }
+    parts = {
+        "service_level": (n_within, sl_base),
+        "service_level_answered": (n_within, n_inbound),
+        "service_level_offered": (n_within, n_off),
+        "abandon_rate": (n_ab, n_off),
+        "asa": (wait_sum, float(ans_waits.size)),
+        "mean_wait": (handled_sum, float(handled_waits.size)),
+        "p_wait": (n_waited, float(handled_waits.size)),
     }
     # The waits in time at each point of the grid (the threshold is one of them).
-    return day, intervals, within_counts(ordered, wait_edges(ct))
+    return TypeKpis(day, intervals, within_counts(ordered, wait_edges(ct)), parts)
 
 
 def _interval_quantile(values, index, n, q, ordered=None):
@@ -160,6 +198,10 @@ def _interval_quantile(values, index, n, q, ordered=None):
         return out, NAN
     if ordered is None:
         ordered = np.sort(values)
+    if n == 1 and not np.isnan(ordered[-1]):  # one interval: its quantile is the day's, the same steps
+        whole = _linear_quantile_of(ordered, q)
+        out[0] = whole
+        return out, whole
     if np.isnan(ordered[-1]):  # a nan (sorted last): numpy's nan rules, the slow, sure way
         for j in range(n):
             inside = values[index == j]
@@ -231,9 +273,15 @@ def total_kpis(plan: Plan, days: dict[str, dict]) -> dict:
     Emails (answered in hours, never abandoned) are left out of the total when the
     scenario also has calls or chats: they are reported on their own.
     """
+    return total_with_parts(plan, days)[0]
+
+
+def total_with_parts(plan: Plan, days: dict[str, dict]) -> tuple[dict, dict]:
+    """``total_kpis`` and the ratio parts of its service level and abandonment."""
     realtime = {ct.name for ct in plan.contact_types if ct.channel != "email"}
     if realtime:
         days = {name: d for name, d in days.items() if name in realtime}
+
     def total(key):
         return sum(d[key] for d in days.values())
 
@@ -243,6 +291,7 @@ def total_kpis(plan: Plan, days: dict[str, dict]) -> dict:
                       for d in days.values() if d["answered"] + d["abandoned"])
     sl_base = total("sl_counted")
     within = total("answered_within_threshold")
+    parts = {"service_level": (within, sl_base), "abandon_rate": (abandoned, offered)}
     return {
         "offered": offered,
         "answered": answered,
@@ -253,4 +302,4 @@ def total_kpis(plan: Plan, days: dict[str, dict]) -> dict:
         "mean_wait": wait_weight / (answered + abandoned) if answered + abandoned else NAN,
         "abandon_rate": abandoned / offered if offered else NAN,
         "blocked_rate": total("blocked") / offered if offered else NAN,
-    }
+    }, parts

@@ -8,6 +8,7 @@ started per group. Divisions give nan where the denominator is not positive.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -16,6 +17,18 @@ from ..plan import Plan
 from .timeline import grid_of, in_windows, interval_index
 
 NAN = math.nan
+
+
+class TypeKpis(NamedTuple):
+    """A contact type's KPIs of one replication: for the day, per interval, its waiting-time
+    histogram (for each wait t of ``service_level.wait_edges``, the contacts the service
+    level counts as in time had t been the threshold) and the ratio parts of its ratio KPIs
+    ({KPI: (numerator, denominator)} of the day)."""
+
+    day: dict
+    intervals: dict
+    waits: np.ndarray
+    parts: dict
 
 
 def safe_div(a, b):
