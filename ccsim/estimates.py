@@ -15,7 +15,7 @@ import warnings
 
 import numpy as np
 
-from . import __version__
+from ._version import __version__
 from .metrics import Results
 from .plan import Plan
 from .scenario import Scenario
@@ -50,6 +50,17 @@ class RatioOfSums:
     def __repr__(self) -> str:
         ci = "" if self.ci95 is None else f" [{self.ci95[0]:.4g}, {self.ci95[1]:.4g}]"
         return f"RatioOfSums({self.estimate:.4g}{ci})"
+
+
+# The report layer draws figures of estimates; it imports this module, so it hands its
+# figure maker over here (``use_plotter``) rather than being imported: data flows one way.
+_plotter = None
+
+
+def use_plotter(plotter) -> None:
+    """Called once by ``ccsim.report.plot``: what ``Estimates.plot`` returns, given the estimates."""
+    global _plotter
+    _plotter = plotter
 
 
 class Estimate:
@@ -282,9 +293,9 @@ class Estimates:
     def plot(self):
         """Figures for notebooks: ``.service_level()``, ``.queue_length()``, ``.waits()``,
         ``.occupancy()``, ``.staffing()``, ``.asa()``, ``.volumes()`` (see ``ccsim.report.plot``)."""
-        from .report.plot import Plotter
-
-        return Plotter(self)
+        if _plotter is None:  # pragma: no cover - importing ccsim imports the report package
+            raise RuntimeError("ccsim.report is not imported")
+        return _plotter(self)
 
     def interval_starts(self) -> list[str]:
         """'HH:MM' clock time of each interval's start (every day's, in order)."""

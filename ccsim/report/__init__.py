@@ -16,6 +16,8 @@ from __future__ import annotations
 import sys
 import types
 
+from . import plot as _plot  # noqa: F401  (gives Estimates.plot its figures; matplotlib loads on the first one)
+
 
 def write_report(results, path, **options):
     """Write the self-contained HTML report of *results* to *path*; return the path.

@@ -13,7 +13,7 @@ Jupyter shows it), and returns the Axes. ``ax.figure`` is the Figure.
 
 from __future__ import annotations
 
-from ..estimates import Estimates
+from ..estimates import Estimates, use_plotter
 from . import figures
 
 
@@ -98,3 +98,6 @@ def plot_sweep(sweep, kpi: str = "service_level", section: str = "contact_types"
     ax = _axes(ax)
     figures.draw_sweep(ax, sweep, kpi, section)
     return ax
+
+
+use_plotter(Plotter)  # Estimates.plot draws through this module
