@@ -2,14 +2,15 @@
 
 Valid scenarios, with any combination of features on, load the same from a dict
 and from YAML, simulate without an exception, keep their books balanced per
-contact type, and answer the contacts of one type in the order they joined the
-queue. Invalid scenarios (one mutation of a valid one) are refused with a
-``ScenarioError`` that names the field, with file:line:column when read from
-YAML, and ``ccsim validate`` exits with 2 and no traceback; a bad ``--set``
-option is named as such.
+contact type, answer the contacts of one type in the order they joined the
+queue, render every output, and stream events that keep their books. Invalid
+scenarios (one mutation of a valid one) are refused with a ``ScenarioError``
+that names the field, with file:line:column when read from YAML, and ``ccsim
+validate`` exits with 2 and no traceback; a bad ``--set`` option is named as such.
 
-Examples per property: a few hundred in all by default (about 20 s on 2 cores);
-``CCSIM_FUZZ_EXAMPLES=2000`` runs that many for each property.
+Examples per property: a few hundred in all by default (about 30 s on 2 cores);
+``CCSIM_FUZZ_EXAMPLES=2000`` runs that many for each property (a tenth of it for
+the HTML report).
 """
 
 from __future__ import annotations
@@ -165,6 +166,21 @@ def test_every_output_of_a_valid_scenario_renders(spec, scratch):
 def test_the_report_of_a_valid_scenario_renders(spec, scratch):
     est = ccsim.simulate(ccsim.from_dict(spec), replications=2, keep_records=True)
     check_outputs(est, scratch / "report", html=True)
+
+
+@fuzz(60)
+@given(spec=scenarios())
+def test_the_event_stream_of_a_valid_scenario_keeps_its_books(spec, scratch):
+    """``ccsim run -r 1 --events -``: the checks of the command matrix (test_commands.py)."""
+    from test_commands import check_done_names_its_contact, check_events
+
+    path = scratch / "events.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(path), "-r", "1", "--events", "-"])
+    assert result.exit_code == 0 and result.exception is None, result.output[-2000:]
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    check_events(events, ccsim.from_dict(spec), from_snapshot=False)
+    check_done_names_its_contact(events)
 
 
 def test_every_field_scenario_runs_keeps_its_books_and_its_queue_order():
