@@ -159,3 +159,23 @@ def test_routing_and_channels_obey_invariants(spec):
         for ct in plan.contact_types:
             day = result.contact_types[ct.name]
             assert day["offered"] == day["answered"] + day["abandoned"] + day["blocked"] + day["waiting_at_end"]
+
+
+def test_a_chat_without_talk_gives_its_line_back_once():
+    """A chat with no talk gives its line back when it is answered; when another chat opens
+    on the agent and the open chats are projected again, the line stays given back (it was
+    given back twice: a later caller found a line free while one was in use)."""
+    spec = {
+        "name": "lines", "horizon": {"start": "08:00", "end": "10:00", "interval": "15min"}, "seed": 0,
+        "contact_types": {
+            "t0": {"arrivals": {"rate": "0/h"}, "handle_time": {"dist": "exponential", "mean": 20.0}},
+            "t2": {"arrivals": {"rate": "7/h"}, "handle_time": {"dist": "empirical", "values": [0.0]},
+                   "after_call_work": {"dist": "exponential", "mean": 13.0}, "lines": 1,
+                   "channel": "chat", "concurrency": 2},
+        },
+        "agent_groups": {"g0": {"skills": ["t0", "t2"], "staffing": [0, 0, 0, 0, 0, 0, 1, 0]}},
+    }
+    for seed in range(6):
+        est = ccsim.simulate(ccsim.from_dict(spec), replications=3, seed=seed, keep_records=True)
+        for rec in est.records:
+            check_lines(est.plan, rec)

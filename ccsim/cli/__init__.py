@@ -76,7 +76,6 @@ def run(scenario, replications, seed, overrides, precision, max_replications, as
     )
     from ..report.html import build_report
     from ..report.table import render_tables
-    from ..report.waits import MAX_WAIT_REPLICATIONS
 
     if (records or parquet) and not out_dir:
         raise click.UsageError(f"--{'records' if records else 'parquet'} needs --out DIR")
@@ -102,12 +101,10 @@ def run(scenario, replications, seed, overrides, precision, max_replications, as
                                             workers=workers, executor=client, progress=progress,
                                             initial=replications)
             else:
-                # A report's waiting-time curves need per-contact records: keep them when they are few
-                # (the report simulates the first replications again otherwise; see report/waits.py).
-                planned = replications or sc.replications
-                keep = records or (report_path is not None and planned <= MAX_WAIT_REPLICATIONS)
+                # Per-contact records only for --records: a report's waiting-time curves read the
+                # histograms every replication keeps.
                 est = simulate(sc, replications=replications, seed=seed, workers=workers, executor=client,
-                               keep_records=keep, progress=progress)
+                               keep_records=records, progress=progress)
     except KeyboardInterrupt:
         interrupted()
     except ValueError as exc:

@@ -19,6 +19,9 @@ class Lines(RunState):
     __slots__ = ()
 
     def hold_line(self, k: int, c: int, until: float) -> None:
+        """Contact c holds its line until *until* (replacing an earlier release time)."""
+        if self.line_release[c] < 0.0:
+            return  # given back already: a contact takes one line, once (a chat re-projected later)
         self.line_release[c] = until
         heappush(self.line_heaps[k], (until, c))
 

@@ -23,9 +23,6 @@ import numpy as np
 from ..estimates import Estimates, quiet_empty_means
 from ..metrics.service_level import threshold_index, wait_edges
 
-# ``ccsim run --report`` keeps per-contact records for runs of at most this many
-# replications; the curves read histograms and need none of them.
-MAX_WAIT_REPLICATIONS = 50
 SHOWN_SHARE = 0.95  # the curves are drawn up to where this share of the answered contacts was answered
 
 
