@@ -86,7 +86,7 @@ class GroupState:
 
     __slots__ = ("index", "queues", "queue_types", "idle", "present", "target", "leaving", "log_t", "log_n",
                  "closing", "callbacks", "on_break", "on_aux", "log_break", "log_aux", "rostered", "chat_open",
-                 "call_open", "plain", "fast", "choices", "emails", "max_chats", "blended", "resolution_factor")
+                 "call_open", "plain", "fast", "choices", "emails", "max_chats", "blended")
 
     def __init__(self, index: int, queues: list[deque], queue_types: list[int]):
         self.index = index
@@ -115,7 +115,6 @@ class GroupState:
         self.emails: list[list] = []  # email skills by level (deferrable work)
         self.max_chats = 0
         self.blended = False  # voice_with_chat
-        self.resolution_factor = 1.0
 
     def log(self, now: float) -> None:
         """Record the agents available (present), on break and on aux from *now* on."""

@@ -25,11 +25,6 @@ class ChatWork(RunState):
 
     __slots__ = ()
 
-    def chat_room(self, agent: Agent) -> int:
-        """Chats the agent may hold with those open now: the least concurrency among them
-        (a chat type with concurrency 1 takes the agent's whole attention)."""
-        return agent.room
-
     def set_room(self, agent: Agent) -> None:
         """Recompute the agent's room after its chats changed."""
         concurrency = self.concurrency

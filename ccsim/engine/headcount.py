@@ -9,7 +9,7 @@ is empty. Groups working shifts follow their roster instead (``workforce``).
 
 from __future__ import annotations
 
-from .agents import AgentState
+from .agents import Agent, AgentState
 from .events import LOGIN, LOGOUT
 from .state import RunState
 
@@ -36,7 +36,7 @@ class Headcount(RunState):
 
     def new_agent(self, g, now: float):
         """An agent of g, numbered in order of login."""
-        agent = self.agent_class(g, len(self.agents), now)
+        agent = Agent(g, len(self.agents), now)
         self.agents.append(agent)
         if self.sink is not None:
             self.sink(LOGIN, now, -1, -1, g.index, agent.number)

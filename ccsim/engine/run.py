@@ -88,7 +88,6 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         "offer_to", "choice_of", "select", "offer_of", "plain_offer", "has_delay", "delays", "due_callbacks",
         "chat_end_callbacks", "per_agent", "agents", "busy_spans", "present_spans", "span_start", "span_end",
         "any_chat", "snapshot_chats", "journeys", "has_journey", "journey_serve", "workforce", "end_hooks", "initial",
-        "agent_class",
     )
 
     def __init__(self, plan: Plan, draws: ContactDraws, replication: int, initial=None, sink=None):
@@ -98,7 +97,6 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         self.eid = env._eid  # SimPy's event ids: ties at one time go in scheduling order
         self.sink = sink
         self.initial = initial
-        self.agent_class = Agent
         types = plan.contact_types
         n_types = len(types)
 
