@@ -8,12 +8,12 @@
 
 from . import report  # noqa: E402  (callable: ccsim.report(results, "report.html"))
 from ._version import __version__
-from .compare import Comparison, compare  # noqa: E402
-from .estimates import Estimate, Estimates  # noqa: E402
 from .experiment import simulate  # noqa: E402
-from .precision import simulate_to_precision  # noqa: E402
+from .experiment.compare import Comparison, compare  # noqa: E402
+from .experiment.estimates import Estimate, Estimates  # noqa: E402
+from .experiment.precision import simulate_to_precision  # noqa: E402
+from .experiment.sweep import Sweep, sweep  # noqa: E402
 from .scenario import Scenario, ScenarioError, from_dict, load, loads  # noqa: E402
-from .sweep import Sweep, sweep  # noqa: E402
 
 scenario_from_dict = from_dict
 

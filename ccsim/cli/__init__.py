@@ -66,7 +66,7 @@ def run(scenario, replications, seed, overrides, precision, max_replications, as
         records, parquet, report_path, per_agent, workers, executor, scheduler, quiet):
     """Simulate SCENARIO and print its KPIs."""
     from ..experiment import simulate
-    from ..precision import parse_precision, simulate_to_precision
+    from ..experiment.precision import parse_precision, simulate_to_precision
     from ..report.export import (
         atomic_write_text,
         intervals_csv,

@@ -63,7 +63,7 @@ def compare(
     ccsim compare A.yaml B.yaml
     ccsim compare A.yaml --set agent_groups.sellers.staffing=26
     """
-    from ..compare import compare as run_compare
+    from ..experiment.compare import compare as run_compare
     from ..report.experiments import render_comparison
     from ..report.export import atomic_write_text, rows_csv
     from ..report.html import write_report
@@ -141,11 +141,11 @@ def sweep(
     scenario, axes, replications, seed, as_json, csv_path, out_dir, report_path, workers, executor, scheduler, quiet
 ):
     """Simulate SCENARIO over a grid of values (staffing trade-off curves)."""
+    from ..experiment.sweep import parse_axis
+    from ..experiment.sweep import sweep as run_sweep
     from ..report.experiments import render_sweep
     from ..report.export import atomic_write_text, rows_csv
     from ..report.html import write_report
-    from ..sweep import parse_axis
-    from ..sweep import sweep as run_sweep
 
     parsed = {}
     for text in axes:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..plan import DAY_S, Plan
-from ..streams import stream
+from ..plan.streams import stream
 
 # A forecast error below this moves a day's volume by less than a millionth: no factor is
 # drawn (a gamma of shape 1/cv^2 would overflow for tiny cv).

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..streams import stream
+from ..plan.streams import stream
 from .arrivals import N_DECISIONS
 
 BLOCK = 256

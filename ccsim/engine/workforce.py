@@ -24,7 +24,7 @@ from heapq import heappush
 import numpy as np
 
 from ..plan import DAY_S, Plan
-from ..streams import stream
+from ..plan.streams import stream
 from .agents import AgentState, Due, Wake
 from .events import AUX_END, AUX_START, BREAK_END, BREAK_START, LOGOUT
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import sampling as s
+from ..plan import sampling as s
 
 _TINY = 1e-300
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..engine.arrivals import N_DECISIONS, ContactDraws, JourneyDraws, draw_contacts
 from ..plan import profile_volumes
-from ..streams import stream
+from ..plan.streams import stream
 from ..units import format_clock_exact
 from .residual import residual
 from .snapshot import Snapshot, remaining_intervals

@@ -23,15 +23,15 @@ import re
 
 import numpy as np
 
-from ..compare import Comparison
 from ..engine.run import run_draws
-from ..estimates import Estimates
+from ..experiment.compare import Comparison
+from ..experiment.estimates import Estimates
+from ..experiment.stats import mean_ci
 from ..metrics import compute_results
 from ..plan import build_plan
 from ..scenario import Problem, ScenarioError
 from ..scenario.loader import from_dict
 from ..scenario.overrides import parse_path
-from ..stats import mean_ci
 from ..units import format_clock, format_clock_exact, parse_clock
 from .snapshot import Snapshot
 from .state import fix_records, initial_state, residual_data, snapshot_draws

@@ -6,7 +6,7 @@ Present only when the scenario has chats or emails, or per-agent statistics.
 
 from __future__ import annotations
 
-from ..estimates import Estimates
+from ..experiment.estimates import Estimates
 from . import figures as F
 from .channel_table import render_agent_spread, render_email, render_groups_by_channel
 from .document import Section, esc, figure_html

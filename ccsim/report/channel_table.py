@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from ..estimates import Estimate, Estimates
+from ..experiment.estimates import Estimate, Estimates
 from ..units import format_duration
 from .columns import render_columns
 

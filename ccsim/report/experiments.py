@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 
-from ..compare import Comparison
+from ..experiment.compare import Comparison
+from ..experiment.sweep import Sweep
 from ..metrics.catalogue import find
-from ..sweep import Sweep
 from .columns import render_columns
 
 COMPARE_KPIS = {

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..engine.records import OUTCOME_NAMES, Records
-from ..estimates import Estimates
+from ..experiment.estimates import Estimates
 
 
 def _umask() -> int:

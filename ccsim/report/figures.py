@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from ..estimates import Estimates
+from ..experiment.estimates import Estimates
 from .labels import duration, info
 
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")

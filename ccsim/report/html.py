@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from ..compare import Comparison
-from ..estimates import Estimates
-from ..sweep import Sweep
+from ..experiment.compare import Comparison
+from ..experiment.estimates import Estimates
+from ..experiment.sweep import Sweep
 from . import figures as F
 from .document import Raw, Report, esc, figure_html, table_html
 from .labels import fmt, fmt_estimate, fmt_half, info

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ..estimates import Estimates
+from ..experiment.estimates import Estimates
 from ..metrics.catalogue import journey_kpis
 from .columns import render_columns
 

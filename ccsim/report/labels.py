@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from ..estimates import Estimate
+from ..experiment.estimates import Estimate
 from ..metrics import catalogue
 
 

@@ -13,7 +13,7 @@ Jupyter shows it), and returns the Axes. ``ax.figure`` is the Figure.
 
 from __future__ import annotations
 
-from ..estimates import Estimates, use_plotter
+from ..experiment.estimates import Estimates, use_plotter
 from . import figures
 
 

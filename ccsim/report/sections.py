@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from ..estimates import Estimates
+from ..experiment.estimates import Estimates
 from ..metrics.catalogue import journey_kpis
 from . import figures as F
 from .document import Raw, Section, esc, figure_html, table_html

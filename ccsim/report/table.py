@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from ..estimates import Estimate, Estimates
+from ..experiment.estimates import Estimate, Estimates
 from ..units import format_duration
 from .channel_table import render_channels
 from .columns import GREEN, RED, RESET, YELLOW, render_columns

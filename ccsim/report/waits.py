@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from ..estimates import Estimates, quiet_empty_means
+from ..experiment.estimates import Estimates, quiet_empty_means
 from ..metrics.service_level import threshold_index, wait_edges
 
 SHOWN_SHARE = 0.95  # the curves are drawn up to where this share of the answered contacts was answered

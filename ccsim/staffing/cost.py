@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..estimates import Estimate, Estimates
+from ..experiment.estimates import Estimate, Estimates
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 
 from ..experiment import plan_for
+from ..experiment.runner import _ignore_interrupts, default_workers, run_tasks
 from ..metrics import Results
 from ..plan import Plan
-from ..runner import _ignore_interrupts, default_workers, run_tasks
 from ..scenario import Scenario
 from .targets import Targets, Verdicts, judge
 

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from ..stats import mean_ci
+from ..experiment.stats import mean_ci
 from ..units import format_clock
 from .staff import StaffingResult, Validation, agent_hours
 from .yaml_text import dump_yaml

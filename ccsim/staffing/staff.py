@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..estimates import Estimates
 from ..experiment import plan_for, simulate
+from ..experiment.estimates import Estimates
+from ..experiment.stats import mean_ci
 from ..plan import Plan
 from ..scenario import Scenario
-from ..stats import mean_ci
 from .analytic import METHODS, TypeAnalytic, analytic_staffing
 from .cost import plan_cost
 from .evaluate import Evaluator, staffing_changes

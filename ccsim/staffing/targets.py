@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..estimates import quiet_empty_means
+from ..experiment.estimates import quiet_empty_means
 from ..plan import Plan
 from ..scenario import Scenario
 

@@ -6,10 +6,10 @@ so results are identical whether replications run in one process or many.
 
 from __future__ import annotations
 
+from ..plan import Plan, build_plan
+from ..scenario import Scenario
 from .estimates import Estimate, Estimates
-from .plan import Plan, build_plan
 from .runner import Progress, run_replication, run_tasks
-from .scenario import Scenario
 
 __all__ = ["Estimate", "Estimates", "plan_for", "run_replication", "simulate"]
 

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from .scenario import distributions as d
+from ..scenario import distributions as d
 
 
 class Sampler:

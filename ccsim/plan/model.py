@@ -1,4 +1,4 @@
-"""Build: a validated ``Scenario`` -> a ``Plan`` of plain objects for the engine.
+"""Model: the ``Plan`` of one scenario, in plain objects for the engine.
 
 No pydantic past this point. Times are seconds from the horizon start
 (simulation time 0); rates are contacts per second per interval.
@@ -19,10 +19,9 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from ..scenario.journeys import RatingSpec, WaitPredictor
+from ..scenario.schema import ContactTypeSpec
 from .sampling import Sampler, sampler_for
-from .scenario import Scenario
-from .scenario.journeys import RatingSpec, WaitPredictor
-from .scenario.schema import ArrivalsSpec, ContactTypeSpec
 
 DAY_S = 86400.0
 
@@ -216,104 +215,3 @@ class Plan:
         """[start, end) of each day's horizon, the first day's warm-up left out."""
         return [(d * DAY_S + (self.warmup_s if d == 0 else 0.0), d * DAY_S + self.horizon_s)
                 for d in range(self.days)]
-
-
-def profile_volumes(volume: float, profile) -> np.ndarray:
-    """Expected contacts per interval: *volume* spread by relative weights (weights so large
-    that their sum overflows are scaled down first; ordinary ones give volume * w / sum(w))."""
-    weights = np.asarray(profile, dtype=float)
-    total = weights.sum()
-    if not np.isfinite(total):
-        weights = weights / weights.max()
-        total = weights.sum()
-    return volume * weights / total
-
-
-def _rates(spec: ArrivalsSpec, n: int, interval_s: float) -> np.ndarray:
-    if spec.rate is not None:
-        rates = np.full(n, spec.rate)
-    elif spec.per_interval is not None:
-        rates = np.asarray(spec.per_interval, dtype=float) / interval_s
-    else:
-        assert spec.volume is not None and spec.profile is not None  # the third form: volume and profile
-        rates = profile_volumes(spec.volume, spec.profile) / interval_s
-    rates.flags.writeable = False
-    return rates
-
-
-def build_plan(scenario: Scenario, seed: int | None = None) -> Plan:
-    """Turn a validated scenario into the engine's plan.
-
-    seed: root seed of the plan's random streams (default: the scenario's ``seed``).
-    """
-    h = scenario.horizon
-    n = h.n_intervals
-    names = list(scenario.contact_types)
-    specs = list(scenario.agent_groups.values())
-
-    # Skills and routing of the groups first: the types need to know who serves them.
-    skills = [tuple(names.index(skill) for skill in g.skills) for g in specs]
-    levels = [tuple(g.level(skill) for skill in g.skills) for g in specs]
-    serving: list[list[int]] = [[] for _ in names]
-    for i, ks in enumerate(skills):
-        for k in ks:
-            serving[k].append(i)
-    delays = [[0.0] * len(ks) for ks in skills]
-    if scenario.routing == "overflow":
-        # A group waits before taking a skill it has at a worse level than the best group's.
-        for k, (tname, ct) in enumerate(scenario.contact_types.items()):
-            best = min(levels[i][skills[i].index(k)] for i in serving[k])
-            for i in serving[k]:
-                j = skills[i].index(k)
-                if tname in specs[i].overflow_after:
-                    delays[i][j] = specs[i].overflow_after[tname]
-                elif levels[i][j] > best:
-                    delays[i][j] = ct.overflow_after or 0.0
-
-    types = []
-    for index, (name, ct) in enumerate(scenario.contact_types.items()):
-        sl = ct.service_level
-        journey = JourneyPlan.of(ct, names)
-        types.append(ContactTypePlan(
-            name=name, index=index, rates=_rates(ct.arrivals, n, h.interval),
-            forecast_cv=ct.arrivals.forecast_error,
-            handle=sampler_for(ct.handle_time),
-            after_call_work=sampler_for(ct.after_call_work) if ct.after_call_work else None,
-            patience=sampler_for(ct.patience),
-            sl_target=sl.target, sl_threshold=sl.threshold, short_abandon=sl.short_abandon,
-            lines=ct.lines or 0, group_indices=tuple(serving[index]),
-            journey=journey if journey.active else None,
-            channel=ct.channel, concurrency=ct.concurrency or 1, slowdown=tuple(ct.slowdown()),
-            priority_boost=ct.priority_boost, sl_opening_hours=sl.opening_hours_only,
-            overnight=ct.arrivals.overnight,
-        ))
-
-    groups = []
-    for index, (name, g) in enumerate(scenario.agent_groups.items()):
-        shifts = None
-        staffing: Sequence[float]
-        if g.shifts is not None:
-            clipped = [(max(0.0, sh.start - h.start), min(h.length_s, sh.end - h.start), sh) for sh in g.shifts]
-            shifts = tuple(
-                ShiftPlan(start_s, end_s, sh.headcount,
-                          tuple((b.earliest() - h.start, b.latest() - h.start, b.length) for b in sh.breaks))
-                for start_s, end_s, sh in clipped if end_s > start_s
-            )
-            staffing = scheduled_from_shifts(shifts, n, h.interval)
-        else:
-            staffing = [g.staffing_at(i) for i in range(n)]
-        groups.append(AgentGroupPlan(
-            name=name, index=index, skill_indices=skills[index], staffing=tuple(staffing),
-            resolution_factor=g.resolution_factor, shifts=shifts, absenteeism=g.absenteeism, aux=g.aux,
-            levels=levels[index],
-            factor=tuple(g.handle_time_factor.get(skill, 1.0) for skill in g.skills),
-            reserve=tuple(g.reserve.get(skill, 0) for skill in g.skills),
-            delay=tuple(delays[index]), voice_with_chat=g.voice_with_chat,
-        ))
-
-    return Plan(
-        name=scenario.name, seed=scenario.seed if seed is None else int(seed), replications=scenario.replications,
-        clock_start=h.start, horizon_s=h.length_s, interval_s=h.interval, n_intervals=n,
-        warmup_s=h.warmup, contact_types=tuple(types), agent_groups=tuple(groups), days=h.days,
-        routing=scenario.routing, per_agent=scenario.statistics.per_agent,
-    )

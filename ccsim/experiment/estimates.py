@@ -15,12 +15,12 @@ import warnings
 
 import numpy as np
 
-from ._version import __version__
-from .metrics import Results
-from .plan import Plan
-from .scenario import Scenario
+from .._version import __version__
+from ..metrics import Results
+from ..plan import Plan
+from ..scenario import Scenario
+from ..units import format_clock
 from .stats import mean_ci, t_quantile
-from .units import format_clock
 
 
 class RatioOfSums:
@@ -103,7 +103,7 @@ class Estimate:
 
     def to_dict(self) -> dict:
         p10, p50, p90 = self.quantiles()
-        out = {
+        out: dict[str, object] = {
             "mean": _num(self.mean),
             "ci95": None if self.ci95 is None else [_num(v) for v in self.ci95],
             "p10": _num(p10), "p50": _num(p50), "p90": _num(p90),
@@ -160,7 +160,7 @@ def _estimates_of_rows(rows: list[list[float]]) -> list[Estimate]:
     spread = _linear_quantiles(ordered, n, _SPREAD_Q)
     out = []
     means_l, spread_l = means.tolist(), spread.tolist()
-    stds_l = stds.tolist() if n > 1 else None
+    stds_l = stds.tolist() if n > 1 else []
     for i in range(m):
         if gaps[i]:
             out.append(Estimate(values[i].copy()))
@@ -196,7 +196,8 @@ def _interval_stats(per_rep: list[dict[str, dict[str, np.ndarray]]]):
     each KPI gets the same bits as on its own. With a single column numpy would add
     pairwise instead, so one-interval horizons take the KPI-by-KPI path.
     """
-    means, spread = {}, {}
+    means: dict[str, dict] = {}
+    spread: dict[str, dict] = {}
     for name, kpis in per_rep[0].items():
         means[name], spread[name] = {}, {}
         names = list(kpis)
@@ -278,7 +279,7 @@ class Estimates:
         self.plan = plan
         self.seed = seed
         self.replication_results = results
-        self.records = None  # per-replication Records when simulate(keep_records=True)
+        self.records: list | None = None  # per-replication Records when simulate(keep_records=True)
         self.replications = len(results)
         self.contact_types = _estimate_table([r.contact_types for r in results])
         self.agent_groups = _estimate_table([r.agent_groups for r in results])
@@ -380,7 +381,7 @@ class Estimates:
         "In 1 day in 10, the interval starting at ``start`` falls below ``p10``."
         None when there are fewer than 10 replications (P10 would be a guess).
         """
-        out = {}
+        out: dict[str, dict | None] = {}
         for ct in self.plan.contact_types:
             p10 = self.interval_spread[ct.name]["service_level"][0]
             if self.replications < 10 or np.all(np.isnan(p10)):

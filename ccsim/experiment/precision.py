@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..scenario import Scenario
 from .estimates import Estimates
-from .experiment import plan_for
 from .runner import Progress, run_tasks
-from .scenario import Scenario
+from .simulate import plan_for
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ import math
 
 import numpy as np
 
+from ..scenario import Scenario
 from .estimates import Estimate, Estimates
-from .experiment import plan_for
 from .runner import Progress, run_tasks
-from .scenario import Scenario
+from .simulate import plan_for
 from .stats import t_quantile
 
 

@@ -14,10 +14,10 @@ import re
 
 import yaml
 
+from ..scenario import Scenario
 from .estimates import Estimates
-from .experiment import plan_for
 from .runner import Progress, run_tasks
-from .scenario import Scenario
+from .simulate import plan_for
 
 _RANGE_RE = re.compile(r"^\s*(-?[\d.]+)\s*\.\.\s*(-?[\d.]+)\s*(?::\s*([\d.]+))?\s*$")
 

@@ -19,9 +19,9 @@ import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 
-from .engine import Records, simulate_replication
-from .metrics import Results, compute_results
-from .plan import Plan
+from ..engine import Records, simulate_replication
+from ..metrics import Results, compute_results
+from ..plan import Plan
 
 Task = tuple[Plan, int]
 Output = tuple[Results, Records | None]
@@ -141,4 +141,4 @@ def _run_on_executor(tasks, executor, keep_records, progress) -> list[Output]:
         for future in pending:
             future.cancel()
         raise
-    return [out for chunk_out in results for out in chunk_out]
+    return [out for chunk_out in results if chunk_out is not None for out in chunk_out]
