@@ -188,7 +188,7 @@ def test_emails_received_overnight_join_the_backlog_at_the_opening_with_their_ag
         # Oldest first in the queue: the night's mail is answered in the order it came in.
         order = np.argsort(rec.entry[night & (rec.outcome == 1)], kind="stable")
         assert np.all(np.diff(rec.answer[night & (rec.outcome == 1)][order]) >= 0)
-    mean, ci = ccsim.stats.mean_ci(np.array(counts).ravel(), 0.999)
+    mean, ci = ccsim.experiment.stats.mean_ci(np.array(counts).ravel(), 0.999)
     assert ci[0] <= 30 <= ci[1]
     est = ccsim.simulate(overnight_mail(30), replications=10)
     calendar = est.contact_types["email"]

@@ -19,8 +19,8 @@ import ccsim
 from ccsim.engine import ABANDONED, ANSWERED, WAITING, simulate_replication
 from ccsim.engine.arrivals import ContactDraws, draw_contacts
 from ccsim.engine.run import run_draws
+from ccsim.experiment.stats import mean_ci
 from ccsim.plan import DAY_S, build_plan
-from ccsim.stats import mean_ci
 
 SLOWDOWN = [1.0, 1.2, 1.45]
 EPS = 1e-7  # s: an end rebuilt as answer + handle + acw may round a hair past the next start

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 import ccsim
-from ccsim.compare import compare
 from ccsim.erlang import erlang_c_service_level
-from ccsim.precision import parse_precision, simulate_to_precision
-from ccsim.sweep import parse_axis, sweep
+from ccsim.experiment.compare import compare
+from ccsim.experiment.precision import parse_precision, simulate_to_precision
+from ccsim.experiment.sweep import parse_axis, sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 HELPDESK = ROOT / "scenarios" / "it_helpdesk.yaml"

@@ -52,9 +52,9 @@ from ccsim.engine.records import (
     WAITING,
 )
 from ccsim.erlang import erlang_b
+from ccsim.experiment.stats import mean_ci
 from ccsim.plan import DAY_S, build_plan
 from ccsim.scenario import ScenarioError
-from ccsim.stats import mean_ci
 
 CONFIDENCE = 0.99
 # An attempt that ended this way may be retried; an answered unresolved contact may repeat.

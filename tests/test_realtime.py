@@ -13,11 +13,11 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
-from ccsim import sampling as smp
 from ccsim.cli import main
 from ccsim.engine.records import ANSWERED
 from ccsim.experiment import plan_for, simulate
 from ccsim.metrics import compute_results
+from ccsim.plan import sampling as smp
 from ccsim.realtime import loads_snapshot, residual, run_from_snapshot, whatif
 from ccsim.realtime.live import LiveState, Pacer, render_dashboard, run_live
 from ccsim.realtime.snapshot import snapshot_from_dict

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 import ccsim
 from ccsim.cli import main
-from ccsim.estimates import Estimate
+from ccsim.experiment.estimates import Estimate
 from ccsim.metrics.catalogue import journey_kpis
 from ccsim.report import figures as F
 from ccsim.report.html import build_report

@@ -22,8 +22,8 @@ import ccsim
 from ccsim.engine import ABANDONED, ANSWERED, simulate_replication
 from ccsim.engine.arrivals import ContactDraws, draw_contacts
 from ccsim.engine.run import run_draws
+from ccsim.experiment.stats import mean_ci
 from ccsim.plan import build_plan
-from ccsim.stats import mean_ci
 
 CONFIDENCE = 0.999
 TOL = 1e-9

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 import ccsim
+from ccsim.experiment.stats import mean_ci
 from ccsim.staffing import InfeasibleTargets, resolve_options, staff
 from ccsim.staffing.evaluate import Evaluator
 from ccsim.staffing.multiskill import allocate
-from ccsim.stats import mean_ci
 
 
 def queue(per_interval, *, interval="30min", patience=None, start="08:00", seed=4, forecast_error=0.0):

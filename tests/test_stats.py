@@ -4,7 +4,7 @@ from statistics import NormalDist
 import numpy as np
 import pytest
 
-from ccsim.stats import mean_ci, t_quantile
+from ccsim.experiment.stats import mean_ci, t_quantile
 
 
 @pytest.mark.parametrize(
@@ -55,7 +55,7 @@ def test_ci_coverage_of_normal_samples():
 
 
 def test_column_quantiles_match_numpy_nanquantile():
-    from ccsim.estimates import column_quantiles
+    from ccsim.experiment.estimates import column_quantiles
 
     rng = np.random.default_rng(3)
     stack = rng.normal(size=(17, 40))

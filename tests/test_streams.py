@@ -9,7 +9,7 @@ import numpy as np
 import ccsim
 from ccsim.engine.arrivals import draw_contacts
 from ccsim.experiment import plan_for
-from ccsim.streams import stream, stream_key
+from ccsim.plan.streams import stream, stream_key
 
 
 def two_types(a: str, b: str) -> ccsim.Scenario:

@@ -32,7 +32,7 @@ import pytest
 
 import ccsim
 from ccsim.erlang import erlang_a, erlang_b, erlang_c_metrics
-from ccsim.stats import mean_ci
+from ccsim.experiment.stats import mean_ci
 
 CONFIDENCE = 0.999
 THRESHOLD_S = 20.0

@@ -5,8 +5,8 @@ import pytest
 
 import ccsim
 from ccsim.engine import simulate_replication
+from ccsim.experiment.stats import mean_ci
 from ccsim.plan import build_plan
-from ccsim.stats import mean_ci
 
 SHIFTS = [
     {"start": "08:00", "end": "13:00", "headcount": 3, "breaks": [{"start": "10:00", "length": "15min"}]},

@@ -12,9 +12,9 @@ import pytest
 
 import ccsim
 from ccsim.engine.records import ABANDONED, ANSWERED, CB_ACCEPTED
-from ccsim.estimates import RatioOfSums
+from ccsim.experiment.estimates import RatioOfSums
+from ccsim.experiment.stats import t_quantile
 from ccsim.report.waits import wait_distributions
-from ccsim.stats import t_quantile
 
 ROOT = Path(__file__).resolve().parents[2]
 
