@@ -109,15 +109,17 @@ _ENTRIES = (
        "the service level's denominator: answered + abandoned − short abandons (emails: replied + backlog "
        "older than the threshold at the end)"),
     # ------------------------------------------------------------- the field's other definitions, by name
-    _k("service_level_answered", "service level over answered", "share", "higher", _TYPE,
+    _k("service_level_answered", "service level over answered", "share", "higher", _TYPE_TOTAL,
        "answered within the threshold / answered from the queue: abandoned contacts out of the base, accepted "
-       "callbacks out of both; emails: replied within the threshold / replied"),
-    _k("service_level_offered", "service level over offered", "share", "higher", _TYPE,
+       "callbacks out of both; emails: replied within the threshold / replied. The total sums both counts over "
+       "the types (each type's own threshold)"),
+    _k("service_level_offered", "service level over offered", "share", "higher", _TYPE_TOTAL,
        "answered within the threshold / offered: every contact that arrived in the base, abandoned (short ones "
-       "too), blocked and still waiting included; emails: replied within the threshold / emails arrived"),
-    _k("p_wait", "P(wait > 0)", "share", "lower", _TYPE,
+       "too), blocked and still waiting included; emails: replied within the threshold / emails arrived. The "
+       "total sums both counts over the types (each type's own threshold)"),
+    _k("p_wait", "P(wait > 0)", "share", "lower", _TYPE_TOTAL,
        "answered and abandoned contacts that waited at all (wait > 0) / answered + abandoned (the contacts of "
-       "mean_wait)"),
+       "mean_wait). The total sums both counts over the types"),
     # ------------------------------------------------------------- email types
     _k("backlog_at_end", "email backlog at end", "contacts", "lower", ("contact_type",),
        "emails not started when the last day's horizon ends", _EMAIL, "email"),

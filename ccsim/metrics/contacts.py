@@ -267,17 +267,26 @@ def _linear_quantile(ordered, offsets, counts, q):
 
 
 
-def total_kpis(plan: Plan, days: dict[str, dict]) -> dict:
+def total_kpis(plan: Plan, days: dict[str, dict], parts: dict[str, dict] | None = None) -> dict:
     """All contact types together; service level uses each type's own threshold.
 
     Emails (answered in hours, never abandoned) are left out of the total when the
     scenario also has calls or chats: they are reported on their own.
+    parts: each type's ratio parts ({type: {KPI: (numerator, denominator)}}, as
+    ``contact_kpis`` returns them); without them the field's other definitions
+    (``TOTAL_NAMED``) are nan.
     """
-    return total_with_parts(plan, days)[0]
+    return total_with_parts(plan, days, parts)[0]
 
 
-def total_with_parts(plan: Plan, days: dict[str, dict]) -> tuple[dict, dict]:
-    """``total_kpis`` and the ratio parts of its service level and abandonment."""
+# The field's other definitions in the total: each is the sum of the types' numerators over
+# the sum of their denominators, as the service level is (within / sl_counted summed).
+TOTAL_NAMED = NAMED_DEFINITIONS
+
+
+def total_with_parts(plan: Plan, days: dict[str, dict],
+                     parts: dict[str, dict] | None = None) -> tuple[dict, dict]:
+    """``total_kpis`` and the ratio parts of its service levels, abandonment and P(wait > 0)."""
     realtime = {ct.name for ct in plan.contact_types if ct.channel != "email"}
     if realtime:
         days = {name: d for name, d in days.items() if name in realtime}
@@ -291,8 +300,7 @@ def total_with_parts(plan: Plan, days: dict[str, dict]) -> tuple[dict, dict]:
                       for d in days.values() if d["answered"] + d["abandoned"])
     sl_base = total("sl_counted")
     within = total("answered_within_threshold")
-    parts = {"service_level": (within, sl_base), "abandon_rate": (abandoned, offered)}
-    return {
+    out = {
         "offered": offered,
         "answered": answered,
         "abandoned": abandoned,
@@ -302,4 +310,14 @@ def total_with_parts(plan: Plan, days: dict[str, dict]) -> tuple[dict, dict]:
         "mean_wait": wait_weight / (answered + abandoned) if answered + abandoned else NAN,
         "abandon_rate": abandoned / offered if offered else NAN,
         "blocked_rate": total("blocked") / offered if offered else NAN,
-    }, parts
+    }
+    total_parts = {"service_level": (within, sl_base), "abandon_rate": (abandoned, offered)}
+    for key in TOTAL_NAMED:
+        if parts is None:
+            out[key] = NAN
+            continue
+        num = float(sum(parts[name][key][0] for name in days))
+        den = float(sum(parts[name][key][1] for name in days))
+        out[key] = div(num, den)
+        total_parts[key] = (num, den)
+    return out, total_parts

@@ -100,5 +100,5 @@ def compute_results(plan: Plan, rec: Records) -> Results:
     for gp in plan.agent_groups:
         groups[gp.name], group_intervals[gp.name] = group_kpis(plan, rec, gp.index, ctx)
     agents = agent_rows(plan, rec) if rec.agents is not None else None
-    total, parts["total"] = total_with_parts(plan, types)
+    total, parts["total"] = total_with_parts(plan, types, parts)
     return Results(types, groups, total, type_intervals, group_intervals, agents, waits, parts)
