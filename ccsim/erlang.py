@@ -4,6 +4,15 @@ They are the truth that simulation tests compare against and the starting point
 of staffing searches. Units: seconds for times, contacts per second for
 ``arrival_rate``, Erlangs for the offered load ``arrival_rate * aht``.
 Every function is pure; bad arguments raise ``ValueError`` naming the value.
+
+The results' fields carry the KPI catalogue's names (``ccsim/metrics/catalogue.py``,
+docs/kpis.md) where a definition of the field applies: ``service_level`` is ours,
+answered within the threshold / (answered + abandoned) — in M/M/c+M nobody is
+blocked and no abandon is short, so it is also the service level over all offered —
+``service_level_answered`` is over the answered only, ``prob_wait`` is ``p_wait``,
+``asa`` the mean wait of the answered and ``mean_wait_all`` ``mean_wait``.
+``service_level_virtual`` is the definition of Erlang X calculators: P(V <= t) for
+the virtual waiting time V, the wait of a caller who would never hang up.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ import operator
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import special
 
 # Erlang A chain truncation: states whose probability is below e**-39 (~1e-17)
 # times the largest state probability are dropped.
@@ -107,8 +117,9 @@ def erlang_c(agents: int, load: float) -> float:
 class ErlangCResult:
     """Steady-state KPIs of M/M/c (Erlang C); times in seconds."""
 
-    prob_wait: float  # P(an arriving contact waits)
-    service_level: float  # P(wait <= threshold)
+    prob_wait: float  # P(an arriving contact waits): p_wait
+    service_level: float  # P(wait <= threshold); everyone is answered, so over answered,
+    #                       answered + abandoned, all offered and the virtual wait alike
     asa: float  # mean wait of all contacts (all are answered), s; inf if unstable
     occupancy: float  # busy fraction of agents, a / c capped at 1
     mean_queue: float  # E[number waiting]; inf if unstable
@@ -161,17 +172,23 @@ class ErlangAResult:
     """Steady-state KPIs of M/M/c+M (Erlang A); times in seconds.
 
     Every arrival is either answered or abandons, so ``service_level`` (answered
-    within the threshold over all arrivals) is also the SL over handled contacts.
+    within the threshold over all arrivals) is also the SL over handled contacts
+    (answered + abandoned): ccsim's ``service_level``, and ``service_level_offered``.
+    The service levels are None without a threshold.
     """
 
-    prob_wait: float  # P(an arriving contact finds all agents busy)
+    prob_wait: float  # P(an arriving contact finds all agents busy): p_wait
     abandon_rate: float  # P(an arriving contact abandons)
     asa: float  # mean wait of answered contacts, s (nan if nobody is answered)
-    mean_wait_all: float  # mean wait of all contacts, answered or not, s
-    service_level: float | None  # P(answered and wait <= threshold); None if no threshold
+    mean_wait_all: float  # mean wait of all contacts, answered or not, s: mean_wait
+    service_level: float | None  # P(answered and wait <= threshold)
     occupancy: float  # E[busy agents] / agents (0 when agents == 0)
     mean_queue: float  # E[number waiting]
     mean_busy: float  # E[number of busy agents]
+    # P(wait <= threshold | answered): service_level_answered (nan if nobody is answered)
+    service_level_answered: float | None = None
+    # P(V <= threshold), V the virtual wait (endless patience): Erlang X calculators' SL
+    service_level_virtual: float | None = None
 
 
 def _state_probabilities(lam: float, mu: float, theta: float, c: int) -> np.ndarray:
@@ -248,6 +265,23 @@ def _answered_within(c_mu: float, theta: float, t: float, size: int) -> np.ndarr
     return answered * through
 
 
+def _virtual_within(c_mu: float, theta: float, t: float, size: int) -> np.ndarray:
+    """P(V <= t | k contacts ahead), k = 0..size-1, all agents busy; V the virtual wait.
+
+    A caller who never hangs up, with j others ahead, moves up at rate c mu + j theta
+    (a service ends or one of those ahead abandons), so with k ahead
+    V = sum_{j=0..k} Exp(c mu + j theta). Scaled by theta these are the gaps of the
+    order statistics of b + k unit exponentials (b = c mu / theta; Renyi), so theta V
+    is their (k+1)-th smallest and P(V <= t) = P(Binomial(b + k, 1 - e^(-theta t)) >= k + 1)
+    = I_{1 - e^(-theta t)}(k + 1, b), the regularised incomplete beta function.
+    """
+    k = np.arange(size, dtype=float)
+    p = -math.expm1(-theta * t)
+    if p == 0.0:
+        return np.zeros(size)
+    return np.asarray(special.betainc(k + 1.0, c_mu / theta, p), dtype=float)
+
+
 def erlang_a(
     arrival_rate: float,
     aht: float,
@@ -270,7 +304,9 @@ def erlang_a(
     (k+1) / (c mu + (k+1) theta), and its mean wait when answered, weighted by
     that probability, is the probability times sum_{i=1}^{k+1} 1/(c mu + i theta)
     (derivative of the Laplace transform of the hypoexponential wait). The
-    service level uses the exact closed form of ``_answered_within``.
+    service level uses the exact closed form of ``_answered_within``; the service
+    level over the answered divides it by P(answered); the virtual-wait service level
+    P(V <= t) uses ``_virtual_within``.
     Abandonment equals theta E[Lq] / lambda and mean_wait_all equals E[Lq] / lambda
     (Little); they are computed per arrival, so those identities are checks.
     """
@@ -288,9 +324,11 @@ def erlang_a(
     p_answered = head.sum() + tail @ answered
     weighted_wait = tail @ (answered * np.cumsum(1.0 / exit_rate))
     mean_busy = head @ np.arange(c) + c * tail.sum()
-    service_level = None
+    service_level = service_level_answered = service_level_virtual = None
     if t is not None:
         service_level = _clip01(head.sum() + tail @ _answered_within(c_mu, theta, t, tail.size))
+        service_level_answered = _clip01(service_level / p_answered) if p_answered > 0 else math.nan
+        service_level_virtual = _clip01(head.sum() + tail @ _virtual_within(c_mu, theta, t, tail.size))
     return ErlangAResult(
         prob_wait=_clip01(tail.sum()),
         abandon_rate=_clip01(tail @ (ahead * theta / exit_rate)),
@@ -300,6 +338,8 @@ def erlang_a(
         occupancy=_clip01(mean_busy / c) if c else 0.0,
         mean_queue=float(tail @ (ahead - 1)),
         mean_busy=float(mean_busy),
+        service_level_answered=service_level_answered,
+        service_level_virtual=service_level_virtual,
     )
 
 

@@ -127,7 +127,7 @@ def test_erlang_command_known_values():
     assert row["erlang_c_asa"] == pytest.approx(7.84, abs=0.01)
     assert row["erlang_a_abandon_rate"] == pytest.approx(0.01398, abs=1e-4)
     table = invoke("erlang", "--rate", "200/h", "--aht", "3min", "--agents", "10..14")
-    assert table.exit_code == 0 and len(table.output.splitlines()) == 2 + 5
+    assert table.exit_code == 0 and len(table.output.split("\n\n")[1].splitlines()) == 2 + 5
     assert invoke("erlang", "--rate", "fast", "--aht", "3min", "--agents", "3").exit_code == 2
 
 
