@@ -17,6 +17,7 @@ from .common import (
     colour_enabled,
     execution_options,
     executor_from_options,
+    fail_run,
     interrupted,
     load_scenario,
     progress_for,
@@ -107,8 +108,8 @@ def run(scenario, replications, seed, overrides, precision, max_replications, as
                                keep_records=records, progress=progress)
     except KeyboardInterrupt:
         interrupted()
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--precision") from None
+    except ValueError as exc:  # only the precision targets' own errors are --precision errors
+        fail_run(exc, precision=bool(targets))
     written = []
     try:
         report_html = build_report(est).to_html() if report_path else None  # before any file is written

@@ -14,13 +14,39 @@ from ..scenario import ScenarioError, load
 SET_HELP = "Override a field by dotted path, e.g. agent_groups.sellers.staffing=30 (repeatable)."
 
 
-def fail_input(error: ScenarioError) -> None:
-    """Print every problem of a scenario and exit with code 2."""
+def fail_input(error: ScenarioError, what: str = "scenario") -> None:
+    """Print the problems of a scenario (or of *what*: a snapshot, ...) and exit with code 2.
+
+    A file with thousands of problems lists the first ``MAX_LISTED`` and counts the rest.
+    """
     count = len(error.problems)
-    click.echo(f"error: the scenario has {count} problem{'s' if count != 1 else ''}:", err=True)
-    for problem in error.problems:
-        click.echo(f"  {problem}", err=True)
+    click.echo(f"error: the {what} has {count:,} problem{'s' if count != 1 else ''}:", err=True)
+    for line in error.lines():
+        click.echo(f"  {line}", err=True)
     sys.exit(2)
+
+
+def raised_in(exc: BaseException, module: str) -> bool:
+    """Whether *exc* was raised by code of *module* (its innermost frame is there)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and tb.tb_frame.f_globals.get("__name__") == module
+
+
+def fail_run(exc: ValueError, precision: bool = False) -> None:
+    """A ValueError out of a run, blamed on its cause.
+
+    Only the precision targets' own checks are ``--precision`` errors; a scenario
+    problem is the scenario's (exit 2); anything else is a failed run (exit 1),
+    never a bad option.
+    """
+    if isinstance(exc, ScenarioError):
+        fail_input(exc)
+    if precision and raised_in(exc, "ccsim.experiment.precision"):
+        raise click.BadParameter(str(exc), param_hint="--precision") from None
+    click.echo(f"error: the run failed: {exc}", err=True)
+    sys.exit(1)
 
 
 def load_scenario(path: str, overrides=()):

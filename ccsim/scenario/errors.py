@@ -33,9 +33,25 @@ class Problem:
         return f"{where}: {self.path}: {self.message}"
 
 
+#: Problems listed in a message; past this many, the rest are counted (a wrong file can give thousands).
+MAX_LISTED = 50
+
+
 class ScenarioError(ValueError):
-    """A scenario that cannot be used; carries every problem found at once."""
+    """A scenario that cannot be used; carries every problem found at once.
+
+    ``problems`` holds them all; the message lists the first ``MAX_LISTED`` (by
+    position in the file) and says how many more there are.
+    """
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems), key=lambda p: (p.source, p.line or 0, p.column or 0, p.path))
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """The problems as text lines, at most ``MAX_LISTED``, then a count of those not listed."""
+        lines = [str(p) for p in self.problems[:MAX_LISTED]]
+        more = len(self.problems) - MAX_LISTED
+        if more > 0:
+            lines.append(f"... and {more:,} more problem{'s' if more != 1 else ''}")
+        return lines

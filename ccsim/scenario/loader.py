@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, ScenarioError, format_path
+from .limits import LocatedValueError
 from .overrides import apply_overrides
 from .positions import Located, parse_yaml, read_source
 from .references import reference_issues
@@ -139,6 +140,10 @@ def _problem_from_pydantic(error: dict, located: Located, root=None) -> Problem:
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, LocatedValueError):  # a model's check that names its field
+        path = _data_path(located.data, loc + cause.path)
+        return Problem(*located.where(path), format_path(path), str(cause))
     if kind == "extra_forbidden":
         allowed = _allowed_fields(loc[:-1], root)
         message = f"unknown field {loc[-1]!r}"

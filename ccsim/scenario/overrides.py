@@ -51,7 +51,8 @@ def format_override(path: str, value: object) -> str:
 def apply_overrides(located: Located, overrides: list[str]) -> tuple[Located, list[Problem]]:
     """Return a copy of *located* with each override applied, and any problems."""
     data = copy.deepcopy(located.data)
-    result = Located(data=data, source=located.source, values=dict(located.values), keys=dict(located.keys))
+    result = Located(data=data, source=located.source, values=dict(located.values), keys=dict(located.keys),
+                     items=dict(located.items))
     problems: list[Problem] = []
     for text in overrides:
         label = f"--set {text}"
@@ -61,6 +62,8 @@ def apply_overrides(located: Located, overrides: list[str]) -> tuple[Located, li
         except (ValueError, KeyError, IndexError, TypeError) as exc:
             problems.append(Problem(label, None, None, text.split("=", 1)[0], str(exc).strip("'\"")))
             continue
+        for known in [p for p in result.items if p[: len(path)] == path]:
+            del result.items[known]  # lists at or under the path: their positions are the option's
         for table in (result.values, result.keys):
             for known in [p for p in table if p[: len(path)] == path]:
                 del table[known]

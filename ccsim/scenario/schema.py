@@ -29,10 +29,10 @@ from .journeys import (
     RetrialSpec,
     WaitPredictor,
 )
+from .limits import MIN_INTERVAL_S, LimitsSpec, LocatedValueError, check_sizes
 from .overrides import format_override
 from .workforce import ShiftSpec
 
-MAX_CONTACTS_PER_DAY = 20_000_000
 MAX_AGENTS = 100_000
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
@@ -89,7 +89,7 @@ class HorizonSpec(ScenarioModel):
 
     start: ClockTime
     end: ClockTime
-    interval: PositiveDuration = 1800.0
+    interval: PositiveDuration = 1800.0  # at least MIN_INTERVAL_S
     warmup: Duration = 0.0
     days: Annotated[int, Field(ge=1, le=366)] = 1  # consecutive days, each with the same pattern
 
@@ -98,6 +98,9 @@ class HorizonSpec(ScenarioModel):
         length = self.end - self.start
         if length <= 0:
             raise ValueError(f"end ({self.end / 3600:g} h) must be after start ({self.start / 3600:g} h)")
+        if self.interval < MIN_INTERVAL_S:
+            raise LocatedValueError(("interval",), f"expected an interval of at least {MIN_INTERVAL_S:g} s, "
+                                                   f"got {self.interval:g} s")
         n = length / self.interval
         if abs(n - round(n)) > 1e-9:
             raise ValueError(
@@ -314,6 +317,7 @@ class Scenario(ScenarioModel):
     agent_groups: dict[Name, AgentGroupSpec] = Field(min_length=1)
     routing: Routing = "priority"
     statistics: StatisticsSpec = StatisticsSpec()
+    limits: LimitsSpec = LimitsSpec()
     # The data as the user wrote it (YAML values), kept so variants re-validate with
     # the user's own units and error locations. Set by the loader.
     _raw: object = PrivateAttr(default=None)
@@ -342,22 +346,8 @@ class Scenario(ScenarioModel):
 
     @model_validator(mode="after")
     def _size_guard(self):
-        """Refuse days too large to simulate in memory rather than hang for hours."""
-        h = self.horizon
-        for name, ct in self.contact_types.items():
-            a = ct.arrivals
-            if a.rate is not None:
-                expected = a.rate * h.length_s
-            elif a.per_interval is not None:
-                expected = sum(a.per_interval)
-            else:
-                expected = a.volume or 0.0
-            expected = (expected + a.overnight) * (1.0 + 4.0 * a.forecast_error)
-            if expected > MAX_CONTACTS_PER_DAY:
-                raise ValueError(
-                    f"contact_types.{name}.arrivals: about {expected:,.0f} contacts per simulated day "
-                    f"(up to {MAX_CONTACTS_PER_DAY:,} are supported); check the rate's unit, e.g. '1000/h'"
-                )
+        """Refuse runs too large to simulate in memory rather than hang for hours (limits.py)."""
+        check_sizes(self)
         return self
 
     @property
