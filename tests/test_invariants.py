@@ -1,13 +1,9 @@
 """Properties that hold in every run, checked with hypothesis on random scenarios.
 
-The strategies build small but varied valid scenarios: 1-3 contact types, 1-3
-agent groups with random skill subsets (in random priority order) that together
-cover every type, per-interval staffing with zeros and drops, optional patience,
-after-call work and lines, every duration distribution, 2-4 h horizons with
-15/30/60 min intervals and low volumes so that an example takes milliseconds.
-
-Every check rebuilds its quantity from the per-contact records independently of
-``ccsim.metrics`` (step functions of agents present, busy spans, queue spans).
+The random scenarios and the checks of the per-contact records are in
+``tests.common.invariants`` (the routing invariants use them too); here they meet
+the KPIs: every check rebuilds its quantity from the records independently of
+``ccsim.metrics``.
 """
 
 from __future__ import annotations
@@ -21,305 +17,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ccsim
-from ccsim.engine import ABANDONED, ANSWERED, BLOCKED, WAITING, simulate_replication
+from ccsim.engine import ABANDONED, ANSWERED, simulate_replication
 from ccsim.engine.arrivals import draw_contacts
 from ccsim.plan import build_plan
+from tests.common.invariants import (
+    OUTCOMES,
+    REL,
+    check_lines,
+    check_records,
+    check_skills_and_staffing,
+    contact_types,
+    headcounts,
+    overlap,
+    queue_leave,
+    scenario_dicts,
+)
 
-OUTCOMES = (WAITING, ANSWERED, ABANDONED, BLOCKED)
 COUNTS = ("answered", "abandoned", "blocked", "waiting_at_end")
-REL = 1e-9  # float round-off allowance for sums of times
-
-
-# --------------------------------------------------------------------------- strategies
-
-
-@st.composite
-def durations(draw, low: float, high: float) -> dict:
-    """Any of the scenario's duration distributions with a mean in [low, high] s."""
-    mean = draw(st.floats(low, high))
-    spread = draw(st.floats(0.0, 0.9))
-    kind = draw(st.sampled_from(("exponential", "constant", "lognormal", "gamma", "erlang",
-                                 "weibull", "uniform", "triangular", "empirical")))
-    if kind == "exponential":
-        return {"dist": kind, "mean": mean}
-    if kind == "constant":
-        return {"dist": kind, "value": mean}
-    if kind in ("lognormal", "gamma"):
-        return {"dist": kind, "mean": mean, "cv": draw(st.floats(0.1, 2.5))}
-    if kind == "erlang":
-        return {"dist": kind, "mean": mean, "k": draw(st.integers(1, 5))}
-    if kind == "weibull":
-        return {"dist": kind, "mean": mean, "shape": draw(st.floats(0.5, 4.0))}
-    if kind == "uniform":
-        return {"dist": kind, "low": mean * (1 - spread), "high": mean * (1 + spread)}
-    if kind == "triangular":
-        return {"dist": kind, "low": mean * (1 - spread), "mode": mean,
-                "high": mean * (1 + spread) + 1.0}
-    # Observed durations are often whole seconds, so values repeat across distributions.
-    value = st.one_of(st.floats(0.0, 2 * high), st.integers(0, int(2 * high)).map(float))
-    return {"dist": kind, "values": draw(st.lists(value, min_size=1, max_size=5))}
-
-
-def headcounts(n_intervals: int, high: int = 5):
-    """A constant headcount, or one per interval (zeros, rises and drops included)."""
-    return st.one_of(st.integers(0, high),
-                     st.lists(st.integers(0, high), min_size=n_intervals, max_size=n_intervals))
-
-
-def profile_with_weight(weights: list[int], i: int) -> list[int]:
-    """The weights with interval i given weight 1 if all are zero (a profile needs one)."""
-    return weights if any(weights) else weights[:i] + [1] + weights[i + 1:]
-
-
-@st.composite
-def contact_types(draw, n_intervals: int) -> dict:
-    arrivals = draw(st.one_of(
-        st.integers(0, 80).map(lambda r: {"rate": f"{r}/h"}),
-        st.lists(st.integers(0, 20), min_size=n_intervals, max_size=n_intervals)
-        .map(lambda v: {"per_interval": v}),
-        st.tuples(st.integers(0, 100), st.integers(0, n_intervals - 1),
-                  st.lists(st.integers(0, 4), min_size=n_intervals, max_size=n_intervals))
-        .map(lambda v: {"volume": v[0], "profile": profile_with_weight(v[2], v[1])}),
-    ))
-    if draw(st.booleans()):
-        arrivals["forecast_error"] = draw(st.sampled_from([0.1, 0.5]))
-    ct = {
-        "arrivals": arrivals,
-        "handle_time": draw(durations(20.0, 600.0)),
-        "service_level": {"threshold": draw(st.sampled_from([0, 20, 60])),
-                          "short_abandon": draw(st.sampled_from([0, 0, 5]))},
-    }
-    if draw(st.booleans()):
-        ct["after_call_work"] = draw(st.one_of(durations(1.0, 120.0),
-                                               st.just({"dist": "constant", "value": 0})))
-    if draw(st.booleans()):
-        ct["patience"] = draw(st.one_of(durations(1.0, 600.0),
-                                        st.just({"dist": "constant", "value": 0})))
-    if draw(st.integers(0, 3)) == 0:
-        ct["lines"] = draw(st.integers(1, 8))
-    return ct
-
-
-@st.composite
-def scenario_dicts(draw, max_types: int = 3, max_groups: int = 3) -> dict:
-    interval_min = draw(st.sampled_from([15, 30, 60]))
-    hours = draw(st.integers(2, 4))
-    n_intervals = hours * 60 // interval_min
-    warmup_s = draw(st.sampled_from([0, 0, 600, interval_min * 60]))
-    names = [f"t{k}" for k in range(draw(st.integers(1, max_types)))]
-    types = {name: draw(contact_types(n_intervals)) for name in names}
-    n_groups = draw(st.integers(1, max_groups))
-    skills = []  # a random subset of the types per group, in random priority order
-    for _ in range(n_groups):
-        order = draw(st.permutations(names))
-        skills.append(order[:draw(st.integers(1, len(names)))])
-    for name in names:  # every type must be served by some group
-        if not any(name in s for s in skills):
-            skills[draw(st.integers(0, n_groups - 1))].append(name)
-    groups = {f"g{g}": {"skills": skills[g], "staffing": draw(headcounts(n_intervals))}
-              for g in range(n_groups)}
-    return {
-        "name": "prop",
-        "horizon": {"start": "08:00", "end": f"{8 + hours:02d}:00",
-                    "interval": f"{interval_min}min", "warmup": warmup_s},
-        "seed": draw(st.integers(0, 2**32)),
-        "contact_types": types,
-        "agent_groups": groups,
-    }
-
-
-# --------------------------------------------------------------------------- record helpers
-
-
-def busy_end(rec, mask):
-    """When the agent who took each contact is free again (the engine's own sum)."""
-    return rec.answer[mask] + (rec.handle[mask] + rec.acw[mask])
-
-
-def queue_leave(rec):
-    """When each contact left the queue: answer, abandonment, arrival if blocked, inf if waiting."""
-    leave = np.full(len(rec), np.inf)
-    answered = rec.outcome == ANSWERED
-    leave[answered] = rec.answer[answered]
-    abandoned = rec.outcome == ABANDONED
-    leave[abandoned] = rec.arrival[abandoned] + rec.patience[abandoned]
-    blocked = rec.outcome == BLOCKED
-    leave[blocked] = rec.arrival[blocked]
-    return leave
-
-
-def level_at(times, levels, points):
-    """Right-continuous step function (last entry wins at equal times) at points."""
-    idx = np.searchsorted(times, points, side="right") - 1
-    return np.where(idx >= 0, levels[np.maximum(idx, 0)], 0)
-
-
-def spans_covering(starts, ends, points):
-    """Number of spans [start, end) that contain each point."""
-    return (np.searchsorted(np.sort(starts), points, side="right")
-            - np.searchsorted(np.sort(ends), points, side="right"))
-
-
-def overlap(starts, ends, lo, hi):
-    """Total length of the spans [start, end) inside [lo, hi)."""
-    return float(np.clip(np.minimum(ends, hi) - np.maximum(starts, lo), 0.0, None).sum())
-
-
-def scheduled_at(plan, g, points):
-    """Headcount the plan asks for at each point (the last interval's after the horizon)."""
-    staffing = np.asarray(plan.agent_groups[g].staffing)
-    i = np.minimum((points // plan.interval_s).astype(int), plan.n_intervals - 1)
-    return staffing[i]
-
-
-# --------------------------------------------------------------------------- record checks
-
-
-def check_outcomes(plan, rec):
-    """Exactly one outcome per contact, and each outcome's fields agree with it."""
-    n = len(rec)
-    for name in ("ctype", "outcome", "answer", "group", "handle", "acw", "patience"):
-        assert getattr(rec, name).shape == (n,), name
-    assert np.all(np.diff(rec.arrival) >= 0), "records are not sorted by arrival"
-    assert np.all((rec.arrival >= 0) & (rec.arrival < plan.horizon_s)), "arrival outside horizon"
-    assert np.isin(rec.outcome, OUTCOMES).all()
-    answered = rec.outcome == ANSWERED
-    assert np.array_equal(answered, np.isfinite(rec.answer))
-    assert np.array_equal(answered, rec.group >= 0)
-    assert np.all(np.isfinite(rec.patience[rec.outcome == ABANDONED]))
-    assert np.all(np.isinf(rec.patience[rec.outcome == WAITING]))
-    lines = np.array([ct.lines for ct in plan.contact_types])
-    assert np.all(lines[rec.ctype[rec.outcome == BLOCKED]] > 0), "blocked without lines"
-
-
-def check_waits(rec):
-    """Waits are >= 0; answers come after arrival and before patience runs out."""
-    wait = rec.wait
-    assert np.all(wait >= 0)
-    answered = rec.outcome == ANSWERED
-    answer_wait = rec.answer[answered] - rec.arrival[answered]
-    assert np.all(rec.answer[answered] >= rec.arrival[answered])
-    assert np.array_equal(wait[answered], answer_wait)
-    # A queued contact is answered only while its deadline is still ahead.
-    late = answer_wait > rec.patience[answered]
-    assert not late.any(), f"answered after patience ran out: wait {answer_wait[late]}"
-    abandoned = rec.outcome == ABANDONED
-    assert np.array_equal(wait[abandoned], rec.patience[abandoned])
-    assert np.all(wait[rec.outcome == BLOCKED] == 0)
-    assert np.all(np.isinf(wait[rec.outcome == WAITING]))
-
-
-def check_skills_and_staffing(plan, rec):
-    """Contacts go to skilled groups; busy <= present; present follows the schedule."""
-    answered = rec.outcome == ANSWERED
-    for g, gp in enumerate(plan.agent_groups):
-        mine = answered & (rec.group == g)
-        served_types = set(np.unique(rec.ctype[mine]).tolist())
-        assert served_types <= set(gp.skill_indices), (
-            f"group {gp.name} (skills {gp.skill_indices}) answered types {served_types}")
-        times, present = rec.present_log[g]
-        assert times.shape == present.shape and times.size >= 1
-        assert times[0] == 0.0 and np.all(np.diff(times) >= 0)
-        assert np.all(present >= 0)
-        starts, ends = rec.answer[mine], busy_end(rec, mine)
-        points = np.unique(np.concatenate((times, starts, ends, plan.interval_starts())))
-        busy = spans_covering(starts, ends, points)
-        here = level_at(times, present, points)
-        scheduled = scheduled_at(plan, g, points)
-        assert np.all(busy <= here), (
-            f"group {gp.name}: busy {busy[busy > here]} > present {here[busy > here]} "
-            f"at t = {points[busy > here]}")
-        # Staffing drops let busy agents finish: present = scheduled + agents still leaving.
-        assert np.all(here >= scheduled), f"group {gp.name}: fewer present than scheduled"
-        assert np.all(here - scheduled <= busy), (
-            f"group {gp.name}: idle agents kept beyond the schedule")
-
-
-def check_work_conservation(plan, rec):
-    """No contact waits while a group with its skill has an idle agent."""
-    leave = queue_leave(rec)
-    waited = (leave > rec.arrival) & (rec.outcome != BLOCKED)
-    answered = rec.outcome == ANSWERED
-    for g, gp in enumerate(plan.agent_groups):
-        mine = answered & (rec.group == g)
-        times, present = rec.present_log[g]
-        starts, ends = rec.answer[mine], busy_end(rec, mine)
-        points = np.unique(np.concatenate((times, starts, ends)))
-        idle = level_at(times, present, points) - spans_covering(starts, ends, points)
-        seg_start = points[idle > 0]
-        seg_end = np.append(points[1:], np.inf)[idle > 0]
-        skilled = waited & np.isin(rec.ctype, gp.skill_indices)
-        a, e = rec.arrival[skilled], leave[skilled]
-        j = np.searchsorted(seg_end, a, side="right")  # first idle stretch ending after arrival
-        has = j < seg_start.size
-        clash = has.copy()
-        clash[has] = seg_start[j[has]] < e[has]
-        assert not clash.any(), (
-            f"group {gp.name} had an idle agent while contacts waited: arrivals {a[clash][:5]}, "
-            f"left queue {e[clash][:5]}")
-
-
-def check_fcfs(plan, rec):
-    """A type served by a single one-skill group is answered in arrival order."""
-    for ct in plan.contact_types:
-        if len(ct.group_indices) != 1:
-            continue
-        if len(plan.agent_groups[ct.group_indices[0]].skill_indices) != 1:
-            continue
-        mine = (rec.ctype == ct.index) & (rec.outcome == ANSWERED)
-        answers = rec.answer[mine]  # records are in arrival order
-        assert np.all(np.diff(answers) >= 0), f"{ct.name}: answered out of arrival order"
-
-
-def check_lines(plan, rec):
-    """A contact is blocked exactly when all lines of its type are held at its arrival."""
-    release = queue_leave(rec)
-    answered = rec.outcome == ANSWERED
-    release[answered] = rec.answer[answered] + rec.handle[answered]  # a line is held through talk
-    for ct in plan.contact_types:
-        if not ct.lines:
-            continue
-        mine = np.flatnonzero(rec.ctype == ct.index)
-        held = rec.outcome[mine] != BLOCKED
-        a, r = rec.arrival[mine][held], release[mine][held]
-        for i in mine:
-            in_use = np.count_nonzero((a < rec.arrival[i]) & (r > rec.arrival[i]))
-            assert in_use <= ct.lines
-            assert (rec.outcome[i] == BLOCKED) == (in_use >= ct.lines), (
-                f"{ct.name}: contact at {rec.arrival[i]:g} s, {in_use} of {ct.lines} lines in "
-                f"use, outcome {rec.outcome[i]}")
-
-
-def check_littles_law(plan, rec):
-    """Time-integral of the number waiting = sum of waits; the engine's end covers every leave."""
-    leave = queue_leave(rec)
-    wait = rec.wait
-    left = np.isfinite(leave)
-    answered = rec.outcome == ANSWERED
-    talk_end = rec.answer[answered] + rec.handle[answered]
-    last_left = max(leave[left].max(initial=0.0), talk_end.max(initial=0.0))
-    assert rec.end_s >= last_left, (
-        f"end_s {rec.end_s:g} s is before the last contact left ({last_left:g} s)")
-    for ct in plan.contact_types:
-        mine = (rec.ctype == ct.index) & left
-        # Integrate the queue length step function built from enter/leave events.
-        times = np.concatenate((rec.arrival[mine], leave[mine]))
-        steps = np.concatenate((np.ones(mine.sum()), -np.ones(mine.sum())))
-        order = np.argsort(times, kind="stable")
-        times, level = times[order], np.cumsum(steps[order])
-        area = float(np.sum(level[:-1] * np.diff(times))) if times.size else 0.0
-        total = float(wait[mine].sum())
-        assert area == pytest.approx(total, rel=REL, abs=1e-6), ct.name
-
-
-def check_records(plan, rec):
-    check_outcomes(plan, rec)
-    check_waits(rec)
-    check_skills_and_staffing(plan, rec)
-    check_work_conservation(plan, rec)
-    check_fcfs(plan, rec)
-    check_lines(plan, rec)
-    check_littles_law(plan, rec)
 
 
 # --------------------------------------------------------------------------- KPI checks

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from test_workforce import scenario
 
 import ccsim
 from ccsim.cli import main
@@ -13,6 +12,7 @@ from ccsim.metrics import compute_results
 from ccsim.realtime import run_from_snapshot, whatif
 from ccsim.realtime.snapshot import snapshot_from_dict
 from ccsim.scenario import ScenarioError
+from tests.common.workforce import scenario
 
 SHIFTS = [
     {"start": "08:00", "end": "13:00", "headcount": 3, "breaks": [{"start": "10:00", "length": "15min"}]},

@@ -1,6 +1,6 @@
 """Properties of general routing and channels, checked with hypothesis on random scenarios.
 
-The foundation's random scenarios (``test_invariants``) get a routing policy,
+The foundation's random scenarios (``tests.common.invariants``) get a routing policy,
 chats and emails, skill levels with ties, reserves, overflow delays, VIP head
 starts, handle-time factors and calls-with-chats, with per-agent statistics on.
 Every check rebuilds its quantity from the per-contact records: each contact is
@@ -17,10 +17,10 @@ import math
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_invariants import check_lines, check_littles_law, check_outcomes, check_waits, scenario_dicts
 
 import ccsim
 from ccsim.engine import ANSWERED, WAITING
+from tests.common.invariants import check_lines, check_littles_law, check_outcomes, check_waits, scenario_dicts
 
 CHANNEL_OF = {"voice": 0, "chat": 1, "email": 2}
 

@@ -1,4 +1,4 @@
-"""A scenario fuzzer over every documented field (tests/fuzz/strategies.py).
+"""A scenario fuzzer over every documented field (tests/common/strategies.py).
 
 Valid scenarios, with any combination of features on, load the same from a dict
 and from YAML, simulate without an exception, keep their books balanced per
@@ -23,7 +23,6 @@ import numpy as np
 import pytest
 import yaml
 from click.testing import CliRunner
-from fuzz.strategies import bad_overrides, every_field_scenario, invalid_scenarios, scenarios
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,6 +32,8 @@ from ccsim.engine import ANSWERED, simulate_replication
 from ccsim.engine.records import CALLBACK_FAILED, CB_ACCEPTED
 from ccsim.plan import build_plan
 from ccsim.scenario import ScenarioError
+from tests.common.events import check_done_names_its_contact, check_events
+from tests.common.strategies import bad_overrides, every_field_scenario, invalid_scenarios, scenarios
 
 EXAMPLES = os.environ.get("CCSIM_FUZZ_EXAMPLES")
 
@@ -171,9 +172,7 @@ def test_the_report_of_a_valid_scenario_renders(spec, scratch):
 @fuzz(60)
 @given(spec=scenarios())
 def test_the_event_stream_of_a_valid_scenario_keeps_its_books(spec, scratch):
-    """``ccsim run -r 1 --events -``: the checks of the command matrix (test_commands.py)."""
-    from test_commands import check_done_names_its_contact, check_events
-
+    """``ccsim run -r 1 --events -``: the checks of the command matrix (tests.common.events)."""
     path = scratch / "events.yaml"
     path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     result = CliRunner().invoke(main, ["run", str(path), "-r", "1", "--events", "-"])

@@ -1,0 +1,1 @@
+"""The engine: dispatch, routing, channels, workforce, journeys, events and their invariants."""

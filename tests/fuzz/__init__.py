@@ -1,1 +1,0 @@
-"""Scenario fuzzing: hypothesis strategies for valid scenarios and their invalid mutations."""

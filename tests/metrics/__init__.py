@@ -1,0 +1,1 @@
+"""The KPI catalogue and its definitions, written once."""
