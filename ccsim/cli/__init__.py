@@ -1,12 +1,17 @@
 """The ``ccsim`` command: thin on purpose — parse, call the library, print, exit code.
 
 Exit codes: 0 success, 1 a run or output failure, 2 bad input (scenario or
-options), 130 interrupted (Ctrl-C; nothing written).
+options), 130 interrupted (Ctrl-C or SIGTERM; nothing written).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import sys
+import threading
+from pathlib import Path
 
 import click
 
@@ -26,15 +31,35 @@ from .erlang_cmd import erlang
 from .experiments import compare, sweep
 
 
+def _raise_interrupt(signum, frame) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one is enough: let the clean-up finish
+    raise KeyboardInterrupt
+
+
+def _terminate_as_interrupt(ctx: click.Context) -> None:
+    """SIGTERM (kill, a job scheduler's cancel, systemd) stops a command as Ctrl-C does.
+
+    The workers are stopped, nothing half-written is left and ``run`` exits with
+    130. The previous handler is put back when the command ends (the CLI may run
+    inside another program, a test runner for one).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, previous))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ccsim")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """ccsim — contact-centre queue simulator.
 
     Simulate a scenario (YAML) and report service level, waiting times,
     abandonment and occupancy per contact type, agent group and interval, with
     95 % confidence intervals over replications.
     """
+    _terminate_as_interrupt(ctx)
 
 
 @main.command()
@@ -51,7 +76,8 @@ def main() -> None:
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]),
               help="What to print: tables (default), the JSON document (= --json), or the intervals CSV.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
-              help="Write results.json, intervals.csv, groups.csv here.")
+              help="Write results.json, intervals.csv, groups.csv here (all of them or, if the run fails, "
+                   "none: the folder is replaced as a whole).")
 @click.option("--records", is_flag=True, help="With --out, also write contacts.csv (one row per contact).")
 @click.option("--parquet", is_flag=True,
               help="Require Parquet files with --out (written anyway whenever pyarrow is installed): "
@@ -69,11 +95,14 @@ def run(scenario, replications, seed, overrides, precision, max_replications, as
     from ..experiment import simulate
     from ..experiment.precision import parse_precision, simulate_to_precision
     from ..report.export import (
-        atomic_write_text,
+        OUTPUT_NAMES,
+        ContactsWriter,
+        OutputDir,
         intervals_csv,
         parquet_available,
+        stage_bytes,
         to_json,
-        write_outputs,
+        write_tables,
     )
     from ..report.html import build_report
     from ..report.table import render_tables
@@ -95,34 +124,63 @@ def run(scenario, replications, seed, overrides, precision, max_replications, as
         overrides = (*overrides, "statistics.per_agent=true")
     sc = load_scenario(scenario, overrides)
     progress = progress_for("replications", quiet)
+    # Every file of the run is written into a staging folder (and the report, when it goes
+    # elsewhere, into a hidden file beside it) and put in place only when all are complete:
+    # a failure, Ctrl-C, SIGTERM or a kill at any moment leaves the previous output as it was.
+    report_in_out = bool(report_path and out_dir and _same_folder(Path(report_path).parent, Path(out_dir)))
+    names = OUTPUT_NAMES | ({Path(report_path).name} if report_in_out else set())
+    output = None
+    staged_report = None
+    written: list = []
     try:
-        with executor_from_options(executor, scheduler) as client:
-            if targets:
-                est = simulate_to_precision(sc, targets, max_replications=max_replications, seed=seed,
-                                            workers=workers, executor=client, progress=progress,
-                                            initial=replications)
-            else:
-                # Per-contact records only for --records: a report's waiting-time curves read the
-                # histograms every replication keeps.
-                est = simulate(sc, replications=replications, seed=seed, workers=workers, executor=client,
-                               keep_records=records, progress=progress)
+        with contextlib.ExitStack() as stack:
+            output = stack.enter_context(OutputDir(out_dir, names)) if out_dir else None
+            contacts = None
+            if records and output is not None:
+                # Records go to disk replication by replication, never all in memory.
+                contacts = ContactsWriter(output.staging, parquet=bool(parquet or parquet_available()))
+                stack.callback(contacts.abort)
+            try:
+                with executor_from_options(executor, scheduler) as client:
+                    if targets:
+                        est = simulate_to_precision(sc, targets, max_replications=max_replications, seed=seed,
+                                                    workers=workers, executor=client, progress=progress,
+                                                    initial=replications)
+                    else:
+                        # Per-contact records only for --records: a report's waiting-time curves read
+                        # the histograms every replication keeps.
+                        est = simulate(sc, replications=replications, seed=seed, workers=workers,
+                                       executor=client, progress=progress, on_records=contacts)
+            except ValueError as exc:  # only the precision targets' own errors are --precision errors
+                fail_run(exc, precision=bool(targets))
+            report_html = build_report(est).to_html() if report_path else None
+            if output is not None:
+                if contacts is not None:
+                    contacts.close()
+                write_tables(est, output.staging, parquet=parquet or None)
+                if report_in_out:
+                    with open(output.staging / Path(report_path).name, "w", encoding="utf-8") as handle:
+                        handle.write(report_html)
+            if report_path and not report_in_out:
+                staged_report = stage_bytes(report_path, report_html.encode("utf-8"))
+            if output is not None:
+                written = output.commit()
+            if staged_report is not None:
+                os.replace(staged_report, report_path)
+                staged_report = None
+                written.append(report_path)
     except KeyboardInterrupt:
         interrupted()
-    except ValueError as exc:  # only the precision targets' own errors are --precision errors
-        fail_run(exc, precision=bool(targets))
-    written = []
-    try:
-        report_html = build_report(est).to_html() if report_path else None  # before any file is written
-        if out_dir:
-            written = write_outputs(est, out_dir, est.records if records else None, parquet=parquet or None)
-        if report_path:
-            atomic_write_text(report_path, report_html)
-            written.append(report_path)
     except OSError as exc:
-        click.echo(f"error: cannot write {exc.filename or out_dir or report_path}: {exc.strerror or exc}", err=True)
+        where = exc.filename or out_dir or report_path
+        if output is not None and exc.filename:
+            where = output.final(exc.filename)
+        click.echo(f"error: cannot write {where}: {exc.strerror or exc}", err=True)
         sys.exit(1)
-    except KeyboardInterrupt:
-        interrupted()
+    finally:
+        if staged_report is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(staged_report)
     if output_format == "json":
         click.echo(to_json(est))
     elif output_format == "csv":
@@ -131,6 +189,12 @@ def run(scenario, replications, seed, overrides, precision, max_replications, as
         click.echo(render_tables(est, colour=colour_enabled()))
     if written:
         click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    with contextlib.suppress(OSError):
+        return a.absolute().resolve() == b.absolute().resolve()
+    return False
 
 
 @main.command()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import stat
 import sys
 
 import click
@@ -27,19 +29,34 @@ def _snapshot(path, sc):
 
 @contextlib.contextmanager
 def _event_stream(target):
-    """'-' = stdout; a file is written as events happen (streamed, so not atomic)."""
+    """'-' = stdout; a file is written as events happen (streamed, so not atomic).
+
+    A write that fails (a full disk) ends the command with a one-line error and
+    exit code 1, and the incomplete file is removed; Ctrl-C (or SIGTERM) keeps
+    what was streamed so far, as a live stream should.
+    """
     if target is None:
         yield None
-    elif target == "-":
-        yield sys.stdout
-    else:
+        return
+    try:
+        if target == "-":
+            yield sys.stdout
+            sys.stdout.flush()
+            return
+        handle = open(target, "w", encoding="utf-8")  # noqa: SIM115
+        regular = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)  # not a device or a pipe
         try:
-            handle = open(target, "w", encoding="utf-8")  # noqa: SIM115
-        except OSError as exc:
-            click.echo(f"error: cannot write {target}: {exc.strerror}", err=True)
-            sys.exit(1)
-        with handle:
-            yield handle
+            with handle:
+                yield handle
+        except OSError:
+            if regular:
+                with contextlib.suppress(OSError):
+                    os.unlink(target)
+            raise
+    except OSError as exc:
+        click.echo(f"error: cannot write {'the events to stdout' if target == '-' else target}: "
+                   f"{exc.strerror or exc}", err=True)
+        sys.exit(1)
 
 
 @click.command()
@@ -169,9 +186,12 @@ def add_events_option(run_command: click.Command) -> None:
             sc = load_scenario(kwargs["scenario"], kwargs.get("overrides") or ())
             plan = plan_for(sc, kwargs.get("seed"))
             draws = draw_contacts(plan, 0)
-            with _event_stream(events_target) as stream:
-                writer = EventWriter(stream, plan)
-                run_draws(plan, draws, 0, sink=writer)
+            try:
+                with _event_stream(events_target) as stream:
+                    writer = EventWriter(stream, plan)
+                    run_draws(plan, draws, 0, sink=writer)
+            except KeyboardInterrupt:
+                interrupted()
             if events_target == "-":
                 return None
         return original(*args, **kwargs)

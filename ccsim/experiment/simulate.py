@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..plan import Plan, build_plan
 from ..scenario import Scenario
 from .estimates import Estimate, Estimates
-from .runner import Progress, run_replication, run_tasks
+from .runner import Progress, RecordsSink, run_replication, run_tasks
 
 __all__ = ["Estimate", "Estimates", "plan_for", "run_replication", "simulate"]
 
@@ -22,6 +22,7 @@ def simulate(
     executor=None,
     keep_records: bool = False,
     progress: Progress | None = None,
+    on_records: RecordsSink | None = None,
 ) -> Estimates:
     """Simulate *scenario* and estimate every KPI over replications.
 
@@ -33,15 +34,18 @@ def simulate(
         to run replications on instead of local workers.
     keep_records: keep each replication's per-contact ``Records`` in ``.records``.
     progress: called as ``progress(done, total)`` while replications finish.
+    on_records: called as ``on_records(plan, replication, records)`` with each
+        replication's per-contact ``Records``, in replication order, as soon as
+        they are in (to stream them to disk; they are not kept in ``.records``).
     """
     n = scenario.replications if replications is None else int(replications)
     if n < 1:
         raise ValueError(f"replications must be at least 1, got {n}")
     plan = plan_for(scenario, seed)
     outputs = run_tasks([(plan, r) for r in range(n)], workers=workers, executor=executor,
-                        keep_records=keep_records, progress=progress)
+                        keep_records=keep_records, progress=progress, on_records=on_records)
     estimates = Estimates(scenario, plan, plan.seed, [res for res, _ in outputs])
-    estimates.records = [rec for _, rec in outputs] if keep_records else None
+    estimates.records = [rec for _, rec in outputs] if keep_records and on_records is None else None
     return estimates
 
 

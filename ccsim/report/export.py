@@ -1,24 +1,46 @@
 """Files of a run, written atomically: results.json, intervals.csv, groups.csv, contacts.csv,
 and the same tables as Parquet when asked (needs pyarrow).
 
-Every file is first written to a temporary file in the target folder and then
-renamed over the final name, so a reader never sees a half-written file and a
-failed run leaves nothing behind.
+A run's folder is written as a whole (``OutputDir``): every file goes into a hidden
+staging folder beside it, and only when all are complete is the staging folder
+swapped in for the old one, in one rename. A run that fails at any point — a
+full disk, an interrupt, a kill — leaves the old folder exactly as it was. A
+single file (``atomic_write_bytes``) is written to a hidden temporary file and
+renamed over the final name. Per-contact records are streamed to disk a block of
+rows at a time (``ContactsWriter``), so their size is bounded by the disk, not
+by memory.
+
+Staging names carry the writer's process id (``.NAME.ccsim-PID-XXXX``); what a
+killed process left is removed by the next write next to it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import ctypes
+import errno
 import io
 import json
 import os
+import re
+import shutil
+import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
 from ..engine.records import OUTCOME_NAMES, Records
 from ..experiment.estimates import Estimates
+from ..plan import Plan
+
+# The files a run writes into --out: a folder holding only these is replaced as a whole.
+_ORDER = ("results.json", "intervals.csv", "groups.csv", "contacts.csv", "agents.csv",
+          "intervals.parquet", "groups.parquet", "contacts.parquet")
+OUTPUT_NAMES = frozenset(_ORDER)
+_STAGING = re.compile(r"^\.(?P<name>.*)\.ccsim-(?:old-)?(?P<pid>\d+)-[A-Za-z0-9_]+(?:\.tmp)?$")
 
 
 def _umask() -> int:
@@ -27,25 +49,244 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write *data* to *path* via a temporary file and a rename."""
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: someone else's process
+        return True
+    return True
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def sweep_stale(folder: Path, name: str | None = None) -> None:
+    """Remove what writers that died (killed mid-write) left in *folder*: staging files and folders.
+
+    name: only those of this final name. A staging folder of the old output left
+    between the two renames of a swap on a file system without atomic exchange
+    is put back if the output is missing.
+    """
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        match = _STAGING.match(entry.name)
+        if not match or (name is not None and match["name"] != name) or _alive(int(match["pid"])):
+            continue
+        path = Path(entry.path)
+        final = path.with_name(match["name"])
+        if ".ccsim-old-" in entry.name and not os.path.lexists(final):
+            with contextlib.suppress(OSError):
+                os.rename(path, final)
+                continue
+        _remove(path)
+
+
+def _staging_name(name: str, old: bool = False) -> str:
+    return f".{name}.ccsim-{'old-' if old else ''}{os.getpid()}-"
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _name_the_file(exc: OSError, path: Path) -> OSError:
+    """A failed write() says no file name; say which file it was."""
+    if exc.filename is None:
+        exc.filename = str(path)
+    return exc
+
+
+def stage_bytes(path: str | Path, data: bytes) -> Path:
+    """Write *data* to a hidden temporary file beside *path* (flushed to disk); return its path.
+
+    ``os.replace(staged, path)`` then puts it in place; on any failure nothing is left.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    sweep_stale(path.parent, path.name)
+    fd, tmp = tempfile.mkstemp(prefix=_staging_name(path.name), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; give it the usual mode
-        os.replace(tmp, path)
+    except OSError as exc:
+        _remove(Path(tmp))
+        raise _name_the_file(exc, path) from None
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        _remove(Path(tmp))
+        raise
+    return Path(tmp)
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write *data* to *path* via a temporary file and a rename."""
+    staged = stage_bytes(path, data)
+    try:
+        os.replace(staged, path)
+    except BaseException:
+        _remove(staged)
         raise
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
     """Write *text* (UTF-8) to *path* via a temporary file and a rename."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+_RENAME_EXCHANGE = 2  # <linux/fs.h>
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):  # pragma: no cover - old C library
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # this file system cannot: two renames instead
+    raise OSError(err, os.strerror(err), str(b))
+
+
+class OutputDir:
+    """A run's output folder, written as a whole.
+
+    Files go into ``staging`` (a hidden folder beside *path*, or inside it when
+    *path* also holds files that are not ccsim's); ``commit()`` swaps the
+    complete staging folder in for the old one (one atomic exchange on Linux) or,
+    for a folder shared with other files, renames ccsim's files into it and
+    removes ccsim's files an earlier run left that this one did not write (a
+    contacts.csv of an earlier ``--records``). Leaving the ``with`` block without
+    ``commit()`` — an error, an interrupt — removes the staging folder and leaves
+    *path* untouched; a process killed outright leaves only a hidden staging
+    folder, removed by the next run next to it.
+
+    names: the file names ccsim owns in this folder (default ``OUTPUT_NAMES``; add
+    the report's when it goes there).
+    """
+
+    def __init__(self, path: str | Path, names: Iterable[str] = OUTPUT_NAMES):
+        self.path = Path(path)
+        self.names = frozenset(names)
+        self.staging = self.path
+        self.shared = False
+        self._created: list[Path] = []
+        self._done = False
+
+    def _foreign(self) -> list[str]:
+        try:
+            entries = os.listdir(self.path)
+        except FileNotFoundError:
+            return []
+        return [e for e in entries if e not in self.names and not _STAGING.match(e)]
+
+    def __enter__(self) -> OutputDir:
+        parent = self.path.absolute().parent
+        missing = []
+        for folder in (parent, *parent.parents):
+            if folder.exists():
+                break
+            missing.append(folder)
+        parent.mkdir(parents=True, exist_ok=True)
+        self._created = missing  # removed again if the run fails
+        sweep_stale(parent, self.path.name)
+        if self.path.exists() and not self.path.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(self.path))
+        here = Path.cwd().resolve()
+        resolved = self.path.resolve()
+        self.shared = self.path.exists() and (
+            bool(self._foreign()) or os.path.ismount(self.path) or resolved == here or resolved in here.parents
+            or not os.access(parent, os.W_OK))
+        if self.shared:
+            sweep_stale(self.path)
+            self.staging = Path(tempfile.mkdtemp(prefix=_staging_name("out"), dir=self.path))
+        else:
+            self.staging = Path(tempfile.mkdtemp(prefix=_staging_name(self.path.name), dir=parent))
+        os.chmod(self.staging, 0o777 & ~_umask())
+        return self
+
+    def final(self, path: str | Path) -> Path:
+        """Where a file of the staging folder ends up (for messages)."""
+        path = Path(path)
+        try:
+            return self.path / path.relative_to(self.staging)
+        except ValueError:
+            return path
+
+    def commit(self) -> list[Path]:
+        """Put the staging folder's files in place; return their final paths."""
+        names = sorted(os.listdir(self.staging), key=lambda n: (_ORDER.index(n) if n in _ORDER else len(_ORDER), n))
+        for name in names:
+            _fsync_file(self.staging / name)
+        if self.shared or self._foreign():
+            self._commit_shared(names)
+        elif not self.path.exists():
+            os.rename(self.staging, self.path)
+        elif _exchange(self.staging, self.path):
+            _remove(self.staging)  # the old output, now under the staging name
+        else:
+            old = Path(tempfile.mkdtemp(prefix=_staging_name(self.path.name, old=True), dir=self.path.parent))
+            os.rename(self.path, old)  # replaces the empty folder just made
+            os.rename(self.staging, self.path)
+            _remove(old)
+        _fsync_dir(self.path.absolute().parent)
+        self._done = True
+        return [self.path / name for name in names]
+
+    def _commit_shared(self, names: list[str]) -> None:
+        for name in names:
+            os.replace(self.staging / name, self.path / name)
+        for stale in self.names - set(names):
+            with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+                (self.path / stale).unlink()
+        with contextlib.suppress(OSError):
+            os.rmdir(self.staging)
+        _fsync_dir(self.path)
+
+    def __exit__(self, *exc) -> None:
+        if self._done:
+            return
+        _remove(self.staging)
+        for folder in self._created:  # innermost first
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+
+
+def _fsync_file(path: Path) -> None:
+    """Flush a staged file to disk before it is put in place (a late "no space" shows here)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except IsADirectoryError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def to_json(est: Estimates) -> str:
@@ -97,6 +338,71 @@ CONTACT_COLUMNS = ("replication", "contact_id", "contact_type", "arrival_s", "ar
 _SECONDS = ("arrival_s", "wait_s", "answer_s", "handle_s", "after_call_work_s", "patience_s")
 
 
+class _Names:
+    """The plan's names as arrays indexed by code (-1 = the empty name), built once per file."""
+
+    def __init__(self, plan: Plan):
+        self.types = np.array([ct.name for ct in plan.contact_types] + [""], dtype=object)
+        self.channels = np.array([ct.channel for ct in plan.contact_types] + [""], dtype=object)
+        self.groups = np.array([g.name for g in plan.agent_groups] + [""], dtype=object)
+        self.outcomes = np.array([OUTCOME_NAMES.get(k, str(k)) for k in range(max(OUTCOME_NAMES) + 1)],
+                                 dtype=object)
+        self.clock_start = plan.clock_start
+
+
+def _block_columns(names: _Names, r: int, rec: Records, wait: np.ndarray, lo: int, hi: int) -> dict[str, np.ndarray]:
+    """The contacts ``lo:hi`` of replication *r* as columns (wait: ``rec.wait``, computed once)."""
+    n = hi - lo
+    ids = np.arange(lo, hi, dtype=np.int64)
+    arrival = rec.arrival[lo:hi]
+    minutes = np.rint((names.clock_start + arrival) / 60.0).astype(np.int64)
+    journey = getattr(rec, "journey", None) or {}  # caller journeys, when the scenario has them
+    customer = journey.get("customer")
+    contact_no = journey.get("contact_no")  # contact of the customer's issue: 1 first, 2+ repeats
+    attempt = journey.get("attempt")  # attempt within the contact: 1 first, 2+ retrials
+    resolved = journey.get("resolved")  # -1 not applicable, 0 no, 1 yes
+    ctype = rec.ctype[lo:hi]
+    group = rec.group[lo:hi]
+    wait = wait[lo:hi]
+    patience = rec.patience[lo:hi]
+    agents = getattr(rec, "agents", None)
+    return {
+        "replication": np.full(n, r, dtype=np.int64),
+        "contact_id": ids,
+        "contact_type": names.types[ctype],
+        "arrival_s": arrival.astype(float),
+        "arrival_clock": np.array([f"{m // 60:02d}:{m % 60:02d}" for m in minutes.tolist()], dtype=object),
+        "outcome": names.outcomes[rec.outcome[lo:hi].astype(np.int64)],
+        "wait_s": np.where(np.isfinite(wait), wait, np.nan),
+        "answer_s": rec.answer[lo:hi].astype(float),
+        "handle_s": rec.handle[lo:hi].astype(float),
+        "after_call_work_s": rec.acw[lo:hi].astype(float),
+        "patience_s": np.where(np.isfinite(patience), patience, np.nan),
+        "agent_group": names.groups[np.where(group >= 0, group, -1)],
+        "customer_id": ids if customer is None else np.asarray(customer[lo:hi], dtype=np.int64),
+        "contact_no": (np.ones(n, dtype=np.int64) if contact_no is None
+                       else np.asarray(contact_no[lo:hi], dtype=np.int64)),
+        "attempt": np.ones(n, dtype=np.int64) if attempt is None else np.asarray(attempt[lo:hi], dtype=np.int64),
+        "resolved": (np.full(n, None, dtype=object) if resolved is None else np.array(
+            [None if v < 0 else bool(v) for v in np.asarray(resolved[lo:hi]).tolist()], dtype=object)),
+        "channel": names.channels[ctype],
+        "agent": (np.full(n, -1, dtype=np.int64) if agents is None
+                  else agents["contact_agent"][lo:hi].astype(np.int64)),
+    }
+
+
+# Rows formatted at a time when contacts are written: bounds the memory of the text and
+# Python objects of a block (some 100 MB) whatever the size of a day.
+_BLOCK_ROWS = 100_000
+
+
+def _blocks(names: _Names, r: int, rec: Records, rows: int = _BLOCK_ROWS):
+    n = len(rec)
+    wait = rec.wait
+    for lo in range(0, n, rows):
+        yield _block_columns(names, r, rec, wait, lo, min(n, lo + rows))
+
+
 def contact_columns(est: Estimates, records: list[Records]) -> dict[str, np.ndarray]:
     """Per-contact columns of every replication (one array each; see docs/output.md).
 
@@ -107,48 +413,15 @@ def contact_columns(est: Estimates, records: list[Records]) -> dict[str, np.ndar
     customer's first contact and first attempt, and ``resolved`` is unknown.
     ``channel`` is the contact type's channel; ``agent`` is the number (within the
     replication) of the agent who took the contact when per-agent statistics are
-    on, -1 otherwise.
+    on, -1 otherwise. (Everything in memory at once: ``ContactsWriter`` writes
+    the same table to disk a block at a time.)
     """
-    plan = est.plan
-    type_names = np.array([ct.name for ct in plan.contact_types] + [""], dtype=object)
-    type_channels = np.array([ct.channel for ct in plan.contact_types] + [""], dtype=object)
-    group_names = np.array([g.name for g in plan.agent_groups] + [""], dtype=object)
-    outcome_names = np.array([OUTCOME_NAMES.get(k, str(k)) for k in range(max(OUTCOME_NAMES) + 1)], dtype=object)
+    names = _Names(est.plan)
     parts: dict[str, list] = {name: [] for name in CONTACT_COLUMNS}
     for r, rec in enumerate(records):
-        n = len(rec)
-        ids = np.arange(n, dtype=np.int64)
-        wait = rec.wait
-        minutes = np.rint((plan.clock_start + rec.arrival) / 60.0).astype(np.int64)
-        journey = getattr(rec, "journey", None) or {}  # caller journeys, when the scenario has them
-        customer = journey.get("customer")
-        contact_no = journey.get("contact_no")  # contact of the customer's issue: 1 first, 2+ repeats
-        attempt = journey.get("attempt")  # attempt within the contact: 1 first, 2+ retrials
-        resolved = journey.get("resolved")  # -1 not applicable, 0 no, 1 yes
-        parts["replication"].append(np.full(n, r, dtype=np.int64))
-        parts["contact_id"].append(ids)
-        parts["contact_type"].append(type_names[rec.ctype])
-        parts["arrival_s"].append(rec.arrival.astype(float))
-        parts["arrival_clock"].append(np.array([f"{m // 60:02d}:{m % 60:02d}" for m in minutes.tolist()],
-                                               dtype=object))
-        parts["outcome"].append(outcome_names[rec.outcome.astype(np.int64)])
-        parts["wait_s"].append(np.where(np.isfinite(wait), wait, np.nan))
-        parts["answer_s"].append(rec.answer.astype(float))
-        parts["handle_s"].append(rec.handle.astype(float))
-        parts["after_call_work_s"].append(rec.acw.astype(float))
-        parts["patience_s"].append(np.where(np.isfinite(rec.patience), rec.patience, np.nan))
-        parts["agent_group"].append(group_names[np.where(rec.group >= 0, rec.group, -1)])
-        parts["customer_id"].append(ids if customer is None else np.asarray(customer, dtype=np.int64))
-        parts["contact_no"].append(np.ones(n, dtype=np.int64) if contact_no is None
-                                   else np.asarray(contact_no, dtype=np.int64))
-        parts["attempt"].append(np.ones(n, dtype=np.int64) if attempt is None
-                                else np.asarray(attempt, dtype=np.int64))
-        parts["resolved"].append(np.full(n, None, dtype=object) if resolved is None else np.array(
-            [None if v < 0 else bool(v) for v in np.asarray(resolved).tolist()], dtype=object))
-        parts["channel"].append(type_channels[rec.ctype])
-        agents = getattr(rec, "agents", None)
-        parts["agent"].append(np.full(n, -1, dtype=np.int64) if agents is None
-                              else agents["contact_agent"].astype(np.int64))
+        columns = _block_columns(names, r, rec, rec.wait, 0, len(rec))
+        for name in CONTACT_COLUMNS:
+            parts[name].append(columns[name])
     return {name: (np.concatenate(chunks) if chunks else np.empty(0)) for name, chunks in parts.items()}
 
 
@@ -160,14 +433,100 @@ def _cells(name: str, values: np.ndarray) -> list[str]:
     return [str(v) for v in values.tolist()]
 
 
+def _write_csv_rows(writer, columns: dict[str, np.ndarray]) -> None:
+    writer.writerows(zip(*(_cells(name, columns[name]) for name in CONTACT_COLUMNS), strict=True))
+
+
 def contacts_csv(est: Estimates, records: list[Records]) -> str:
     """One row per contact of every replication; times in seconds from the horizon start."""
-    columns = contact_columns(est, records)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CONTACT_COLUMNS)
-    writer.writerows(zip(*(_cells(name, columns[name]) for name in CONTACT_COLUMNS), strict=True))
+    names = _Names(est.plan)
+    for r, rec in enumerate(records):
+        for columns in _blocks(names, r, rec):
+            _write_csv_rows(writer, columns)
     return buffer.getvalue()
+
+
+def _contacts_schema():
+    import pyarrow as pa
+
+    types = {"resolved": pa.bool_(), "contact_type": pa.string(), "arrival_clock": pa.string(),
+             "outcome": pa.string(), "agent_group": pa.string(), "channel": pa.string()}
+    return pa.schema([(name, pa.float64() if name in _SECONDS else types.get(name, pa.int64()))
+                      for name in CONTACT_COLUMNS])
+
+
+def _contacts_table(columns: dict[str, np.ndarray], schema):
+    """A block of contacts as a typed table: NaN times and unknowns are nulls."""
+    import pyarrow as pa
+
+    arrays = []
+    for field in schema:
+        values = columns[field.name]
+        if field.name in _SECONDS:
+            arrays.append(pa.array(values, type=pa.float64(), from_pandas=True))  # NaN -> null
+        elif field.name == "agent_group":
+            arrays.append(pa.array([v or None for v in values.tolist()], type=pa.string()))
+        elif values.dtype == object:
+            arrays.append(pa.array(values.tolist(), type=field.type))
+        else:
+            arrays.append(pa.array(values, type=pa.int64()))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+class ContactsWriter:
+    """contacts.csv (and contacts.parquet) in *folder*, written as replications come in.
+
+    Call it as ``writer(plan, replication, records)`` — the ``on_records`` of
+    ``simulate`` — then ``close()``. Rows are formatted ``_BLOCK_ROWS`` at a time
+    and written out, so memory holds one block, not the table (10 million
+    contacts make a 1 GB CSV); a Parquet row group per block.
+    """
+
+    def __init__(self, folder: str | Path, parquet: bool = False):
+        self.folder = Path(folder)
+        self.paths = [self.folder / "contacts.csv"]
+        self._names: _Names | None = None
+        self._csv = open(self.paths[0], "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed in close()
+        self._writer = csv.writer(self._csv, lineterminator="\n")
+        self._writer.writerow(CONTACT_COLUMNS)
+        self._parquet = None
+        self._schema = None
+        if parquet:
+            import pyarrow.parquet as pq
+
+            self._schema = _contacts_schema()
+            self.paths.append(self.folder / "contacts.parquet")
+            self._parquet = pq.ParquetWriter(self.paths[1], self._schema)
+
+    def __call__(self, plan: Plan, replication: int, records: Records) -> None:
+        if self._names is None:
+            self._names = _Names(plan)
+        for columns in _blocks(self._names, replication, records):
+            _write_csv_rows(self._writer, columns)
+            if self._parquet is not None:
+                self._parquet.write_table(_contacts_table(columns, self._schema))
+
+    def close(self) -> list[Path]:
+        """Finish the files (flushed to disk); return their paths."""
+        if self._parquet is not None:
+            self._parquet.close()
+            self._parquet = None
+        if not self._csv.closed:
+            self._csv.flush()
+            os.fsync(self._csv.fileno())
+            self._csv.close()
+        return self.paths
+
+    def abort(self) -> None:
+        """Close without finishing (the files are left to the staging folder's removal)."""
+        with contextlib.suppress(Exception):
+            if self._parquet is not None:
+                self._parquet.close()
+        with contextlib.suppress(Exception):
+            self._csv.close()
 
 
 def parquet_available() -> bool:
@@ -191,21 +550,10 @@ def contacts_parquet(est: Estimates, records: list[Records]) -> bytes:
     """contacts.parquet: the columns of contacts.csv, typed; NaN times and unknowns are nulls."""
     import pyarrow as pa
 
-    columns = contact_columns(est, records)
-    arrays = {}
-    for name in CONTACT_COLUMNS:
-        values = columns[name]
-        if name in _SECONDS:
-            arrays[name] = pa.array(values, type=pa.float64(), from_pandas=True)  # NaN -> null
-        elif name == "resolved":
-            arrays[name] = pa.array(values.tolist(), type=pa.bool_())
-        elif name == "agent_group":
-            arrays[name] = pa.array([v or None for v in values.tolist()], type=pa.string())
-        elif values.dtype == object:
-            arrays[name] = pa.array(values.tolist(), type=pa.string())
-        else:
-            arrays[name] = pa.array(values, type=pa.int64())
-    return _parquet_bytes(pa.table(arrays))
+    schema = _contacts_schema()
+    names = _Names(est.plan)
+    tables = [_contacts_table(columns, schema) for r, rec in enumerate(records) for columns in _blocks(names, r, rec)]
+    return _parquet_bytes(pa.concat_tables(tables) if tables else schema.empty_table())
 
 
 def rows_parquet(rows: list[dict]) -> bytes:
@@ -223,15 +571,15 @@ def agent_rows(est: Estimates) -> list[dict]:
     return rows
 
 
-def write_outputs(est: Estimates, out_dir: str | Path, records: list[Records] | None = None,
-                  parquet: bool | None = None) -> list[Path]:
-    """Write a run's files into *out_dir*; render everything first, then rename into place.
+def write_tables(est: Estimates, folder: str | Path, parquet: bool | None = None) -> list[Path]:
+    """Write a run's tables into *folder* (a staging folder: plain writes, no renames).
 
-    parquet: also write intervals.parquet, groups.parquet (and contacts.parquet
-    with records). None (default) = whenever pyarrow is installed
-    (``pip install 'ccsim[parquet]'``); True = required (error without pyarrow).
+    results.json, intervals.csv, groups.csv, agents.csv with per-agent statistics;
+    parquet: also intervals.parquet, groups.parquet. None (default) = whenever
+    pyarrow is installed (``pip install 'ccsim[parquet]'``); True = required
+    (error without pyarrow).
     """
-    out_dir = Path(out_dir)
+    folder = Path(folder)
     if parquet is None:
         parquet = parquet_available()
     if parquet and not parquet_available():
@@ -241,21 +589,42 @@ def write_outputs(est: Estimates, out_dir: str | Path, records: list[Records] | 
         "intervals.csv": intervals_csv(est).encode("utf-8"),
         "groups.csv": groups_csv(est).encode("utf-8"),
     }
-    if records is not None:
-        files["contacts.csv"] = contacts_csv(est, records).encode("utf-8")
     agents = agent_rows(est)
     if agents:
         files["agents.csv"] = _csv(agents).encode("utf-8")
     if parquet:
         files["intervals.parquet"] = rows_parquet(interval_rows(est))
         files["groups.parquet"] = rows_parquet(group_rows(est))
-        if records is not None:
-            files["contacts.parquet"] = contacts_parquet(est, records)
     written = []
     for name, data in files.items():
-        atomic_write_bytes(out_dir / name, data)
-        written.append(out_dir / name)
+        with open(folder / name, "wb") as handle:
+            handle.write(data)
+        written.append(folder / name)
     return written
+
+
+def write_outputs(est: Estimates, out_dir: str | Path, records: list[Records] | None = None,
+                  parquet: bool | None = None) -> list[Path]:
+    """Write a run's files into *out_dir*, as a whole (``OutputDir``): all of them, or none.
+
+    records: per-replication ``Records`` for contacts.csv (and contacts.parquet).
+    parquet: also write intervals.parquet, groups.parquet (and contacts.parquet
+    with records). None (default) = whenever pyarrow is installed
+    (``pip install 'ccsim[parquet]'``); True = required (error without pyarrow).
+    """
+    if parquet is None:
+        parquet = parquet_available()
+    with OutputDir(out_dir) as output:
+        write_tables(est, output.staging, parquet)
+        if records is not None:
+            contacts = ContactsWriter(output.staging, parquet=parquet)
+            try:
+                for r, rec in enumerate(records):
+                    contacts(est.plan, r, rec)
+                contacts.close()
+            finally:
+                contacts.abort()
+        return output.commit()
 
 
 def rows_csv(rows: list[dict]) -> str:
