@@ -4,14 +4,18 @@
     cal = calibrate(read_history("history.csv"), datetime.date(2026, 12, 7),
                     details=read_details("details.csv"))
     cal.scenario_text        # YAML with provenance comments; loads and runs as is
-    report.to_dict(cal)      # the calibration report
+
+    from ccsim.report.calibration import to_dict
+    to_dict(cal)             # the calibration report
 
 Modules, one job each: ``history`` and ``details`` read and validate the CSVs
 (``csvread`` reads only the needed columns), ``forecast`` the day volume,
 profile and forecast error, ``fitting`` and ``behaviour`` the handle-time and
 after-call-work distributions, ``patience`` the censoring-aware patience,
-``calibration`` composes them, ``writer`` writes the scenario, ``report`` the
-report, ``synthetic`` makes test histories with ccsim itself.
+``calibration`` composes them, ``writer`` writes the scenario, ``synthetic``
+makes test histories with ccsim itself. This package computes; the report layer
+renders a calibration: ``ccsim.report.calibration`` (JSON and text) and
+``ccsim.report.calibration_figures`` (SVG figures).
 """
 
 from .calibration import Calibration, TypeCalibration, calibrate

@@ -119,7 +119,7 @@ def calibrate(
     """
     from ..calibrate import CalibrationInputError, ForecastError, read_details, read_history
     from ..calibrate import calibrate as run_calibration
-    from ..calibrate.report import render_text, to_json
+    from ..report.calibration import render_text, to_json
     from ..report.export import atomic_write_text
 
     problems: list[str] = []
@@ -159,7 +159,7 @@ def calibrate(
     if report_path:
         files[Path(report_path)] = json_report if report_path.lower().endswith(".json") else text_report
     if figures_dir:
-        from ..calibrate.figures import figures_svg
+        from ..report.calibration_figures import figures_svg
 
         for file_name, svg in figures_svg(cal).items():
             files[Path(figures_dir) / file_name] = svg.decode("utf-8")

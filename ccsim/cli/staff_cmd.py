@@ -222,9 +222,10 @@ def staff(scenario, overrides, settings_path, service_level, threshold, max_aban
     ccsim staff SCENARIO --shifts --lengths 8h,6h --write-roster roster.yaml
     """
     from ..report.export import rows_csv
+    from ..report.staffing_export import rows, scenario_yaml, staffing_yaml, to_dict
+    from ..report.staffing_table import render, render_roster
     from ..staffing import InfeasibleTargets
     from ..staffing import staff as run_staff
-    from ..staffing.output import render, render_roster, rows, scenario_yaml, staffing_yaml, to_dict
 
     if (lengths or starts or roster_out) and not with_shifts:
         raise click.UsageError("--lengths, --starts and --write-roster go with --shifts")
@@ -251,7 +252,7 @@ def staff(scenario, overrides, settings_path, service_level, threshold, max_aban
     written: list[str] = []
     doc = to_dict(result, roster)
     if roster_check is not None:
-        from ..staffing.output import plan_summary
+        from ..report.staffing_export import plan_summary
 
         doc["roster_check"] = plan_summary(result.plan, roster_check)
         doc["roster_rounds"] = [{"added": r.added, "paid_hours_per_day": sum(g.paid_hours for g in r.roster.groups),
@@ -327,9 +328,10 @@ def shifts(scenario, requirement_path, overrides, settings_path, service_level, 
     ccsim shifts SCENARIO --requirement staffing.csv --lengths 8h,6h --write-scenario roster.yaml
     """
     from ..experiment import plan_for
+    from ..report.staffing_export import clock_starts, plan_summary, roster_rows, scenario_yaml
+    from ..report.staffing_table import render_roster
     from ..staffing import InfeasibleTargets
     from ..staffing.closing import fit_roster
-    from ..staffing.output import clock_starts, plan_summary, render_roster, roster_rows, scenario_yaml
     from ..staffing.requirement import read_requirement
 
     sc = load_scenario(scenario, overrides)

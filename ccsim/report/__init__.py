@@ -8,7 +8,10 @@
 
 Modules: ``table`` (terminal), ``export`` (files), ``figures`` and ``plot``
 (matplotlib), ``html``, ``sections`` and ``document`` (HTML reports), ``waits``
-(waiting-time distributions). Nothing heavy is imported until it is used.
+(waiting-time distributions); staffing results: ``staffing_table`` (terminal),
+``staffing_export`` (CSV rows, JSON, scenario YAML), ``staffing_report`` (HTML);
+calibrations: ``calibration`` (JSON and text), ``calibration_figures`` (SVG).
+Nothing heavy is imported until it is used.
 """
 
 from __future__ import annotations

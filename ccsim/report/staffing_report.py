@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..staffing.output import render_plans, rows
+from ..staffing.roster import roster_yaml_block
 from ..staffing.staff import StaffingResult, agent_hours
 from . import figures as F
 from .document import Report, esc, figure_html, table_html
 from .labels import fmt
 from .sections import interval_section, kpi_section, scenario_section
+from .staffing_export import rows
+from .staffing_table import render_plans
 
 METHOD_STYLE = (("Erlang C", "#9e9e9e", ":"), ("Erlang A", "#8c564b", "-."))
 
@@ -132,8 +134,6 @@ def staffing_report(result: StaffingResult, roster=None, roster_check=None) -> R
         + ("No single agent can be removed from any interval without breaking a target (on the search's "
            "simulated days)." if s.minimal else "The last check round was not completed.") + "</p>")
     if roster is not None:
-        from ..staffing.roster import roster_yaml_block
-
         lines = "".join(f"<li>{esc(r.group)}: {r.headcount()} agents on {len(r.shifts)} shifts, "
                         f"{r.paid_hours:.1f} paid hours a day ({esc(r.status)})</li>" for r in roster.groups)
         body = f"<ul>{lines}</ul><pre>{esc(roster_yaml_block(roster))}</pre>"

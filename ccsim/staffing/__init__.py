@@ -13,7 +13,9 @@ Modules: ``targets`` (what must be met, and how it is judged over days),
 ``evaluate`` and ``search`` (simulation with common random numbers),
 ``multiskill`` (which group gets the agents), ``shrinkage``, ``cost``,
 ``roster`` (shifts covering a requirement, an integer programme), ``settings``
-(the side file), ``output`` (tables, CSV, JSON, YAML). The library never prints.
+(the side file). This package computes; its results are rendered by the report
+layer: ``ccsim.report.staffing_table`` (terminal), ``staffing_export`` (CSV rows,
+JSON, scenario YAML) and ``staffing_report`` (HTML). The library never prints.
 """
 
 from .settings import StaffingOptions, read_settings, resolve_options

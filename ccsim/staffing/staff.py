@@ -45,7 +45,7 @@ class Validation:
 
 
 class StaffingResult:
-    """What ``staff`` found. See ``ccsim.staffing.output`` for tables, CSV, JSON and YAML."""
+    """What ``staff`` found. Rendered by ``ccsim.report.staffing_table`` and ``staffing_export``."""
 
     def __init__(self, scenario: Scenario, plan: Plan, options: StaffingOptions, analytic: dict[str, TypeAnalytic],
                  start_method: str, search: SearchResult, required: np.ndarray, scheduled: np.ndarray,

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import ccsim
 from ccsim.calibrate import calibrate, read_details, read_history
-from ccsim.calibrate.report import render_text
 from ccsim.calibrate.synthetic import rows_to_csv, synthesize
+from ccsim.report.calibration import render_text
 from ccsim.report.export import atomic_write_text
 
 HERE = Path(__file__).resolve().parent

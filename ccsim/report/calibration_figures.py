@@ -12,9 +12,9 @@ import datetime as dt
 
 import numpy as np
 
-from ..report.figures import COLOURS, new_figure, tidy, to_svg
-from .model import Calibration, TypeCalibration
-from .patience import fitted_survival
+from ..calibrate.model import Calibration, TypeCalibration
+from ..calibrate.patience import fitted_survival
+from .figures import COLOURS, new_figure, tidy, to_svg
 
 
 def _days(dates: list[dt.date], first: dt.date) -> np.ndarray:

@@ -11,11 +11,11 @@ import math
 from pathlib import Path
 
 from .._version import __version__
+from ..calibrate.behaviour import DurationEstimate
+from ..calibrate.fitting import Fit
+from ..calibrate.forecast import WEEKDAYS, Accuracy
+from ..calibrate.model import Calibration, TypeCalibration
 from ..units import format_clock, format_duration
-from .behaviour import DurationEstimate
-from .fitting import Fit
-from .forecast import WEEKDAYS, Accuracy
-from .model import Calibration, TypeCalibration
 
 KM_POINTS_S = (10, 30, 60, 120, 300)
 
