@@ -13,13 +13,14 @@ rather than once per batch.
 
 from __future__ import annotations
 
+import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
 from ..experiment import plan_for
-from ..experiment.runner import _ignore_interrupts, default_workers, run_tasks
+from ..experiment.runner import _start_worker, default_workers, run_tasks
 from ..metrics import Results
 from ..plan import Plan
 from ..scenario import Scenario
@@ -84,7 +85,8 @@ class Evaluator:
 
     def __enter__(self) -> Evaluator:
         if self.executor is None and self.workers > 1:
-            self._own_pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_ignore_interrupts)
+            self._own_pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_start_worker,
+                                                 initargs=(os.getpid(),))
             self.executor = self._own_pool
         return self
 
