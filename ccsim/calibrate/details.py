@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .csvread import CsvColumns, parsed_rows
+from .csvread import CsvColumns, TypeNames, parsed_rows
 from .errors import ProblemList
 from .values import parse_datetime, parse_seconds, parse_type_name
 
@@ -66,9 +66,11 @@ def read_details(path: str | Path) -> CallDetails:
     previous = None  # (arrival, row)
     first = last = None
     rows = 0
+    names = TypeNames()
     for r in parsed_rows(table, problems):
         row, cells, get = r.number, r.cells, r.get
         ctype = get("contact_type", parse_type_name)
+        names.admit(r, ctype, col("contact_type"))
         arrival = get("arrival_time", parse_datetime)
         answer = get("answer_time", parse_datetime) if cells["answer_time"] else None
         abandon = get("abandon_time", parse_datetime) if cells["abandon_time"] else None

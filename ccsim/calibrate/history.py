@@ -31,10 +31,11 @@ from pathlib import Path
 import numpy as np
 
 from ..units import format_clock
-from .csvread import CsvColumns, parsed_rows
+from .csvread import CsvColumns, TypeNames, parsed_rows
 from .errors import ProblemList
 from .values import parse_count, parse_date, parse_interval_start, parse_seconds, parse_type_name
 
+MAX_CELLS = 5_000_000  # contact types x dates x intervals held in memory (8 arrays of them)
 REQUIRED = ("date", "interval_start", "contact_type", "offered", "answered", "abandoned", "aht_s")
 OPTIONAL = ("answered_within_threshold", "acw_s", "asa_s", "avg_abandon_s")
 
@@ -97,11 +98,13 @@ def read_history(path: str | Path) -> IntervalHistory:
     parsed = []  # (row, date, start_s, type, offered, answered, abandoned, aht, optional...)
     seen: dict[tuple, int] = {}
     previous = None  # (date, start, row)
+    names = TypeNames()
     for r in parsed_rows(table, problems):
         row, cells, get = r.number, r.cells, r.get
         date = get("date", parse_date)
         start = get("interval_start", parse_interval_start)
         ctype = get("contact_type", parse_type_name)
+        names.admit(r, ctype, col("contact_type"))
         offered = get("offered", parse_count)
         answered = get("answered", parse_count)
         abandoned = get("abandoned", parse_count)
@@ -136,8 +139,8 @@ def read_history(path: str | Path) -> IntervalHistory:
         previous = (date, start, row)
         key = (date, start, ctype)
         if key in seen:
-            problems.add(row, None, f"duplicate of row {seen[key]}: {date} {format_clock(start)} {ctype} "
-                                    "appears twice")
+            problems.add(row, None, f"duplicate of row {seen[key]}: {date} {format_clock(start)} and the same "
+                                    "contact_type appear twice")
             continue
         seen[key] = row
         parsed.append((row, date, start, ctype, offered, answered, abandoned, aht, optional))
@@ -164,6 +167,12 @@ def read_history(path: str | Path) -> IntervalHistory:
     types = list(dict.fromkeys(p[3] for p in parsed))
     n = int(round((max(p[2] for p in parsed) - first) / interval_s)) + 1
     shape = (len(types), len(dates), n)
+    if len(types) * len(dates) * n > MAX_CELLS:
+        problems.add(None, col("interval_start"),
+                     f"{len(types)} contact types x {len(dates)} dates x {n} intervals of "
+                     f"{interval_s / 60:g} min make more than {MAX_CELLS:,} interval counts to hold; "
+                     "is the interval grid right (two rows a few seconds apart)?")
+        problems.raise_if_any()
     day_of = {d: i for i, d in enumerate(dates)}
     type_of = {t: i for i, t in enumerate(types)}
 

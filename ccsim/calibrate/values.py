@@ -10,13 +10,32 @@ from ..scenario.schema import NAME_RE
 from ..units import parse_clock
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_HMS_RE = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d*)?)$")
+_HMS_RE = re.compile(r"^(?:(\d{1,6}):)?(\d{1,2}):(\d{2}(?:\.\d{0,9})?)$")
+MAX_COUNT = 1_000_000_000  # contacts in one interval; more is another column (a phone number?)
+MAX_SECONDS = 3650 * 86400.0  # ten years, as in a scenario
 _DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 
 
+_IDENTIFYING_RE = re.compile(
+    r"\d{5}"  # a run of digits: a phone number, a customer or account id
+    r"|@"  # an e-mail address
+    r"|[A-Z][a-z]"  # a proper name
+    r"|[A-Za-z]\s+[A-Za-z]"  # two words: a name
+)
+MAX_QUOTED = 20
+
+
 def short(text: str) -> str:
-    """The cell as quoted in a message, cut to a readable length."""
-    return repr(text if len(text) <= 40 else text[:37] + "...")
+    """A bad cell as a message quotes it, or says it is not shown.
+
+    A cell that is not what its column holds may be a caller number, a customer id
+    or an agent's name (a swapped or shifted header, an unbalanced quote). It is
+    quoted only when it is short and looks like none of these ('forty',
+    '05/01/2026', '9h'); otherwise the message names its row and column only.
+    """
+    if len(text) <= MAX_QUOTED and not _IDENTIFYING_RE.search(text):
+        return repr(text)
+    return "a cell not shown here (it may be personal data)"
 
 
 def parse_date(text: str) -> dt.date:
@@ -47,6 +66,8 @@ def parse_count(text: str) -> int:
         value = math.nan
     if not math.isfinite(value) or value < 0 or value != int(value):
         raise ValueError(f"expected a whole number >= 0, got {short(text)}")
+    if value > MAX_COUNT:
+        raise ValueError(f"expected a count of at most {MAX_COUNT:,}, got a larger number (not shown)")
     return int(value)
 
 
@@ -64,6 +85,9 @@ def parse_seconds(text: str) -> float:
             pass
     if not math.isfinite(value) or value < 0:
         raise ValueError(f"expected a duration in seconds >= 0 (or MM:SS), got {short(text)}")
+    if value > MAX_SECONDS:
+        raise ValueError(f"expected a duration of at most {MAX_SECONDS:,.0f} s (ten years), got a longer one "
+                         "(not shown)")
     return value
 
 

@@ -21,6 +21,9 @@ reforecast:
 
 Every problem a user can cause is reported at once as ``SnapshotError`` (a
 ``ScenarioError``), each with file:line:column, field path and what was expected.
+A snapshot is exported from a live system, so a bad value is never quoted back
+(the field path and what was expected say enough); counts and lists are bounded
+by the scenario's limits (docs/output.md, "Input bounds").
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from pydantic import Field, ValidationError, model_validator
 from ..scenario.base import ScenarioModel
 from ..scenario.errors import Problem, ScenarioError, format_path
 from ..scenario.fields import ClockTime, Duration
+from ..scenario.limits import MAX_AGENTS_TOTAL
 from ..scenario.loader import problem_from_pydantic
 from ..scenario.positions import Located, parse_yaml, read_source
 
@@ -49,12 +53,12 @@ class ContactTypeNow(ScenarioModel):
 class AgentGroupNow(ScenarioModel):
     """Agents of one group now, and its staffing for the rest of the day."""
 
-    idle: Annotated[int, Field(ge=0)] | None = None  # default: scheduled minus busy and on break
+    idle: Annotated[int, Field(ge=0, le=MAX_AGENTS_TOTAL)] | None = None  # default: scheduled - busy, on break
     busy: list[Duration] = []
     chats: list[list[Duration]] = []  # per chatting agent: talk time so far of each open chat
     on_break: list[ClockTime] = []
-    absent: Annotated[int, Field(ge=0)] = 0
-    staffing: list[Annotated[int, Field(ge=0)]] | None = None
+    absent: Annotated[int, Field(ge=0, le=MAX_AGENTS_TOTAL)] = 0
+    staffing: list[Annotated[int, Field(ge=0, le=MAX_AGENTS_TOTAL)]] | None = None
 
     @model_validator(mode="after")
     def _one_form(self):
@@ -67,7 +71,7 @@ class Reforecast(ScenarioModel):
     """A factor on the remaining volume, or new calls per remaining interval."""
 
     factor: Annotated[float, Field(ge=0.0, le=100.0)] | None = None
-    per_interval: list[Annotated[float, Field(ge=0.0)]] | None = None
+    per_interval: list[Annotated[float, Field(ge=0.0, allow_inf_nan=False)]] | None = None
 
     @model_validator(mode="after")
     def _one_form(self):
@@ -110,7 +114,7 @@ def snapshot_from_located(located: Located, scenario=None) -> Snapshot:
     try:
         snap = Snapshot.model_validate(located.data)
     except ValidationError as exc:
-        problems.extend(problem_from_pydantic(error, located, Snapshot) for error in exc.errors())
+        problems.extend(problem_from_pydantic(error, located, Snapshot, quote=False) for error in exc.errors())
     if snap is not None and scenario is not None:
         for path, message in _reference_issues(snap, scenario):
             problems.append(Problem(*located.where(path), format_path(path), message))
@@ -145,6 +149,7 @@ def _reference_issues(snap: Snapshot, scenario):
         elif rf.per_interval is not None and len(rf.per_interval) != left:
             yield (("reforecast", name, "per_interval"),
                    f"expected {left} values (one per interval from the snapshot's), got {len(rf.per_interval)}")
+    yield from _size_issues(snap, scenario, left)
     known_groups = ", ".join(scenario.agent_groups)
     for name, g in snap.agent_groups.items():
         if name not in scenario.agent_groups:
@@ -158,6 +163,12 @@ def _reference_issues(snap: Snapshot, scenario):
                            f"{name!r} works shifts: the roster decides who comes and goes; change the "
                            f"scenario's shifts (--set agent_groups.{name}.shifts[i].headcount=N) instead of "
                            f"giving '{field}'")
+        elif g.absent:
+            scheduled = max(spec.staffing_at(i) for i in range(h.n_intervals - left, h.n_intervals))
+            if g.absent > scheduled:
+                yield (("agent_groups", name, "absent"),
+                       f"{g.absent:,} absent, but {name!r} has at most {scheduled:,} agents scheduled for the "
+                       "rest of the day")
         if g.staffing is not None and len(g.staffing) != left:
             yield (("agent_groups", name, "staffing"),
                    f"expected {left} values (one per interval from the snapshot's), got {len(g.staffing)}")
@@ -175,6 +186,43 @@ def _reference_issues(snap: Snapshot, scenario):
             if until <= snap.time:
                 yield (("agent_groups", name, "on_break", i),
                        f"break end {_clock(until)} is not after the snapshot time {_clock(snap.time)}")
+
+
+def _size_issues(snap: Snapshot, scenario, left: int):
+    """Agents and contacts of the snapshot within the scenario's limits (scenario/limits.py)."""
+    limits = scenario.limits
+    agents = {name: (g.idle or 0) + len(g.busy) + len(g.chats) + len(g.on_break)
+              for name, g in snap.agent_groups.items()}
+    if sum(agents.values()) > limits.agents:
+        name = max(agents, key=lambda n: agents[n])
+        yield (("agent_groups", name),
+               f"{sum(agents.values()):,} agents in the snapshot (idle, busy, chatting, on break; "
+               f"{agents[name]:,} here); at most {limits.agents:,} are simulated (the scenario's limits.agents)")
+    waiting = {name: len(c.waiting) + len(c.callbacks) for name, c in snap.contact_types.items()}
+    if sum(waiting.values()) > limits.contacts:
+        name = max(waiting, key=lambda n: waiting[n])
+        yield (("contact_types", name),
+               f"{sum(waiting.values()):,} contacts waiting in the snapshot; at most {limits.contacts:,} are "
+               "simulated (the scenario's limits.contacts)")
+    h = scenario.horizon
+    remaining = 0.0
+    for name, ct in scenario.contact_types.items():
+        rf = snap.reforecast.get(name)
+        if rf is not None and rf.per_interval is not None:
+            remaining += sum(rf.per_interval)
+            continue
+        a = ct.arrivals
+        if a.rate is not None:
+            day = a.rate * h.length_s
+        elif a.per_interval is not None:
+            day = sum(a.per_interval)
+        else:
+            day = a.volume or 0.0
+        remaining += day * left / h.n_intervals * (rf.factor if rf is not None else 1.0)
+    if not remaining <= limits.contacts and snap.reforecast:
+        yield (("reforecast",),
+               f"about {remaining:,.0f} contacts for the rest of the day; at most {limits.contacts:,} are "
+               "simulated (the scenario's limits.contacts)")
 
 
 def _clock(seconds: float) -> str:

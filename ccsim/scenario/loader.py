@@ -127,9 +127,25 @@ def _tag(model) -> str | None:
     return None
 
 
-def problem_from_pydantic(error: dict, located: Located, root=None) -> Problem:
-    """One pydantic error in the user's words, located in the file (root: the model validated)."""
-    return _problem_from_pydantic(error, located, root)
+def problem_from_pydantic(error: dict, located: Located, root=None, quote: bool = True) -> Problem:
+    """One pydantic error in the user's words, located in the file (root: the model validated).
+
+    quote: show the bad value; False for data exported from live systems (snapshots),
+    whose values are never quoted back (the field path and what was expected are).
+    """
+    problem = _problem_from_pydantic(error, located, root)
+    if quote:
+        return problem
+    return Problem(problem.source, problem.line, problem.column, problem.path, _unquoted(problem.message))
+
+
+def _unquoted(message: str) -> str:
+    """*message* without the bad value it quotes (", got X" or " (got X)", as every check writes it)."""
+    for mark in (", got ", " (got ", " got "):
+        at = message.find(mark)
+        if at >= 0:
+            return message[:at] + " (the value is not shown)"
+    return message
 
 
 def _problem_from_pydantic(error: dict, located: Located, root=None) -> Problem:

@@ -152,16 +152,19 @@ def parse_yaml(text: str, source: str) -> tuple[Located | None, list[Problem]]:
         return None, [Problem(source, 1, 1, "(scenario)", "the file is empty; expected a mapping")]
     if not isinstance(located.data, dict):
         return None, [Problem(source, 1, 1, "(scenario)",
-                              f"expected a mapping of fields, got {_short(located.data)}")]
+                              f"expected a mapping of fields, got {_kind(located.data)}")]
     return located, []
 
 
 _EMPTY = object()
 
 
-def _short(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+def _kind(value) -> str:
+    """What a value is, in words, without quoting it (it may be a snapshot's data)."""
+    if value is None:
+        return "nothing (null)"
+    kinds = {list: "a list", str: "text", bool: "true or false", int: "a number", float: "a number"}
+    return kinds.get(type(value), f"a {type(value).__name__}")
 
 
 class _Builder:
@@ -290,7 +293,7 @@ class _Builder:
                 merged += [(s, self._here(value_mark)) for s in sources if isinstance(s, dict)]
                 continue
             if not isinstance(key, str | int | float | bool) or key is None:
-                self.problems.append(Problem(*where, format_path(path), f"keys must be plain names, got {_short(key)}"))
+                self.problems.append(Problem(*where, format_path(path), f"keys must be plain names, got {_kind(key)}"))
                 self.node(path + ("<value>",), depth + 1)
                 continue
             if isinstance(key, bool):  # YAML 1.1 reads a bare `on`/`yes` key as true

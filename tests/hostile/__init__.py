@@ -1,0 +1,1 @@
+"""Hostile input, faults and scale: ccsim answers with located errors, atomic files and bounded memory."""
