@@ -54,7 +54,8 @@ def fit_roster(scenario: Scenario, required: dict[str, np.ndarray], options: Sta
         positions = {g: np.array([positions_needed(v, shrink.get(g, 0.0)) for v in values])
                      for g, values in need.items()}
         roster = schedule(positions, patterns, h.start, h.interval, h.days, agent_hour)
-        check = validate_roster(scenario, roster, options, replications, seed, workers, executor) if simulate else None
+        check = (validate_roster(scenario, roster, options, replications, seed, workers, executor, shrinkage=shrink)
+                 if simulate else None)
         out.append(RosterRound(roster, check, added))
         if check is None or check.intervals_met == check.n_intervals:
             break

@@ -152,6 +152,20 @@ class GroupRoster:
     def headcount(self) -> int:
         return sum(count for _, count in self.shifts)
 
+    def available(self, shrinkage: float) -> list[tuple[Pattern, int]]:
+        """The shifts with the agents available for contacts when *shrinkage* of the scheduled
+        positions is not (absence, training, meetings): (1 - shrinkage) of the group's
+        headcount, spread over its shifts in start order so that every shift keeps its share
+        to within one agent and every prefix of the roster its share to within half an agent."""
+        keep = 1.0 - shrinkage
+        out, done, share = [], 0, 0.0
+        for pattern, count in self.shifts:
+            share += count * keep
+            upto = math.floor(share + 0.5 + 1e-9)
+            out.append((pattern, upto - done))
+            done = upto
+        return out
+
     def to_dict(self) -> dict:
         return {
             "group": self.group, "shifts": self.block(), "headcount": self.headcount(),
@@ -219,6 +233,33 @@ class Roster:
             out[f"agent_groups.{r.group}.shifts"] = r.block()
             if scenario.agent_groups[r.group].staffing is not None:
                 out[f"agent_groups.{r.group}.staffing"] = None
+        return out
+
+    def available_changes(self, scenario, shrinkage: dict[str, float]) -> dict:
+        """``with_changes`` paths that put in *scenario* the agents of the roster available for
+        contacts: each group's shifts less its *shrinkage* (see ``GroupRoster.available``).
+        With no shrinkage, the same as ``changes``."""
+        out = self.changes(scenario)
+        for r in self.groups:
+            share = shrinkage.get(r.group, 0.0)
+            if share > 0.0:
+                out[f"agent_groups.{r.group}.shifts"] = [p.to_shift(n) for p, n in r.available(share)]
+        return out
+
+    def available_coverage(self, shrinkage: dict[str, float], h_start: float) -> dict[str, np.ndarray]:
+        """Per group, the available agents on shift and not on a break, per interval."""
+        out = {}
+        for r in self.groups:
+            share = shrinkage.get(r.group, 0.0)
+            if share <= 0.0:
+                out[r.group] = r.covered
+                continue
+            shifts = r.available(share)
+            if not shifts:
+                out[r.group] = np.zeros(r.requirement.size)
+                continue
+            a = coverage([p for p, _ in shifts], h_start, r.requirement.size, self.interval_s)
+            out[r.group] = a @ np.array([n for _, n in shifts], dtype=float)
         return out
 
     def paid_hours(self) -> dict[str, float]:

@@ -159,10 +159,18 @@ def validate_variant(variant: Scenario, staffing: np.ndarray, hours: dict[str, f
 
 
 def validate_roster(scenario: Scenario, roster, options: StaffingOptions, replications: int, seed: int,
-                    workers: int | None = 1, executor=None, label: str = "roster") -> Validation:
-    """Close the loop: simulate the scenario with the roster's shifts and judge every interval."""
-    variant = scenario.with_changes(roster.changes(scenario))
-    by_group = {r.group: r.covered for r in roster.groups}
+                    workers: int | None = 1, executor=None, label: str = "roster",
+                    shrinkage: dict[str, float] | None = None) -> Validation:
+    """Close the loop: simulate the scenario with the roster's shifts and judge every interval.
+
+    The simulation has the agents the roster makes available for contacts: with *shrinkage*
+    (per group), each group's scheduled positions less that share (absence, training,
+    meetings beyond what the scenario simulates; see ``Roster.available_changes``), on top
+    of the scenario's own absenteeism and aux. The paid hours are the positions'.
+    """
+    shrinkage = shrinkage or {}
+    variant = scenario.with_changes(roster.available_changes(scenario, shrinkage))
+    by_group = roster.available_coverage(shrinkage, scenario.horizon.start)
     plan = plan_for(scenario)
     covered = np.array([by_group.get(g.name, np.asarray(g.staffing, dtype=float)) for g in plan.agent_groups])
     return validate_variant(variant, covered, roster.paid_hours(), options, label, replications, seed, workers,
