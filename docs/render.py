@@ -26,6 +26,11 @@ selection (applied in Python, not by a shell):
 Several commands for one block are separated by `` && ``; their outputs are
 joined in order. Trailing blank lines are dropped from what a block shows.
 
+A command ending in `` 2>&1`` shows what it writes to stderr too, interleaved as
+a terminal shows it, and may exit with 1 or 2 (a block showing an error
+message); an exception still fails. ``{tmp}`` in a command is a fresh temporary
+directory, for the files a command must write (``--out {tmp}/scenario.yaml``).
+
     python docs/render.py           # rewrite every marked block (files replaced atomically)
     python docs/render.py --check   # exit 1 and list the blocks that differ
 
@@ -125,14 +130,16 @@ def run_command(command: str) -> str:
 
     from ccsim.cli import main
 
-    args = shlex.split(command)
+    both = command.endswith(" 2>&1")
+    args = shlex.split(command[: -len(" 2>&1")] if both else command)
     if not args or args[0] != "ccsim":
         raise ValueError(f"an output marker runs ccsim commands, got {command!r}")
-    with _at_root():
+    with _at_root(), tempfile.TemporaryDirectory(prefix="ccsim-docs-") as tmp:
+        args = [a.replace("{tmp}", tmp) for a in args]
         result = CliRunner(env=ENV).invoke(main, args[1:], catch_exceptions=False)
-    if result.exit_code != 0:
+    if result.exit_code not in ((0, 1, 2) if both else (0,)):
         raise RuntimeError(f"{command!r} exited with {result.exit_code}:\n{result.stderr}")
-    return result.stdout
+    return result.output if both else result.stdout
 
 
 def render(spec: str, where: str = "") -> str:
