@@ -22,7 +22,7 @@ from ccsim.calibrate.patience import estimate_from_details
 from ccsim.calibrate.synthetic import rows_to_csv, synthesize
 from ccsim.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TRUTH = ROOT / "examples" / "history" / "truth.yaml"
 START = dt.date(2026, 10, 12)  # a Monday; 8 weeks to Sunday 2026-12-06
 TARGET = dt.date(2026, 12, 7)  # the Monday after

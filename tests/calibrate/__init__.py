@@ -1,0 +1,1 @@
+"""Calibration: history and call detail in, a scenario out, the truth recovered."""
