@@ -1,0 +1,1 @@
+"""Staffing: the analytic start, the simulation search, shift rosters, and their commands."""
