@@ -76,7 +76,10 @@ def calibrate(history: IntervalHistory, target: dt.date, details: CallDetails | 
     if details is not None:
         extra = sorted(set(details.types) - set(history.types))
         if extra:
-            cal.notes.append(f"call detail types not in the interval history, ignored: {', '.join(extra)}")
+            # Counted, not named: a column swapped into contact_type puts customer ids here.
+            cal.notes.append(f"{len(extra)} call detail type{'s' if len(extra) != 1 else ''} not in the interval "
+                             "history, ignored (not named here: is the call detail's contact_type column the "
+                             "history's contact types?)")
     for k, ctype in enumerate(history.types):
         fc = forecast_type(history, k, target, backtest_weeks=backtest_weeks, profile_weeks=profile_weeks)
         notes = []
