@@ -15,7 +15,7 @@ from ccsim.experiment.compare import compare
 from ccsim.experiment.precision import parse_precision, simulate_to_precision
 from ccsim.experiment.sweep import parse_axis, sweep
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HELPDESK = ROOT / "scenarios" / "it_helpdesk.yaml"
 
 

@@ -1,0 +1,1 @@
+"""The plan built from a scenario: random streams keyed by their source."""
