@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import ccsim
 from ccsim.scenario import ScenarioError, from_dict, load, loads
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BANK = ROOT / "scenarios" / "retail_bank.yaml"
 
 SMALL = """\
