@@ -28,7 +28,7 @@ from ccsim.cli import main
 from tests.common.events import check_done_names_its_contact, check_events, places_per_agent
 from tests.common.strategies import every_field_scenario
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
 BUNDLED = sorted(p.stem for p in SCENARIOS.glob("*.yaml") if not p.name.startswith("snapshot_"))
 GENERATED = "every_field"  # every_field_scenario(), written by the ``files`` fixture

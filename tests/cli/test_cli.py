@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from ccsim.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BANK = str(ROOT / "scenarios" / "retail_bank.yaml")
 HELPDESK = str(ROOT / "scenarios" / "it_helpdesk.yaml")
 
