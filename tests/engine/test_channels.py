@@ -522,7 +522,7 @@ def shared_centre(emails: bool = True) -> ccsim.Scenario:
     })
 
 
-OMNICHANNEL = Path(__file__).resolve().parents[1] / "scenarios" / "omnichannel.yaml"
+OMNICHANNEL = Path(__file__).resolve().parents[2] / "scenarios" / "omnichannel.yaml"
 
 
 def email_sharing_centre(which: str) -> ccsim.Scenario:
