@@ -123,7 +123,7 @@ def test_the_bundled_omnichannel_snapshot_and_its_actions():
 
     from ccsim.realtime import loads_snapshot
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     sc = ccsim.load(root / "scenarios" / "omnichannel.yaml")
     snap = loads_snapshot((root / "scenarios" / "snapshot_omnichannel.yaml").read_text(), "snap.yaml", sc)
     result = whatif(sc, snap, ["agent_groups.advisors.staffing+=4@13:30",

@@ -1,0 +1,1 @@
+"""Real time: snapshots, residual sampling, what-if, live pacing and the dashboard."""
