@@ -8,7 +8,7 @@ import pytest
 import ccsim
 
 SCENARIOS = sorted(p for p in (Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml")
-                   if not p.name.startswith("snapshot_"))  # snapshots: tests/test_realtime.py
+                   if not p.name.startswith("snapshot_"))  # snapshots: tests/realtime/
 
 
 def test_there_are_bundled_scenarios():

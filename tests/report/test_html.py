@@ -18,9 +18,9 @@ from ccsim.report import figures as F
 from ccsim.report.html import build_report
 from ccsim.report.waits import wait_distributions
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted(p for p in (ROOT / "scenarios").glob("*.yaml")
-                   if not p.name.startswith("snapshot_"))  # snapshots: tests/test_realtime.py
+                   if not p.name.startswith("snapshot_"))  # snapshots: tests/realtime/
 HELPDESK = ROOT / "scenarios" / "it_helpdesk.yaml"
 IMG_RE = re.compile(r'<img alt="([^"]*)" width="(\d+)" height="(\d+)" src="data:image/svg\+xml;base64,([^"]+)"')
 

@@ -13,7 +13,7 @@ from ccsim.cli import main
 from ccsim.report.export import CONTACT_COLUMNS, parquet_available
 from ccsim.report.table import render_tables, verdict_lines
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HELPDESK = str(ROOT / "scenarios" / "it_helpdesk.yaml")
 BANK = str(ROOT / "scenarios" / "retail_bank.yaml")
 ANSI = "\033["
