@@ -69,8 +69,9 @@ class Agent:
 class Wake:
     """An entry of the event heap with a callback and a value (chat end, overflow due, break end).
 
-    ``callbacks`` / ``_ok`` / ``_value`` are what SimPy's events carry; the run's loop calls
-    the callbacks as ``Environment.step`` would.
+    ``callbacks`` / ``_ok`` / ``_value`` are what SimPy's events carry; ``callbacks`` holds
+    exactly one callable, which the run's loop calls with the entry (never failed, so
+    nothing to defuse).
     """
 
     __slots__ = ("callbacks", "_ok", "_value")

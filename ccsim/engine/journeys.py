@@ -24,6 +24,8 @@ from collections import deque
 from heapq import heappush
 from itertools import count
 
+import numpy as np
+
 from ..plan import DAY_S, Plan
 from . import events as ev
 from .arrivals import (
@@ -80,6 +82,37 @@ class Journeys:
         self.callbacks_waiting = 0  # scheduled callbacks not yet made, all types
 
     # --- contacts arriving and joining the queue ------------------------------------------
+
+    def entries_after_ivr(self, n: int):
+        """The day's first attempts in the order the loop meets them when every IVR type's
+        caller goes from arrival straight into the IVR (no trunk line to take, no sink to tell
+        of the arrival): ``(times, contacts)`` by queue entry — arrival plus IVR time for IVR
+        types, arrival for the others — with the callers the IVR resolves left out (their
+        outcome is set here). The IVR then costs no event. None when no type has an IVR.
+        """
+        types = self.plan.contact_types
+        ivr_types = {k: ct.journey.self_service for k, ct in enumerate(types)
+                     if ct.journey is not None and ct.journey.ivr_time is not None}
+        if not ivr_types or n == 0:
+            return None
+        draws = self.run.contacts.draws
+        ctype = draws.ctype
+        j = draws.journey
+        arrival = draws.arrival
+        times = arrival.copy()
+        solved = np.zeros(n, dtype=bool)
+        for k, self_service in ivr_types.items():
+            mine = ctype == k
+            times[mine] = arrival[mine] + j.ivr[mine]  # the same doubles as now + ivr[c]
+            solved |= mine & (j.decisions[:, U_SELF_SERVICE] < self_service)
+        resolved, fate, entry = self.contacts.resolved, self.fate, self.entry
+        for c, leave_ivr in zip(np.flatnonzero(solved).tolist(), times[solved].tolist(), strict=True):
+            fate[c] = IVR_RESOLVED
+            resolved[c] = 1
+            entry[c] = leave_ivr
+        order = np.flatnonzero(~solved)
+        order = order[np.argsort(times[order], kind="stable")]
+        return times[order].tolist(), order.tolist()
 
     def arrive(self, c: int, now: float) -> None:
         """A contact created during the run arrives: a line if its type has lines, then on."""

@@ -26,8 +26,12 @@ class Lines(RunState):
         heappush(self.line_heaps[k], (until, c))
 
     def line_free(self, k: int, now: float) -> bool:
-        """Release lines whose holders have left; is a line free for a new contact?"""
+        """Is a line free for a new contact? Lines whose holders have left are given back
+        only when the count of holders (which still includes them) reaches the limit, or
+        their heap grows long: below it, a line is free whoever has left."""
         h = self.line_heaps[k]
+        if self.in_system[k] < self.lines[k] and len(h) <= self.line_heap_cap[k]:
+            return True
         line_release = self.line_release
         while h and h[0][0] <= now:
             until, c = heappop(h)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections import deque
 from heapq import heappop, heappush
+from itertools import count
 
 import numpy as np
 import simpy
@@ -39,7 +40,7 @@ from .contacts import Contacts
 from .dispatch import Dispatch
 from .events import ARRIVAL, BLOCKED
 from .headcount import Headcount
-from .journeys import Journeys
+from .journeys import RETRY, Journeys
 from .lines import Lines
 from .records import ABANDONED, Records
 from .records import BLOCKED as BLOCKED_OUTCOME
@@ -60,6 +61,7 @@ from .snapshot_start import start_from
 from .workforce import Workforce
 
 _NORMAL = 1  # simpy.events.NORMAL priority
+INF = float("inf")
 
 
 def simulate_replication(plan: Plan, replication: int) -> Records:
@@ -84,10 +86,11 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
     __slots__ = (
         "plan", "env", "heap", "eid", "sink", "contacts", "arrival", "ctype", "handle", "acw", "work",
         "deadline", "entry", "answer", "group", "agent_of", "fate", "queues", "groups", "groups_of",
-        "lines", "in_system", "line_heaps", "line_release", "channel", "concurrency", "slowdown",
+        "lines", "in_system", "line_heaps", "line_heap_cap", "line_release", "channel", "concurrency", "slowdown",
         "offer_to", "choice_of", "select", "offer_of", "plain_offer", "has_delay", "delays", "due_callbacks",
         "chat_end_callbacks", "per_agent", "agents", "busy_spans", "present_spans", "span_start", "span_end",
         "any_chat", "snapshot_chats", "journeys", "has_journey", "journey_serve", "workforce", "end_hooks", "initial",
+        "stream_t", "stream_c", "ivr_first", "fast_arrival",
     )
 
     def __init__(self, plan: Plan, draws: ContactDraws, replication: int, initial=None, sink=None):
@@ -111,6 +114,7 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         self.entry = t.entry
         self.in_system = [0] * n_types
         self.line_heaps: list[list] = [[] for _ in range(n_types)]
+        self.line_heap_cap = [4 * (n or 0) + 64 for n in self.lines]  # stale holds kept before a clean-up
 
         # Queues, groups, and each group's skills as the selection sees them.
         self.queues = [deque() for _ in range(n_types)]
@@ -195,6 +199,26 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
             scheduled = [ct.journey is not None and ct.journey.callback_scheduled for ct in types]
             for gp, g in zip(plan.agent_groups, self.groups, strict=True):
                 g.callbacks = [journeys.callback_queues[k] for k in gp.skill_indices if scheduled[k]]
+        # The stream of first attempts the loop merges with the heaps: by arrival, or — when
+        # every IVR caller goes from arrival straight into the IVR (no trunk lines to take, no
+        # sink to tell, no snapshot) — by queue entry, so the IVR costs no event.
+        n_first = self.contacts.n_first
+        self.ivr_first = [ct.journey is not None and ct.journey.ivr_time is not None for ct in types]
+        merged = None
+        if self.journeys is not None and sink is None and initial is None and not any(self.lines):
+            merged = self.journeys.entries_after_ivr(n_first)
+        if merged is None:
+            self.stream_t, self.stream_c = self.arrival, None
+        else:
+            self.stream_t, self.stream_c = merged
+            self.ivr_first = [False] * n_types  # done before the queue entry the stream holds
+        # An arrival takes the loop's inlined hot path when its type is offered under the
+        # foundation's rule, no sink is told, and its journey (if any) has nothing to do before
+        # the queue but retrials after it (no IVR, balking or callback offer; an answer the
+        # journeys need not see).
+        self.fast_arrival = [self.plain_offer[k] and sink is None and (ct.journey is None or (
+            ct.journey.ivr_time is None and ct.journey.balk_over is None and ct.journey.callback_over is None
+            and not self.journey_serve[k])) for k, ct in enumerate(types)]
         # A freed agent of a plain group takes the inlined hot path of release() when there is
         # nothing else to mind: no sink to tell, no end-of-contact hook (and, checked there, no
         # scheduled callback waiting).
@@ -245,24 +269,31 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
 
     def loop(self) -> Records:
         """Run to the end: every contact served, abandoned or blocked, every agent gone home."""
-        i = self.open()
+        j = self.open()
         env, heap = self.env, self.heap
         journeys = self.journeys
         later = journeys.later if journeys is not None else []
-        arrival, ctype, lines, queues = self.arrival, self.ctype, self.lines, self.queues
+        ctype, lines, queues = self.ctype, self.lines, self.queues
         deadline, answer, group, agent_of, work, handle = (self.deadline, self.answer, self.group, self.agent_of,
                                                             self.work, self.handle)
-        groups_of, plain_offer, fate = self.groups_of, self.plain_offer, self.fate
+        groups_of, fate = self.groups_of, self.fate
         has_journey, sink, eid = self.has_journey, self.sink, self.eid
-        ivr = [ct.journey is not None and ct.journey.ivr_time is not None for ct in self.plan.contact_types]
+        ivr = self.ivr_first
         release = self.release
-        n = self.contacts.n_first
+        times, ids = self.stream_t, self.stream_c
+        fast_arrival = self.fast_arrival
+        seq = journeys.seq if journeys is not None else count()
+        retrial_delay = self.contacts.retrial_delay if journeys is not None else []
+        n = len(times)
         while True:
-            # Merge the pre-drawn arrivals with the event heap (and, with caller journeys, the
-            # heap of later events); events due at the same instant as an arrival go first
-            # (staffing changes at boundaries).
-            if i < n and (not heap or arrival[i] < heap[0][0]) and (not later or arrival[i] <= later[0][0]):
-                now = env._now = arrival[i]
+            # Merge the pre-drawn arrivals (times[j]: contact ids[j], or j itself when the stream
+            # is in contact order) with the event heap and, with caller journeys, the heap of
+            # later events; events due at the same instant as an arrival go first (staffing
+            # changes at boundaries).
+            if j < n and (not heap or times[j] < heap[0][0]) and (not later or times[j] <= later[0][0]):
+                now = env._now = times[j]
+                i = j if ids is None else ids[j]
+                j += 1
                 k = ctype[i]
                 if sink is not None:
                     sink(ARRIVAL, now, i, k, -1, -1)
@@ -273,26 +304,23 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
                             sink(BLOCKED, now, i, k, -1, -1)
                         if has_journey[k]:
                             journeys.maybe_retry(i, now)  # type: ignore[union-attr]  # a journey type
-                        i += 1
                         continue
                     self.in_system[k] += 1  # its line is held until it is answered or gives up (below)
-                if has_journey[k]:
-                    if ivr[k]:
-                        journeys.after_lines(i, now)  # type: ignore[union-attr]  # the IVR first
-                    else:
-                        journeys.enter(i, now)  # type: ignore[union-attr]
-                    i += 1
-                    continue
                 q = queues[k]
-                if not plain_offer[k] or q or journeys is not None or sink is not None:
-                    if not self.join(i, k, now):
+                if not fast_arrival[k] or q:
+                    if has_journey[k]:
+                        if ivr[k]:
+                            journeys.after_lines(i, now)  # type: ignore[union-attr]  # the IVR first
+                        else:
+                            journeys.enter(i, now)  # type: ignore[union-attr]
+                    elif not self.join(i, k, now):
                         q.append(i)
                         if lines[k]:
                             self.hold_line(k, i, deadline[i])
-                    i += 1
                     continue
-                # join() and longest_idle() inlined: the per-call hot path (no one waits of
-                # this type, so the call goes to the longest-idle free agent, if any).
+                # join() and longest_idle() inlined (and, for a type whose journey is retrials
+                # only, Journeys.enter): the per-call hot path. No one waits of this type, so the
+                # call goes to the longest-idle free agent, if any.
                 best = None
                 for g in groups_of[k]:
                     if g.idle:
@@ -313,7 +341,10 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
                     q.append(i)
                     if lines[k]:
                         self.hold_line(k, i, deadline[i])
-                i += 1
+                    if has_journey[k] and deadline[i] < INF and journeys.will_retry(i):  # type: ignore[union-attr]
+                        # Checked when its patience runs out (plus the retrial delay): by then it
+                        # was answered, or it abandoned and calls again.
+                        heappush(later, (deadline[i] + retrial_delay[i], next(seq), RETRY, i))
             elif later and (not heap or later[0][0] < heap[0][0]):
                 item = heappop(later)
                 env._now = item[0]
@@ -321,8 +352,11 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
             elif heap:
                 # Environment.step inlined: an agent's entry is the end of its contact.
                 env._now, _, _, event = heappop(heap)
-                if event.__class__ is Agent:
+                cls = event.__class__
+                if cls is Agent:
                     release(event, env._now)
+                elif cls is Wake:  # the run's own entries: one callback each, never failed
+                    event.callbacks[0](event)
                 else:
                     callbacks, event.callbacks = event.callbacks, None
                     for callback in callbacks:

@@ -50,6 +50,7 @@ class RunState:
     lines: list[int]
     in_system: list[int]
     line_heaps: list[list[tuple[float, int]]]
+    line_heap_cap: list[int]
     line_release: list[float]
     # Queues, groups, selection.
     queues: list[deque[int]]

@@ -149,18 +149,23 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
 
 def scheduled_from_shifts(shifts: Sequence[ShiftPlan], n: int, interval_s: float) -> list[float]:
     """Agents on shift and not on a planned break, time-averaged per interval."""
-    out = []
-    for i in range(n):
-        lo, hi = i * interval_s, (i + 1) * interval_s
-        total = 0.0
-        for sh in shifts:
-            on = _overlap(sh.start_s, sh.end_s, lo, hi) * sh.headcount
-            for agent in range(sh.headcount) if sh.breaks else ():
-                for start, length in sh.break_starts(agent):
-                    on -= _overlap(start, start + length, lo, hi)
-            total += on
-        out.append(total / interval_s)
-    return out
+    lo = np.arange(n) * interval_s
+    hi = np.arange(1, n + 1) * interval_s
+    total = np.zeros(n)
+    for sh in shifts:
+        on = np.maximum(0.0, np.minimum(sh.end_s, hi) - np.maximum(sh.start_s, lo)) * sh.headcount
+        if sh.breaks and sh.headcount:
+            # Each agent's breaks (staggered as break_starts does), taken off in agent order.
+            share = (np.arange(sh.headcount) + 0.5) / sh.headcount
+            starts = np.stack([earliest + share * (latest - earliest) for earliest, latest, _ in sh.breaks], axis=1)
+            lengths = np.array([length for _, _, length in sh.breaks])
+            start = starts.reshape(-1, 1)
+            end = (starts + lengths).reshape(-1, 1)
+            off = np.maximum(0.0, np.minimum(end, hi) - np.maximum(start, lo))
+            for row in off:
+                on = on - row
+        total = total + on
+    return (total / interval_s).tolist()
 
 
 @dataclass(frozen=True, slots=True, eq=False, kw_only=True)
