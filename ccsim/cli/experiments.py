@@ -63,6 +63,7 @@ def compare(
     ccsim compare A.yaml B.yaml
     ccsim compare A.yaml --set agent_groups.sellers.staffing=26
     """
+    from ..experiment.compare import IncomparableVariants, check_comparable
     from ..experiment.compare import compare as run_compare
     from ..report.experiments import render_comparison
     from ..report.export import atomic_write_text, rows_csv
@@ -82,6 +83,11 @@ def compare(
         labels = (Path(scenario_a).stem, Path(scenario_b).stem)
         if labels[0] == labels[1]:
             labels = ("A", "B")
+    try:
+        check_comparable(a, b, labels)
+    except IncomparableVariants as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
     try:
         with executor_from_options(executor, scheduler) as client:
             comp = run_compare(

@@ -6,6 +6,11 @@ same time with the same handle time and patience in both. The difference of a
 KPI is estimated from the per-replication differences B − A: the day-to-day
 noise both variants share cancels, and the paired interval is much narrower
 than comparing two independent estimates.
+
+Only variants of one centre can be compared this way: the same contact types
+(the same callers). Variants whose contact types differ are refused
+(``IncomparableVariants``); agent groups may differ (adding a group is a
+variant), and only the groups present in both are differenced.
 """
 
 from __future__ import annotations
@@ -19,6 +24,34 @@ from .estimates import Estimate, Estimates
 from .runner import Progress, run_tasks
 from .simulate import plan_for
 from .stats import t_quantile
+
+
+class IncomparableVariants(ValueError):
+    """Two scenarios that are not variants of one centre: their contact types differ."""
+
+
+def check_comparable(a: Scenario, b: Scenario, labels: tuple[str, str] = ("A", "B")) -> None:
+    """Raise ``IncomparableVariants`` unless *a* and *b* have the same contact types.
+
+    Common random numbers pair the callers of each contact type by its name; a type
+    present in only one variant has no partner, and a total over different types is
+    not a difference of one centre.
+    """
+    names_a, names_b = list(a.contact_types), list(b.contact_types)
+    if set(names_a) == set(names_b):
+        return
+    only_a = [n for n in names_a if n not in names_b]
+    only_b = [n for n in names_b if n not in names_a]
+    parts = []
+    if only_a:
+        parts.append(f"only in {labels[0]}: {', '.join(only_a)}")
+    if only_b:
+        parts.append(f"only in {labels[1]}: {', '.join(only_b)}")
+    raise IncomparableVariants(
+        f"cannot compare {a.name!r} with {b.name!r}: their contact types differ ({'; '.join(parts)}). "
+        "A comparison pairs the same callers in both variants: compare two variants of one centre, "
+        "e.g. ccsim compare A.yaml --set agent_groups.NAME.staffing=N"
+    )
 
 
 def welch_ci(a: np.ndarray, b: np.ndarray, confidence: float = 0.95) -> tuple[float, float] | None:
@@ -56,6 +89,10 @@ class Comparison:
                 name: {kpi: Estimate(tb[name][kpi].values - ta[name][kpi].values) for kpi in ta[name]}
                 for name in ta if name in tb
             }
+        self.groups_only = {  # agent groups present in one variant only: not differenced
+            "a": [g for g in a.agent_groups if g not in b.agent_groups],
+            "b": [g for g in b.agent_groups if g not in a.agent_groups],
+        }
         self.difference["total"] = {
             "total": {kpi: Estimate(b.total[kpi].values - a.total[kpi].values) for kpi in a.total}
         }
@@ -93,6 +130,7 @@ class Comparison:
             "a": {"label": self.labels[0], "scenario": self.a.scenario.name},
             "b": {"label": self.labels[1], "scenario": self.b.scenario.name},
             "seed": self.a.seed, "replications": self.a.replications,
+            "agent_groups_only_in": self.groups_only,
             "differences": rows,
         }
 
@@ -107,7 +145,13 @@ def compare(
     progress: Progress | None = None,
     labels: tuple[str, str] = ("A", "B"),
 ) -> Comparison:
-    """Run *a* and *b* on the same random streams and compare every KPI (B − A)."""
+    """Run *a* and *b* on the same random streams and compare every KPI (B − A),
+    per contact type, per agent group present in both, and in total.
+
+    Raises ``IncomparableVariants`` (a ``ValueError``) before running anything when
+    the contact types of *a* and *b* differ.
+    """
+    check_comparable(a, b, labels)
     n = a.replications if replications is None else int(replications)
     plan_a, plan_b = plan_for(a, seed), plan_for(b, seed if seed is not None else a.seed)
     tasks = [(plan_a, r) for r in range(n)] + [(plan_b, r) for r in range(n)]

@@ -52,6 +52,9 @@ def render_comparison(comp: Comparison) -> str:
                      _fmt(kpi, row["difference"], signed=True), _half(kpi, row["paired_ci95"]),
                      _half(kpi, row["unpaired_ci95"]), "significant" if row["significant"] else ""])
     lines += render_columns(headers, rows, right={2, 3, 4, 5, 6})
+    for key, label in (("a", la), ("b", lb)):
+        if comp.groups_only[key]:
+            lines += ["", f"Agent groups only in {label} (not compared): {', '.join(comp.groups_only[key])}"]
     lines += ["", "Differences are B − A with 95 % intervals; 'paired' uses the per-replication "
                   "differences (common random numbers), 'unpaired' treats the runs as independent."]
     return "\n".join(lines)
