@@ -184,10 +184,13 @@ _ENTRIES = (
        "handling time / paid agent time (available + breaks + aux); equal to occupancy without breaks or aux",
        topic="groups"),
     _k("contacts_per_hour", "contacts per agent-hour", "contacts/agent-hour", "neither",
-       ("agent_group", "agent", "interval"), "contacts answered by the group per present agent-hour",
-       topic="groups"),
+       ("agent_group", "agent", "interval"),
+       "contacts the group started (answered, or a callback attempt) per present agent-hour, both in the same "
+       "interval or statistics window", topic="groups"),
     _k("handled", "handled", "contacts", "neither", ("agent_group", "agent", "interval"),
-       "contacts answered by the group, counted in the interval in which they started", topic="groups"),
+       "contacts answered by the group, counted as the contact types count them: by arrival (after the warm-up), "
+       "in the interval of arrival, whenever answered (after closing too); the groups' handled add up to the "
+       "answered", topic="groups"),
     _k("agents_present", "agents present", "agents", "neither", _GROUP,
        "average agents logged in and available (includes agents finishing a contact after a staffing drop)",
        topic="groups"),
@@ -252,7 +255,7 @@ CATALOGUE: dict[str, Kpi] = {k.name: k for k in _ENTRIES}
 
 # One entry for the KPIs named after a contact type: handled_<type>.
 HANDLED_BY_TYPE = Kpi("handled_<type>", "handled <type>", "contacts", "neither", ("agent_group", "interval"),
-                      "contacts of that type the group started, counted in the interval in which they started",
+                      "contacts of that type the group answered, counted as handled is (by arrival, whenever answered)",
                       "groups with two skills or more", "channels")
 _HANDLED_PREFIX = "handled_"
 

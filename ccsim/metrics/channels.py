@@ -14,7 +14,7 @@ Agent groups
   voice); contacts_per_hour_voice, _chat, _email: contacts of each channel
   the group started per available agent-hour
 * handled_<type> (groups with two skills or more): contacts of each type the
-  group took, counted where they started
+  group answered, counted as ``handled`` is: in their arrival interval
 * per agent (``statistics: {per_agent: true}``), over agents present at least
   30 minutes: agents_counted, agent_occupancy_{mean,min,max} and
   agent_contacts_per_hour_{mean,min,max} — the spread planners watch beside the
@@ -89,7 +89,7 @@ def group_channel_kpis(plan: Plan, rec: Records, g: int, present, present_day, c
             intervals[f"contacts_per_hour_{channel}"] = safe_div(handled_i, present / 3600.0)
             day[f"contacts_per_hour_{channel}"] = div(float(inside[g][types].sum()), present_day / 3600.0)
     if len(gp.skill_indices) > 1:
-        per_interval, inside = ctx.started()
+        per_interval, inside = ctx.answered_by()  # the rule of handled (see groups)
         for k in gp.skill_indices:
             name = plan.contact_types[k].name
             intervals[f"handled_{name}"] = per_interval[g, k].astype(float)

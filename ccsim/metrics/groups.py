@@ -3,8 +3,12 @@
 occupancy = handling time (talk + after-call work) / agent time present and
 available; utilisation = handling time / paid agent time (available + breaks +
 aux; equal to occupancy while the scenario has no breaks or aux);
-contacts_per_hour = contacts answered by the group per present agent-hour.
-Time is integrated over each interval and over the days' statistics windows.
+handled = contacts the group answered, counted like every contact count by the
+interval of their arrival (after the warm-up), whenever answered — after the
+horizon end too — so that the groups' handled add up to the contact types'
+answered; contacts_per_hour = contacts the group started (answered, or a callback
+attempt) in each interval or window per present agent-hour there. Time is
+integrated over each interval and over the days' statistics windows.
 Chat time counts once per agent; the channels' KPIs are added by ``channels``.
 """
 
@@ -53,9 +57,15 @@ def group_kpis(plan: Plan, rec: Records, g: int, ctx: Replication | None = None)
     # Without breaks or aux, paid time is the present time (adding zeros changes no bit).
     paid = present if rec.away_log is None else present + away[0] + away[1]
     paid_day = present_day + away_day[0] + away_day[1]
+    # handled: the contacts the group answered, counted by arrival as the contact types count
+    # them (the groups' handled add up to the answered); contacts_per_hour: the contacts the
+    # group started in each interval and window, a rate over the time present in the same span.
+    answered_i, answered_day = ctx.answered_by()
+    handled = answered_i[g].sum(axis=0).astype(float)
+    handled_day = float(answered_day[g].sum())
     per_interval, inside = ctx.started()
-    handled = per_interval[g].sum(axis=0).astype(float)
-    handled_day = float(inside[g].sum())
+    started = per_interval[g].sum(axis=0).astype(float)
+    started_day = float(inside[g].sum())
     scheduled = np.array(gp.staffing, dtype=float)
     if plan.days > 1:
         scheduled = np.tile(scheduled, plan.days)
@@ -65,7 +75,7 @@ def group_kpis(plan: Plan, rec: Records, g: int, ctx: Replication | None = None)
     intervals = {
         "occupancy": safe_div(busy, present),
         "utilisation": safe_div(busy, paid),
-        "contacts_per_hour": safe_div(handled, present_h),
+        "contacts_per_hour": safe_div(started, present_h),
         "handled": handled,
         "agents_present": present / plan.interval_s,
         "agents_scheduled": scheduled,
@@ -77,7 +87,7 @@ def group_kpis(plan: Plan, rec: Records, g: int, ctx: Replication | None = None)
     day = {
         "occupancy": div(busy_day, present_day),
         "utilisation": div(busy_day, paid_day),
-        "contacts_per_hour": div(handled_day, present_day / 3600.0),
+        "contacts_per_hour": div(started_day, present_day / 3600.0),
         "handled": handled_day,
         "agents_present": present_day / grid.window_s,
         "agents_scheduled": scheduled_day,

@@ -12,8 +12,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..engine.records import Records
+from ..engine.records import ANSWERED, Records
 from ..plan import Plan
+from .service_level import counted
 from .timeline import grid_of, in_windows, interval_index
 
 NAN = math.nan
@@ -66,8 +67,8 @@ def grouped_mean(values, index, n, counts=None):
 class Replication:
     """Columns of one replication that several KPIs need, derived once per replication."""
 
-    __slots__ = ("plan", "rec", "grid", "wait", "arrival_interval", "handled", "issues", "_answer_interval",
-                 "_order", "_bounds", "_by_type")
+    __slots__ = ("plan", "rec", "grid", "wait", "arrival_interval", "handled", "answered", "issues",
+                 "_answer_interval", "_order", "_bounds", "_by_type")
 
     def __init__(self, plan: Plan, rec: Records):
         self.plan, self.rec = plan, rec
@@ -79,6 +80,7 @@ class Replication:
         self.arrival_interval = np.maximum(at[:n], 0)
         self._answer_interval = at[n:]
         self.handled = None  # see started()
+        self.answered = None  # see answered_by()
         self.issues = None  # customers' issues (see journeys), found when first needed
         n_types = len(plan.contact_types)
         self._order = None  # None: a single contact type, so every row is of that type
@@ -129,6 +131,25 @@ class Replication:
                 inside = np.bincount(key[in_windows(plan, start)], minlength=n_g * n_t)
             self.handled = (per_interval.reshape(n_g, n_t, n_int), inside.reshape(n_g, n_t))
         return self.handled
+
+    def answered_by(self):
+        """Contacts answered per (group, contact type, arrival interval), and per (group, type)
+        for the day: the contacts the contact types count as answered, each under the group
+        whose agent answered it, whenever that was (after the horizon end too).
+
+        The one rule of a group's ``handled``: counted like every contact count, by arrival
+        (after the warm-up) and in the interval of arrival, so that the groups' handled add
+        up to the types' answered, per interval and for the day.
+        """
+        if self.answered is None:
+            plan, rec = self.plan, self.rec
+            n_g, n_t, n_int = len(plan.agent_groups), len(plan.contact_types), self.grid.n_int
+            rows = (rec.outcome == ANSWERED) & counted(plan, rec.arrival)
+            key = rec.group[rows].astype(np.int64) * n_t + rec.ctype[rows]
+            per_interval = np.bincount(key * n_int + self.arrival_interval[rows],
+                                       minlength=n_g * n_t * n_int).reshape(n_g, n_t, n_int)
+            self.answered = (per_interval, per_interval.sum(axis=2))
+        return self.answered
 
 
 
