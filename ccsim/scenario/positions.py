@@ -20,6 +20,7 @@ the last one win, are reported as errors. The bounds, each a located error
 from __future__ import annotations
 
 import pathlib
+import re
 from array import array
 from dataclasses import dataclass, field
 
@@ -43,6 +44,8 @@ MAX_INTEGER_DIGITS = 100
 
 _MAP, _SEQ, _OMAP = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap"
 _STR, _INT, _MERGE = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:merge"
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")  # PyYAML's decimal int, without '_'
+_PLAIN_FLOAT = re.compile(r"[-+]?[0-9][0-9]*\.[0-9]*(?:[eE][-+][0-9]+)?\Z")  # and its float
 _SCALAR_TAGS = {
     _STR, _INT, "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary",
@@ -200,9 +203,10 @@ class _Builder:
             raise _Refused(mark, f"more than {MAX_NODES:,} values (once anchors and aliases are "
                                  "expanded); aliases repeated inside aliases?")
 
-    def node(self, path: DataPath, depth: int) -> tuple[object, int, int]:
-        """(value, values counted, depth below) of the next node."""
-        event = self.loader.get_event()
+    def node(self, path: DataPath, depth: int, event=None) -> tuple[object, int, int]:
+        """(value, values counted, depth below) of the next node (or of *event*, already read)."""
+        if event is None:
+            event = self.loader.get_event()
         mark = event.start_mark
         if isinstance(event, yaml.AliasEvent):
             if event.anchor not in self.anchors:
@@ -213,7 +217,9 @@ class _Builder:
                 raise _Refused(mark, f"nested more than {MAX_DEPTH} levels deep")
             return value, size, below
         if isinstance(event, yaml.ScalarEvent):
-            self.spend(1, mark)
+            self.budget -= 1
+            if self.budget < 0:
+                self.spend(0, mark)
             value, size, below = self.scalar(event), 1, 0
         elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
             if depth >= MAX_DEPTH:
@@ -235,6 +241,13 @@ class _Builder:
 
     def scalar(self, event):
         value, tag = event.value, event.tag
+        if tag is None and not event.style and event.implicit[0] and len(value) < 30:
+            # Speed: plain decimal numbers, as PyYAML's resolver reads them, without its
+            # regular-expression pass (a list of millions of observed durations).
+            if _PLAIN_INT.match(value):
+                return int(value)
+            if _PLAIN_FLOAT.match(value):
+                return float(value)
         if len(value) > MAX_SCALAR_CHARS:
             raise _Refused(event.start_mark, f"a value of {len(value):,} characters; at most "
                                              f"{MAX_SCALAR_CHARS:,} are read")
@@ -260,14 +273,19 @@ class _Builder:
     def sequence(self, path: DataPath, depth: int):
         loader, out, marks = self.loader, [], array("i")
         size, below = 1, 0
-        while not loader.check_event(yaml.SequenceEndEvent):
-            mark = loader.peek_event().start_mark
+        end = yaml.SequenceEndEvent
+        while True:
+            event = loader.get_event()  # one call an item: lists can hold millions
+            if isinstance(event, end):
+                break
+            mark = event.start_mark
             marks.append(mark.line + 1)
             marks.append(mark.column + 1)
-            value, n, d = self.node(path + (len(out),), depth + 1)
+            value, n, d = self.node(path + (len(out),), depth + 1, event)
             out.append(value)
-            size, below = size + n, max(below, d + 1)
-        loader.get_event()
+            size += n
+            if d >= below:
+                below = d + 1
         if marks:
             self.located.items[path] = marks
         return out, size, below

@@ -189,7 +189,7 @@ def test_a_file_of_200000_unknown_keys_lists_fifty_problems_and_counts_the_rest(
 
 
 def test_a_large_empirical_list_is_read_in_bounded_time_and_memory(tmp_path):
-    """Two million observed handle times (about 16 MB of YAML) with the C parser."""
+    """Two million observed handle times (about 10 MB of YAML) with the C parser."""
     data = small()
     data["contact_types"]["a"]["handle_time"] = {"dist": "empirical", "values": [0]}
     text = yaml.safe_dump(data, sort_keys=False).replace(
