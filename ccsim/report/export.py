@@ -123,7 +123,7 @@ def stage_bytes(path: str | Path, data: bytes) -> Path:
     sweep_stale(path.parent, path.name)
     fd, tmp = tempfile.mkstemp(prefix=_staging_name(path.name), suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with open(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
