@@ -308,6 +308,8 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         release = self.release
         times, ids = self.stream_t, self.stream_c
         fast_arrival = self.fast_arrival
+        in_system, line_heaps, line_heap_cap = self.in_system, self.line_heaps, self.line_heap_cap
+        line_release = self.line_release
         seq = journeys.seq if journeys is not None else count()
         retrial_delay = self.contacts.retrial_delay if journeys is not None else []
         n = len(times)
@@ -324,14 +326,17 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
                 if sink is not None:
                     sink(ARRIVAL, now, i, k, -1, -1)
                 if lines[k]:
-                    if not self.line_free(k, now):
+                    # line_free()'s quick answer inlined: below the limit counting those who left
+                    # but were not given back yet, a line is free.
+                    if ((in_system[k] >= lines[k] or len(line_heaps[k]) > line_heap_cap[k])
+                            and not self.line_free(k, now)):
                         fate[i] = BLOCKED_OUTCOME
                         if sink is not None:
                             sink(BLOCKED, now, i, k, -1, -1)
                         if has_journey[k]:
                             journeys.maybe_retry(i, now)  # type: ignore[union-attr]  # a journey type
                         continue
-                    self.in_system[k] += 1  # its line is held until it is answered or gives up (below)
+                    in_system[k] += 1  # its line is held until it is answered or gives up (below)
                 q = queues[k]
                 if not fast_arrival[k] or q:
                     if has_journey[k]:
@@ -359,8 +364,10 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
                     answer[i] = now
                     group[i] = g.index
                     agent_of[i] = best.number
-                    if lines[k]:
-                        self.hold_line(k, i, now + handle[i])
+                    if lines[k]:  # hold_line() inlined: its line until the talk ends
+                        until = now + handle[i]
+                        line_release[i] = until
+                        heappush(line_heaps[k], (until, i))
                     best.contact = i
                     heappush(heap, (now + work[i], _NORMAL, next(eid), best))
                 else:
