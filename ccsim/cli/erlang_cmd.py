@@ -44,6 +44,47 @@ def _agents_range(ctx, param, value: str) -> list[int]:
     return list(range(low, high + 1))
 
 
+_TARGET_NAMES = {"sl": "service_level", "service_level": "service_level", "asa": "asa",
+                 "abandon": "abandon_rate", "abandon_rate": "abandon_rate", "abandonment": "abandon_rate",
+                 "occupancy": "occupancy"}
+TARGET_HELP = ("a service level 80%/20s (or sl=80%/20s; 80% alone takes --threshold), asa=20s, "
+               "abandon=5% (Erlang A, needs --patience) or occupancy=85% (at most)")
+
+
+def _share(text: str, what: str) -> float:
+    """'80%' or '0.8' as 0.8."""
+    t = text.strip()
+    try:
+        value = float(t[:-1]) / 100.0 if t.endswith("%") else float(t)
+    except ValueError:
+        raise ValueError(f"{what}: expected a share such as 80% or 0.8, got {text!r}") from None
+    if not 0.0 < value <= 1.0 or not math.isfinite(value):
+        raise ValueError(f"{what}: expected a share above 0 % and at most 100 % (80% or 0.8), got {text!r}")
+    return value
+
+
+def parse_target(text: str, threshold: float | None):
+    """One --target as a ``StaffingTarget``; a service level without a threshold takes *threshold*."""
+    from ..erlang import StaffingTarget
+
+    name, sep, value = text.partition("=")
+    if not sep:
+        name, value = "service_level", text
+    kpi = _TARGET_NAMES.get(name.strip().lower())
+    if kpi is None:
+        raise ValueError(f"unknown target {name.strip()!r} in {text!r} (known: sl, asa, abandon, occupancy)")
+    if kpi == "service_level":
+        share, slash, limit = value.partition("/")
+        if slash:
+            threshold = parse_duration(limit.strip())
+        elif threshold is None:
+            threshold = 20.0
+        return StaffingTarget(kpi, _share(share, f"target {text!r}"), threshold)
+    if kpi == "asa":
+        return StaffingTarget(kpi, parse_duration(value.strip()))
+    return StaffingTarget(kpi, _share(value, f"target {text!r}"))
+
+
 @dataclass(frozen=True)
 class Column:
     """One column: its JSON key, the KPI name heading it, how it is written, what it means."""
@@ -150,35 +191,106 @@ def _table(columns, rows: list[dict]) -> list[str]:
     return ["  ".join(cell.rjust(w) for cell, w in zip(line, widths, strict=True)) for line in [headers, *body]]
 
 
+def _target_cell(target, value: float) -> str:
+    kind = "seconds" if target.kpi == "asa" else "rate" if target.kpi == "abandon_rate" else "share"
+    return _cell(value, kind)
+
+
+def _target_text(target) -> str:
+    """'service_level >= 0.8000 (20s)', 'asa <= 20.00s', 'abandon_rate <= 0.05000'."""
+    text = f"{target.kpi} {target.op} {_target_cell(target, target.value)}"
+    return text + (f" ({format_duration(target.threshold)})" if target.kpi == "service_level" else "")
+
+
+def solve(rate: float, aht: float, targets, patience: float | None) -> dict:
+    """The agents needed for every target together, and for each on its own, with each
+    target's KPI at that number of agents and at one fewer."""
+    from .. import erlang as e
+
+    needed = e.agents_needed(rate, aht, targets, patience)
+    rows = []
+    for t in targets:
+        rows.append({
+            "kpi": t.kpi, "op": t.op, "target": t.value, "threshold_s": t.threshold,
+            "agents": e.agents_needed(rate, aht, [t], patience),
+            "at_agents": e.target_value(rate, aht, needed, t, patience),
+            "at_one_fewer": e.target_value(rate, aht, needed - 1, t, patience) if needed > 0 else None,
+        })
+    return {"model": "erlang_a" if patience else "erlang_c", "agents": needed, "targets": rows}
+
+
+def _solution_lines(solution: dict, targets, patience: float | None) -> list[str]:
+    n = solution["agents"]
+    model = (f"Erlang A, M/M/c+M: exponential patience, mean {format_duration(patience)}" if patience
+             else "Erlang C, M/M/c: nobody abandons")
+    lines = [f"Agents needed ({model}): {n}"]
+    headers = ["target", "agents", f"with {n}"] + ([f"with {n - 1}"] if n > 0 else [])
+    body = []
+    for t, row in zip(targets, solution["targets"], strict=True):
+        line = [_target_text(t), str(row["agents"]), _target_cell(t, row["at_agents"])]
+        if n > 0:
+            line.append(_target_cell(t, row["at_one_fewer"]))
+        body.append(line)
+    widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(headers)]
+    for line in [headers, *body]:
+        cells = [line[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(line[1:], widths[1:], strict=True)]
+        lines.append("  " + "  ".join(cells).rstrip())
+    return lines
+
+
 @click.command()
 @click.option("--rate", required=True, callback=_convert(parse_rate, "rate"), help="Arrival rate, e.g. 200/h.")
 @click.option(
     "--aht", required=True, callback=_convert(parse_duration, "duration"), help="Mean handle time, e.g. 3min."
 )
-@click.option("--agents", required=True, callback=_agents_range, help="Agents, or a range such as 10..20.")
+@click.option("--agents", callback=lambda ctx, p, v: None if v is None else _agents_range(ctx, p, v),
+              help="Agents, or a range such as 10..20 (default with --target: the answer ± 2).")
 @click.option(
     "--threshold",
-    default="20s",
-    show_default=True,
     callback=_convert(parse_duration, "duration"),
-    help="Service-level threshold.",
+    help="Service-level threshold.  [default: 20s, or the --target's]",
 )
 @click.option(
     "--patience",
     callback=_convert(parse_duration, "duration"),
-    help="Mean (exponential) patience: adds the Erlang A table (M/M/c+M).",
+    help="Mean (exponential) patience: adds the Erlang A table (M/M/c+M), and targets are solved in Erlang A.",
 )
+@click.option("--target", "target_texts", multiple=True, metavar="TARGET",
+              help=f"Solve for the agents needed: {TARGET_HELP}. Repeat for several; all must be met.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
-def erlang(rate, aht, agents, threshold, patience, as_json):
+def erlang(rate, aht, agents, threshold, patience, target_texts, as_json):
     """Erlang B, C (and A with --patience) for a stationary interval.
 
     Columns are headed by the KPI names of docs/kpis.md; the definition of each
     is printed below the tables. With --patience, the service level is given by
     three definitions: ours (over answered + abandoned), over the answered only,
     and on the virtual waiting time (Erlang X calculators).
+
+    With --target (e.g. 80%/20s, asa=20s, abandon=5%), prints the agents needed:
+    the smallest number meeting every target, one fewer missing one at least
+    (Erlang C, or Erlang A with --patience; the service level is ours).
     """
     if rate <= 0 or aht <= 0:
         raise click.BadParameter("rate and aht must be positive")
+    targets = []
+    for text in target_texts:
+        try:
+            targets.append(parse_target(text, threshold))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--target'") from None
+    if agents is None and not targets:
+        raise click.UsageError("give --agents (a number or a range such as 10..20) or --target (e.g. 80%/20s)")
+    if threshold is None:
+        threshold = next((t.threshold for t in targets if t.kpi == "service_level"), 20.0)
+    solution = None
+    if targets:
+        try:
+            solution = solve(rate, aht, targets, patience)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--target'") from None
+        if agents is None:
+            n = solution["agents"]
+            agents = list(range(max(0, n - 2), n + 3))
     load_erl = rate * aht
     rows = rows_of(rate, aht, agents, threshold, patience)
     if as_json:
@@ -188,10 +300,16 @@ def erlang(rate, aht, agents, threshold, patience, as_json):
         definitions = {c.key: {"kpi": c.kpi, "definition": c.definition.format(t=t)} for c in columns}
         doc = {"offered_load_erlangs": load_erl, "threshold_s": threshold, "patience_s": patience,
                "definitions": definitions, "rows": clean}
+        if solution is not None:
+            doc["target"] = _finite_or_none(solution)
         click.echo(json.dumps(doc, indent=2))
         return
     click.echo(f"offered load {load_erl:.3f} Erlangs, service level threshold {format_duration(threshold)}")
     click.echo("")
+    if solution is not None:
+        for line in _solution_lines(solution, targets, patience):
+            click.echo(line)
+        click.echo("")
     click.echo("Erlang B and C (M/M/c: nobody abandons)")
     lines = _table(ERLANG_C, rows)
     if patience:
@@ -211,3 +329,14 @@ def erlang(rate, aht, agents, threshold, patience, as_json):
                                  subsequent_indent=hang))
     for model in ("C", "A") if patience else ("C",):
         click.echo(textwrap.fill(NOTES[model] + ".", _WIDTH, initial_indent="  ", subsequent_indent="    "))
+
+
+def _finite_or_none(value):
+    """JSON has no infinity: non-finite floats as null, through dicts and lists."""
+    if isinstance(value, dict):
+        return {k: _finite_or_none(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite_or_none(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
