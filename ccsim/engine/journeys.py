@@ -75,7 +75,11 @@ class Journeys:
         self.last_wait = [0.0] * len(types)
         self.mean_work = [ct.handle.mean + (ct.after_call_work.mean if ct.after_call_work else 0.0)
                           for ct in types]
-        self.factor = [g.resolution_factor for g in plan.agent_groups]
+        factor = [g.resolution_factor for g in plan.agent_groups]
+        # P(resolved at this contact) by type and answering group: the type's FCR times the
+        # group's resolution factor, at most 1 (None: the type draws no resolution).
+        self.fcr_of = [None if jp is None or jp.fcr is None else [min(1.0, jp.fcr * f) for f in factor]
+                       for jp in self.journey]
         self.later_draws = [LaterDraws(ct, plan.seed, replication) for ct in types]
         self.callback_queues: list[deque[int]] = [deque() for _ in types]  # scheduled callbacks per type
         self.callback_due: dict[int, float] = {}
@@ -157,7 +161,11 @@ class Journeys:
         self.entry[c] = now
         dl = now + self.patience[c]
         self.deadline[c] = dl
-        if run.join(c, k, now):
+        q = self.queues[k]
+        if q and run.head(q, now) is not None:  # Dispatch.join inlined: FCFS behind those waiting
+            if run.has_delay[k]:
+                run.schedule_overflow(c, k, now)
+        elif run.offer_of[k](run, c, k, now):
             return  # answered: the line is held for the talk
         if self.lines[k]:
             run.hold_line(k, c, dl)
@@ -191,7 +199,7 @@ class Journeys:
                         return
                 else:
                     cb[c] = CB_DECLINED
-        self.queues[k].append(c)
+        q.append(c)
         if cb[c] != CB_ACCEPTED and dl < INF and self.will_retry(c):
             heappush(self.later, (dl + self.contacts.retrial_delay[c], next(self.seq), RETRY, c))
 
@@ -244,8 +252,9 @@ class Journeys:
         if jp is not None:
             u = c * N_DECISIONS
             dec = self.decisions
-            if jp.fcr is not None:
-                if dec[u + U_RESOLVED] < min(1.0, jp.fcr * self.factor[g.index]):
+            fcr = self.fcr_of[k]
+            if fcr is not None:
+                if dec[u + U_RESOLVED] < fcr[g.index]:
                     t.resolved[c] = 1
                 else:
                     t.resolved[c] = 0
