@@ -119,12 +119,23 @@ def whatif(scenario, snapshot_path, actions, replications, seed, intervals, as_j
 @click.option("--duration", type=click.FloatRange(min=0.0), help="Stop after this many wall seconds.")
 @click.option("--no-dashboard", is_flag=True, help="No dashboard (e.g. with --events -).")
 def live(scenario, snapshot_path, speed, seed, replication, events_target, duration, no_dashboard):
-    """Run SCENARIO against the wall clock with a live dashboard (Ctrl-C stops)."""
+    """Run SCENARIO against the wall clock with a live dashboard (Ctrl-C stops, exit code 130)."""
+    try:
+        stopped_by = _live(scenario, snapshot_path, speed, seed, replication, events_target, duration, no_dashboard)
+    except KeyboardInterrupt:  # before the run started or while its summary was printed
+        stopped_by = "interrupt"
+    if stopped_by == "interrupt":
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+def _live(scenario, snapshot_path, speed, seed, replication, events_target, duration, no_dashboard):
+    """The live run and its summary; returns why it stopped (see ``Pacer.stopped_by``)."""
     import shutil
 
     from ..engine.arrivals import draw_contacts
     from ..experiment import plan_for
-    from ..realtime.live import EventWriter, run_live
+    from ..realtime.live import EventWriter, run_live, short_time
     from ..realtime.state import initial_state, snapshot_draws
     from ..realtime.whatif import residual_scenario
 
@@ -163,8 +174,10 @@ def live(scenario, snapshot_path, speed, seed, replication, events_target, durat
         k = ct.index
         sl = state.service_level(k)
         print(f"  {ct.name}: offered {state.offered[k]}, answered {state.answered[k]}, "
-              f"abandoned {state.abandoned[k]}, service level "
+              f"abandoned {state.abandoned[k]}, ASA {short_time(state.asa(k))}, service level "
               f"{'-' if sl != sl else f'{sl * 100:.1f}%'} (target {ct.sl_target * 100:.0f}%)", file=out)
+    out.flush()
+    return pacer.stopped_by
 
 
 def add_events_option(run_command: click.Command) -> None:

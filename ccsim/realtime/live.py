@@ -17,6 +17,7 @@ import time
 from collections import deque
 
 from ..engine.records import CB_ACCEPTED
+from ..metrics.catalogue import CATALOGUE
 from ..metrics.service_level import counted, email_elapsed, email_late, finished, in_time
 from ..plan import DAY_S
 from ..units import format_clock_exact
@@ -54,7 +55,11 @@ class LiveState:
 
     The service level so far follows the KPI's rules (``ccsim.metrics.service_level``):
     warm-up arrivals, short abandons and accepted callbacks left out, waits from queue
-    entry, emails by reply time. It needs the run's contact table (*table*, which
+    entry, emails by reply time. The ASA so far is the KPI's too (``ccsim.metrics.contacts``):
+    the mean wait of the contacts the service level counts as answered from the queue
+    (emails: time from arrival to the start of handling); the longest wait is that of
+    the caller waiting longest now (emails: the oldest in the backlog). A snapshot's
+    waiting callers count with the time they had already waited. It needs the run's contact table (*table*, which
     ``run_live`` passes; without it arrivals count from their queue entry, patience is
     deadline − entry, no contact is a callback and emails are replied at their answer).
     *waited*: the time the snapshot's waiting callers had already waited (their
@@ -75,6 +80,9 @@ class LiveState:
         # The service level's counts of contacts finished: in the base, and in time of them.
         self.sl_base = [0] * n
         self.sl_in_time = [0] * n
+        # ASA so far: the waits of the answered contacts it counts, and how many there are.
+        self.asa_sum = [0.0] * n
+        self.asa_n = [0] * n
         self.email = [ct.channel == "email" for ct in plan.contact_types]
         self.end_s = (plan.days - 1) * DAY_S + plan.horizon_s  # the last day's horizon end
         groups = len(plan.agent_groups)
@@ -131,6 +139,29 @@ class LiveState:
         """Callers waiting now (lazy abandonment: those past their deadline are gone)."""
         return sum(1 for c in self.waiting[k] if self.deadline[c] > self.now)
 
+    def longest_wait(self, k: int) -> float:
+        """How long the contact of type k waiting longest now has waited (s; nan when none
+        waits): callers past their deadline have gone; emails, the oldest in the backlog."""
+        now = self.now
+        if self.email[k]:
+            entries = [self._entry(c) for c in self.waiting[k]]
+        else:
+            deadline = self.deadline
+            entries = [self._entry(c) for c in self.waiting[k] if deadline[c] > now]
+        return now - min(entries) if entries else math.nan
+
+    def asa(self, k: int) -> float:
+        """ASA of contact type k so far (s), by the KPI's rules; nan before the first answer."""
+        n = self.asa_n[k]
+        return self.asa_sum[k] / n if n else math.nan
+
+    def _entry(self, c: int) -> float:
+        """When contact c entered the queue; a snapshot's caller, as long ago as it had waited."""
+        waited = self.waited
+        if waited is not None and c < len(waited):
+            return self.entry[c] - waited[c]
+        return self.entry[c]
+
     # --- the service level so far ------------------------------------------------------------
 
     def _counts(self, c: int) -> bool:
@@ -153,16 +184,21 @@ class LiveState:
             return
         ct = self.plan.contact_types[k]
         table = self.table
+        entry = self._entry(c)
         if self.email[k]:  # replied when its handling ends, in time by its reply time
             handle = 0.0 if table is None else table.handle[c] if table.handle else table.draws.handle[c]
             self.sl_base[k] += 1
-            self.sl_in_time[k] += bool(in_time(ct, email_elapsed(self.plan, ct, self.entry[c], t + handle)))
+            self.sl_in_time[k] += bool(in_time(ct, email_elapsed(self.plan, ct, entry, t + handle)))
+            self.asa_sum[k] += t - entry
+            self.asa_n[k] += 1
             return
         if table is not None and table.journeys and table.cb[c] == CB_ACCEPTED:
-            return  # an accepted callback left the inbound queue: in neither count
-        base, on_time = finished(ct, True, t - self.entry[c])
+            return  # an accepted callback left the inbound queue: in neither count (nor in ASA)
+        base, on_time = finished(ct, True, t - entry)
         self.sl_base[k] += base
         self.sl_in_time[k] += on_time
+        self.asa_sum[k] += t - entry
+        self.asa_n[k] += 1
 
     def service_level(self, k: int) -> float:
         """Service level of contact type k so far, by the KPI's rules. Callers still in the
@@ -173,7 +209,7 @@ class LiveState:
         if self.email[k]:
             at = min(self.now, self.end_s)
             base += sum(1 for c in self.waiting[k]
-                        if self._counts(c) and email_late(ct, email_elapsed(self.plan, ct, self.entry[c], at)))
+                        if self._counts(c) and email_late(ct, email_elapsed(self.plan, ct, self._entry(c), at)))
         else:
             deadline, now = self.deadline, self.now
             base += sum(1 for c in self.waiting[k]
@@ -186,21 +222,34 @@ class LiveState:
         self.now = max(self.now, end_s, self.end_s)
 
 
+def short_time(seconds: float) -> str:
+    """A wait in at most 6 characters, in the unit a person reads it in: '45s', '3.2min', '1.6h'."""
+    if not math.isfinite(seconds):
+        return "-"
+    if seconds < 119.5:
+        return f"{seconds:.0f}s"
+    if seconds < 3600.0:
+        return f"{seconds / 60:.1f}min"
+    return f"{seconds / 3600:.1f}h"
+
+
 def render_dashboard(state: LiveState, width: int = 80, height: int = 24, speed: float | None = None) -> list[str]:
     """The dashboard as at most *height* lines of at most *width* characters."""
     plan = state.plan
     clock = format_clock_exact(plan.clock_start + state.now)
     head = f" ccsim live — {plan.name} — {clock}" + (f" — x{speed:g}" if speed else "")
-    lines = [head, "-" * width, f"{'contact type':<14}{'queue':>6}{'offered':>9}{'answered':>9}"
-             f"{'abandon':>9}{'SL':>7}{'target':>8}"]
+    asa = CATALOGUE["asa"].label
+    lines = [head, "-" * width, f"{'contact type':<14}{'queue':>6}{'longest':>8}{asa:>7}{'offered':>8}"
+             f"{'answered':>9}{'abandon':>8}{'SL':>7}{'target':>7}"]
     for ct in plan.contact_types:
         k = ct.index
         sl = state.service_level(k)
         ab = state.abandoned[k] / state.offered[k] if state.offered[k] else 0.0
         mark = " " if math.isnan(sl) or sl >= ct.sl_target else "!"
-        lines.append(f"{ct.name[:13]:<14}{state.queue_length(k):>6}{state.offered[k]:>9}{state.answered[k]:>9}"
-                     f"{ab * 100:>8.1f}%{'-' if math.isnan(sl) else f'{sl * 100:.1f}%':>7}"
-                     f"{ct.sl_target * 100:>6.0f}%{mark}")
+        lines.append(f"{ct.name[:13]:<14}{state.queue_length(k):>6}{short_time(state.longest_wait(k)):>8}"
+                     f"{short_time(state.asa(k)):>7}{state.offered[k]:>8}{state.answered[k]:>9}"
+                     f"{ab * 100:>7.1f}%{'-' if math.isnan(sl) else f'{sl * 100:.1f}%':>7}"
+                     f"{ct.sl_target * 100:>5.0f}%{mark}")
     lines.append("")
     lines.append(f"{'agent group':<14}{'busy':>6}{'idle':>6}{'break':>7}{'aux':>6}")
     for gp in plan.agent_groups:
@@ -232,6 +281,9 @@ class Pacer:
         self.last_tick = -math.inf
         self.stop_after_s = stop_after_s
         self.sim_now = t0
+        # Why the run ended early: "duration" (stop_after_s), "interrupt" (Ctrl-C or SIGTERM);
+        # None when it ran to its end (set by run_live).
+        self.stopped_by: str | None = None
 
     def __call__(self, kind: str, t: float, *_) -> None:
         due = self.start + (t - self.t0) / self.speed
@@ -266,7 +318,8 @@ def run_live(plan, draws, replication=0, *, speed: float = 60.0, initial=None, d
     draw: called with the dashboard's lines about four times a second.
     events: an ``EventWriter`` (or any sink) fed every event.
     stop_after_s: stop after this much wall time (Records is then None).
-    Ctrl-C (KeyboardInterrupt) stops the run too; the state so far is returned.
+    Ctrl-C (KeyboardInterrupt) stops the run too; the state so far is returned, and
+    ``pacer.stopped_by`` says which ("duration" or "interrupt"; None at the run's end).
     """
     from ..engine.run import Run
 
@@ -296,8 +349,10 @@ def run_live(plan, draws, replication=0, *, speed: float = 60.0, initial=None, d
     records = None
     try:
         records = run.loop()
-    except (KeyboardInterrupt, StopLive):
-        pass
+    except KeyboardInterrupt:
+        pacer.stopped_by = "interrupt"
+    except StopLive:
+        pacer.stopped_by = "duration"
     tick(pacer.sim_now)
     if records is not None:
         state.finish(records.end_s)
