@@ -1,7 +1,9 @@
 """The ``ccsim`` command: thin on purpose — parse, call the library, print, exit code.
 
 Exit codes: 0 success, 1 a run or output failure, 2 bad input (scenario or
-options), 130 interrupted (Ctrl-C or SIGTERM; nothing written).
+options), 3 a ``--precision`` target not reached within ``--max-replications``
+(results printed and written all the same), 130 interrupted (Ctrl-C or SIGTERM;
+nothing written).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from .common import (
 )
 from .erlang_cmd import erlang
 from .experiments import compare, sweep
+
+PRECISION_NOT_REACHED = 3  # exit code: the results are there, short of the precision asked
 
 
 def _raise_interrupt(signum, frame) -> None:
@@ -69,7 +73,7 @@ def main(ctx: click.Context) -> None:
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 @click.option("--precision", "precision", multiple=True, metavar="KPI=WIDTH",
               help="Add replications until the KPI's 95 % CI half-width is at most WIDTH "
-                   "(e.g. service_level=0.01, asa=5%%; repeatable).")
+                   "(e.g. service_level=0.01, asa=5%; repeatable; exit code 3 if not reached).")
 @click.option("--max-replications", type=click.IntRange(min=2), default=1000, show_default=True,
               help="Cap for --precision.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout instead of tables.")
@@ -189,6 +193,9 @@ def run(scenario, replications, seed, overrides, precision, max_replications, as
         click.echo(render_tables(est, colour=colour_enabled()))
     if written:
         click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+    if targets and not est.precision["met"]:
+        click.echo(f"precision not reached within {max_replications} replications (exit code 3)", err=True)
+        sys.exit(PRECISION_NOT_REACHED)
 
 
 def _same_folder(a: Path, b: Path) -> bool:
