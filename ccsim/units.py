@@ -95,3 +95,49 @@ def format_duration(seconds: float) -> str:
         if seconds >= size and (seconds / size) == round(seconds / size, 2):
             return f"{seconds / size:g}{unit}"
     return f"{seconds:g}s"
+
+
+# Times as people think of them. One rule for every table, report and figure: a time is
+# written in seconds below two minutes, in minutes below an hour and in hours from an hour
+# on (an email answered after 5892.7 s is "1.6 h"), and a half-width or an axis takes the
+# unit of what it belongs to, so a number never changes unit within one cell or one axis.
+TIME_UNITS = (("s", 1.0), ("min", 60.0), ("h", 3600.0))
+
+
+def time_unit(seconds: float) -> tuple[str, float]:
+    """('s', 1), ('min', 60) or ('h', 3600): the unit a person reads a time of this size in."""
+    size = abs(seconds) if math.isfinite(seconds) else 0.0
+    if size < 120.0:
+        return TIME_UNITS[0]
+    if size < 3600.0:
+        return TIME_UNITS[1]
+    return TIME_UNITS[2]
+
+
+def format_time(seconds: float | None, half: float | None = None, signed: bool = False,
+                unit: tuple[str, float] | None = None) -> str:
+    """A measured time in seconds in its unit, one decimal: '4.5 s', '3.3 min', '1.6 h';
+    with *half* (a CI half-width in seconds) '1.6 h ± 0.2' in the same unit; '–' when missing.
+
+    unit: force a unit (from ``time_unit``), e.g. the unit of an axis or of a column.
+    """
+    if seconds is None or not math.isfinite(seconds):
+        return "–"
+    name, size = unit or time_unit(seconds)
+    text = f"{seconds / size:{'+' if signed else ''}.1f} {name}"
+    if half is not None and math.isfinite(half):
+        text += f" ± {half / size:.1f}"
+    return text
+
+
+def format_threshold(seconds: float) -> str:
+    """A threshold or setting, exact, with a space: '20 s', '1 min', '1.5 h', '8 h'."""
+    for unit, size in (("h", 3600.0), ("min", 60.0)):
+        if seconds >= size and seconds / size == round(seconds / size, 2):
+            return f"{seconds / size:g} {unit}"
+    return f"{seconds:g} s"
+
+
+def format_target(share: float, threshold_s: float) -> str:
+    """A service-level target as planners say it: '80 % in 20 s', '90 % in 8 h'."""
+    return f"{100 * share:g} % in {format_threshold(threshold_s)}"

@@ -9,20 +9,24 @@ from __future__ import annotations
 import math
 
 from ..experiment.estimates import Estimate, Estimates
-from ..units import format_duration
+from ..units import format_target, format_time
 from .columns import render_columns
+from .labels import fmt
 
 
 def _pct(e: Estimate | None) -> str:
-    if e is None or not math.isfinite(e.mean):
-        return "-"
-    return f"{100 * e.mean:.1f}%"
+    return fmt("occupancy", None if e is None else e.mean)
 
 
 def _num(e: Estimate | None, digits: int = 1) -> str:
     if e is None or not math.isfinite(e.mean):
-        return "-"
+        return "–"
     return f"{e.mean:,.{digits}f}"
+
+
+def _hours(e: Estimate | None) -> str:
+    """A time given in hours, written in the unit a person reads it in ('45.0 min', '1.6 h')."""
+    return format_time(None if e is None else e.mean * 3600.0)
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
@@ -52,7 +56,7 @@ def render_groups_by_channel(est: Estimates) -> list[str]:
         if len(channels) > 1:
             row += [_pct(g.get(f"occupancy_{c}")) if f"occupancy_{c}" in g else
                     (_pct(g["occupancy"]) if any(plan.contact_types[k].channel == c for k in gp.skill_indices)
-                     else "-") for c in channels]
+                     else "–") for c in channels]
         if "chat" in channels:
             row.append(_pct(g.get("slot_utilisation")))
         names = [plan.contact_types[k].name for k in gp.skill_indices]
@@ -70,14 +74,14 @@ def render_email(est: Estimates) -> list[str]:
     if not emails:
         return []
     headers = ["email type", "arrived", "replied", "service level", "target", "backlog at end",
-               "oldest (h)", "mean reply (h)"]
+               "oldest", "mean reply"]
     rows = []
     for ct in emails:
         k = est.contact_types[ct.name]
         rows.append([ct.name, _num(k["offered"]), _num(k["answered"]), _pct(k["service_level"]),
-                     f"{100 * ct.sl_target:g}% in {format_duration(ct.sl_threshold)}",
-                     _num(k["backlog_at_end"]), _num(k["oldest_backlog_hours"], 2),
-                     _num(k["mean_reply_hours"], 2)])
+                     format_target(ct.sl_target, ct.sl_threshold),
+                     _num(k["backlog_at_end"]), _hours(k["oldest_backlog_hours"]),
+                     _hours(k["mean_reply_hours"])])
     return ["Emails (replied = handling finished; backlog = not started when the last day closes):",
             *_table(headers, rows)]
 

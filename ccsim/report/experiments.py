@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 from ..experiment.compare import Comparison
 from ..experiment.sweep import Sweep
-from ..metrics.catalogue import find
 from .columns import render_columns
+from .labels import fmt, fmt_estimate, fmt_half, info
 
 COMPARE_KPIS = {
     "contact_types": ("offered", "service_level", "asa", "wait_p90", "abandon_rate", "max_queue"),
@@ -16,25 +14,12 @@ COMPARE_KPIS = {
 }
 
 
-def _percent(kpi: str) -> bool:
-    """Shares are written as percentages (the catalogue's unit)."""
-    entry = find(kpi)
-    return entry is not None and entry.unit == "share"
-
-
 def _fmt(kpi: str, value: float | None, signed: bool = False) -> str:
-    if value is None or not math.isfinite(value):
-        return "-"
-    if _percent(kpi):
-        return f"{100 * value:+.2f}%" if signed else f"{100 * value:.2f}%"
-    return f"{value:+.2f}" if signed else f"{value:.2f}"
+    return fmt(kpi, value, signed=signed)
 
 
 def _half(kpi: str, ci) -> str:
-    if ci is None:
-        return "-"
-    half = (ci[1] - ci[0]) / 2.0
-    return f"±{100 * half:.2f}" if _percent(kpi) else f"±{half:.2f}"
+    return fmt_half(kpi, ci) or "–"
 
 
 def render_comparison(comp: Comparison) -> str:
@@ -48,15 +33,16 @@ def render_comparison(comp: Comparison) -> str:
         if row["kpi"] not in COMPARE_KPIS[row["section"]]:
             continue
         kpi = row["kpi"]
-        rows.append([row["name"], kpi, _fmt(kpi, row["a"]), _fmt(kpi, row["b"]),
+        rows.append([row["name"], info(kpi).label, _fmt(kpi, row["a"]), _fmt(kpi, row["b"]),
                      _fmt(kpi, row["difference"], signed=True), _half(kpi, row["paired_ci95"]),
                      _half(kpi, row["unpaired_ci95"]), "significant" if row["significant"] else ""])
     lines += render_columns(headers, rows, right={2, 3, 4, 5, 6})
     for key, label in (("a", la), ("b", lb)):
         if comp.groups_only[key]:
             lines += ["", f"Agent groups only in {label} (not compared): {', '.join(comp.groups_only[key])}"]
-    lines += ["", "Differences are B − A with 95 % intervals; 'paired' uses the per-replication "
-                  "differences (common random numbers), 'unpaired' treats the runs as independent."]
+    lines += ["", "Differences are B − A (shares in percentage points, pp) with the half-widths of their 95 % "
+                  "intervals; 'paired' uses the per-replication differences (common random numbers), "
+                  "'unpaired' treats the runs as independent."]
     return "\n".join(lines)
 
 
@@ -65,7 +51,7 @@ def render_sweep(result: Sweep) -> str:
     names = list(result.axes)
     first = result.points[0].estimates
     headers = [n.split(".")[-2] + "." + n.split(".")[-1] if n.count(".") else n for n in names]
-    headers += ["contact type", "service level", "ASA (s)", "abandon"]
+    headers += ["contact type", "service level", "ASA", "abandon"]
     groups = list(first.agent_groups)
     headers += [f"occ. {g}" for g in groups]
     rows = []
@@ -73,9 +59,7 @@ def render_sweep(result: Sweep) -> str:
         est = point.estimates
         for name, k in est.contact_types.items():
             row = [str(point.values[n]) for n in names] + [name]
-            for kpi in ("service_level", "asa", "abandon_rate"):
-                e = k[kpi]
-                row.append(f"{_fmt(kpi, e.mean)} {_half(kpi, e.ci95)}")
+            row += [fmt_estimate(kpi, k[kpi]) for kpi in ("service_level", "asa", "abandon_rate")]
             row += [_fmt("occupancy", est.agent_groups[g]["occupancy"].mean) for g in groups]
             rows.append(row)
     lines = [f"Sweep of {first.scenario.name}: {len(result.points)} points, "

@@ -18,7 +18,9 @@ import math
 import numpy as np
 
 from ..experiment.estimates import Estimates
+from ..units import time_unit
 from .labels import duration, info
+from .waits import time_scales
 
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
 TARGET_COLOUR = "#b2182b"
@@ -27,6 +29,32 @@ STYLES = ("-", "--", ":", "-.")
 # How offered contacts end, stacked in this order (those a scenario never produces are left out).
 OUTCOMES = (("answered", "#4c9be8"), ("abandoned", "#f39c4a"), ("blocked", "#9e9e9e"), ("balked", "#c0504d"),
             ("callbacks_failed", "#8e6bbf"), ("ivr_resolved", "#7fbf7f"), ("waiting_at_end", "#444444"))
+
+
+# ---------------------------------------------------------------- times on an axis
+
+def type_scales(est: Estimates, names=None) -> list[list[str]]:
+    """``time_scales`` of the contact types *names* (all by default) of *est*."""
+    wanted = _names(est, names)
+    return time_scales({ct.name: ct.sl_threshold for ct in est.plan.contact_types if ct.name in wanted})
+
+
+def axis_time_unit(*arrays) -> tuple[str, float]:
+    """The unit of a time axis (``ccsim.units.time_unit``) from the largest value it shows."""
+    top = 0.0
+    for values in arrays:
+        v = np.abs(np.asarray(values, dtype=float))
+        v = v[np.isfinite(v)]
+        if v.size:
+            top = max(top, float(v.max()))
+    return time_unit(top)
+
+
+def _one_scale(thresholds: dict[str, float], what: str) -> None:
+    if len(time_scales(thresholds)) > 1:
+        short, long = time_scales(thresholds)
+        raise ValueError(f"{what}: {', '.join(short)} (waits in seconds) and {', '.join(long)} (waits in hours) "
+                         "cannot share a time axis; draw them on separate Axes")
 
 
 # ---------------------------------------------------------------- figures and SVG
@@ -231,13 +259,20 @@ def draw_service_level(ax, runs, contact_types=None) -> None:
 def draw_asa(ax, runs, contact_types=None) -> None:
     """ASA per interval with the P10–P90 band, and the service-level threshold for reference."""
     names = _names(runs[0][1], contact_types)
+    plan = runs[0][1].plan
+    thresholds = {ct.name: ct.sl_threshold for ct in plan.contact_types if ct.name in names}
+    _one_scale(thresholds, "ASA per interval")
+    unit, size = axis_time_unit(*(est.interval_spread[n]["asa"] for _, est in runs for n in names),
+                                *(est.intervals[n]["asa"] for _, est in runs for n in names), list(thresholds.values()))
     t = _time_axis(ax, runs[0][1])
     for label, est, name, colour, style in _series(runs, names):
-        _band(ax, t, est.intervals[name]["asa"], est.interval_spread[name]["asa"], colour, style, label or name)
-    _target_lines(ax, runs, names, "threshold")
+        _band(ax, t, est.intervals[name]["asa"], est.interval_spread[name]["asa"], colour, style, label or name,
+              scale=1.0 / size)
+    _target_lines(ax, runs, names, "threshold", scale=1.0 / size)
     ax.set_ylim(bottom=0)
-    tidy(ax, "Average speed of answer per interval (mean; band: P10–P90 of days)", _time_label(t),
-          "ASA (s)")
+    which = "" if len(names) == len(plan.contact_types) else " — " + ", ".join(names)
+    tidy(ax, f"Average speed of answer per interval{which} (mean; band: P10–P90 of days)", _time_label(t),
+         f"ASA ({unit})")
 
 
 def draw_queue_length(ax, runs, contact_types=None) -> None:
@@ -323,7 +358,9 @@ def draw_waits(ax, distributions, contact_types=None) -> None:
     every = list(distributions[0][1])
     names = every if contact_types is None else ([contact_types] if isinstance(contact_types, str)
                                                  else list(contact_types))
+    _one_scale({n: distributions[0][1][n].threshold_s for n in names}, "waiting times")
     top = max(float(dists[n].grid_s[-1]) for _, dists in distributions for n in names)
+    unit, size = time_unit(top)
     marked = set()
     for v, (label, dists) in enumerate(distributions):
         for i, name in enumerate(names):
@@ -332,29 +369,30 @@ def draw_waits(ax, distributions, contact_types=None) -> None:
             style = STYLES[v % len(STYLES)]
             text = " · ".join(part for part in (label, name) if part)
             # Carry the last value to the right edge when another curve's grid reaches further.
-            ax.step(np.append(d.grid_s, top), 100 * np.append(d.share, d.share[-1]), where="post", color=colour,
-                    linestyle=style, linewidth=1.6, label=text)
+            ax.step(np.append(d.grid_s, top) / size, 100 * np.append(d.share, d.share[-1]), where="post",
+                    color=colour, linestyle=style, linewidth=1.6, label=text)
             within = d.at(d.threshold_s)
             if math.isfinite(within):
-                ax.plot([d.threshold_s], [100 * within], "o", color=colour, markersize=5)
+                ax.plot([d.threshold_s / size], [100 * within], "o", color=colour, markersize=5)
                 ax.annotate(f"{100 * within:.0f} % within {duration(d.threshold_s)}",
-                            (d.threshold_s, 100 * within), textcoords="offset points",
+                            (d.threshold_s / size, 100 * within), textcoords="offset points",
                             xytext=(7, 5 + 11 * i if v % 2 else -13 - 11 * i), fontsize=8, color=colour,
                             bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none",
                                   "alpha": 0.85})
             if ("threshold", d.threshold_s) not in marked:
                 marked.add(("threshold", d.threshold_s))
-                ax.axvline(d.threshold_s, color=TARGET_COLOUR, linestyle=":", linewidth=1.2,
+                ax.axvline(d.threshold_s / size, color=TARGET_COLOUR, linestyle=":", linewidth=1.2,
                            label=f"threshold {duration(d.threshold_s)}")
             if ("target", d.target) not in marked:
                 marked.add(("target", d.target))
                 ax.axhline(100 * d.target, color=TARGET_COLOUR, linestyle="--", linewidth=1.2,
                            label=f"target {100 * d.target:g} %")
-    ax.set_xlim(0, top)
+    ax.set_xlim(0, top / size)
     ax.set_ylim(0, 102)
     first = next(iter(distributions[0][1].values()), None)
     reps = f" ({first.replications} replication{'s' if first.replications != 1 else ''})" if first else ""
-    tidy(ax, f"Waiting time: share answered within t{reps}", "wait t (s)", "answered within t (%)")
+    which = "" if len(names) == len(every) else " — " + ", ".join(names)
+    tidy(ax, f"Waiting time{which}: share answered within t{reps}", f"wait t ({unit})", "answered within t (%)")
 
 
 # ---------------------------------------------------------------- experiments
@@ -372,6 +410,14 @@ def draw_sweep(ax, sweep, kpi: str = "service_level", section: str = "contact_ty
     numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in xs)
     position = {repr(v): (v if numeric else i) for i, v in enumerate(xs)}
     scale = 100.0 if info(kpi).kind == "share" else 1.0
+    unit = {"share": " (%)", "hours": " (h)"}.get(info(kpi).kind, "")
+    if info(kpi).kind == "seconds":
+        if section == "contact_types":
+            _one_scale({ct.name: ct.sl_threshold for ct in first.plan.contact_types if ct.name in names},
+                       info(kpi).label)
+        name_u, size = axis_time_unit(*[[getattr(p.estimates, section)[n][kpi].mean for p in sweep.points]
+                                        for n in names])
+        scale, unit = 1.0 / size, f" ({name_u})"
     lines: dict[tuple, list] = {}
     for point in sweep.points:
         rest = tuple((a, point.values[a]) for a in axes[1:])
@@ -396,16 +442,27 @@ def draw_sweep(ax, sweep, kpi: str = "service_level", section: str = "contact_ty
         from matplotlib.ticker import MaxNLocator
 
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    unit = {"share": " (%)", "seconds": " (s)", "hours": " (h)"}.get(info(kpi).kind, "")
     what = " ".join(axes[0].split(".")[-2:]).replace("_", " ")
     tidy(ax, f"{_title(info(kpi).label)} against {what} (mean, 95 % CI)", _axis_label(axes[0]),
           f"{info(kpi).label}{unit}")
 
 
-def draw_differences(ax, comparison, kpi: str, section: str = "contact_types") -> None:
-    """B − A of a KPI per contact type (or agent group) with its paired 95 % CI; zero marked."""
-    names = list(comparison.difference[section])
+def draw_differences(ax, comparison, kpi: str, section: str = "contact_types", names=None) -> None:
+    """B − A of a KPI per contact type (or agent group) with its paired 95 % CI; zero marked.
+
+    names: the contact types (or groups) to draw, all by default; a time KPI draws contact
+    types of one time scale only (see ``time_scales``).
+    """
+    names = list(comparison.difference[section]) if names is None else list(names)
     scale = 100.0 if info(kpi).kind == "share" else 1.0
+    unit = {"share": " (percentage points)", "hours": " (h)"}.get(info(kpi).kind, "")
+    if info(kpi).kind == "seconds":
+        if section == "contact_types":
+            _one_scale({ct.name: ct.sl_threshold for ct in comparison.a.plan.contact_types if ct.name in names},
+                       info(kpi).label)
+        diffs = [comparison.difference[section][n][kpi] for n in names if kpi in comparison.difference[section][n]]
+        name_u, size = axis_time_unit([e.mean for e in diffs], [v for e in diffs if e.ci95 for v in e.ci95])
+        scale, unit = 1.0 / size, f" ({name_u})"
     y = np.arange(len(names))
     for i, name in enumerate(names):
         e = comparison.difference[section][name].get(kpi)
@@ -417,7 +474,6 @@ def draw_differences(ax, comparison, kpi: str, section: str = "contact_types") -
     ax.set_yticks(y, names)
     ax.set_ylim(-0.7, len(names) - 0.3)
     la, lb = comparison.labels
-    unit = {"share": " (percentage points)", "seconds": " (s)", "hours": " (h)"}.get(info(kpi).kind, "")
     tidy(ax, f"{_title(info(kpi).label)}: {lb} − {la} (paired 95 % CI)", f"{lb} − {la}{unit}", "")
 
 

@@ -68,14 +68,19 @@ def comparison_report(comp: Comparison, wait_replications: int | None = None) ->
     key_kpis = [("contact_types", k) for k in ("service_level", "asa", "abandon_rate")]
     key_kpis += [("agent_groups", "occupancy")]
     key_kpis = [(s, k) for s, k in key_kpis if any(k in kpis for kpis in comp.difference[s].values())]
+    panels = []  # (section, KPI, names): a time KPI gets a panel per time scale (seconds, hours)
+    for section, kpi in key_kpis:
+        names = list(comp.difference[section])
+        scales = F.type_scales(a, names) if section == "contact_types" and info(kpi).kind == "seconds" else [names]
+        panels += [(section, kpi, group) for group in scales]
     longest = max(len(n) for s in comp.difference.values() for n in s)
     fig, axes = F.new_figure(
-        nrows=len(key_kpis),
+        nrows=len(panels),
         height=0.4 * max(len(a.contact_types), len(a.agent_groups)) + 1.5,
         left=max(0.85, 0.35 + 0.085 * longest),
     )
-    for ax, (section, kpi) in zip(axes, key_kpis, strict=True):
-        F.draw_differences(ax, comp, kpi, section)
+    for ax, (section, kpi, group) in zip(axes, panels, strict=True):
+        F.draw_differences(ax, comp, kpi, section, group)
     body = figure_html(
         fig,
         "differences with confidence intervals",
@@ -137,8 +142,10 @@ def comparison_report(comp: Comparison, wait_replications: int | None = None) ->
             (la, wait_distributions(a, max_replications=wait_replications)),
             (lb, wait_distributions(b, max_replications=wait_replications)),
         ]
-        fig, (ax,) = F.new_figure(height=3.6)
-        F.draw_waits(ax, dists, types)
+        scales = F.type_scales(a, types)
+        fig, axes = F.new_figure(nrows=len(scales), height=3.6)
+        for ax, group in zip(axes, scales, strict=True):
+            F.draw_waits(ax, dists, group)
         report.add(
             "waits",
             "Waiting times",
@@ -181,8 +188,10 @@ def sweep_report(result: Sweep) -> Report:
     ):
         if not all(kpi in kpis for kpis in getattr(first, section).values()):
             continue
-        fig, (ax,) = F.new_figure(height=3.4)
-        F.draw_sweep(ax, result, kpi, section)
+        scales = F.type_scales(first) if section == "contact_types" and info(kpi).kind == "seconds" else [None]
+        fig, panels = F.new_figure(nrows=len(scales), height=3.4)
+        for ax, group in zip(panels, scales, strict=True):
+            F.draw_sweep(ax, result, kpi, section, group)
         curves.append(
             figure_html(
                 fig,

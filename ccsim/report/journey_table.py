@@ -6,17 +6,18 @@ import math
 
 from ..experiment.estimates import Estimates
 from ..metrics.catalogue import journey_kpis
+from ..units import format_time
 from .columns import render_columns
+from .labels import fmt_estimate
 
 
 def _cell(e, kind: str) -> str:
     if not math.isfinite(e.mean):
-        return "-"
+        return "–"
     if kind == "pct":
-        text = f"{100 * e.mean:.1f}%"
-        return text + (f" ±{100 * e.half_width:.1f}" if e.ci95 is not None else "")
+        return fmt_estimate("fcr", e)
     if kind == "s":
-        return f"{e.mean:.0f}s"
+        return format_time(e.mean)
     if kind == "x":
         return f"{e.mean:.2f}"
     return f"{e.mean:,.1f}"

@@ -13,11 +13,12 @@ from typing import NamedTuple
 
 from ..experiment.estimates import Estimate
 from ..metrics import catalogue
+from ..units import format_target, format_threshold, format_time, time_unit
 
 
 class KpiInfo(NamedTuple):
     label: str
-    kind: str  # share | seconds | count | number | hours
+    kind: str  # share | seconds | count | number | hours | agent_hours
     better: int = 0  # +1 higher is better, -1 lower is better, 0 neither
 
 
@@ -26,13 +27,16 @@ CONTACT_ORDER = ("offered", "answered", "abandoned", "blocked", "service_level",
                  "mean_wait", "abandon_rate", "blocked_rate", "mean_queue", "max_queue", "aht")
 GROUP_ORDER = ("agents_scheduled", "agents_present", "occupancy", "utilisation", "handled",
                "contacts_per_hour")
-UNITS = {"share": "%", "seconds": "s", "count": "", "number": "", "hours": "h"}
+UNITS = {"share": "%", "seconds": "s", "count": "", "number": "", "hours": "h", "agent_hours": "h"}
+_SECONDS = {"seconds": 1.0, "hours": 3600.0}  # times are written by ccsim.units.format_time
 
 
 def info(kpi: str) -> KpiInfo:
     """Label, kind and direction of *kpi* (from the catalogue); guessed from the name when unknown."""
     entry = catalogue.find(kpi)
     if entry is not None:
+        if entry.unit == "agent-hours":  # an amount of work, always in hours; not a time a caller waits
+            return KpiInfo(entry.label, "agent_hours", entry.better)
         return KpiInfo(entry.label, entry.kind, entry.better)
     label = kpi.replace("_", " ")
     if "_rate" in kpi or kpi.startswith(("share_", "service_level")) or kpi.endswith("_share"):
@@ -45,8 +49,10 @@ def info(kpi: str) -> KpiInfo:
 
 
 def label_with_unit(kpi: str) -> str:
-    """'ASA (s)', 'service level (%)', 'offered'."""
+    """'service level (%)', 'offered', 'ASA' (a time's cells carry their own unit)."""
     i = info(kpi)
+    if i.kind in ("seconds", "hours"):
+        return i.label
     unit = UNITS[i.kind]
     return f"{i.label} ({unit})" if unit else i.label
 
@@ -59,32 +65,54 @@ def ordered(kpis, first=CONTACT_ORDER, leave_out=()) -> list[str]:
 
 
 def fmt(kpi: str, value: float | None, signed: bool = False) -> str:
-    """One value in the KPI's unit: '72.9 %', '30.5 s', '134.6', '–' when missing."""
+    """One value in the KPI's unit: '72.9 %', '30.5 s', '4.2 min', '1.6 h', '134.6', '–' when missing.
+
+    Times are written in the unit a person reads them in (``ccsim.units.format_time``).
+    """
     if value is None or not math.isfinite(value):
         return "–"
     kind = info(kpi).kind
     sign = "+" if signed else ""
     if kind == "share":  # a signed share is a difference: percentage points
         return f"{100 * value:+.1f} pp" if signed else f"{100 * value:.1f} %"
-    if kind == "seconds":
-        return f"{value:{sign}.1f} s"
-    if kind == "hours":
-        return f"{value:{sign}.1f} h"
+    if kind in ("seconds", "hours"):
+        return format_time(value * _SECONDS[kind], signed=signed)
+    if kind == "agent_hours":
+        return f"{value:{sign},.1f} h"
     return f"{value:{sign},.1f}" if abs(value) < 1e6 else f"{value:{sign}.4g}"
 
 
-def fmt_half(kpi: str, ci) -> str:
-    """'± 2.4' in the KPI's unit (percentage points for shares); '' without an interval."""
+def fmt_half(kpi: str, ci, of: float | None = None) -> str:
+    """'± 2.4' in the KPI's unit (percentage points for shares); '' without an interval.
+
+    A time's half-width is in the unit of *of* (the value it belongs to) and then
+    carries no unit ('± 0.2', after '1.6 h'); alone it says its unit ('± 12.0 min').
+    """
     if ci is None or not all(math.isfinite(v) for v in ci):
         return ""
     half = (ci[1] - ci[0]) / 2.0
-    return f"± {100 * half:.1f}" if info(kpi).kind == "share" else f"± {half:.1f}"
+    kind = info(kpi).kind
+    if kind == "share":
+        return f"± {100 * half:.1f}"
+    if kind in ("seconds", "hours"):
+        half *= _SECONDS[kind]
+        if of is not None and math.isfinite(of):
+            return f"± {half / time_unit(of * _SECONDS[kind])[1]:.1f}"
+        return "± " + format_time(half)
+    return f"± {half:.1f}"
 
 
 def fmt_estimate(kpi: str, e: Estimate) -> str:
-    """'72.9 % ± 3.5'."""
-    text = fmt(kpi, e.mean)
-    half = fmt_half(kpi, e.ci95)
+    """'72.9 % ± 3.5', '1.6 h ± 0.2' (a time's half-width in the unit of its mean)."""
+    return fmt_ci(kpi, e.mean, e.ci95)
+
+
+def fmt_ci(kpi: str, mean: float | None, ci) -> str:
+    """A mean and its 95 % interval (low, high) or None: '72.9 % ± 3.5', '1.6 h ± 0.2'."""
+    text = fmt(kpi, mean)
+    if ci is None or ci[0] is None or ci[1] is None:
+        return text
+    half = fmt_half(kpi, ci, of=mean)
     return f"{text} {half}" if half and text != "–" else text
 
 
@@ -98,16 +126,21 @@ def fmt_spread(kpi: str, e: Estimate) -> str:
     kind = info(kpi).kind
     if kind == "share":
         return f"{100 * p10:.0f}–{100 * p90:.0f} %"
-    unit = {"seconds": " s", "hours": " h"}.get(kind, "")
-    return f"{p10:,.1f}–{p90:,.1f}{unit}"
+    if kind in ("seconds", "hours"):
+        name, size = time_unit(p90 * _SECONDS[kind])
+        size /= _SECONDS[kind]
+        return f"{p10 / size:,.1f}–{p90 / size:,.1f} {name}"
+    return f"{p10:,.1f}–{p90:,.1f}"
 
 
 def duration(seconds: float) -> str:
-    """'20 s', '1 min', '1.5 h' (with a space, for sentences)."""
-    for unit, size in (("h", 3600.0), ("min", 60.0)):
-        if seconds >= size and seconds / size == round(seconds / size, 2):
-            return f"{seconds / size:g} {unit}"
-    return f"{seconds:g} s"
+    """'20 s', '1 min', '1.5 h' (with a space, for sentences): ``ccsim.units.format_threshold``."""
+    return format_threshold(seconds)
+
+
+def target_text(share: float, threshold_s: float) -> str:
+    """'80 % in 20 s', '90 % in 8 h': ``ccsim.units.format_target``."""
+    return format_target(share, threshold_s)
 
 
 def verdict_text(verdict: str) -> str:
@@ -123,7 +156,7 @@ def verdict_line(est, name: str) -> tuple[str, str, str]:
     kpis = est.contact_types[name]
     target = est.targets()[name]
     head = f"{name}: service level {fmt_estimate('service_level', kpis['service_level'])} "
-    tail = f" {100 * target['service_level']:g} % in {duration(target['threshold_s'])}"
+    tail = f" {format_target(target['service_level'], target['threshold_s'])}"
     if "abandon_rate" in kpis:
         tail += f"; abandonment {fmt('abandon_rate', kpis['abandon_rate'].mean)}"
     return head, verdict_text(target["verdict"]), tail

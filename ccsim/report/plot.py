@@ -26,6 +26,24 @@ def _axes(ax, height: float = 3.3):
     return ax
 
 
+def _per_scale(ax, scales, draw, height: float = 3.3):
+    """Draw each group of *scales* (contact types that share a time axis) on an Axes of its own.
+
+    One group: its Axes (or *ax*). Calls and emails together: a new figure with one Axes per
+    group, returned as an array, since seconds and hours never share an axis.
+    """
+    if len(scales) == 1 or ax is not None:
+        ax = _axes(ax, height)
+        draw(ax, [n for group in scales for n in group])  # refuses mixed scales on one given Axes
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, axes = plt.subplots(len(scales), 1, figsize=(8.0, height * len(scales)), layout="constrained")
+    for one, group in zip(axes, scales, strict=True):
+        draw(one, group)
+    return axes
+
+
 class Plotter:
     """Figures of one ``Estimates``; every method returns the matplotlib Axes it drew on."""
 
@@ -45,10 +63,11 @@ class Plotter:
         return ax
 
     def asa(self, contact_type: str | list[str] | None = None, ax=None):
-        """Average speed of answer per interval (s), with the service-level threshold."""
-        ax = _axes(ax)
-        figures.draw_asa(ax, [("", self._est)], contact_type)
-        return ax
+        """Average speed of answer per interval, with the service-level threshold; the axis is in
+        seconds, minutes or hours as the values are. Calls and emails together give an array of two
+        Axes (seconds and hours never share an axis); with *ax*, name types of one time scale."""
+        scales = figures.type_scales(self._est, contact_type)
+        return _per_scale(ax, scales, lambda a, names: figures.draw_asa(a, [("", self._est)], names))
 
     def queue_length(self, contact_type: str | list[str] | None = None, ax=None):
         """Time-average number of contacts waiting per interval, with the P10–P90 band."""
@@ -72,14 +91,14 @@ class Plotter:
         """Share answered within each wait t (the service-level curve), threshold and target marked.
 
         From the waiting-time histograms of the first *max_replications* replications
-        (all by default); at the threshold the curve is the service level.
+        (all by default); at the threshold the curve is the service level. Calls and emails
+        together give an array of two Axes, as ``asa`` does.
         """
         from .waits import wait_distributions
 
-        ax = _axes(ax)
-        figures.draw_waits(ax, [("", wait_distributions(self._est, max_replications=max_replications))],
-                           contact_type)
-        return ax
+        dists = [("", wait_distributions(self._est, max_replications=max_replications))]
+        scales = figures.type_scales(self._est, contact_type)
+        return _per_scale(ax, scales, lambda a, names: figures.draw_waits(a, dists, names))
 
     def __repr__(self) -> str:
         return ("<plots of " + repr(self._est.scenario.name) + ": volumes, service_level, asa, queue_length, "
@@ -87,17 +106,23 @@ class Plotter:
 
 
 def plot_comparison(comparison, kpi: str = "service_level", section: str = "contact_types", ax=None):
-    """B − A of *kpi* per contact type (or agent group) with its paired 95 % CI; returns the Axes."""
-    ax = _axes(ax, height=2.4)
-    figures.draw_differences(ax, comparison, kpi, section)
-    return ax
+    """B − A of *kpi* per contact type (or agent group) with its paired 95 % CI; returns the Axes
+    (an array of two for a time KPI of calls and emails, as ``Estimates.plot.asa``)."""
+    names = list(comparison.difference[section])
+    scales = (figures.type_scales(comparison.a, names)
+              if section == "contact_types" and figures.info(kpi).kind == "seconds" else [names])
+    return _per_scale(ax, scales, lambda a, group: figures.draw_differences(a, comparison, kpi, section, group),
+                      height=2.4)
 
 
 def plot_sweep(sweep, kpi: str = "service_level", section: str = "contact_types", ax=None):
-    """*kpi* (mean and 95 % CI) against the sweep's first axis, target line for service level; returns the Axes."""
-    ax = _axes(ax)
-    figures.draw_sweep(ax, sweep, kpi, section)
-    return ax
+    """*kpi* (mean and 95 % CI) against the sweep's first axis, target line for service level; returns the Axes
+    (an array of two for a time KPI of calls and emails, as ``Estimates.plot.asa``)."""
+    first = sweep.points[0].estimates
+    names = list(getattr(first, section))
+    scales = (figures.type_scales(first, names)
+              if section == "contact_types" and figures.info(kpi).kind == "seconds" else [names])
+    return _per_scale(ax, scales, lambda a, group: figures.draw_sweep(a, sweep, kpi, section, group))
 
 
 use_plotter(Plotter)  # Estimates.plot draws through this module

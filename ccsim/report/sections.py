@@ -210,8 +210,11 @@ def interval_figures(runs, names=None, groups=None) -> str:
         (F.draw_asa, "ASA per interval", "Average speed of answer (wait of answered contacts) per interval."),
         (F.draw_queue_length, "queue length per interval", "Time-average number of contacts waiting."),
     ):
-        fig, (ax,) = F.new_figure()
-        draw(ax, runs, names)
+        # Waits in seconds (calls, chats) and in hours (emails) get an axis each.
+        scales = F.type_scales(runs[0][1], names) if draw is F.draw_asa else [names]
+        fig, axes = F.new_figure(nrows=len(scales))
+        for ax, group in zip(axes, scales, strict=True):
+            draw(ax, runs, group)
         out.append(figure_html(fig, alt, caption))
     for draw, alt, caption in (
         (F.draw_occupancy, "occupancy per agent group",
@@ -271,8 +274,10 @@ def interval_section(est: Estimates) -> Section:
 
 def waits_section(est: Estimates, distributions=None, max_replications: int | None = None) -> Section:
     dists = distributions if distributions is not None else wait_distributions(est, max_replications=max_replications)
-    fig, (ax,) = F.new_figure(height=3.6)
-    F.draw_waits(ax, [("", dists)])
+    scales = F.time_scales({n: d.threshold_s for n, d in dists.items()})
+    fig, axes = F.new_figure(nrows=len(scales), height=3.6)
+    for ax, group in zip(axes, scales, strict=True):
+        F.draw_waits(ax, [("", dists)], group)
     reps = next(iter(dists.values())).replications if dists else 0
     caption = (f"Share of contacts answered within each wait t, among the contacts the service level counts "
                f"(answered + abandoned, short abandons and accepted callbacks left out; emails: replied within "

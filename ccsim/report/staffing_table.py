@@ -9,20 +9,16 @@ from __future__ import annotations
 
 from ..staffing.roster import roster_yaml_block
 from ..staffing.staff import StaffingResult, agent_hours
+from .labels import fmt_ci
 from .staffing_export import clock_starts, interval_ci, rows
 
 
 def _pct(mean, low, high) -> str:
-    if mean is None:
-        return "-"
-    text = f"{100 * mean:.1f}%"
-    return text + (f" ±{100 * (high - low) / 2:.1f}" if low is not None else "")
+    return fmt_ci("service_level", mean, None if low is None else (low, high))
 
 
 def _secs(mean, low, high) -> str:
-    if mean is None:
-        return "-"
-    return f"{mean:.1f}s" + (f" ±{(high - low) / 2:.1f}" if low is not None else "")
+    return fmt_ci("asa", mean, None if low is None else (low, high))
 
 
 def _table(headers: list[str], body: list[list[str]], right: set[int]) -> list[str]:

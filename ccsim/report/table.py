@@ -7,44 +7,29 @@ red, borderline yellow) only when the caller asks for it (a terminal without
 
 from __future__ import annotations
 
-import math
-
 from ..experiment.estimates import Estimate, Estimates
-from ..units import format_duration
+from ..units import format_target
 from .channel_table import render_channels
 from .columns import GREEN, RED, RESET, YELLOW, render_columns
 from .journey_table import render_journeys
-from .labels import verdict_line
+from .labels import fmt, fmt_estimate, fmt_spread, verdict_line
 
 
 def _pct(e: Estimate) -> str:
-    if not math.isfinite(e.mean):
-        return "-"
-    text = f"{100 * e.mean:.1f}%"
-    if e.ci95 is not None:
-        text += f" ±{100 * e.half_width:.1f}"
-    return text
+    return fmt_estimate("service_level", e)
 
 
 def _secs(e: Estimate) -> str:
-    if not math.isfinite(e.mean):
-        return "-"
-    text = f"{e.mean:.1f}s"
-    if e.ci95 is not None:
-        text += f" ±{e.half_width:.1f}"
-    return text
+    return fmt_estimate("asa", e)
 
 
 def _spread(e: Estimate) -> str:
-    """P10-P90 of a share across replications (days), e.g. '74-88%'."""
-    p10, _, p90 = e.quantiles()
-    if len(e.values) < 2 or not math.isfinite(p10):
-        return "-"
-    return f"{100 * p10:.0f}-{100 * p90:.0f}%"
+    """P10–P90 of a share across replications (days), e.g. '74–88 %'."""
+    return fmt_spread("service_level", e)
 
 
 def _count(e: Estimate) -> str:
-    return "-" if not math.isfinite(e.mean) else f"{e.mean:,.1f}"
+    return fmt("offered", e.mean)
 
 
 def verdict_lines(est: Estimates, colour: bool = False) -> list[str]:
@@ -81,7 +66,7 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
         "service level",
         "target",
         "",
-        "SL P10-P90 days",
+        "SL P10–P90 days",
         "ASA",
         "P90 wait",
         "abandon",
@@ -104,7 +89,7 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
                 _count(k["abandoned"]),
                 _count(k["blocked"]),
                 _pct(k["service_level"]),
-                f"{100 * ct.sl_target:g}% in {format_duration(ct.sl_threshold)}",
+                format_target(ct.sl_target, ct.sl_threshold),
                 verdict,
                 _spread(k["service_level"]),
                 _secs(k["asa"]),
@@ -167,7 +152,7 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
                 when = f"day {r['day']}, " if "day" in r else ""
                 lines.append(
                     f"  {name}: in 1 day in 10, the {when}{r['start']} interval falls below "
-                    f"{100 * r['p10']:.0f}% (target {100 * r['target']:g}%){mark}"
+                    f"{100 * r['p10']:.0f} % (target {100 * r['target']:g} %){mark}"
                 )
     if est.precision is not None:
         p = est.precision
@@ -185,6 +170,6 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
         "Means over replications, ± half-width of the 95 % confidence interval; "
         "borderline = the interval contains the target;"
     )
-    lines.append("SL P10-P90 days = the spread of the day's service level across replications.")
+    lines.append("SL P10–P90 days = the spread of the day's service level across replications.")
     lines.append("Service level = answered within threshold / (answered + abandoned).")
     return "\n".join(lines)

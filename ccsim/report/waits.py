@@ -24,6 +24,16 @@ from ..experiment.estimates import Estimates, quiet_empty_means
 from ..metrics.service_level import threshold_index, wait_edges
 
 SHOWN_SHARE = 0.95  # the curves are drawn up to where this share of the answered contacts was answered
+LONG_WAIT_S = 3600.0  # a threshold of an hour or more (email): its waits are read in hours
+
+
+def time_scales(thresholds: dict[str, float]) -> list[list[str]]:
+    """Names that may share a time axis, in order: those whose service-level threshold is under
+    an hour (calls, chats) and those of an hour or more (emails). Seconds and hours never share
+    an axis: a 20 s call wait would be invisible beside a 4 h email wait."""
+    short = [n for n, t in thresholds.items() if t < LONG_WAIT_S]
+    long = [n for n, t in thresholds.items() if t >= LONG_WAIT_S]
+    return [group for group in (short, long) if group]
 
 
 class WaitDistribution:
@@ -73,12 +83,18 @@ def wait_distributions(est: Estimates, max_replications: int | None = None) -> d
         total = float(base.sum())
         pooled = within.sum(axis=0) / total if total > 0 else np.full(within.shape[1], np.nan)
         curves[ct.name] = (within, share, pooled, int(total))
-    # One span for every type, so that their curves cover the same waits: up to where 95 % of the
-    # answered contacts were answered, and at least three thresholds.
-    top = max([10.0] + [3.0 * ct.sl_threshold for ct in plan.contact_types]
-              + [_quantile_wait(wait_edges(ct), curves[ct.name][0].sum(axis=0)) for ct in plan.contact_types])
+    # One span for the types of one time scale (calls and chats; emails), so that the curves drawn
+    # together cover the same waits: up to where 95 % of the answered contacts were answered, and at
+    # least three thresholds.
+    tops = {}
+    for group in time_scales({ct.name: ct.sl_threshold for ct in plan.contact_types}):
+        members = [ct for ct in plan.contact_types if ct.name in group]
+        top = max([10.0] + [3.0 * ct.sl_threshold for ct in members]
+                  + [_quantile_wait(wait_edges(ct), curves[ct.name][0].sum(axis=0)) for ct in members])
+        tops.update(dict.fromkeys(group, top))
     out = {}
     for ct in plan.contact_types:
+        top = tops[ct.name]
         _, share, pooled, contacts = curves[ct.name]
         edges = wait_edges(ct)
         shown = int(np.searchsorted(edges, top, side="left")) + 1  # up to the first edge at or past top

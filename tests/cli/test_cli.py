@@ -23,7 +23,7 @@ def test_run_prints_tables_with_targets():
     result = invoke("run", HELPDESK, "--replications", "3")
     assert result.exit_code == 0, result.output
     assert "incidents" in result.output and "desk" in result.output
-    assert "70% in 1min" in result.output
+    assert "70 % in 1 min" in result.output
     assert any(v in result.output for v in ("met", "MISSED", "borderline"))
 
 

@@ -120,8 +120,8 @@ def test_figures_have_titles_axis_labels_with_units_and_target_lines(helpdesk):
         assert ax.get_title(loc="left"), name
         assert ax.get_xlabel() and ax.get_ylabel(), name
     for name in ("service_level", "asa", "occupancy", "waits"):
-        assert re.search(r"\((%|s)\)$", drawn[name].get_ylabel()), drawn[name].get_ylabel()
-    assert drawn["waits"].get_xlabel() == "wait t (s)"
+        assert re.search(r"\((%|s|min|h)\)$", drawn[name].get_ylabel()), drawn[name].get_ylabel()
+    assert drawn["waits"].get_xlabel() == "wait t (min)"  # the helpdesk's waits reach minutes
 
     def target_lines(ax):
         return [line for line in ax.get_lines() if line.get_color() == F.TARGET_COLOUR]
@@ -129,7 +129,7 @@ def test_figures_have_titles_axis_labels_with_units_and_target_lines(helpdesk):
     sl_targets = target_lines(drawn["service_level"])
     assert [line.get_ydata()[0] for line in sl_targets] == [pytest.approx(70.0)]
     assert "target 70 % in 1 min" in [line.get_label() for line in sl_targets]
-    assert [line.get_ydata()[0] for line in target_lines(drawn["asa"])] == [pytest.approx(60.0)]
+    assert [line.get_ydata()[0] for line in target_lines(drawn["asa"])] == [pytest.approx(1.0)]  # 1 min, in min
     waits = target_lines(drawn["waits"])
     assert {line.get_label() for line in waits} == {"threshold 1 min", "target 70 %"}
 
