@@ -20,7 +20,8 @@ import math
 import numpy as np
 
 from ..scenario import Scenario
-from .estimates import Estimate, Estimates
+from ..units import format_time
+from .estimates import Estimate, Estimates, html_table
 from .runner import Progress, run_tasks
 from .simulate import plan_for
 from .stats import t_quantile
@@ -114,6 +115,55 @@ class Comparison:
                     })
         return out
 
+    def frame_rows(self) -> list[dict]:
+        """``rows()`` with each interval in two columns (``paired_ci_low``, ``paired_ci_high``,
+        ``unpaired_ci_low``, ``unpaired_ci_high``): what ``to_frame`` is made of."""
+        out = []
+        for row in self.rows():
+            flat = {k: v for k, v in row.items() if k not in ("paired_ci95", "unpaired_ci95")}
+            for key in ("paired", "unpaired"):
+                ci = row[f"{key}_ci95"]
+                flat[f"{key}_ci_low"] = None if ci is None else ci[0]
+                flat[f"{key}_ci_high"] = None if ci is None else ci[1]
+            out.append(flat)
+        return out
+
+    def to_frame(self):
+        """The differences as a pandas DataFrame: one row per section, name and KPI with A, B,
+        B − A and both 95 % intervals. Needs pandas (``pip install 'ccsim[pandas]'``); without it
+        this raises ImportError, and ``frame_rows()`` gives the same rows as dicts."""
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise ImportError("to_frame needs pandas: pip install 'ccsim[pandas]' "
+                              "(or use .frame_rows(), the same rows as dicts)") from None
+        return pd.DataFrame(self.frame_rows())
+
+    _SHOWN = ("service_level", "asa", "abandon_rate", "occupancy")
+
+    def _shown_rows(self) -> list[dict]:
+        return [r for r in self.rows() if r["kpi"] in self._SHOWN]
+
+    def __repr__(self) -> str:
+        la, lb = self.labels
+        lines = [f"<Comparison {lb} − {la}: {self.a.replications} paired replications on common random numbers, "
+                 f"seed {self.a.seed}", f"  {la}: {self.a.scenario.name}",
+                 f"  {lb}: {self.b.scenario.name}{self.b_note}"]
+        for r in self._shown_rows():
+            lines.append(f"  {r['name']} {r['kpi']}: {_value(r['kpi'], r['a'])} -> {_value(r['kpi'], r['b'])} "
+                         f"({_difference(r['kpi'], r['difference'], r['paired_ci95'])}"
+                         f"{', significant' if r['significant'] else ''})")
+        return "\n".join(lines) + ">"
+
+    def _repr_html_(self) -> str:
+        la, lb = self.labels
+        rows = [[r["name"], r["kpi"], _value(r["kpi"], r["a"]), _value(r["kpi"], r["b"]),
+                 _difference(r["kpi"], r["difference"], r["paired_ci95"]), "yes" if r["significant"] else ""]
+                for r in self._shown_rows()]
+        return html_table(f"{lb} − {la}: {self.b.scenario.name}{self.b_note} against {self.a.scenario.name} — "
+                          f"{self.a.replications} paired replications (difference ± paired 95 % CI half-width)",
+                          ["", "KPI", la, lb, f"{lb} − {la}", "significant"], rows)
+
     def to_dict(self) -> dict:
         def num(v):
             return None if v is None or not math.isfinite(v) else float(v)
@@ -133,6 +183,28 @@ class Comparison:
             "agent_groups_only_in": self.groups_only,
             "differences": rows,
         }
+
+
+_TIMES = ("asa", "mean_wait", "wait_p90", "aht")
+
+
+def _value(kpi: str, v: float | None) -> str:
+    if v is None or not math.isfinite(v):
+        return "–"
+    if kpi in _TIMES:
+        return format_time(v)
+    return f"{100 * v:.1f} %" if kpi in ("service_level", "abandon_rate", "occupancy") else f"{v:,.1f}"
+
+
+def _difference(kpi: str, d: float | None, ci) -> str:
+    if d is None or not math.isfinite(d):
+        return "–"
+    half = None if ci is None else (ci[1] - ci[0]) / 2.0
+    if kpi in _TIMES:
+        return format_time(d, half, signed=True)
+    if kpi in ("service_level", "abandon_rate", "occupancy"):
+        return f"{100 * d:+.1f} pp" + ("" if half is None else f" ± {100 * half:.1f}")
+    return f"{d:+,.1f}" + ("" if half is None else f" ± {half:.1f}")
 
 
 def compare(

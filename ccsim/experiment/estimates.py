@@ -19,7 +19,7 @@ from .._version import __version__
 from ..metrics import Results
 from ..plan import Plan
 from ..scenario import Scenario
-from ..units import format_clock
+from ..units import format_clock, format_target, format_time
 from .stats import mean_ci, t_quantile
 
 
@@ -119,6 +119,54 @@ class Estimate:
 
 def _num(value: float) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
+
+
+def _kpi_columns(kpis: dict[str, Estimate]) -> dict[str, float | None]:
+    """{kpi: mean, kpi_ci_low: ..., kpi_ci_high: ...} for every KPI (None where undefined)."""
+    out: dict[str, float | None] = {}
+    for kpi, e in kpis.items():
+        out[kpi] = _num(e.mean)
+        out[f"{kpi}_ci_low"] = None if e.ci95 is None else _num(e.ci95[0])
+        out[f"{kpi}_ci_high"] = None if e.ci95 is None else _num(e.ci95[1])
+    return out
+
+
+def _column_ci(stack: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean and 95 % Student-t interval of each column over its non-NaN rows (replications);
+    NaN where a column has no value (mean) or fewer than two (interval)."""
+    count = (~np.isnan(stack)).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"), quiet_empty_means():
+        mean = np.nanmean(stack, axis=0)
+        sd = np.nanstd(stack, axis=0, ddof=1) if stack.shape[0] > 1 else np.full(stack.shape[1], np.nan)
+    t = np.array([t_quantile(0.95, int(c) - 1) if c >= 2 else np.nan for c in count])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = np.where(count >= 2, t * sd / np.sqrt(np.maximum(count, 1)), np.nan)
+    return mean, mean - half, mean + half
+
+
+# How notebooks show results (repr and _repr_html_): the units' rule for times, shares in %.
+
+def _share_text(e: Estimate) -> str:
+    if not math.isfinite(e.mean):
+        return "–"
+    return f"{100 * e.mean:.1f} %" + ("" if e.ci95 is None else f" ± {100 * e.half_width:.1f}")
+
+
+def _time_text(e: Estimate) -> str:
+    return format_time(e.mean, None if e.ci95 is None else e.half_width)
+
+
+def _count_text(e: Estimate) -> str:
+    return "–" if not math.isfinite(e.mean) else f"{e.mean:,.1f}"
+
+
+def html_table(caption: str, head: list[str], rows: list[list[str]]) -> str:
+    """A small HTML table for Jupyter: a caption line, header cells, text cells (escaped)."""
+    import html
+
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
+    return (f"<p><b>{html.escape(caption)}</b></p><table><thead><tr>"
+            + "".join(f"<th>{html.escape(h)}</th>" for h in head) + f"</tr></thead><tbody>{body}</tbody></table>")
 
 
 def _estimate_table(per_rep: list[dict[str, dict[str, float]]]) -> dict[str, dict[str, Estimate]]:
@@ -395,42 +443,153 @@ class Estimates:
             }
         return out
 
-    def to_frame(self):
-        """Per-interval KPIs as a pandas DataFrame (long form: one row per type and interval).
+    # ------------------------------------------------------------ tables for notebooks
 
-        Needs pandas (``pip install 'ccsim[pandas]'``).
+    FRAME_KINDS = ("contact_types", "groups", "channels", "agents", "intervals", "group_intervals")
+
+    def rows(self, kind: str = "intervals", date=None) -> list[dict]:
+        """The rows ``to_frame(kind)`` is made of, as plain dicts (no pandas needed).
+
+        kind:
+          ``contact_types`` — one row per contact type (and ``total``): every KPI's mean with
+          ``{kpi}_ci_low`` and ``{kpi}_ci_high`` (the 95 % interval; None with one replication);
+          ``groups`` — the same per agent group;
+          ``channels`` — one row per channel (voice, chat, email) of its contact types together:
+          counts summed, service level, abandonment, ASA and mean wait as ratios of the summed
+          parts, each with its 95 % interval over replications;
+          ``agents`` — one row per agent and replication (needs ``statistics.per_agent: true``);
+          ``intervals`` — one row per contact type and interval: ``start`` and ``end`` as
+          timestamps, ``day``, each KPI's mean over replications with its 95 % interval;
+          ``group_intervals`` — the same per agent group.
+        date: the calendar date of day 1 for the timestamps (a ``datetime.date`` or
+          'YYYY-MM-DD'); a scenario has clock times only, so the default is today.
+        """
+        if kind in ("contact_types", "groups"):
+            table = self.contact_types if kind == "contact_types" else self.agent_groups
+            key = "contact_type" if kind == "contact_types" else "agent_group"
+            named = dict(table)
+            if kind == "contact_types":
+                named["total"] = self.total
+            return [{key: name, **_kpi_columns(kpis)} for name, kpis in named.items()]
+        if kind == "channels":
+            return self._channel_rows()
+        if kind == "agents":
+            if any(r.agents is None for r in self.replication_results):
+                raise ValueError("per-agent rows need per-agent statistics: set statistics.per_agent: true in the "
+                                 "scenario (or run with --per-agent)")
+            return [{"replication": i, **row} for i, r in enumerate(self.replication_results)
+                    for row in (r.agents or [])]
+        if kind in ("intervals", "group_intervals"):
+            return self._interval_frame_rows(kind, date)
+        raise ValueError(f"unknown kind {kind!r} (expected one of: {', '.join(self.FRAME_KINDS)})")
+
+    def to_frame(self, kind: str = "intervals", date=None):
+        """A pandas DataFrame of ``rows(kind, date)``: contact types, groups, channels, agents or
+        intervals, with 95 % CI columns (``{kpi}_ci_low``, ``{kpi}_ci_high``) and, per interval,
+        real timestamps (``start``, ``end``).
+
+        Needs pandas (``pip install 'ccsim[pandas]'``); without it this raises ImportError saying
+        so, and ``rows(kind)`` gives the same rows as a list of dicts.
         """
         try:
             import pandas as pd
         except ImportError:  # pragma: no cover - depends on the environment
-            raise ImportError("to_frame needs pandas: pip install 'ccsim[pandas]'") from None
-        rows = self.interval_rows("contact_type", self.intervals, self.interval_spread, with_spread=False)
-        return pd.DataFrame(rows)
+            raise ImportError("to_frame needs pandas: pip install 'ccsim[pandas]' "
+                              "(or use .rows(kind), the same rows as dicts)") from None
+        rows = self.rows(kind, date)
+        frame = pd.DataFrame(rows)
+        for column in ("start", "end"):
+            if column in frame:
+                frame[column] = pd.to_datetime(frame[column])
+        return frame
+
+    def _interval_frame_rows(self, kind: str, date) -> list[dict]:
+        import datetime as dt
+
+        if date is None:
+            day1 = dt.date.today()
+        elif isinstance(date, str):
+            day1 = dt.date.fromisoformat(date)
+        else:
+            day1 = date
+        midnight = dt.datetime.combine(day1, dt.time())
+        plan = self.plan
+        key, source = (("contact_type", "intervals") if kind == "intervals" else ("agent_group", "group_intervals"))
+        per_rep = [getattr(r, source) for r in self.replication_results]
+        starts = [plan.clock_start + s for s in plan.interval_starts()]
+        n = len(starts)
+        days = self.interval_days()
+        rows = []
+        for name in getattr(self, source):
+            stats = {}
+            for kpi in per_rep[0][name]:
+                stack = np.vstack([np.asarray(r[name][kpi], dtype=float) for r in per_rep])[:, :n]
+                stats[kpi] = _column_ci(stack)
+            for j in range(n):
+                # Day d's intervals start d - 1 days after day 1's (starts already count the days).
+                start = midnight + dt.timedelta(seconds=float(starts[j]))
+                row = {"start": start, "end": start + dt.timedelta(seconds=plan.interval_s), "day": days[j], key: name}
+                for kpi, (mean, low, high) in stats.items():
+                    row[kpi] = _num(mean[j])
+                    row[f"{kpi}_ci_low"] = _num(low[j])
+                    row[f"{kpi}_ci_high"] = _num(high[j])
+                rows.append(row)
+        return rows
+
+    def _channel_rows(self) -> list[dict]:
+        channels: dict[str, list[str]] = {}
+        for ct in self.plan.contact_types:
+            channels.setdefault(ct.channel, []).append(ct.name)
+        results = self.replication_results
+        rows = []
+        for channel, names in channels.items():
+            row: dict[str, object] = {"channel": channel, "contact_types": ", ".join(names)}
+            for kpi in ("offered", "answered", "abandoned", "blocked"):
+                values = [sum(r.contact_types[n][kpi] for n in names) for r in results]
+                row.update(_kpi_columns({kpi: Estimate(np.array(values, dtype=float))}))
+            for kpi in ("service_level", "abandon_rate", "asa", "mean_wait"):
+                if not all(kpi in r.parts.get(n, {}) for r in results for n in names):
+                    continue
+                values = []
+                for r in results:
+                    num = sum(r.parts[n][kpi][0] for n in names)
+                    den = sum(r.parts[n][kpi][1] for n in names)
+                    values.append(num / den if den > 0 else math.nan)
+                row.update(_kpi_columns({kpi: Estimate(np.array(values, dtype=float))}))
+            rows.append(row)
+        return rows
+
+    # ------------------------------------------------------------ how notebooks show it
+
+    def __repr__(self) -> str:
+        head = (f"<Estimates of {self.scenario.name!r}: {self.replications} replication"
+                f"{'s' if self.replications != 1 else ''}, seed {self.seed} (mean ± 95 % CI half-width)")
+        lines = [head]
+        targets = self.targets()
+        for name, k in self.contact_types.items():
+            t = targets[name]
+            lines.append(f"  {name}: service level {_share_text(k['service_level'])} "
+                         f"({t['verdict']}: target {format_target(t['service_level'], t['threshold_s'])}), "
+                         f"ASA {_time_text(k['asa'])}, abandonment {_share_text(k['abandon_rate'])}")
+        for name, g in self.agent_groups.items():
+            lines.append(f"  {name}: occupancy {_share_text(g['occupancy'])}, "
+                         f"{_count_text(g['agents_present'])} agents present")
+        return "\n".join(lines) + ">"
 
     def _repr_html_(self) -> str:
         """A compact KPI table for Jupyter."""
-        import html
-
-        def cell(e: Estimate, pct: bool) -> str:
-            if not math.isfinite(e.mean):
-                return "–"
-            scale, unit = (100.0, " %") if pct else (1.0, "")
-            text = f"{e.mean * scale:.1f}{unit}"
-            if e.ci95 is not None:
-                text += f" ± {e.half_width * scale:.1f}"
-            return text
-
-        head = ["contact type", "offered", "service level", "ASA (s)", "abandon", "occupancy"]
+        targets = self.targets()
+        head = ["", "offered", "service level", "target", "ASA", "abandonment", "occupancy"]
         rows = []
         for name, k in self.contact_types.items():
-            rows.append([name, cell(k["offered"], False), cell(k["service_level"], True),
-                         cell(k["asa"], False), cell(k["abandon_rate"], True), ""])
+            t = targets[name]
+            rows.append([name, _count_text(k["offered"]), _share_text(k["service_level"]),
+                         f"{format_target(t['service_level'], t['threshold_s'])} ({t['verdict']})",
+                         _time_text(k["asa"]), _share_text(k["abandon_rate"]), ""])
         for name, g in self.agent_groups.items():
-            rows.append([f"group {name}", "", "", "", "", cell(g["occupancy"], True)])
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
-        return (f"<p><b>{html.escape(self.scenario.name)}</b> — {self.replications} replications, "
-                f"seed {self.seed} (mean ± 95 % CI half-width)</p><table><thead><tr>"
-                + "".join(f"<th>{h}</th>" for h in head) + f"</tr></thead><tbody>{body}</tbody></table>")
+            rows.append([f"group {name}", "", "", "", "", "", _share_text(g["occupancy"])])
+        return html_table(f"{self.scenario.name} — {self.replications} replications, seed {self.seed} "
+                          "(mean ± 95 % CI half-width)", head, rows)
 
     def summary(self) -> dict[str, dict[str, float]]:
         """Mean of every day KPI per contact type, agent group and total."""

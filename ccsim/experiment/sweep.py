@@ -15,7 +15,8 @@ import re
 import yaml
 
 from ..scenario import Scenario
-from .estimates import Estimates
+from ..units import format_time
+from .estimates import Estimates, html_table
 from .runner import Progress, run_tasks
 from .simulate import plan_for
 
@@ -86,6 +87,70 @@ class Sweep:
                         row[f"{kpi}_ci_high"] = None if e.ci95 is None else e.ci95[1]
                     out.append(row)
         return out
+
+    def frame_rows(self, kind: str = "contact_types") -> list[dict]:
+        """Every point's ``Estimates.rows(kind)``, each row led by the point's axis values."""
+        return [{**point.values, **row} for point in self.points for row in point.estimates.rows(kind)]
+
+    def to_frame(self, kind: str = "contact_types"):
+        """A pandas DataFrame of every point: the axis values, then ``Estimates.to_frame(kind)``'s
+        columns (KPIs with ``_ci_low`` / ``_ci_high``). Needs pandas (``pip install
+        'ccsim[pandas]'``); without it this raises ImportError, and ``frame_rows(kind)`` gives the
+        same rows as dicts."""
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise ImportError("to_frame needs pandas: pip install 'ccsim[pandas]' "
+                              "(or use .frame_rows(kind), the same rows as dicts)") from None
+        frame = pd.DataFrame(self.frame_rows(kind))
+        for column in ("start", "end"):
+            if column in frame:
+                frame[column] = pd.to_datetime(frame[column])
+        return frame
+
+    def _point_cells(self, point: SweepPoint) -> list[str]:
+        est = point.estimates
+        cells = []
+        for name, k in est.contact_types.items():
+            sl, asa = k["service_level"], k["asa"]
+            sl_text = "–" if sl.mean != sl.mean else f"{100 * sl.mean:.1f} %"
+            cells.append(f"{name} SL {sl_text}, ASA {format_time(asa.mean)}")
+        return cells
+
+    def __repr__(self) -> str:
+        first = self.points[0].estimates
+        lines = [f"<Sweep of {first.scenario.name!r}: {len(self.points)} points over "
+                 f"{', '.join(self.axes)}, {first.replications} replications each, common random numbers"]
+        for point in self.points[:20]:
+            values = ", ".join(f"{'.'.join(k.split('.')[-2:])}={v}" for k, v in point.values.items())
+            lines.append(f"  {values}: " + "; ".join(self._point_cells(point)))
+        if len(self.points) > 20:
+            lines.append(f"  … {len(self.points) - 20} more points")
+        return "\n".join(lines) + ">"
+
+    def _repr_html_(self) -> str:
+        first = self.points[0].estimates
+        names = list(self.axes)
+        head = [n.split(".")[-2] + "." + n.split(".")[-1] if n.count(".") else n for n in names]
+        types = list(first.contact_types)
+        head += [f"{t}: {what}" for t in types for what in ("service level", "ASA", "abandonment")]
+        rows = []
+        for point in self.points:
+            row = [str(point.values[n]) for n in names]
+            for t in types:
+                k = point.estimates.contact_types[t]
+                for kpi in ("service_level", "asa", "abandon_rate"):
+                    e = k[kpi]
+                    half = None if e.ci95 is None else e.half_width
+                    if kpi == "asa":
+                        row.append(format_time(e.mean, half))
+                    elif e.mean != e.mean:
+                        row.append("–")
+                    else:
+                        row.append(f"{100 * e.mean:.1f} %" + ("" if half is None else f" ± {100 * half:.1f}"))
+            rows.append(row)
+        return html_table(f"Sweep of {first.scenario.name}: {len(self.points)} points, {first.replications} "
+                          "replications each (mean ± 95 % CI half-width)", head, rows)
 
     def to_dict(self) -> dict:
         return {
