@@ -17,7 +17,7 @@ sys.modules["docs_render_features"] = render  # dataclasses look their module up
 _spec.loader.exec_module(render)
 
 # Pages on which every fenced block that is not code to type (sh, python, yaml, csv) is generated.
-GENERATED_PAGES = ("kpis.md", "calibration.md")
+GENERATED_PAGES = ("kpis.md", "calibration.md", "journeys.md")
 CODE = re.compile(r"^```+(sh|bash|python|yaml|csv|text-in)\b")
 
 
