@@ -7,7 +7,8 @@ left to pydantic, which reports it with its own message.
 
 from __future__ import annotations
 
-from ..units import parse_clock, parse_duration
+from ..units import parse_clock
+from .fields import parse_duration
 
 Issue = tuple[tuple, str]  # (path, message)
 

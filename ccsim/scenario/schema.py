@@ -18,7 +18,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, model_
 from ..units import format_clock_exact
 from .base import ScenarioModel
 from .distributions import DistributionSpec
-from .fields import ClockTime, Duration, PositiveDuration, Probability, Rate
+from .fields import AuxShare, ClockTime, Duration, PositiveDuration, Probability, Rate, Variation
 from .journeys import (
     BalkingSpec,
     CallbackSpec,
@@ -127,7 +127,7 @@ class ArrivalsSpec(ScenarioModel):
     per_interval: list[Annotated[float, Field(ge=0.0, allow_inf_nan=False)]] | None = None
     volume: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] | None = None
     profile: list[Annotated[float, Field(ge=0.0, allow_inf_nan=False)]] | None = None
-    forecast_error: Annotated[float, Field(ge=0.0, le=5.0)] = 0.0
+    forecast_error: Variation = 0.0
     # Emails: expected arrivals while the centre is closed before each day's opening
     # (spread over the closed hours; they join the backlog at the opening).
     overnight: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] = 0.0
@@ -245,7 +245,7 @@ class AgentGroupSpec(ScenarioModel):
     shifts: list[ShiftSpec] | None = None
     resolution_factor: Annotated[float, Field(gt=0.0, le=10.0)] = 1.0  # x first-contact resolution
     absenteeism: Probability = 0.0  # each scheduled agent is absent for the day with this probability
-    aux: Annotated[float, Field(ge=0.0, le=0.5)] = 0.0  # share of present time unavailable (random periods)
+    aux: AuxShare = 0.0  # share of present time unavailable (random periods)
     # Routing: x handle time per skill, agents kept free for a skill, wait before this
     # group may take a skill (routing: overflow), calls and chats at once.
     handle_time_factor: dict[Name, Annotated[float, Field(gt=0.0, le=10.0)]] = {}

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 ROUTINGS = ("priority", "longest_idle_agent", "overflow")
 DISTRIBUTIONS = ("exponential", "constant", "lognormal", "gamma", "erlang", "weibull", "uniform",
                  "triangular", "empirical")
-FORMS = ("number", "s", "min", "h")
+FORMS = ("number", "s", "min", "h", "mins", "hours")
 # Names of contact types and agent groups: letters, digits, '_' and '-', starting with a
 # letter or '_'. None starts with 'zz', so the mutations' 'zz_...' names are never real.
 NAMES = ("a", "b", "t0", "t1", "sales", "Support", "_vip", "chat-2", "e_mail", "x9", "on", "no",
@@ -91,6 +91,10 @@ def written(draw, seconds: float, forms=FORMS):
         return f"{seconds!r}s"
     if form == "min":
         return f"{seconds / 60!r}min"
+    if form == "mins":
+        return f"{seconds / 60!r} mins"
+    if form == "hours":
+        return f"{seconds / 3600!r} hours"
     return f"{seconds / 3600!r}h"
 
 
@@ -101,9 +105,11 @@ def duration(draw, low: float, high: float):
 def rate(draw, per_hour_max: int):
     """A Poisson rate of at most *per_hour_max* an hour, in one of its written forms."""
     per_hour = integer(draw, 0, per_hour_max)
-    form = pick(draw, ("h", "min", "30min", "s"))
-    if form == "h":
-        return f"{per_hour}/h"
+    form = pick(draw, ("h", "hr", "hour", "min", "30min", "day", "s"))
+    if form in ("h", "hr", "hour"):
+        return f"{per_hour}/{form}"
+    if form == "day":
+        return f"{per_hour * 24}/day"
     if form == "min":
         return f"{per_hour / 60!r}/min"
     if form == "30min":
@@ -174,7 +180,7 @@ def arrivals(draw, n_intervals: int, channel: str) -> dict:
 def service_level(draw, channel: str) -> dict:
     out = {}
     if some(draw):
-        out["target"] = draw(UNIT)
+        out["target"] = draw(UNIT) if some(draw) else f"{draw(PERCENT)}%"  # 0.8 or "80%"
     if some(draw):
         out["threshold"] = duration(draw, 0.0, 4 * 3600.0 if channel == "email" else 120.0)
     if some(draw, 0.3):
@@ -592,13 +598,13 @@ def kind_of(data, path: tuple) -> str | None:
 
 NAN, INF = float("nan"), float("inf")
 BAD_CLOCKS = ["25:00", "8am", "12:60", "24:01", "noon", "08:00:61", -5, 1441, 7.5]
-BAD_DURATIONS = ["5 mins", "1.5x", "min", "5min30s", "--5s", "five minutes", "5/min", -1, "-2min", INF, NAN]
+BAD_DURATIONS = ["5 minz", "1.5x", "min", "5min30s", "--5s", "five minutes", "5/min", -1, "-2min", INF, NAN]
 BAD_VALUES = {
     "clock": BAD_CLOCKS,
     "duration": BAD_DURATIONS,
     "positive_duration": BAD_DURATIONS + [0, "0s", "0min"],
-    "rate": ["30 per hour", "30/hr", "30/0h", "/h", "-5/h", "fast", NAN, -0.1],
-    "probability": [-0.1, 1.5, "half", NAN],
+    "rate": ["30 per hour", "30/hrs", "30/week", "30/0h", "/h", "-5/h", "fast", NAN, -0.1],
+    "probability": [-0.1, 1.5, "half", "150%", "80 percent", NAN],
     "nonnegative": [-1, -0.5, "many", NAN, INF],
     "forecast_error": [-0.1, 5.5, NAN],
     "seed": [-1, 2**63, "abc"],
@@ -626,7 +632,7 @@ BAD_VALUES = {
     "type_name": ["zz_nope"],
     "factor": [0, -1, 10.5, NAN],
     "reserve": [-1, 1.5, 100_001],
-    "aux": [0.6, -0.1, NAN],
+    "aux": [0.6, -0.1, "60%", NAN],
 }
 
 
