@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 
@@ -14,6 +15,24 @@ def format_path(path: tuple) -> str:
         else:
             text += f".{part}" if text else str(part)
     return text or "(scenario)"
+
+
+def did_you_mean(name: object, known) -> str | None:
+    """The known name closest to a misspelt *name* ('univrsal' -> 'universal'), if one is close."""
+    if not isinstance(name, str):
+        return None
+    known = [k for k in known if isinstance(k, str)]
+    by_lower = {k.lower(): k for k in known}
+    close = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.6)
+    return by_lower[close[0]] if close else None
+
+
+def unknown_name(what: str, name: object, known) -> str:
+    """"unknown agent group 'univrsal' (known: desk, universal; did you mean 'universal'?)"."""
+    known = list(known)
+    guess = did_you_mean(name, known)
+    hint = f"; did you mean {guess!r}?" if guess is not None else ""
+    return f"unknown {what} {name!r} (known: {', '.join(map(str, known)) or 'none'}{hint})"
 
 
 @dataclass(frozen=True, order=True)

@@ -132,10 +132,11 @@ def _share(high: float):
 
 class Unit(str):
     """What a field measures, kept in its type (``Annotated`` metadata) for relative changes
-    (``--set PATH+=30s``): 'duration', 'rate', 'clock' or 'share'. pydantic ignores it."""
+    (``--set PATH+=30s``): 'duration', 'rate', 'clock', 'share' or 'staffing'. pydantic ignores it."""
 
 
 DURATION, RATE, CLOCK, SHARE = Unit("duration"), Unit("rate"), Unit("clock"), Unit("share")
+STAFFING = Unit("staffing")  # one headcount, or one per interval
 
 #: A duration in seconds, >= 0 and at most ten years ("20s", "5min", "1.5 hours", "2d" or a number of seconds).
 Duration = Annotated[float, BeforeValidator(_nonnegative(parse_duration)), DURATION]

@@ -1,4 +1,8 @@
-"""``--set PATH=VALUE`` overrides: any field by dotted path, validated like the file."""
+"""``--set PATH=VALUE`` overrides: any field by dotted path, validated like the file.
+
+``PATH+=VALUE``, ``PATH-=VALUE`` and ``PATH*=FACTOR`` change the scenario's value
+relatively (``relative.py`` says what each kind of field takes).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ import re
 
 import yaml
 
-from .errors import Problem
+from .errors import Problem, unknown_name
 from .positions import Located
+from .relative import OPERATORS, change
 
 _SEGMENT_RE = re.compile(r"^([^.\[\]]+)((?:\[\d+\])*)$")
 
@@ -28,15 +33,26 @@ def parse_path(text: str) -> tuple:
 
 def split_override(text: str) -> tuple[tuple, object]:
     """'a.b=30' -> (('a', 'b'), 30); the value is read as YAML (safely)."""
-    if "=" not in text:
+    path, op, value = split_change(text)
+    if op != "=":
         raise ValueError(f"expected PATH=VALUE, got {text!r}")
+    return path, value
+
+
+def split_change(text: str) -> tuple[tuple, str, object]:
+    """'a.b+=30s' -> (('a', 'b'), '+=', '30s'): the operator is =, +=, -= or *=; the value is YAML."""
+    if "=" not in text:
+        raise ValueError(f"expected PATH=VALUE (or PATH+=, PATH-=, PATH*=), got {text!r}")
     path_text, value_text = text.split("=", 1)
-    path = parse_path(path_text.strip())
+    path_text, op = path_text.strip(), "="
+    if path_text[-1:] in ("+", "-", "*"):
+        path_text, op = path_text[:-1].rstrip(), path_text[-1] + "="
+    path = parse_path(path_text)
     try:
         value = yaml.safe_load(value_text) if value_text.strip() else ""
     except yaml.YAMLError as exc:
         raise ValueError(f"value {value_text!r} is not valid YAML: {exc}") from None
-    return path, value
+    return path, op, value
 
 
 def format_override(path: str, value: object) -> str:
@@ -57,10 +73,15 @@ def apply_overrides(located: Located, overrides: list[str]) -> tuple[Located, li
     for text in overrides:
         label = f"--set {text}"
         try:
-            path, value = split_override(text)
+            path, op, value = split_change(text)
+            _check_names(data, path, op)
+            if op in OPERATORS:
+                value = change(op, data, path, value)
             _assign(data, path)(value)
         except (ValueError, KeyError, IndexError, TypeError) as exc:
-            problems.append(Problem(label, None, None, text.split("=", 1)[0], str(exc).strip("'\"")))
+            field = text.split("=", 1)[0].rstrip("+-*").strip()
+            message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+            problems.append(Problem(label, None, None, field, str(message)))
             continue
         for known in [p for p in result.items if p[: len(path)] == path]:
             del result.items[known]  # lists at or under the path: their positions are the option's
@@ -71,6 +92,20 @@ def apply_overrides(located: Located, overrides: list[str]) -> tuple[Located, li
             for cut in range(1, len(path)):
                 table.setdefault(path[:cut], (label, None, None))
     return result, problems
+
+
+_NAMED = {"contact_types": "contact type", "agent_groups": "agent group"}
+
+
+def _check_names(data, path: tuple, op: str) -> None:
+    """A change inside a contact type or group the scenario does not have names it (a new one
+    may be given whole: ``agent_groups.NEW={skills: [...], staffing: 3}``)."""
+    if len(path) < 2 or path[0] not in _NAMED or not isinstance(data, dict):
+        return
+    named = data.get(path[0])
+    if not isinstance(named, dict) or path[1] in named or (len(path) == 2 and op == "="):
+        return
+    raise ValueError(unknown_name(_NAMED[path[0]], path[1], named))
 
 
 def _assign(data, path: tuple):

@@ -18,7 +18,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, model_
 from ..units import format_clock_exact
 from .base import ScenarioModel
 from .distributions import DistributionSpec
-from .fields import AuxShare, ClockTime, Duration, PositiveDuration, Probability, Rate, Variation
+from .fields import STAFFING, AuxShare, ClockTime, Duration, PositiveDuration, Probability, Rate, Variation
 from .journeys import (
     BalkingSpec,
     CallbackSpec,
@@ -68,7 +68,7 @@ def _staffing(value: object) -> int | tuple[int, ...]:
     return count(value)
 
 
-Staffing = Annotated[int | tuple[int, ...], BeforeValidator(_staffing)]
+Staffing = Annotated[int | tuple[int, ...], BeforeValidator(_staffing), STAFFING]
 
 
 def _skills_by_level(value: object) -> object:

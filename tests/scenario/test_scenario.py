@@ -105,7 +105,7 @@ def test_single_errors_name_path_value_and_expectation(old, new, where, expected
 def test_probability_out_of_range():
     text = SMALL.replace("    patience:", "    service_level: {target: 1.5, threshold: 20s}\n    patience:")
     (only,) = problems_of(text)
-    assert "contact_types.sales.service_level.target: expected less than or equal to 1, got 1.5" in only
+    assert "contact_types.sales.service_level.target: expected a share from 0 to 1, e.g. 0.8 or '80%', got 1.5" in only
 
 
 def test_missing_field_and_contact_type_nobody_serves():
