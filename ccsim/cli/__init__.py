@@ -18,7 +18,6 @@ from pathlib import Path
 import click
 
 from .._version import __version__
-from ..units import format_duration
 from .common import (
     SET_HELP,
     colour_enabled,
@@ -205,16 +204,13 @@ def _same_folder(a: Path, b: Path) -> bool:
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
-def validate(scenario, overrides):
-    """Check SCENARIO and report every problem at once (exit code 2 if any)."""
-    sc = load_scenario(scenario, overrides)
-    click.echo(
-        f"{scenario}: valid — '{sc.name}', {len(sc.contact_types)} contact type(s), "
-        f"{len(sc.agent_groups)} agent group(s), {sc.n_intervals} intervals of "
-        f"{format_duration(sc.horizon.interval)}"
-    )
+def validate(scenarios, overrides):
+    """Check each SCENARIO and report all its problems at once (exit code 2 if any file has one)."""
+    from .common import validate_files
+
+    sys.exit(validate_files(scenarios, overrides))
 
 
 main.add_command(erlang)

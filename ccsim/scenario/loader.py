@@ -7,13 +7,14 @@ what was expected.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problem, ScenarioError, format_path
+from .errors import Problem, ScenarioError, did_you_mean, format_path
 from .limits import LocatedValueError
 from .overrides import apply_overrides
 from .positions import Located, parse_yaml, read_source
@@ -164,13 +165,15 @@ def _problem_from_pydantic(error: dict, located: Located, root=None) -> Problem:
         allowed = _allowed_fields(loc[:-1], root)
         message = f"unknown field {loc[-1]!r}"
         if allowed:
-            message += f" (expected one of: {', '.join(allowed)})"
+            message += f" (expected one of: {', '.join(allowed)}{_guess(loc[-1], allowed)})"
         return Problem(*located.where(path, key=True), format_path(path), message)
     if kind == "missing":
         return Problem(*located.where(path[:-1]), format_path(path), "missing required field")
     if kind == "union_tag_invalid":
         expected = error.get("ctx", {}).get("expected_tags", "")
-        message = f"unknown distribution {error.get('ctx', {}).get('tag')!r} (expected one of: {expected})"
+        tag = error.get("ctx", {}).get("tag")
+        message = f"unknown distribution {tag!r} (expected one of: {expected}"
+        message += _guess(tag, [t.strip().strip("'") for t in str(expected).split(",")]) + ")"
         return Problem(*located.where(path + ("dist",)), format_path(path + ("dist",)), message)
     if kind == "union_tag_not_found":
         message = "missing 'dist' naming the distribution (e.g. dist: exponential)"
@@ -178,9 +181,19 @@ def _problem_from_pydantic(error: dict, located: Located, root=None) -> Problem:
     if message.startswith("Input should be"):
         message = "expected " + message[len("Input should be "):]
         message += f", got {value!r}"
+        if kind == "literal_error":  # one of some words: 'vioce' -> did you mean 'voice'?
+            choices = re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", "")))
+            guess = did_you_mean(value, choices)
+            message += f" (did you mean {guess!r}?)" if guess is not None else ""
     elif "got" not in message and not isinstance(value, dict):
         message += f" (got {_short(value)})"
     return Problem(*located.where(path), format_path(path), message)
+
+
+def _guess(name, known) -> str:
+    """'; did you mean 'patience'?' when a known name is close to *name*, else ''."""
+    guess = did_you_mean(name, known)
+    return f"; did you mean {guess!r}?" if guess is not None else ""
 
 
 def _short(value) -> str:

@@ -8,6 +8,7 @@ left to pydantic, which reports it with its own message.
 from __future__ import annotations
 
 from ..units import parse_clock
+from .errors import unknown_name
 from .fields import parse_duration
 
 Issue = tuple[tuple, str]  # (path, message)
@@ -41,7 +42,6 @@ def reference_issues(data: dict) -> list[Issue]:
     n = _n_intervals(data)
     types = data.get("contact_types")
     type_names = list(types) if isinstance(types, dict) else []
-    known = ", ".join(type_names) or "none"
 
     if isinstance(types, dict):
         for name, spec in types.items():
@@ -52,7 +52,7 @@ def reference_issues(data: dict) -> list[Issue]:
             target = repeat.get("as") if isinstance(repeat, dict) else None
             if isinstance(target, str) and target not in type_names:
                 issues.append((("contact_types", name, "resolution", "repeat", "as"),
-                               f"unknown contact type {target!r} (known: {known})"))
+                               unknown_name("contact type", target, type_names)))
             arrivals = spec.get("arrivals")
             if isinstance(arrivals, dict):
                 for key, what in (("per_interval", "expected volume"), ("profile", "weight")):
@@ -69,15 +69,13 @@ def reference_issues(data: dict) -> list[Issue]:
                 for skill in skills:
                     if isinstance(skill, str) and type_names and skill not in type_names:
                         issues.append((("agent_groups", name, "skills", skill),
-                                       f"unknown contact type {skill!r} (known: {known})"))
+                                       unknown_name("contact type", skill, type_names)))
                     served.add(skill) if isinstance(skill, str) else None
             if isinstance(skills, list):
                 for i, skill in enumerate(skills):
                     if isinstance(skill, str) and type_names and skill not in type_names:
-                        issues.append(
-                            (("agent_groups", name, "skills", i),
-                             f"unknown contact type {skill!r} (known: {known})")
-                        )
+                        issues.append((("agent_groups", name, "skills", i),
+                                       unknown_name("contact type", skill, type_names)))
                     served.add(skill) if isinstance(skill, str) else None
             _check_length(spec.get("staffing"), ("agent_groups", name, "staffing"), n, "headcount", issues)
             own = list(skills) if isinstance(skills, dict | list) else None
