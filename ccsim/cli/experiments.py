@@ -11,6 +11,7 @@ import click
 from ..scenario import ScenarioError
 from .common import (
     SET_HELP,
+    colour_enabled,
     execution_options,
     executor_from_options,
     fail_input,
@@ -114,7 +115,10 @@ def compare(
     except OSError as exc:
         click.echo(f"error: cannot write {exc.filename or out_dir}: {exc.strerror or exc}", err=True)
         sys.exit(1)
-    click.echo(json.dumps(doc, indent=2, allow_nan=False) if as_json else render_comparison(comp))
+    if as_json:
+        click.echo(json.dumps(doc, indent=2, allow_nan=False))
+    else:
+        click.echo(render_comparison(comp, colour=colour_enabled()))
 
 
 @click.command()
@@ -188,4 +192,7 @@ def sweep(
     except OSError as exc:
         click.echo(f"error: cannot write: {exc.strerror or exc}", err=True)
         sys.exit(1)
-    click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False) if as_json else render_sweep(result))
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
+    else:
+        click.echo(render_sweep(result, colour=colour_enabled()))

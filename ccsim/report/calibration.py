@@ -16,6 +16,7 @@ from ..calibrate.fitting import Fit
 from ..calibrate.forecast import WEEKDAYS, Accuracy
 from ..calibrate.model import Calibration, TypeCalibration
 from ..units import format_clock, format_duration
+from .columns import fit_lines
 
 KM_POINTS_S = (10, 30, 60, 120, 300)
 
@@ -144,8 +145,11 @@ def _ci(ci) -> str:
     return "" if ci is None else f" [{ci[0]:.1f}, {ci[1]:.1f}]"
 
 
-def render_text(cal: Calibration) -> str:
-    """The calibration report for a terminal or a text file."""
+def render_text(cal: Calibration, width: int | None = None) -> str:
+    """The calibration report for a terminal or a text file.
+
+    width: wrap lines longer than this many columns (a terminal's width); None (default, and
+    for files): lines as they are."""
     h, d = cal.history, cal.details
     out = [
         f"Calibration for {WEEKDAYS[cal.target.weekday()]} {cal.target.isoformat()}",
@@ -210,7 +214,7 @@ def render_text(cal: Calibration) -> str:
             out.append(f"  note: {note}")
     for note in cal.notes:
         out.append(f"note: {note}")
-    return "\n".join(out) + "\n"
+    return "\n".join(fit_lines(out, width)) + "\n"
 
 
 def _spec_text(spec: dict) -> str:

@@ -29,11 +29,11 @@ def _hours(e: Estimate | None) -> str:
     return format_time(None if e is None else e.mean * 3600.0)
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
-    return render_columns(headers, rows, right=set(range(1, len(headers))))
+def _table(headers: list[str], rows: list[list[str]], width=None, colour: bool = False) -> list[str]:
+    return render_columns(headers, rows, right=set(range(1, len(headers))), width=width, colour=colour)
 
 
-def render_groups_by_channel(est: Estimates) -> list[str]:
+def render_groups_by_channel(est: Estimates, width: int | None = None, colour: bool = False) -> list[str]:
     """Scheduled vs present agents, breaks and aux, occupancy per channel, chat slots, handled per type."""
     plan = est.plan
     channels = [c for c in ("voice", "chat", "email") if any(ct.channel == c for ct in plan.contact_types)]
@@ -65,10 +65,11 @@ def render_groups_by_channel(est: Estimates) -> list[str]:
         else:
             row.append(f"{names[0]} {_num(g['handled'], 0)}")
         rows.append(row)
-    return ["Agent groups by channel (agents per interval, mean; hours per day):", *_table(headers, rows)]
+    return ["Agent groups by channel (agents per interval, mean; hours per day):",
+            *_table(headers, rows, width, colour)]
 
 
-def render_email(est: Estimates) -> list[str]:
+def render_email(est: Estimates, width: int | None = None, colour: bool = False) -> list[str]:
     plan = est.plan
     emails = [ct for ct in plan.contact_types if ct.channel == "email"]
     if not emails:
@@ -83,10 +84,10 @@ def render_email(est: Estimates) -> list[str]:
                      _num(k["backlog_at_end"]), _hours(k["oldest_backlog_hours"]),
                      _hours(k["mean_reply_hours"])])
     return ["Emails (replied = handling finished; backlog = not started when the last day closes):",
-            *_table(headers, rows)]
+            *_table(headers, rows, width, colour)]
 
 
-def render_agent_spread(est: Estimates) -> list[str]:
+def render_agent_spread(est: Estimates, width: int | None = None, colour: bool = False) -> list[str]:
     plan = est.plan
     if not all("agents_counted" in est.agent_groups[gp.name] for gp in plan.agent_groups):
         return []
@@ -99,10 +100,13 @@ def render_agent_spread(est: Estimates) -> list[str]:
                      _num(g["agent_contacts_per_hour_mean"]), _num(g["agent_contacts_per_hour_min"]),
                      _num(g["agent_contacts_per_hour_max"])])
     return ["Per agent (agents present 30 min or more; min and max across a day's agents, mean over days):",
-            *_table(headers, rows)]
+            *_table(headers, rows, width, colour)]
 
 
-def render_channels(est: Estimates) -> str:
-    """Every table that applies, separated by blank lines; '' when none does."""
-    blocks = [b for b in (render_groups_by_channel(est), render_email(est), render_agent_spread(est)) if b]
+def render_channels(est: Estimates, width: int | None = None, colour: bool = False) -> str:
+    """Every table that applies, separated by blank lines; '' when none does.
+
+    width: the terminal's columns (None: no limit), as ``render_columns``."""
+    blocks = [b for b in (render_groups_by_channel(est, width, colour), render_email(est, width, colour),
+                          render_agent_spread(est, width, colour)) if b]
     return "\n\n".join("\n".join(b) for b in blocks)

@@ -7,7 +7,7 @@ import math
 from ..experiment.estimates import Estimates
 from ..metrics.catalogue import journey_kpis
 from ..units import format_time
-from .columns import render_columns
+from .columns import fit_lines, render_columns
 from .labels import fmt_estimate
 
 
@@ -34,8 +34,10 @@ COLUMNS = (
 )
 
 
-def render_journeys(est: Estimates) -> str:
-    """One row per contact type; empty string when the scenario has no caller journeys."""
+def render_journeys(est: Estimates, width: int | None = None, colour: bool = False) -> str:
+    """One row per contact type; empty string when the scenario has no caller journeys.
+
+    width: the terminal's columns (None: no limit), as ``render_columns``."""
     names = [n for n, k in est.contact_types.items() if set(journey_kpis()) <= set(k)]
     if not names:
         return ""
@@ -43,7 +45,7 @@ def render_journeys(est: Estimates) -> str:
                                        and est.contact_types[n][c[0]].mean != 0 for n in names)]
     headers = ["caller journeys"] + [label for _, label, _ in shown]
     rows = [[n] + [_cell(est.contact_types[n][key], kind) for key, _, kind in shown] for n in names]
-    lines = render_columns(headers, rows, right=set(range(1, len(headers))))
+    lines = render_columns(headers, rows, right=set(range(1, len(headers))), width=width, colour=colour)
     lines.append("FCR = issues resolved at their first answered contact; aband./cust. = customers never "
                  "answered; deferred = retrials and repeats after the horizon.")
-    return "\n".join(lines)
+    return "\n".join(fit_lines(lines, width))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..staffing.roster import roster_yaml_block
 from ..staffing.staff import StaffingResult, agent_hours
+from .columns import TERMINAL, fit_lines, render_columns, resolve_width
 from .labels import fmt_ci
 from .staffing_export import clock_starts, interval_ci, rows
 
@@ -21,14 +22,9 @@ def _secs(mean, low, high) -> str:
     return fmt_ci("asa", mean, None if low is None else (low, high))
 
 
-def _table(headers: list[str], body: list[list[str]], right: set[int]) -> list[str]:
-    widths = [max(len(h), *(len(r[i]) for r in body)) if body else len(h) for i, h in enumerate(headers)]
-
-    def line(cells):
-        pairs = enumerate(zip(cells, widths, strict=True))
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in pairs).rstrip()
-
-    return [line(headers), line(["-" * w for w in widths])] + [line(r) for r in body]
+def _table(headers: list[str], body: list[list[str]], right: set[int], width: int | None = None,
+           key: int = 1) -> list[str]:
+    return render_columns(headers, body, right, width=width, key=key)
 
 
 def _verdict_word(v) -> str:
@@ -42,8 +38,12 @@ def _per_variant(result: StaffingResult) -> str:
     return text
 
 
-def render(result: StaffingResult) -> str:
-    """Terminal tables: per interval, the plans compared, how the search went."""
+def render(result: StaffingResult, width: int | None | str = TERMINAL) -> str:
+    """Terminal tables: per interval, the plans compared, how the search went.
+
+    width: the terminal's columns (tables stack, prose wraps); ``"terminal"`` (default): the
+    width of the terminal stdout is on, None (no limit) when it is piped."""
+    width = resolve_width(width)  # type: ignore[arg-type]
     plan = result.plan
     s = result.search
     lines = [f"Staffing for {result.scenario.name}"]
@@ -85,7 +85,8 @@ def render(result: StaffingResult) -> str:
             row.append(_pct(gr["occupancy"], gr["occupancy_ci_low"], gr["occupancy_ci_high"]))
             body.append(row)
         first = 1 if days else 0
-        lines += _table(headers, body, right=set(range(first + 1, len(headers))) - {first + 9})
+        lines += _table(headers, body, right=set(range(first + 1, len(headers))) - {first + 9}, width=width,
+                        key=first + 1)
     else:
         headers = (["day"] if days else []) + ["start", "contact type", "forecast", "offered", "Erlang C",
                                                 "Erlang A", "sqrt", "service level", "verdict", "ASA", "abandon"]
@@ -96,20 +97,21 @@ def render(result: StaffingResult) -> str:
             _verdict_word(r["verdict"]), _secs(r["asa"], r["asa_ci_low"], r["asa_ci_high"]),
             _pct(r["abandon_rate"], r["abandon_rate_ci_low"], r["abandon_rate_ci_high"])] for r in type_rows]
         first = 1 if days else 0
-        lines += _table(headers, body, right=set(range(first + 2, len(headers))) - {first + 8})
+        lines += _table(headers, body, right=set(range(first + 2, len(headers))) - {first + 8}, width=width,
+                        key=first + 2)
         lines.append("")
         headers = (["day"] if days else []) + ["start", "agent group", "Erlang C", "Erlang A", "simulation",
                                                 "scheduled", "occupancy"]
         body = [([str(r["day"])] if days else []) + [
             r["start"], r["name"], str(r["erlang_c"]), str(r["erlang_a"]), str(r["required"]), str(r["scheduled"]),
             _pct(r["occupancy"], r["occupancy_ci_low"], r["occupancy_ci_high"])] for r in group_rows]
-        lines += _table(headers, body, right=set(range(first + 2, len(headers))))
+        lines += _table(headers, body, right=set(range(first + 2, len(headers))), width=width, key=first + 2)
     lines.append("")
-    lines += render_plans(result)
-    return "\n".join(lines) + "\n"
+    lines += render_plans(result, width)
+    return "\n".join(fit_lines(lines, width)) + "\n"
 
 
-def render_plans(result: StaffingResult) -> list[str]:
+def render_plans(result: StaffingResult, width: int | None = None) -> list[str]:
     """The plans compared: agent-hours, intervals meeting targets, day KPIs, cost."""
     plan = result.plan
     has_cost = any(v.cost is not None for v in result.validations)
@@ -138,7 +140,7 @@ def render_plans(result: StaffingResult) -> list[str]:
             row.append(f"{total.mean / plan.days:,.0f}" + (f" ±{total.half_width / plan.days:,.0f}"
                                                            if total.ci95 is not None else ""))
         body.append(row)
-    lines = _table(headers, body, right=set(range(1, len(headers))))
+    lines = _table(headers, body, right=set(range(1, len(headers))), width=width)
     found = result.validations[0]
     for v in result.validations[1:]:
         diff = agent_hours(v.staffing, plan) - agent_hours(found.staffing, plan)
@@ -160,8 +162,9 @@ def render_plans(result: StaffingResult) -> list[str]:
     return lines
 
 
-def render_roster(roster, validation, plan, targets, rounds=()) -> str:
-    """The shifts block, coverage per interval, and the roster's simulated KPIs."""
+def render_roster(roster, validation, plan, targets, rounds=(), width: int | None | str = TERMINAL) -> str:
+    """The shifts block, coverage per interval, and the roster's simulated KPIs (*width* as ``render``)."""
+    width = resolve_width(width)  # type: ignore[arg-type]
     lines = []
     if len(rounds) > 1:
         for i, r in enumerate(rounds, start=1):
@@ -175,9 +178,11 @@ def render_roster(roster, validation, plan, targets, rounds=()) -> str:
         lines.append(f"{r.group}: {r.headcount()} agents on {len(r.shifts)} shifts, {r.paid_hours:.1f} paid hours a "
                      f"day for {float(r.requirement.sum()) * plan.interval_s / 3600:.1f} required agent-hours "
                      f"({r.status}{gap}; {r.patterns_considered:,} patterns, {r.seconds:.1f} s)")
+    lines = fit_lines(lines, width)
     lines.append("")
-    lines.append(roster_yaml_block(roster).rstrip())
+    lines.append(roster_yaml_block(roster).rstrip())  # never wrapped: it is pasted into a scenario
     lines.append("")
+    yaml_end = len(lines)
     starts = clock_starts(plan)
     headers = ["start", "group", "needed", "on shift"]
     types = list(targets.contact_types)
@@ -197,7 +202,7 @@ def render_roster(roster, validation, plan, targets, rounds=()) -> str:
                     "met" if "met" in verdicts else None
                 row.append(_verdict_word(worst))
             body.append(row)
-    lines += _table(headers, body, right={2, 3} | set(range(4, 4 + len(types))))
+    lines += _table(headers, body, right={2, 3} | set(range(4, 4 + len(types))), width=width, key=2)
     if validation is not None:
         lines.append("")
         lines.append(f"roster simulated: {validation.estimates.replications} replications (seed "
@@ -211,7 +216,7 @@ def render_roster(roster, validation, plan, targets, rounds=()) -> str:
         if validation.cost is not None:
             total = validation.cost["total"]
             lines.append(f"  cost per day {total.mean / plan.days:,.0f}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines[:yaml_end] + fit_lines(lines[yaml_end:], width)) + "\n"
 
 
 __all__ = ["render", "render_plans", "render_roster"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..experiment.estimates import Estimate, Estimates
 from ..units import format_target
 from .channel_table import render_channels
-from .columns import GREEN, RED, RESET, YELLOW, render_columns
+from .columns import GREEN, RED, RESET, TERMINAL, YELLOW, fit_lines, render_columns, resolve_width
 from .journey_table import render_journeys
 from .labels import fmt, fmt_estimate, fmt_spread, verdict_line
 
@@ -46,8 +46,14 @@ def verdict_lines(est: Estimates, colour: bool = False) -> list[str]:
     return out
 
 
-def render_tables(est: Estimates, colour: bool = False) -> str:
-    """The terminal report of a run: contact types (and total), then agent groups."""
+def render_tables(est: Estimates, colour: bool = False, width: int | None | str = TERMINAL) -> str:
+    """The terminal report of a run: contact types (and total), then agent groups.
+
+    width: the terminal's columns; tables too wide are stacked and prose wraps to fit.
+        ``"terminal"`` (default): the width of the terminal stdout is on, or None (no limit)
+        when stdout is piped. colour: colour the verdicts (only asked for on a terminal).
+    """
+    width = resolve_width(width)  # type: ignore[arg-type]
     plan = est.plan
     lines = [
         f"{est.scenario.name} — {est.replications} replication"
@@ -65,7 +71,7 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
         "blocked",
         "service level",
         "target",
-        "",
+        "verdict",
         "SL P10–P90 days",
         "ASA",
         "P90 wait",
@@ -117,7 +123,7 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
                 "",
             ]
         )
-    lines += render_columns(headers, rows, right={1, 2, 3, 4, 5, 8, 9, 10, 11, 12})
+    lines += render_columns(headers, rows, right={1, 2, 3, 4, 5, 8, 9, 10, 11, 12}, width=width, colour=colour)
     lines.append("")
     headers = ["agent group", "agents (mean)", "occupancy", "utilisation", "handled", "contacts/h"]
     rows = []
@@ -133,13 +139,13 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
                 _count(g["contacts_per_hour"]),
             ]
         )
-    lines += render_columns(headers, rows, right={1, 2, 3, 4, 5})
+    lines += render_columns(headers, rows, right={1, 2, 3, 4, 5}, width=width, colour=colour)
 
-    channels = render_channels(est)
+    channels = render_channels(est, width=width, colour=colour)
     if channels:
         lines += ["", channels]
 
-    journeys = render_journeys(est)
+    journeys = render_journeys(est, width=width, colour=colour)
     if journeys:
         lines += ["", journeys]
     risk = est.service_level_risk()
@@ -172,4 +178,4 @@ def render_tables(est: Estimates, colour: bool = False) -> str:
     )
     lines.append("SL P10–P90 days = the spread of the day's service level across replications.")
     lines.append("Service level = answered within threshold / (answered + abandoned).")
-    return "\n".join(lines)
+    return "\n".join(fit_lines(lines, width))
