@@ -35,6 +35,9 @@ def print_problems(error: ScenarioError, what: str = "scenario") -> None:
 def validate_files(paths, overrides=()) -> int:
     """``ccsim validate``: check each file, print what was found; the exit code (2 if any failed).
 
+    Warnings (plausible mistakes, ``Scenario.warnings``) go to stderr, located like
+    errors (``file:line:column: warning: field: ...``), and leave the exit code at 0.
+
     Each file is checked on its own (with the same ``--set`` changes), so one bad file
     does not hide the problems of the next.
     """
@@ -48,11 +51,15 @@ def validate_files(paths, overrides=()) -> int:
             print_problems(error, "scenario" if len(paths) == 1 else f"scenario {path}")
             status = 2
             continue
+        warnings = sc.warnings()
+        count = f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
         click.echo(
             f"{path}: valid — '{sc.name}', {len(sc.contact_types)} contact type(s), "
             f"{len(sc.agent_groups)} agent group(s), {sc.n_intervals} intervals of "
-            f"{format_duration(sc.horizon.interval)}"
+            f"{format_duration(sc.horizon.interval)}{count}"
         )
+        for warning in warnings:  # plausible mistakes: said, never an error
+            click.echo(str(warning), err=True)
     return status
 
 

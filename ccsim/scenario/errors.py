@@ -23,8 +23,12 @@ def did_you_mean(name: object, known) -> str | None:
         return None
     known = [k for k in known if isinstance(k, str)]
     by_lower = {k.lower(): k for k in known}
-    close = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.6)
-    return by_lower[close[0]] if close else None
+    word = name.lower()
+    for close in difflib.get_close_matches(word, list(by_lower), n=3, cutoff=0.75):
+        # a slip of the keyboard keeps the first letter; another first letter needs a closer word
+        if close[:1] == word[:1] or difflib.SequenceMatcher(None, word, close).ratio() >= 0.85:
+            return by_lower[close]
+    return None
 
 
 def unknown_name(what: str, name: object, known) -> str:
@@ -50,6 +54,17 @@ class Problem:
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
         return f"{where}: {self.path}: {self.message}"
+
+
+@dataclass(frozen=True, order=True)
+class ScenarioWarning(Problem):
+    """A plausible mistake in a valid scenario (it runs as written), located like a problem."""
+
+    def __str__(self) -> str:
+        where = self.source
+        if self.line is not None:
+            where += f":{self.line}:{self.column or 1}"
+        return f"{where}: warning: {self.path}: {self.message}"
 
 
 #: Problems listed in a message; past this many, the rest are counted (a wrong file can give thousands).

@@ -60,6 +60,7 @@ def validate_located(located: Located, overrides=()) -> Scenario:
         raise ScenarioError(problems)
     scenario._raw = data
     scenario._source = located.source
+    scenario._located = located
     return scenario
 
 

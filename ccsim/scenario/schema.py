@@ -322,6 +322,14 @@ class Scenario(ScenarioModel):
     # the user's own units and error locations. Set by the loader.
     _raw: object = PrivateAttr(default=None)
     _source: str = PrivateAttr(default="<scenario>")
+    _located: object = PrivateAttr(default=None)  # positions in the file, for located warnings
+
+    def warnings(self) -> list:
+        """Plausible mistakes (``ScenarioWarning``: file:line:column, field, message); they never
+        block a run. See ``ccsim.scenario.plausible``."""
+        from .plausible import scenario_warnings  # it reads this module's classes
+
+        return scenario_warnings(self)
 
     def raw_data(self) -> dict:
         """The scenario as plain data that validates back to an equal scenario."""
