@@ -20,11 +20,7 @@ def _snapshot(path, sc):
     try:
         return load_snapshot(path, sc)
     except ScenarioError as error:
-        count = len(error.problems)
-        click.echo(f"error: the snapshot has {count} problem{'s' if count != 1 else ''}:", err=True)
-        for problem in error.problems:
-            click.echo(f"  {problem}", err=True)
-        sys.exit(2)
+        fail_input(error, what="snapshot")  # every problem at once, the first MAX_LISTED listed
 
 
 @contextlib.contextmanager

@@ -20,7 +20,8 @@ reforecast:
 ```
 
 Every problem a user can cause is reported at once as ``SnapshotError`` (a
-``ScenarioError``), each with file:line:column, field path and what was expected.
+``ScenarioError``), each with file:line:column, field path and what was expected:
+a bad value in one part does not hide an unknown name or a wrong length in another.
 A snapshot is exported from a live system, so a bad value is never quoted back
 (the field path and what was expected say enough); counts and lists are bounded
 by the scenario's limits (docs/output.md, "Input bounds").
@@ -34,11 +35,12 @@ from typing import Annotated
 from pydantic import Field, ValidationError, model_validator
 
 from ..scenario.base import ScenarioModel
-from ..scenario.errors import Problem, ScenarioError, format_path
+from ..scenario.errors import Problem, ScenarioError, format_path, unknown_name
 from ..scenario.fields import ClockTime, Duration
 from ..scenario.limits import MAX_AGENTS_TOTAL
 from ..scenario.loader import problem_from_pydantic
 from ..scenario.positions import Located, parse_yaml, read_source
+from ..units import parse_clock
 
 SnapshotError = ScenarioError
 
@@ -109,18 +111,59 @@ def snapshot_from_dict(data: dict, source: str = "<snapshot>", scenario=None) ->
 
 
 def snapshot_from_located(located: Located, scenario=None) -> Snapshot:
+    """Every problem at once: the fields' own, and — for the parts that are valid — those
+    against *scenario* (unknown names, lengths, times), as a scenario's are reported."""
     problems: list[Problem] = []
     snap = None
+    checked = None
     try:
-        snap = Snapshot.model_validate(located.data)
+        snap = checked = Snapshot.model_validate(located.data)
     except ValidationError as exc:
         problems.extend(problem_from_pydantic(error, located, Snapshot, quote=False) for error in exc.errors())
-    if snap is not None and scenario is not None:
-        for path, message in _reference_issues(snap, scenario):
+        checked = _valid_parts(located.data)
+    if checked is not None and scenario is not None:
+        issues = list(_unknown_names(located.data, scenario)) + list(_reference_issues(checked, scenario))
+        for path, message in issues:
             problems.append(Problem(*located.where(path), format_path(path), message))
-    if problems:
+    if problems or snap is None:
         raise SnapshotError(problems)
     return snap
+
+
+_PARTS = {"contact_types": ContactTypeNow, "agent_groups": AgentGroupNow, "reforecast": Reforecast}
+
+
+def _valid_parts(data) -> Snapshot | None:
+    """The parts of a snapshot that are valid on their own (``time`` None if it is not), so
+    that they can be checked against the scenario beside the others' errors."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        time = parse_clock(data.get("time"))
+    except ValueError:
+        time = None
+    parts: dict[str, dict] = {}
+    for section, model in _PARTS.items():
+        entries = data.get(section)
+        parts[section] = {}
+        for name, entry in (entries.items() if isinstance(entries, dict) else ()):
+            try:
+                parts[section][name] = model.model_validate(entry if entry is not None else {})
+            except ValidationError:
+                continue
+    return Snapshot.model_construct(time=time, **parts)
+
+
+def _unknown_names(data, scenario):
+    """Contact types and groups of the snapshot (as written) that the scenario does not have."""
+    known = {"contact_types": (scenario.contact_types, "contact type"),
+             "reforecast": (scenario.contact_types, "contact type"),
+             "agent_groups": (scenario.agent_groups, "agent group")}
+    for section, (names, what) in known.items():
+        entries = data.get(section) if isinstance(data, dict) else None
+        for name in (entries if isinstance(entries, dict) else ()):
+            if name not in names:
+                yield (section, name), unknown_name(what, name, names)
 
 
 def remaining_intervals(snapshot: Snapshot, scenario) -> tuple[int, int]:
@@ -131,29 +174,24 @@ def remaining_intervals(snapshot: Snapshot, scenario) -> tuple[int, int]:
 
 
 def _reference_issues(snap: Snapshot, scenario):
+    """Checks of a snapshot's valid parts against *scenario*; unknown names are ``_unknown_names``'."""
     h = scenario.horizon
     if h.days != 1:
         yield ("time",), f"snapshots need a one-day horizon (the scenario has days: {h.days})"
+    if snap.time is None:
+        return  # the time's own error is reported; what depends on it cannot be checked
     if not h.start <= snap.time < h.end:
         yield ("time",), (f"{_clock(snap.time)} is outside the scenario's horizon "
                           f"{_clock(h.start)}-{_clock(h.end)}")
         return
     _, left = remaining_intervals(snap, scenario)
-    known_types = ", ".join(scenario.contact_types)
-    for name in snap.contact_types:
-        if name not in scenario.contact_types:
-            yield ("contact_types", name), f"unknown contact type {name!r} (known: {known_types})"
     for name, rf in snap.reforecast.items():
-        if name not in scenario.contact_types:
-            yield ("reforecast", name), f"unknown contact type {name!r} (known: {known_types})"
-        elif rf.per_interval is not None and len(rf.per_interval) != left:
+        if name in scenario.contact_types and rf.per_interval is not None and len(rf.per_interval) != left:
             yield (("reforecast", name, "per_interval"),
                    f"expected {left} values (one per interval from the snapshot's), got {len(rf.per_interval)}")
     yield from _size_issues(snap, scenario, left)
-    known_groups = ", ".join(scenario.agent_groups)
     for name, g in snap.agent_groups.items():
         if name not in scenario.agent_groups:
-            yield ("agent_groups", name), f"unknown agent group {name!r} (known: {known_groups})"
             continue
         spec = scenario.agent_groups[name]
         if spec.shifts is not None:
