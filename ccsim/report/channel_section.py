@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from ..experiment.estimates import Estimates
 from . import figures as F
-from .channel_table import render_agent_spread, render_email, render_groups_by_channel
-from .document import Section, esc, figure_html
+from .channel_table import ChannelTable, agent_spread, email_table, groups_by_channel
+from .document import Section, esc, figure_html, table_html
 
 
-def _pre(lines: list[str]) -> str:
-    if not lines:
+def _table(table: ChannelTable | None) -> str:
+    """The same HTML table as every other section's (scrolls inside its card when wide)."""
+    if table is None:
         return ""
-    title, *table = lines
-    return f"<h3>{esc(title.rstrip(':'))}</h3><pre>{esc(chr(10).join(table))}</pre>"
+    return (f"<h3>{esc(table.title.rstrip(':'))}</h3>"
+            + table_html(table.headers, table.rows, numeric=set(range(1, len(table.headers)))))
 
 
 def channels_section(est: Estimates) -> Section | None:
@@ -25,7 +26,7 @@ def channels_section(est: Estimates) -> Section | None:
     per_agent = all("agents_counted" in est.agent_groups[gp.name] for gp in plan.agent_groups)
     if channels == {"voice"} and not per_agent:
         return None
-    body = [_pre(render_groups_by_channel(est)), _pre(render_email(est)), _pre(render_agent_spread(est))]
+    body = [_table(groups_by_channel(est)), _table(email_table(est)), _table(agent_spread(est))]
     if "email" in channels:
         fig, (ax,) = F.new_figure()
         F.draw_backlog(ax, [("", est)])

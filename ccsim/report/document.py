@@ -62,9 +62,20 @@ figure { margin:14px 0; }
 figure img { max-width:100%; height:auto; display:block; }
 figcaption { color:var(--muted); font-size:13px; margin-top:2px; }
 details { margin:10px 0; } summary { cursor:pointer; color:#1f3a5f; font-weight:600; }
-.scroll { overflow-x:auto; }
+.scroll { overflow-x:auto; max-width:100%; }
+pre { overflow-x:auto; max-width:100%; background:#f7f8fa; padding:8px 10px; border-radius:4px; font-size:13px; }
 footer { color:var(--muted); font-size:12px; text-align:center; padding:0 0 30px; }
-@media print { nav { display:none; } section { break-inside:avoid; border:none; } body { background:#fff; } }
+@media print {
+  nav { display:none; } body { background:#fff; font-size:11px; } main { max-width:none; padding:0; }
+  section { break-inside:auto; border:none; padding:0; margin:12px 0; }
+  figure, .card, tr { break-inside:avoid; }
+  /* Paper does not scroll: wide tables shrink to the page and their cells wrap. */
+  .scroll { overflow:visible; }
+  table { width:100%; table-layout:auto; font-size:9px; }
+  th, td { padding:2px 4px; overflow-wrap:anywhere; }
+  td.num, th.num { white-space:normal; }
+  pre { white-space:pre-wrap; overflow:visible; font-size:9px; }
+}
 """
 
 

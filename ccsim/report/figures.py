@@ -26,6 +26,8 @@ COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#1
 TARGET_COLOUR = "#b2182b"
 BAND_ALPHA = 0.18
 STYLES = ("-", "--", ":", "-.")
+# Target and threshold lines, in red: each of several lines of one figure gets its own dashes.
+THRESHOLD_STYLES = ("--", ":", "-.", (0, (6, 2, 1, 2, 1, 2)))
 # How offered contacts end, stacked in this order (those a scenario never produces are left out).
 OUTCOMES = (("answered", "#4c9be8"), ("abandoned", "#f39c4a"), ("blocked", "#9e9e9e"), ("balked", "#c0504d"),
             ("callbacks_failed", "#8e6bbf"), ("ivr_resolved", "#7fbf7f"), ("waiting_at_end", "#444444"))
@@ -80,10 +82,43 @@ def new_figure(nrows: int = 1, ncols: int = 1, width: float = 10.0, height: floa
     return fig, axes
 
 
+def fit_contents(fig, pad: float = 0.08) -> None:
+    """Grow the figure until its legends, titles and labels are inside it, the Axes keeping
+    their size and their place from the left and the top (so time axes still line up).
+
+    A legend outside the Axes (``tidy``) with long labels, or a title wider than its Axes,
+    would otherwise be cut off at the figure's edge.
+    """
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.get_size_inches()
+    dpi = fig.dpi
+    right = left = bottom = top = 0.0
+    for ax in fig.axes:
+        box = ax.get_tightbbox(renderer)  # the Axes with its ticks, labels, titles and legend
+        if box is None or not np.isfinite([box.x0, box.x1, box.y0, box.y1]).all():
+            continue
+        right = max(right, box.x1 / dpi - width)
+        left = max(left, -box.x0 / dpi)
+        bottom = max(bottom, -box.y0 / dpi)
+        top = max(top, box.y1 / dpi - height)
+    grow = [v + pad if v > 0 else 0.0 for v in (left, right, bottom, top)]
+    if not any(grow):
+        return
+    dl, dr, db, dt = grow
+    new_w, new_h = width + dl + dr, height + db + dt
+    for ax in fig.axes:
+        p = ax.get_position()
+        ax.set_position([(p.x0 * width + dl) / new_w, (p.y0 * height + db) / new_h,
+                         p.width * width / new_w, p.height * height / new_h])
+    fig.set_size_inches(new_w, new_h)
+
+
 def to_svg(fig) -> bytes:
-    """The figure as SVG text: text kept as text (small), ids stable (same input, same file)."""
+    """The figure as SVG text: text kept as text (small), ids stable (same input, same file);
+    grown first so that nothing (a long legend, a title) is cut off (``fit_contents``)."""
     import matplotlib
 
+    fit_contents(fig)
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "ccsim"}):
         fig.savefig(buffer, format="svg", metadata={"Date": None})
@@ -100,7 +135,12 @@ def tidy(ax, title: str, xlabel: str, ylabel: str) -> None:
         ax.spines[side].set_visible(False)
     handles, labels = ax.get_legend_handles_labels()
     if handles:
-        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        # As many rows as the Axes is tall; more entries go into further columns (the figure
+        # then grows to the right to hold them: fit_contents), never below the figure.
+        fig = ax.figure
+        rows = max(3, int(ax.get_position().height * fig.get_size_inches()[1] / 0.19))
+        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                  ncols=math.ceil(len(handles) / rows))
 
 
 class _Timeline:
@@ -197,21 +237,34 @@ def _names(est: Estimates, names, section: str = "contact_types") -> list[str]:
 
 
 def _target_lines(ax, runs, names, what: str, scale: float = 1.0) -> None:
-    """One line per distinct service-level target (or threshold) of the named contact types."""
-    thresholds: dict[float, set] = {}
+    """One line per distinct service-level target (or threshold) of the named contact types.
+
+    Several lines differ in their dash pattern, and each says in its legend entry (and in a
+    label at its right end) which contact types it belongs to.
+    """
+    lines: dict[float, dict] = {}
     for _, est in runs:
         for ct in est.plan.contact_types:
             if ct.name in names:
-                if what == "target":
-                    thresholds.setdefault(ct.sl_target, set()).add(ct.sl_threshold)
-                else:
-                    thresholds.setdefault(ct.sl_threshold, set())
-    for value, within in thresholds.items():
+                value = ct.sl_target if what == "target" else ct.sl_threshold
+                entry = lines.setdefault(value, {"within": set(), "types": []})
+                entry["within"].add(ct.sl_threshold)
+                if ct.name not in entry["types"]:
+                    entry["types"].append(ct.name)
+    for k, (value, entry) in enumerate(lines.items()):
+        within = entry["within"]
         if what == "target":
             text = f"target {100 * value:g} %" + (f" in {duration(next(iter(within)))}" if len(within) == 1 else "")
         else:
             text = f"SL threshold {duration(value)}"
-        ax.axhline(value * scale, color=TARGET_COLOUR, linestyle="--", linewidth=1.2, label=text)
+        if len(lines) > 1:
+            text += f" ({', '.join(entry['types'])})"
+        ax.axhline(value * scale, color=TARGET_COLOUR, linestyle=THRESHOLD_STYLES[k % len(THRESHOLD_STYLES)],
+                   linewidth=1.3, label=text)
+        if len(lines) > 1:
+            ax.annotate(", ".join(entry["types"]), xy=(1.0, value * scale), xycoords=("axes fraction", "data"),
+                        xytext=(-3, 2), textcoords="offset points", ha="right", va="bottom", fontsize=7,
+                        color=TARGET_COLOUR)
 
 
 # ---------------------------------------------------------------- per interval
@@ -361,7 +414,15 @@ def draw_waits(ax, distributions, contact_types=None) -> None:
     _one_scale({n: distributions[0][1][n].threshold_s for n in names}, "waiting times")
     top = max(float(dists[n].grid_s[-1]) for _, dists in distributions for n in names)
     unit, size = time_unit(top)
-    marked = set()
+    marked: set = set()
+    thresholds_drawn: list[float] = []
+    targets_drawn: list[float] = []
+    by_threshold: dict[float, list[str]] = {}
+    by_target: dict[float, list[str]] = {}
+    for name in names:
+        d = distributions[0][1][name]
+        by_threshold.setdefault(d.threshold_s, []).append(name)
+        by_target.setdefault(d.target, []).append(name)
     for v, (label, dists) in enumerate(distributions):
         for i, name in enumerate(names):
             d = dists[name]
@@ -381,12 +442,20 @@ def draw_waits(ax, distributions, contact_types=None) -> None:
                                   "alpha": 0.85})
             if ("threshold", d.threshold_s) not in marked:
                 marked.add(("threshold", d.threshold_s))
-                ax.axvline(d.threshold_s / size, color=TARGET_COLOUR, linestyle=":", linewidth=1.2,
-                           label=f"threshold {duration(d.threshold_s)}")
+                k = len(thresholds_drawn)
+                thresholds_drawn.append(d.threshold_s)
+                ax.axvline(d.threshold_s / size, color=TARGET_COLOUR, linewidth=1.3,
+                           linestyle=THRESHOLD_STYLES[(k + 1) % len(THRESHOLD_STYLES)],
+                           label=f"threshold {duration(d.threshold_s)}" + (
+                               f" ({', '.join(by_threshold[d.threshold_s])})" if len(by_threshold) > 1 else ""))
             if ("target", d.target) not in marked:
                 marked.add(("target", d.target))
-                ax.axhline(100 * d.target, color=TARGET_COLOUR, linestyle="--", linewidth=1.2,
-                           label=f"target {100 * d.target:g} %")
+                k = len(targets_drawn)
+                targets_drawn.append(d.target)
+                ax.axhline(100 * d.target, color=TARGET_COLOUR, linewidth=1.3,
+                           linestyle=THRESHOLD_STYLES[(2 * k) % len(THRESHOLD_STYLES)],
+                           label=f"target {100 * d.target:g} %" + (
+                               f" ({', '.join(by_target[d.target])})" if len(by_target) > 1 else ""))
     ax.set_xlim(0, top / size)
     ax.set_ylim(0, 102)
     first = next(iter(distributions[0][1].values()), None)
@@ -396,6 +465,15 @@ def draw_waits(ax, distributions, contact_types=None) -> None:
 
 
 # ---------------------------------------------------------------- experiments
+
+def _parameter(path: str) -> str:
+    """A sweep axis as a legend names it: 'agent_groups.sellers.staffing' -> 'sellers staffing'
+    (the group or contact type and the field), 'seed' -> 'seed'."""
+    parts = path.split(".")
+    if len(parts) >= 3 and parts[0] in ("agent_groups", "contact_types"):
+        return " ".join(parts[1:]).replace("_", " ")
+    return " ".join(parts[-2:]).replace("_", " ")
+
 
 def _axis_label(path: str) -> str:
     return f"{path} (agents)" if path.endswith(".staffing") else path
@@ -430,7 +508,7 @@ def draw_sweep(ax, sweep, kpi: str = "service_level", section: str = "contact_ty
         mean = np.array([e.mean for _, e in pts]) * scale
         low = np.array([np.nan if e.ci95 is None else e.ci95[0] for _, e in pts]) * scale
         high = np.array([np.nan if e.ci95 is None else e.ci95[1] for _, e in pts]) * scale
-        label = name + "".join(f", {a.split('.')[-1]}={v}" for a, v in rest)
+        label = name + "".join(f", {_parameter(a)} {v}" for a, v in rest)
         ax.errorbar(x, mean, yerr=[np.nan_to_num(mean - low), np.nan_to_num(high - mean)], color=colour,
                     marker="o", markersize=3.5, capsize=3, linewidth=1.5, label=label)
     if kpi == "service_level":
