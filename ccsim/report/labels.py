@@ -73,6 +73,8 @@ def fmt(kpi: str, value: float | None, signed: bool = False) -> str:
         return "–"
     kind = info(kpi).kind
     sign = "+" if signed else ""
+    if abs(value) < 5e-12:  # a difference of rounding noise is no difference: '+0.0', never '-0.0'
+        value = 0.0
     if kind == "share":  # a signed share is a difference: percentage points
         return f"{100 * value:+.1f} pp" if signed else f"{100 * value:.1f} %"
     if kind in ("seconds", "hours"):

@@ -35,6 +35,9 @@ def test_the_rule():
     assert time_unit(3600.0) == ("h", 3600.0) and time_unit(59.0) == ("s", 1.0)
     assert format_threshold(28800) == "8 h" and format_threshold(20) == "20 s" and format_threshold(90) == "1.5 min"
     assert format_target(0.9, 28800) == "90 % in 8 h"
+    from ccsim.report.labels import fmt
+
+    assert fmt("agents_present", -1e-15, signed=True) == "+0.0"  # rounding noise, not a decrease
 
 
 def test_terminal_tables_write_email_waits_in_hours(omni):
