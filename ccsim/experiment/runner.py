@@ -18,7 +18,6 @@ The library never prints: progress is reported through an optional callback
 
 from __future__ import annotations
 
-import gc
 import math
 import os
 import signal
@@ -37,54 +36,13 @@ Output = tuple[Results, Records | None]
 Progress = Callable[[int, int], None]
 RecordsSink = Callable[[Plan, int, Records], None]
 
-# When to collect at the end of a replication: once the collection costs at most this share
-# of the time since the last one, or once this many contacts were simulated since then.
-_GC_BUDGET = 0.03
-_GC_CONTACTS = 250_000
-
-
-class _ReplicationGarbage:
-    """Free what replications leave in reference cycles when they end.
-
-    The engine's state of a day (the SimPy environment, the run with its bound
-    methods, the agents and the contact table) is a web of cycles, so it is not
-    freed when the replication returns but when the cyclic collector next makes
-    a full pass — which, as those objects are few and large, can be many
-    replications later: 20 days of a million calls peaked at 2.1 GB instead of
-    0.4 GB. A full pass costs some 10 ms over the process's objects on top of
-    freeing the garbage (which is paid anyway), so it runs after every large
-    day (``_GC_CONTACTS`` since the last pass) and otherwise when it costs at
-    most ``_GC_BUDGET`` of the time since the last pass (after every few small
-    days, whose garbage is small).
-    """
-
-    def __init__(self) -> None:
-        self.cost_s = 0.0
-        self.since = time.perf_counter()
-        self.contacts = 0
-
-    def __call__(self, contacts: int) -> None:
-        now = time.perf_counter()
-        self.contacts += contacts
-        if self.contacts < _GC_CONTACTS and (now - self.since) * _GC_BUDGET < self.cost_s:
-            return
-        gc.collect()
-        self.since = time.perf_counter()
-        self.cost_s = self.since - now
-        self.contacts = 0
-
-
-_collect_garbage = _ReplicationGarbage()
-
-
 def run_replication(plan: Plan, replication: int, keep_records: bool = False) -> Output:
     """One simulated day: draws, engine, KPIs.
 
     Returns ``(Results, Records | None)``: compact results, and the per-contact
     records only when asked (they are large to ship between processes).
     """
-    records = simulate_replication(plan, replication)
-    _collect_garbage(len(records))  # before the KPIs: their temporaries come on top of what the engine left
+    records = simulate_replication(plan, replication)  # its state is freed as it returns (Run.close)
     return compute_results(plan, records), (records if keep_records else None)
 
 

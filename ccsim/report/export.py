@@ -393,7 +393,7 @@ def _block_columns(names: _Names, r: int, rec: Records, wait: np.ndarray, lo: in
 
 # Rows formatted at a time when contacts are written: bounds the memory of the text and
 # Python objects of a block (some 100 MB) whatever the size of a day.
-_BLOCK_ROWS = 100_000
+_BLOCK_ROWS = 20_000
 
 
 def _blocks(names: _Names, r: int, rec: Records, rows: int = _BLOCK_ROWS):

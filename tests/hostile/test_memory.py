@@ -58,12 +58,14 @@ def test_replications_do_not_add_up(tmp_path):
 
 def test_records_are_streamed_to_disk_not_held(tmp_path):
     scenario = day(tmp_path, 300_000)
-    plain = peak_mib(scenario, "-r", 1)
-    records = peak_mib(scenario, "-r", 3, "--out", tmp_path / "out", "--records")
-    # 900,000 rows (90 MB of CSV): held in memory they took over a gigabyte.
-    assert records <= 1.25 * plain, f"with records {records:.0f} MiB, without {plain:.0f} MiB"
+    two = peak_mib(scenario, "-r", 2, "--out", tmp_path / "two", "--records")
+    six = peak_mib(scenario, "-r", 6, "--out", tmp_path / "out", "--records")
+    # 1.8 million rows (180 MB of CSV): held in memory they took over a gigabyte. Streamed, six
+    # days of records peak as two (Parquet's library, when installed, keeps a pool of its own
+    # that fills over the first days: both runs pay it).
+    assert six <= 1.1 * two, f"6 days with records {six:.0f} MiB, two days {two:.0f} MiB"
     lines = sum(1 for _ in open(tmp_path / "out" / "contacts.csv", encoding="utf-8"))
-    assert lines > 800_000
+    assert lines > 1_600_000
 
 
 @pytest.mark.slow
