@@ -6,10 +6,6 @@ limit (RLIMIT_AS) and a time limit, as a user's machine would meet it.
 
 from __future__ import annotations
 
-import os
-import resource
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,8 +15,8 @@ from click.testing import CliRunner
 import ccsim
 from ccsim.cli import main
 from ccsim.scenario import ScenarioError
+from tests.common.bounded import bounded
 
-MEMORY = 2 * 1024**3  # bytes: the acceptance's bound on any run's peak memory
 SMALL = {
     "name": "hostile", "horizon": {"start": "08:00", "end": "10:00"},
     "contact_types": {"a": {"arrivals": {"rate": "60/h"}, "handle_time": {"dist": "exponential", "mean": 60}}},
@@ -37,15 +33,6 @@ def small(**changes) -> dict:
             node = node.setdefault(part, {})
         node[last] = value
     return data
-
-
-def bounded(*args: str, timeout: float = 60.0) -> subprocess.CompletedProcess:
-    """``ccsim ARGS`` in a child limited to MEMORY bytes and *timeout* seconds."""
-    def limit():  # runs in the child before exec
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
-
-    return subprocess.run([sys.executable, "-m", "ccsim.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, preexec_fn=limit, env={**os.environ, "PYTHONFAULTHANDLER": ""})
 
 
 def refused(path: Path, *, where: str, says: str, command: str = "validate") -> str:

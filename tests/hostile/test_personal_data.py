@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_input_scenario import bounded
+from tests.common.bounded import bounded
 
 ROOT = Path(__file__).resolve().parents[2]
 HISTORY = ROOT / "examples" / "history" / "history.csv"
