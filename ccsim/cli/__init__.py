@@ -233,3 +233,7 @@ from .realtime_cmd import add_events_option, live, whatif  # noqa: E402
 main.add_command(whatif)
 main.add_command(live)
 add_events_option(run)
+
+from .snapshot_cmd import add_commands  # noqa: E402
+
+add_commands(main)

@@ -12,6 +12,7 @@ import click
 
 from ..scenario import ScenarioError
 from .common import fail_input, interrupted, load_scenario, progress_for
+from .snapshot_cmd import import_options, snapshot_from_options
 
 
 def _snapshot(path, sc):
@@ -57,8 +58,9 @@ def _event_stream(target):
 
 @click.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
-@click.option("--snapshot", "snapshot_path", required=True, type=click.Path(dir_okay=False),
-              help="The centre now (YAML or JSON; see docs/realtime.md).")
+@click.option("--snapshot", "snapshot_path", type=click.Path(dir_okay=False),
+              help="The centre now (YAML or JSON; see docs/realtime.md), or --from KIND EXPORT.")
+@import_options
 @click.option("--action", "actions", multiple=True, metavar="ACTION",
               help="A what-if variant, e.g. agent_groups.advisors.staffing+=2@12:00 or callbacks=on "
                    "(repeatable: each is compared with 'as is' on common random numbers).")
@@ -69,14 +71,15 @@ def _event_stream(target):
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON document instead of tables.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Also write the JSON document here.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def whatif(scenario, snapshot_path, actions, replications, seed, intervals, as_json, out_path, quiet):
+def whatif(scenario, snapshot_path, import_from, import_maps, import_time, actions, replications, seed, intervals,
+           as_json, out_path, quiet):
     """Simulate SCENARIO from a snapshot to the end of the day, with what-if actions."""
     from ..realtime import parse_action, render_whatif
     from ..realtime import whatif as run_whatif
     from ..report.export import atomic_write_text
 
     sc = load_scenario(scenario)
-    snap = _snapshot(snapshot_path, sc)
+    snap = snapshot_from_options(sc, snapshot_path, import_from, import_maps, import_time, _snapshot)
     for text in actions:
         try:
             parse_action(text)
