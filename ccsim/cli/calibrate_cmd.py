@@ -120,7 +120,7 @@ def calibrate(
     from ..calibrate import CalibrationInputError, ForecastError, read_details, read_history
     from ..calibrate import calibrate as run_calibration
     from ..report.calibration import render_text, to_json
-    from ..report.export import atomic_write_text
+    from ..report.export import atomic_write_files
 
     problems: list[str] = []
     count = 0
@@ -163,9 +163,8 @@ def calibrate(
 
         for file_name, svg in figures_svg(cal).items():
             files[Path(figures_dir) / file_name] = svg.decode("utf-8")
-    try:
-        for path, text in files.items():
-            atomic_write_text(path, text)
+    try:  # the scenario, the report and the figures as a whole: all new, or all as they were
+        atomic_write_files({path: text.encode("utf-8") for path, text in files.items()})
     except OSError as exc:
         click.echo(f"error: cannot write {exc.filename or out}: {exc.strerror or exc}", err=True)
         sys.exit(1)

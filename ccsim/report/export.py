@@ -147,6 +147,22 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         raise
 
 
+def atomic_write_files(files: dict[Path, bytes]) -> None:
+    """Write several files as a whole: every one staged (complete and flushed) beside its
+    target first, then all renamed into place; if any fails to stage, none is replaced
+    and nothing staged is left."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files.items():
+            staged.append((stage_bytes(path, data), Path(path)))
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in staged:
+            _remove(tmp)
+        raise
+
+
 def atomic_write_text(path: str | Path, text: str) -> None:
     """Write *text* (UTF-8) to *path* via a temporary file and a rename."""
     atomic_write_bytes(path, text.encode("utf-8"))

@@ -273,3 +273,16 @@ def test_quota_files_behave_like_files(tmp_path):
             handle.write("defg")
     assert (tmp_path / "f").read_text() == "abcde"
     assert isinstance(Disk(0).open(io.__file__, "r").read(1), str)
+
+
+def test_a_calibration_that_cannot_write_its_figures_writes_no_scenario_either(tmp_path, monkeypatch):
+    scenario = tmp_path / "calibrated.yaml"
+    scenario.write_text("old scenario\n", encoding="utf-8")
+    monkeypatch.setattr(export, "open", Disk(20_000).open, raising=False)  # the scenario fits, the figures don't
+    result = CliRunner().invoke(main, ["calibrate", str(HISTORY), "--for", "2026-12-07", "--out", str(scenario),
+                                       "--figures", str(tmp_path / "figures")])
+    assert result.exit_code == 1, result.output
+    assert scenario.read_text(encoding="utf-8") == "old scenario\n"  # all new files, or none
+    figures = tmp_path / "figures"
+    assert not figures.exists() or not any(figures.iterdir())
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # nothing staged left behind
