@@ -55,15 +55,6 @@ def split_change(text: str) -> tuple[tuple, str, object]:
     return path, op, value
 
 
-def format_override(path: str, value: object) -> str:
-    """('a.b', [1, 2]) -> 'a.b=[1, 2]' in the ``--set`` syntax (value as flow YAML)."""
-    text = yaml.safe_dump(value, default_flow_style=True, width=10**9).strip()
-    if text.endswith("\n..."):
-        text = text[: -len("\n...")]
-    text = text.removesuffix("...").strip()
-    return f"{path}={text}"
-
-
 def apply_overrides(located: Located, overrides: list[str]) -> tuple[Located, list[Problem]]:
     """Return a copy of *located* with each override applied, and any problems."""
     data = copy.deepcopy(located.data)

@@ -30,7 +30,7 @@ from .journeys import (
     WaitPredictor,
 )
 from .limits import MIN_INTERVAL_S, LimitsSpec, LocatedValueError, check_sizes
-from .overrides import format_override
+from .override_text import format_override
 from .workforce import ShiftSpec
 
 MAX_AGENTS = 100_000
