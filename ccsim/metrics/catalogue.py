@@ -34,7 +34,7 @@ DIRECTIONS = ("higher", "lower", "neither")
 LEVELS = ("contact_type", "agent_group", "channel", "agent", "interval", "total")
 
 # How values of each unit are written: shares as %, seconds, hours, plain numbers.
-_KIND = {"share": "share", "s": "seconds", "h": "hours", "agent-hours": "hours", "contacts": "count",
+_KIND = {"share": "share", "s": "seconds", "h": "hours", "agent-hours": "agent_hours", "contacts": "count",
          "issues": "count"}
 
 
@@ -53,7 +53,7 @@ class Kpi:
 
     @property
     def kind(self) -> str:
-        """How its values are written: share, seconds, hours, count or number."""
+        """How its values are written: share, seconds, hours, agent_hours (an amount of work), count or number."""
         return _KIND.get(self.unit, "number")
 
     @property

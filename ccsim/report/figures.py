@@ -488,7 +488,7 @@ def draw_sweep(ax, sweep, kpi: str = "service_level", section: str = "contact_ty
     numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in xs)
     position = {repr(v): (v if numeric else i) for i, v in enumerate(xs)}
     scale = 100.0 if info(kpi).kind == "share" else 1.0
-    unit = {"share": " (%)", "hours": " (h)"}.get(info(kpi).kind, "")
+    unit = {"share": " (%)", "hours": " (h)", "agent_hours": " (h)"}.get(info(kpi).kind, "")
     if info(kpi).kind == "seconds":
         if section == "contact_types":
             _one_scale({ct.name: ct.sl_threshold for ct in first.plan.contact_types if ct.name in names},
@@ -533,7 +533,7 @@ def draw_differences(ax, comparison, kpi: str, section: str = "contact_types", n
     """
     names = list(comparison.difference[section]) if names is None else list(names)
     scale = 100.0 if info(kpi).kind == "share" else 1.0
-    unit = {"share": " (percentage points)", "hours": " (h)"}.get(info(kpi).kind, "")
+    unit = {"share": " (percentage points)", "hours": " (h)", "agent_hours": " (h)"}.get(info(kpi).kind, "")
     if info(kpi).kind == "seconds":
         if section == "contact_types":
             _one_scale({ct.name: ct.sl_threshold for ct in comparison.a.plan.contact_types if ct.name in names},

@@ -34,9 +34,7 @@ _SECONDS = {"seconds": 1.0, "hours": 3600.0}  # times are written by ccsim.units
 def info(kpi: str) -> KpiInfo:
     """Label, kind and direction of *kpi* (from the catalogue); guessed from the name when unknown."""
     entry = catalogue.find(kpi)
-    if entry is not None:
-        if entry.unit == "agent-hours":  # an amount of work, always in hours; not a time a caller waits
-            return KpiInfo(entry.label, "agent_hours", entry.better)
+    if entry is not None:  # agent-hours: an amount of work, always in hours; not a time a caller waits
         return KpiInfo(entry.label, entry.kind, entry.better)
     label = kpi.replace("_", " ")
     if "_rate" in kpi or kpi.startswith(("share_", "service_level")) or kpi.endswith("_share"):

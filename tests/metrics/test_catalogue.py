@@ -81,7 +81,7 @@ def test_labels_and_units_on_screen_come_from_the_catalogue():
         shown = info(name)
         assert (shown.label, shown.kind, shown.better) == (entry.label, entry.kind, entry.better)
     assert info("service_level").kind == "share" and info("asa").kind == "seconds"
-    assert info("busy_hours").kind == "hours" and info("abandon_rate").better == -1
+    assert info("busy_hours").kind == "agent_hours" and info("abandon_rate").better == -1
 
 
 def test_every_catalogue_kpi_is_defined_in_the_docs():

@@ -53,7 +53,7 @@ def test_the_json_and_the_terminal_show_the_kpi(case):
     for name, value in kpi.items():
         shown = doc["contact_types"][name]["service_level"]["mean"]
         assert same(math.nan if shown is None else shown, value), name
-        text = "-" if math.isnan(value) else f"{100 * value:.1f}%"
+        text = "–" if math.isnan(value) else f"{100 * value:.1f} %"
         row = next(line for line in table.splitlines() if re.match(rf"{re.escape(name)}\s{{2,}}\d", line))
         assert re.split(r"\s{2,}", row)[5] == text, (name, row)
         if not math.isnan(value):

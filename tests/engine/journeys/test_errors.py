@@ -54,10 +54,10 @@ def test_probabilities_outside_zero_one_are_located(line, path):
     where = f"s.yaml:{text.count(chr(10), 0, at) + 1}:{at - text.rfind(chr(10), 0, at)}"
     (only,) = problems_of(line)
     assert only == (f"{where}: contact_types.sales.{path}: "
-                    "expected less than or equal to 1, got 1.5"), only
+                    "expected a share from 0 to 1, e.g. 0.8 or '80%', got 1.5 ('1.5%' if a percentage was meant)"), only
     (only,) = problems_of(line.replace("1.5", "-0.25"))
     assert only == (f"{where}: contact_types.sales.{path}: "
-                    "expected greater than or equal to 0, got -0.25"), only
+                    "expected a share from 0 to 1, e.g. 0.8 or '80%', got -0.25"), only
 
 
 def test_a_repeat_as_an_unknown_contact_type_is_located():
