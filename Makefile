@@ -10,11 +10,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# Editable installs, with the checkout itself on sys.path (a .pth file): `import ccsim` then
+# finds the package even from the folder holding a clone named ccsim (setuptools' editable
+# finder comes after the path, where that bare folder would be an empty namespace package).
+CHECKOUT_PTH = $(BIN)/python -c 'import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()["purelib"], "ccsim-checkout.pth").write_text(str(pathlib.Path.cwd()) + "\n")'
+
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	@$(CHECKOUT_PTH)
 
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@$(CHECKOUT_PTH)
 
 run: install
 	$(BIN)/ccsim run $(SCENARIO)
