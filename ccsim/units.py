@@ -10,15 +10,23 @@ from __future__ import annotations
 import math
 import re
 
-SECONDS_PER_UNIT = {"s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+# Unit words as people write them, each to its length in seconds.
+SECONDS_PER_UNIT = {
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), 1.0),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), 60.0),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 3600.0),
+    **dict.fromkeys(("d", "day", "days"), 86400.0),
+}
 
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _DURATION_RE = re.compile(rf"^\s*({_NUMBER})\s*([a-z]*)\s*$")
 _RATE_RE = re.compile(rf"^\s*({_NUMBER})\s*/\s*((?:{_NUMBER})?)\s*([a-z]+)\s*$")
 _CLOCK_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 
-DURATION_HELP = "a duration: a number of seconds or a string such as '20s', '5min', '1.5h', '2d'"
-RATE_HELP = "a rate such as '1000/h', '17/min', '100/30min' or '0.3/s' (a bare number is per second)"
+DURATION_HELP = ("a duration: a number of seconds or a string such as '20s', '5min', '5 mins', "
+                 "'1.5h', '2 hours', '2d'")
+RATE_HELP = ("a rate such as '1000/h', '1000/hr', '40/hour', '17/min', '2000/day', '100/30min' or "
+             "'0.3/s' (a bare number is per second)")
 CLOCK_HELP = "a clock time 'HH:MM' between 00:00 and 24:00"
 
 
@@ -29,7 +37,7 @@ def _finite(value: float, text: object, what: str) -> float:
 
 
 def parse_duration(value: object) -> float:
-    """Return *value* in seconds; numbers are seconds, strings carry a unit."""
+    """*value* in seconds: a number is seconds; a string carries its unit ('5min', '5 mins', '2 hours')."""
     if isinstance(value, bool):
         raise ValueError(f"expected {DURATION_HELP}, got {value!r}")
     if isinstance(value, int | float):
@@ -38,14 +46,14 @@ def parse_duration(value: object) -> float:
         match = _DURATION_RE.match(value.lower())
         if match:
             number, unit = match.groups()
-            unit = unit or "s"
-            if unit in SECONDS_PER_UNIT:
-                return _finite(float(number) * SECONDS_PER_UNIT[unit], value, DURATION_HELP)
+            size = SECONDS_PER_UNIT.get(unit or "s")
+            if size is not None:
+                return _finite(float(number) * size, value, DURATION_HELP)
     raise ValueError(f"expected {DURATION_HELP}, got {value!r}")
 
 
 def parse_rate(value: object) -> float:
-    """Return *value* in contacts per second."""
+    """*value* in contacts per second: '1000/h', '1000/hr', '40/hour', '17/min', '2000/day', '100/30min'."""
     if isinstance(value, bool):
         raise ValueError(f"expected {RATE_HELP}, got {value!r}")
     if isinstance(value, int | float):
@@ -55,8 +63,9 @@ def parse_rate(value: object) -> float:
         if match:
             number, per, unit = match.groups()
             span = float(per) if per else 1.0
-            if unit in SECONDS_PER_UNIT and span > 0:
-                return _finite(float(number) / (span * SECONDS_PER_UNIT[unit]), value, RATE_HELP)
+            size = SECONDS_PER_UNIT.get(unit)
+            if size is not None and span > 0:
+                return _finite(float(number) / (span * size), value, RATE_HELP)
     raise ValueError(f"expected {RATE_HELP}, got {value!r}")
 
 

@@ -10,13 +10,13 @@ from ccsim.units import format_clock, parse_clock, parse_duration, parse_rate
 @pytest.mark.parametrize(
     "text, seconds",
     [(20, 20.0), (1.5, 1.5), ("20s", 20.0), ("5min", 300.0), ("1.5h", 5400.0), ("2d", 172800.0),
-     ("0", 0.0), (" 30 min ", 1800.0)],
+     ("0", 0.0), (" 30 min ", 1800.0), ("5 minutes", 300.0), ("2 hrs", 7200.0), ("45 secs", 45.0)],
 )
 def test_durations_in_seconds(text, seconds):
     assert parse_duration(text) == pytest.approx(seconds)
 
 
-@pytest.mark.parametrize("bad", ["5 minutes", "abc", "", True, None, [], "nan", float("inf")])
+@pytest.mark.parametrize("bad", ["5 minuets", "abc", "", True, None, [], "nan", float("inf")])
 def test_bad_durations_say_what_was_expected(bad):
     with pytest.raises(ValueError, match="expected a duration"):
         parse_duration(bad)
@@ -49,3 +49,12 @@ def test_clock_times_including_yaml_sexagesimal_and_midnight():
 def test_clock_round_trip(minutes):
     assert parse_clock(format_clock(minutes * 60.0)) == minutes * 60.0
     assert math.isfinite(parse_clock(minutes))
+
+
+def test_the_command_line_reads_every_unit_a_scenario_does(tmp_path):
+    from ccsim.scenario.fields import parse_rate as scenario_rate
+
+    for text in ("30 mins", "1.5 hours", "2 days", "20 seconds"):
+        assert parse_duration(text) > 0
+    for text in ("1000/hr", "40/hour", "2000/day", "100/30 mins"):
+        assert parse_rate(text) == scenario_rate(text)

@@ -8,76 +8,21 @@ time is seconds, a rate contacts per second and a share a number from 0 to 1.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Annotated
 
 from pydantic import BeforeValidator
 
-from ..units import parse_clock
+from ..units import parse_clock, parse_duration, parse_rate
 from .limits import MAX_DURATION_S
 
-# Unit words as people write them, each to its length in seconds.
-SECONDS_PER_UNIT = {
-    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), 1.0),
-    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), 60.0),
-    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 3600.0),
-    **dict.fromkeys(("d", "day", "days"), 86400.0),
-}
-
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-_DURATION_RE = re.compile(rf"^\s*({_NUMBER})\s*([a-z]*)\s*$")
-_RATE_RE = re.compile(rf"^\s*({_NUMBER})\s*/\s*((?:{_NUMBER})?)\s*([a-z]+)\s*$")
 _SHARE_RE = re.compile(rf"^\s*({_NUMBER})\s*%\s*$")
-
-DURATION_HELP = ("a duration: a number of seconds or a string such as '20s', '5min', '5 mins', "
-                 "'1.5h', '2 hours', '2d'")
-RATE_HELP = ("a rate such as '1000/h', '1000/hr', '40/hour', '17/min', '2000/day', '100/30min' or "
-             "'0.3/s' (a bare number is per second)")
 
 
 def share_help(high: float) -> str:
     example = 0.8 if high >= 1 else high / 2
     return f"a share from 0 to {high:g}, e.g. {example:g} or '{100 * example:g}%'"
-
-
-def _finite(value: float, text: object, what: str) -> float:
-    if not math.isfinite(value):
-        raise ValueError(f"expected {what}, got {text!r}")
-    return value
-
-
-def parse_duration(value: object) -> float:
-    """*value* in seconds: a number is seconds; a string carries its unit ('5min', '5 mins', '2 hours')."""
-    if isinstance(value, bool):
-        raise ValueError(f"expected {DURATION_HELP}, got {value!r}")
-    if isinstance(value, int | float):
-        return _finite(float(value), value, DURATION_HELP)
-    if isinstance(value, str):
-        match = _DURATION_RE.match(value.lower())
-        if match:
-            number, unit = match.groups()
-            size = SECONDS_PER_UNIT.get(unit or "s")
-            if size is not None:
-                return _finite(float(number) * size, value, DURATION_HELP)
-    raise ValueError(f"expected {DURATION_HELP}, got {value!r}")
-
-
-def parse_rate(value: object) -> float:
-    """*value* in contacts per second: '1000/h', '1000/hr', '40/hour', '17/min', '2000/day', '100/30min'."""
-    if isinstance(value, bool):
-        raise ValueError(f"expected {RATE_HELP}, got {value!r}")
-    if isinstance(value, int | float):
-        return _finite(float(value), value, RATE_HELP)
-    if isinstance(value, str):
-        match = _RATE_RE.match(value.lower())
-        if match:
-            number, per, unit = match.groups()
-            span = float(per) if per else 1.0
-            size = SECONDS_PER_UNIT.get(unit)
-            if size is not None and span > 0:
-                return _finite(float(number) / (span * size), value, RATE_HELP)
-    raise ValueError(f"expected {RATE_HELP}, got {value!r}")
 
 
 def parse_share(value: object, high: float = 1.0) -> float:
