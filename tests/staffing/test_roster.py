@@ -7,11 +7,11 @@ import itertools
 import numpy as np
 import pytest
 
-import ccsim
 from ccsim.staffing import InfeasibleTargets, resolve_options
 from ccsim.staffing.closing import fit_roster
 from ccsim.staffing.roster import Pattern, coverage, enumerate_patterns, schedule_group
 from ccsim.staffing.settings import PatternBreakSpec, PatternSpec
+from tests.common.staffing import small_line
 
 H = 8 * 3600.0  # horizon start, 08:00
 
@@ -57,17 +57,6 @@ def test_an_interval_no_shift_can_cover_is_a_clear_error():
     spec = PatternSpec(starts=["09:00"], lengths=[3600.0], breaks=[])
     with pytest.raises(InfeasibleTargets, match="no allowed shift covers the 08:00 interval"):
         schedule_group("team", np.array([1.0, 0.0, 1.0, 0.0]), spec, H, 1800.0)
-
-
-def small_line():
-    return ccsim.from_dict({
-        "name": "small line", "seed": 3, "horizon": {"start": "08:00", "end": "14:00", "interval": "30min"},
-        "contact_types": {"calls": {
-            "arrivals": {"per_interval": [20, 30, 45, 60, 60, 55, 50, 50, 45, 40, 30, 20]},
-            "handle_time": {"dist": "exponential", "mean": "4min"},
-            "patience": {"dist": "exponential", "mean": "2min"}}},
-        "agent_groups": {"team": {"skills": ["calls"], "staffing": 8}},
-    })
 
 
 def test_the_shifts_block_is_scenario_language_and_its_roster_simulates():

@@ -14,18 +14,7 @@ from ccsim.experiment.stats import mean_ci
 from ccsim.staffing import resolve_options
 from ccsim.staffing.closing import fit_roster
 from ccsim.staffing.staff import validate_roster
-
-
-def small_line():
-    return ccsim.from_dict({
-        "name": "small line", "seed": 3, "horizon": {"start": "08:00", "end": "14:00", "interval": "30min"},
-        "contact_types": {"calls": {
-            "arrivals": {"per_interval": [20, 30, 45, 60, 60, 55, 50, 50, 45, 40, 30, 20]},
-            "handle_time": {"dist": "exponential", "mean": "4min"},
-            "patience": {"dist": "exponential", "mean": "2min"}}},
-        "agent_groups": {"team": {"skills": ["calls"], "staffing": 8}},
-    })
-
+from tests.common.staffing import small_line
 
 REQUIRED = {"team": np.array([4, 5, 7, 9, 9, 8, 8, 8, 7, 6, 5, 4], dtype=float)}
 
