@@ -81,6 +81,14 @@ class Journeys:
         self.fcr_of = [None if jp is None or jp.fcr is None else [min(1.0, jp.fcr * f) for f in factor]
                        for jp in self.journey]
         self.later_draws = [LaterDraws(ct, plan.seed, replication) for ct in types]
+        # Per type: which of (handle, acw, patience) a retrial brings from the attempt before
+        # (None: it draws all three afresh). Contacts of such types created during the run keep
+        # their values as drawn here, before a handle-time factor or a callback rewrites them;
+        # the first attempts' are the up-front arrays.
+        self.keep = [None if jp is None or not jp.retrial_keep else
+                     tuple(name in jp.retrial_keep for name in ("handle_time", "after_call_work", "patience"))
+                     for jp in self.journey]
+        self.drawn: dict[int, tuple[float, float, float]] = {}
         self.callback_queues: list[deque[int]] = [deque() for _ in types]  # scheduled callbacks per type
         self.callback_due: dict[int, float] = {}
         self.callbacks_waiting = 0  # scheduled callbacks not yet made, all types
@@ -278,7 +286,7 @@ class Journeys:
         if self.will_retry(c):
             t = self.contacts
             self.schedule(now + t.retrial_delay[c], self.ctype[c], t.customer[c], t.contact_no[c],
-                          t.attempt[c] + 1, RETRIAL)
+                          t.attempt[c] + 1, RETRIAL, c)
 
     def fire(self, item) -> None:
         t, _, action, c = item
@@ -290,10 +298,20 @@ class Journeys:
             self.enter(c, t)
         elif math.isnan(self.answer[c]) and self.fate[c] == 0:  # RETRY: it did abandon
             tab = self.contacts
-            self.schedule(t, self.ctype[c], tab.customer[c], tab.contact_no[c], tab.attempt[c] + 1, RETRIAL)
+            self.schedule(t, self.ctype[c], tab.customer[c], tab.contact_no[c], tab.attempt[c] + 1, RETRIAL, c)
 
-    def schedule(self, t: float, k: int, customer: int, contact_no: int, attempt: int, kind: int) -> None:
-        """Create a contact arriving at t (next opening if the centre is closed then)."""
+    def drawn_times(self, c: int) -> tuple[float, float, float]:
+        """(handle, acw, patience) of contact c as drawn, of a type whose retrials keep some."""
+        if c < self.contacts.n_first:
+            d = self.contacts.draws
+            return float(d.handle[c]), float(d.acw[c]), float(d.patience[c])
+        return self.drawn[c]
+
+    def schedule(self, t: float, k: int, customer: int, contact_no: int, attempt: int, kind: int,
+                 before: int = -1) -> None:
+        """Create a contact arriving at t (next opening if the centre is closed then).
+
+        before: the attempt a retrial follows (-1 for a repeat contact)."""
         plan = self.plan
         day = int(t // DAY_S)
         offset = t - day * DAY_S
@@ -306,7 +324,17 @@ class Journeys:
             self.deferred[k] += 1
             self.deferred_customers.append(customer)
             return
+        # The fresh row is read even for what the retrial keeps, so that every later contact
+        # uses the same row in every variant (common random numbers).
         handle, acw, patience, decisions, ivr, retrial, repeat, callback, noise = self.later_draws[k].next()
+        keep = self.keep[k]
+        if keep is not None:
+            if before >= 0:
+                was = self.drawn_times(before)
+                handle = was[0] if keep[0] else handle
+                acw = was[1] if keep[1] else acw
+                patience = was[2] if keep[2] else patience
+            self.drawn[len(self.contacts)] = (handle, acw, patience)
         c = self.contacts.new(t, k, handle, acw, patience, customer, contact_no, attempt, kind,
                               (decisions, ivr, retrial, repeat, callback, noise))
         heappush(self.later, (t, next(self.seq), ARRIVE, c))

@@ -37,6 +37,7 @@ class JourneyPlan:
     retrial_p: float
     retrial_delay: Sampler | None
     retrial_max: int  # attempts, the first included
+    retrial_keep: tuple[str, ...]  # kept from the attempt before: patience, handle_time, after_call_work
     fcr: float | None  # None: resolution not modelled
     repeat_p: float
     repeat_delay: Sampler | None
@@ -67,6 +68,7 @@ class JourneyPlan:
             retrial_p=r.probability if r else 0.0,
             retrial_delay=sampler_for(r.delay) if r else None,
             retrial_max=r.max_attempts if r else 1,
+            retrial_keep=tuple(r.keep) if r else (),
             fcr=res.first_contact if res else None,
             repeat_p=rep.probability if rep else 0.0,
             repeat_delay=sampler_for(rep.delay) if rep else None,

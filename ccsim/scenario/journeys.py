@@ -26,12 +26,20 @@ class BalkingSpec(ScenarioModel):
     probability: Probability
 
 
+RetrialKept = Literal["patience", "handle_time", "after_call_work"]
+
+
 class RetrialSpec(ScenarioModel):
-    """Abandoned, balked and blocked callers try again later, as the same customer."""
+    """Abandoned, balked and blocked callers try again later, as the same customer.
+
+    Each retrial draws a new patience, handle time and after-call work, except those named
+    in ``keep``: the caller brings them along from the attempt before (the same person
+    with the same problem and the same tolerance for waiting)."""
 
     probability: Probability
     delay: DistributionSpec
     max_attempts: Annotated[int, Field(ge=1, le=100)] = 3
+    keep: tuple[RetrialKept, ...] = ()
 
 
 class RepeatSpec(ScenarioModel):

@@ -204,6 +204,9 @@ def journeys(draw, names: list[str], channel: str) -> dict:
         out["retrial"] = {"probability": draw(UNIT), "delay": distribution(draw, 30.0, 1800.0)}
         if some(draw):
             out["retrial"]["max_attempts"] = integer(draw, 1, 4)
+        if some(draw):
+            out["retrial"]["keep"] = [name for name in ("patience", "handle_time", "after_call_work")
+                                      if some(draw)]
     if some(draw, p):
         out["resolution"] = {"first_contact": draw(UNIT)}
         if some(draw):
@@ -562,6 +565,8 @@ def kind_of(data, path: tuple) -> str | None:
                 return "nonnegative"
             return {"rate": "rate", "volume": "nonnegative", "forecast_error": "forecast_error",
                     "overnight": "nonnegative"}.get(key)
+        if field == "retrial" and len(path) == 5 and path[3] == "keep":
+            return "retrial_kept"
         if field == "service_level":
             return {"target": "probability", "threshold": "duration", "short_abandon": "duration",
                     "opening_hours_only": "bool"}.get(key)
@@ -614,6 +619,7 @@ BAD_VALUES = {
     "channel": ["phone", "sms", ""],
     "wait_predictor": ["magic", ""],
     "callback_mode": ["later", ""],
+    "retrial_kept": ["handle", "wait", ""],
     "dist": ["poisson", "normal", ""],
     "bool": [[1], "maybe"],
     "concurrency": [0, 11, 2.5, "two"],
