@@ -348,10 +348,10 @@ def groups_csv(est: Estimates) -> str:
     return _csv(group_rows(est))
 
 
-CONTACT_COLUMNS = ("replication", "contact_id", "contact_type", "arrival_s", "arrival_clock", "outcome",
+CONTACT_COLUMNS = ("replication", "contact_id", "contact_type", "arrival_s", "arrival_clock", "entry_s", "outcome",
                    "wait_s", "answer_s", "handle_s", "after_call_work_s", "patience_s", "agent_group",
                    "customer_id", "contact_no", "attempt", "resolved", "channel", "agent")
-_SECONDS = ("arrival_s", "wait_s", "answer_s", "handle_s", "after_call_work_s", "patience_s")
+_SECONDS = ("arrival_s", "entry_s", "wait_s", "answer_s", "handle_s", "after_call_work_s", "patience_s")
 
 
 class _Names:
@@ -388,6 +388,7 @@ def _block_columns(names: _Names, r: int, rec: Records, wait: np.ndarray, lo: in
         "contact_type": names.types[ctype],
         "arrival_s": arrival.astype(float),
         "arrival_clock": np.array([f"{m // 60:02d}:{m % 60:02d}" for m in minutes.tolist()], dtype=object),
+        "entry_s": rec.entry[lo:hi].astype(float),
         "outcome": names.outcomes[rec.outcome[lo:hi].astype(np.int64)],
         "wait_s": np.where(np.isfinite(wait), wait, np.nan),
         "answer_s": rec.answer[lo:hi].astype(float),
