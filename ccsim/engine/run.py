@@ -34,6 +34,7 @@ import numpy as np
 import simpy
 
 from ..plan import DAY_S, Plan
+from ..plan.streams import stream
 from .agent_time import AgentTime
 from .agents import Agent, GroupState, Wake
 from .arrivals import ContactDraws, draw_contacts
@@ -50,12 +51,14 @@ from .selectors import (
     CHANNELS,
     EMAIL,
     Choice,
+    Uniforms,
     by_level,
     first_waiting,
     general_offer,
     is_plain_group,
     is_voice_group,
     longest_idle,
+    random_offer,
     voice_levels,
     voice_offer,
 )
@@ -116,7 +119,7 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         "offer_to", "choice_of", "select", "offer_of", "plain_offer", "has_delay", "delays", "due_callbacks",
         "chat_end_callbacks", "per_agent", "agents", "busy_spans", "present_spans", "span_start", "span_end",
         "any_chat", "snapshot_chats", "journeys", "has_journey", "journey_serve", "workforce", "end_hooks", "initial",
-        "stream_t", "stream_c", "ivr_first", "fast_arrival",
+        "stream_t", "stream_c", "ivr_first", "fast_arrival", "agent_draws",
     )
 
     def __init__(self, plan: Plan, draws: ContactDraws, replication: int, initial=None, sink=None):
@@ -194,6 +197,14 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
                       for k in range(n_types)]
         self.offer_of = [longest_idle if plain else voice_offer if voice else general_offer
                          for plain, voice in zip(self.plain_offer, voice_only, strict=True)]
+        # agent_selection: random — its own selector and its own stream of uniforms, and never
+        # the inlined longest-idle hot path (plain_offer off: fast_arrival below follows it).
+        self.agent_draws: list[Uniforms | None] = [None] * n_types
+        for k, ct in enumerate(types):
+            if ct.agent_selection == "random":
+                self.agent_draws[k] = Uniforms(stream(plan.seed, replication, f"agent_selection/{ct.name}"))
+                self.offer_of[k] = random_offer
+                self.plain_offer[k] = False
         self.due_callbacks = [self.overflow_due]
         self.chat_end_callbacks = [self.chat_end]
         self.end_hooks: list = []  # called as hook(agent, contact, now) when an agent is through with a contact

@@ -25,9 +25,14 @@ afterwards.
 * ``general_offer`` — with delays, reserves, emails only in opening hours, a chat to an
   idle agent first, else to the agent with the fewest chats open, a call to a chatting
   agent of a blended group; overflow timers for contacts no group may take yet.
+* ``random_offer`` — ``agent_selection: random``: one of the free agents of the groups
+  allowed to take the contact now, each equally likely (its type's own random stream);
+  with none free, as ``general_offer``.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 VOICE, CHAT, EMAIL = 0, 1, 2
 CHANNELS = {"voice": VOICE, "chat": CHAT, "email": EMAIL}
@@ -165,6 +170,27 @@ def pick(run, agent, g, now: float, levels) -> tuple | None:
 # --- agent selection -------------------------------------------------------------------------
 
 
+class Uniforms:
+    """Uniforms on [0, 1) from one generator, drawn in blocks (one numpy call per BLOCK
+    numbers: a numpy scalar per call costs about twenty times more than a list item)."""
+
+    __slots__ = ("rng", "block", "pos")
+    BLOCK = 1024
+
+    def __init__(self, rng: np.random.Generator):
+        self.rng = rng
+        self.block: list[float] = []
+        self.pos = 0
+
+    def next(self) -> float:
+        if self.pos == len(self.block):
+            self.block = self.rng.random(self.BLOCK).tolist()
+            self.pos = 0
+        u = self.block[self.pos]
+        self.pos += 1
+        return u
+
+
 def longest_idle(run, c: int, k: int, now: float, schedule: bool = True) -> bool:
     """Give contact c to the free agent idle longest among its groups, if any."""
     best = None
@@ -249,4 +275,37 @@ def general_offer(run, c: int, k: int, now: float, schedule: bool = True) -> boo
             run.schedule_overflow(c, k, now)
         return False
     run.start(c, best_choice, best, now)
+    return True
+
+
+def random_offer(run, c: int, k: int, now: float, schedule: bool = True) -> bool:
+    """Give contact c to a free agent drawn uniformly among all free agents of the groups
+    allowed to take it now (delays, reserves, emails in opening hours); with none free, as
+    ``general_offer`` (a chat to a chatting agent, a call to a blended one, overflow timers)."""
+    ch = run.channel[k]
+    entry = run.entry[c]
+    allowed = []
+    total = 0
+    for g, choice in run.offer_to[k]:
+        if now < entry + choice.delay:
+            continue
+        if ch == EMAIL and not run.email_open(g, now):
+            continue
+        n = len(g.idle)
+        if n and n > choice.reserve_other:
+            allowed.append((g, choice, n))
+            total += n
+    if not total:
+        return general_offer(run, c, k, now, schedule)
+    # u < 1, but u * total may round up to total: the last agent then.
+    i = min(int(run.agent_draws[k].next() * total), total - 1)
+    for drawn in allowed:  # the group the i-th free agent belongs to
+        if i < drawn[2]:
+            break
+        i -= drawn[2]
+    g, choice, _ = drawn
+    idle = g.idle
+    agent = idle[i]
+    del idle[i]  # the others keep their order (longest idle first)
+    run.start(c, choice, agent, now)
     return True

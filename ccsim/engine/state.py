@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .contacts import Contacts
     from .events import Sink
     from .journeys import Journeys
-    from .selectors import Choice
+    from .selectors import Choice, Uniforms
     from .workforce import Workforce
 
     Select = Callable[[Any, Agent, GroupState, float], None]
@@ -65,6 +65,7 @@ class RunState:
     select: list[Select]
     offer_of: list[Offer]
     plain_offer: list[bool]
+    agent_draws: list[Uniforms | None]  # per type with agent_selection: random
     has_delay: list[bool]
     delays: list[list[float]]
     due_callbacks: list[Callable[[Wake], None]]

@@ -82,7 +82,8 @@ def build_plan(scenario: Scenario, seed: int | None = None) -> Plan:
             lines=ct.lines or 0, group_indices=tuple(serving[index]),
             journey=journey if journey.active else None,
             channel=ct.channel, concurrency=ct.concurrency or 1, slowdown=tuple(ct.slowdown()),
-            priority_boost=ct.priority_boost, sl_opening_hours=sl.opening_hours_only,
+            priority_boost=ct.priority_boost, agent_selection=ct.agent_selection,
+            sl_opening_hours=sl.opening_hours_only,
             overnight=ct.arrivals.overnight,
         ))
 

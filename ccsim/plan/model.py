@@ -116,6 +116,7 @@ class ContactTypePlan:
     concurrency: int  # chats an agent may hold at once (chat; 1 otherwise)
     slowdown: tuple[float, ...]  # handle-time multiplier with 1, 2, ... chats open
     priority_boost: float  # s of head start in a shared queue discipline
+    agent_selection: str  # longest_idle or random: who takes an arriving contact among the free agents
     sl_opening_hours: bool  # emails: the threshold counts opening hours only
     overnight: float  # emails: expected arrivals while closed, before each opening
 

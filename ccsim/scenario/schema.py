@@ -180,6 +180,9 @@ class ContactTypeSpec(ScenarioModel):
     # before a secondary group (a worse skill level) may take the contact (routing: overflow).
     priority_boost: Duration = 0.0
     overflow_after: Duration | None = None
+    # Who takes an arriving contact among the free agents allowed to: the one idle longest,
+    # or one drawn at random, each equally likely (ContactCenters' random router).
+    agent_selection: Literal["longest_idle", "random"] = "longest_idle"
     arrivals: ArrivalsSpec
     handle_time: DistributionSpec
     after_call_work: DistributionSpec | None = None

@@ -273,6 +273,8 @@ def contact_type(draw, names: list[str], channel: str, n_intervals: int, routing
         ct["priority_boost"] = duration(draw, 0.0, 180.0)
     if routing == "overflow" and some(draw, 0.5):
         ct["overflow_after"] = duration(draw, 0.0, 90.0)
+    if some(draw, 0.25):
+        ct["agent_selection"] = pick(draw, ("longest_idle", "random"))
     ct.update(journeys(draw, names, channel))
     return ct
 
@@ -434,7 +436,8 @@ def every_field_scenario(days: int = 2) -> dict:
                 "priority_boost": "30s",
                 "ivr": {"time": {"dist": "constant", "value": "30s"}, "self_service": 0.1},
                 "balking": {"when_expected_wait_over": "90s", "probability": 0.3},
-                "retrial": {"probability": 0.5, "delay": {"dist": "exponential", "mean": "10min"}, "max_attempts": 3},
+                "retrial": {"probability": 0.5, "delay": {"dist": "exponential", "mean": "10min"}, "max_attempts": 3,
+                            "keep": ["patience", "handle_time"]},
                 "resolution": {"first_contact": 0.7,
                                "repeat": {"probability": 0.6, "delay": {"dist": "lognormal", "mean": "1d", "cv": 0.3},
                                           "as": "sales", "max_contacts": 4}},
@@ -450,6 +453,7 @@ def every_field_scenario(days: int = 2) -> dict:
                 "handle_time": {"dist": "gamma", "mean": "5min", "cv": 0.6},
                 "patience": {"dist": "exponential", "mean": "2min"},
                 "overflow_after": "30s",
+                "agent_selection": "random",
                 "callback": {"offer_when_expected_wait_over": "45s", "accept_probability": 0.4,
                              "mode": "virtual_hold"},
                 "conversion": {"probability": 0.3, "per_minute_waited": -0.02},
@@ -557,7 +561,8 @@ def kind_of(data, path: tuple) -> str | None:
         field = path[2]
         if len(path) == 3:
             return {"channel": "channel", "concurrency": "concurrency", "priority_boost": "duration",
-                    "overflow_after": "duration", "lines": "lines", "wait_predictor": "wait_predictor"}.get(field)
+                    "overflow_after": "duration", "lines": "lines", "wait_predictor": "wait_predictor",
+                    "agent_selection": "agent_selection"}.get(field)
         if field == "concurrency_slowdown":
             return "slowdown"
         if field == "arrivals":
@@ -620,6 +625,7 @@ BAD_VALUES = {
     "wait_predictor": ["magic", ""],
     "callback_mode": ["later", ""],
     "retrial_kept": ["handle", "wait", ""],
+    "agent_selection": ["round_robin", "Random", ""],
     "dist": ["poisson", "normal", ""],
     "bool": [[1], "maybe"],
     "concurrency": [0, 11, 2.5, "two"],
