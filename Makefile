@@ -37,8 +37,10 @@ browser:
 	  fi; \
 	fi
 
+# The whole suite, on every core (pytest-xdist; results do not depend on it: every test
+# seeds its own runs). CI's two cores take it in about half the serial time.
 test: install-dev browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # The inner loop: everything but the slow statistical, browser and notebook tests,
 # on every core (pytest-xdist). `make test` still runs the whole suite, as CI does.

@@ -894,7 +894,7 @@ def bad_overrides(draw, data) -> tuple[str, tuple]:
     """An invalid ``--set PATH=VALUE`` for a valid scenario: a bad value at a real path, or a
     malformed option. Returns the option text and the path its error must name."""
     from ccsim.scenario.errors import format_path
-    from ccsim.scenario.overrides import format_override
+    from ccsim.scenario.override_text import format_override
 
     leaves = [(p, kind_of(data, p)) for p, _ in scalar_leaves(data)]
     leaves = [(p, k) for p, k in leaves if k is not None]
