@@ -23,6 +23,7 @@ import numpy as np
 from ..experiment.estimates import quiet_empty_means
 from ..plan import Plan
 from ..scenario import Scenario
+from ..units import format_target, format_threshold
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,11 @@ class TypeTargets:
     max_asa_s: float | None = None
 
     def describe(self) -> str:
-        text = f"{100 * self.service_level:g} % in {self.threshold_s:g} s"
+        text = format_target(self.service_level, self.threshold_s)
         if self.max_abandon is not None:
             text += f", abandonment ≤ {100 * self.max_abandon:g} %"
         if self.max_asa_s is not None:
-            text += f", ASA ≤ {self.max_asa_s:g} s"
+            text += f", ASA ≤ {format_threshold(self.max_asa_s)}"
         return text
 
 
@@ -83,7 +84,7 @@ def check_feasible(targets: Targets, scenario: Scenario) -> None:
         ct = scenario.contact_types[name]
         if t.service_level >= 1.0:
             problems.append(
-                f"{name}: a service level of {100 * t.service_level:g} % in {t.threshold_s:g} s cannot be "
+                f"{name}: a service level of {format_target(t.service_level, t.threshold_s)} cannot be "
                 "guaranteed: with random arrivals some callers always find every agent busy, whatever the "
                 "staffing; use a target below 100 % (e.g. 0.80)")
         if t.max_asa_s is not None and t.max_asa_s <= 0:
