@@ -204,11 +204,15 @@ def _step_printer(quiet: bool):
 @click.option("--starts", metavar="FROM..TO/EVERY", help="With --shifts: allowed start times, e.g. 07:00..13:00/30min.")
 @click.option("--write-roster", "roster_out", type=click.Path(dir_okay=False),
               help="With --shifts: write the scenario with the roster (shifts: instead of staffing).")
+@click.option("--method", type=click.Choice(["search", "optimise"]), default="search", show_default=True,
+              help="search: Erlang columns and the simulation search; optimise: least-cost integer programme "
+                   "with simulation cuts (see docs/staffing.md).")
+@click.option("--one-step", is_flag=True, help="With --method optimise: shifts are the variables (one step).")
 @execution_options
 def staff(scenario, overrides, settings_path, service_level, threshold, max_abandon, max_asa, max_occupancy,
           confidence, shrinkage, costs, start, replications, seed, check_replications, check_seed, max_agents,
           no_compare, as_json, csv_path, out_dir, scenario_out, report_path, with_shifts, lengths, starts,
-          roster_out, workers, executor, scheduler, quiet):
+          roster_out, method, one_step, workers, executor, scheduler, quiet):
     """Find how many agents each interval needs to meet the targets.
 
     Step 1: Erlang C, Erlang A and square-root staffing per interval. Step 2: the
@@ -232,6 +236,25 @@ def staff(scenario, overrides, settings_path, service_level, threshold, max_aban
     sc = load_scenario(scenario, overrides)
     options = _options(sc, settings_path, service_level, threshold, max_abandon, max_asa, max_occupancy,
                        confidence, shrinkage, costs)
+    if method == "optimise":
+        from .staff_optimise import run_optimise
+
+        if with_shifts or csv_path or out_dir or scenario_out or report_path:
+            raise click.UsageError("--method optimise writes to the screen or --json only (use --one-step for shifts)")
+        try:
+            with executor_from_options(executor, scheduler) as client:
+                run_optimise(sc, options, search_printer=_step_printer(quiet), one_step=one_step,
+                             replications=replications, seed=seed,
+                             check_replications=max(check_replications, 200), check_seed=check_seed,
+                             max_agents=max_agents, compare=not no_compare, as_json=as_json, workers=workers,
+                             client=client, quiet=quiet)
+        except InfeasibleTargets as exc:
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            interrupted()
+        return
+    if one_step:
+        raise click.UsageError("--one-step goes with --method optimise")
     patterns = _patterns(options, lengths, starts, sc.horizon.interval) if with_shifts else None
     roster = roster_check = None
     rounds = []

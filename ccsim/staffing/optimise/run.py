@@ -1,0 +1,238 @@
+"""The cutting-plane loop: solve, simulate, cut, until the sample says every constraint holds; then verify."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ...experiment import plan_for
+from ...scenario import Scenario
+from ..analytic import analytic_staffing
+from ..evaluate import Evaluation, Evaluator
+from ..multiskill import allocate
+from ..roster import Pattern, coverage, default_patterns, enumerate_patterns
+from ..search import Search, default_ceiling
+from ..settings import StaffingOptions, resolve_options
+from ..staff import Validation, validate_staffing
+from ..targets import InfeasibleTargets, check_feasible
+from .cuts import Constraint, Cut, build_cuts, constraints_of, margin
+from .model import Model, group_costs
+
+DEFAULT_REPLICATIONS = 40
+DEFAULT_CONFIDENCE_REPLICATIONS = 100
+DEFAULT_CHECK_REPLICATIONS = 200
+MAX_ITERATIONS = 25
+MAX_REPAIR = 2
+TRUST_MIN, TRUST_SHARE = 2, 0.2  # trust region per group and interval: max(2, 20 % of the agents)
+
+
+@dataclass
+class OptimiseStep:
+    """One step of the optimiser, for progress lines and the report."""
+
+    phase: str  # start, cut, polish, repair, verify
+    iteration: int
+    cost: float  # per day, at the step's staffing
+    failing: int  # constraints missed on the sample
+    cuts: int  # cuts in the integer programme
+    evaluations: int
+    simulated_days: int
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class OptimiseResult:
+    """What ``optimise`` found; rendered by ``ccsim.report.staffing_optimise``."""
+
+    groups: list[str]
+    interval_starts: list[str]
+    staffing: np.ndarray  # agents present per group and interval
+    shifts: dict[str, list[tuple[Pattern, int]]] | None  # one step: the shifts per group
+    cost_per_day: float  # by the integer programme's prices (see ``model.group_costs``)
+    hourly: np.ndarray  # price per agent-hour per group
+    binding: list[str | None]  # per interval: the constraint closest to its limit on the sample
+    validation: Validation
+    steps: list[OptimiseStep] = field(default_factory=list)
+    evaluations: int = 0
+    simulated_days: int = 0
+    converged: bool = True
+    seconds: float = 0.0
+    confidence: float | None = None
+
+    def to_dict(self) -> dict:
+        v = self.validation
+        out = {
+            "method": "optimise (cutting planes)" + (", one step: shifts" if self.shifts is not None else ""),
+            "cost_per_day": round(self.cost_per_day, 4),
+            "hourly_cost": dict(zip(self.groups, self.hourly.tolist(), strict=True)),
+            "confidence": self.confidence, "converged": self.converged,
+            "staffing": {g: [int(x) for x in self.staffing[i]] for i, g in enumerate(self.groups)},
+            "binding": dict(zip(self.interval_starts, self.binding, strict=True)),
+            "verification": {"replications": v.estimates.replications, "intervals_met": v.intervals_met,
+                             "n_intervals": v.n_intervals,
+                             "verdicts": {f"{k[0]}.{k[1]}": x for k, x in v.verdicts.items()}},
+            "steps": [s.to_dict() for s in self.steps], "evaluations": self.evaluations,
+            "simulated_days": self.simulated_days, "seconds": round(self.seconds, 2),
+        }
+        if self.shifts is not None:
+            out["shifts"] = {g: [p.to_shift(n) for p, n in s] for g, s in self.shifts.items()}
+        return out
+
+
+def day_cost(staffing: np.ndarray, hourly: np.ndarray, interval_s: float) -> float:
+    return float((staffing.sum(axis=1) * hourly).sum() * interval_s / 3600.0)
+
+
+def _describe(c: Constraint) -> str:
+    return f"{c.name} {c.kpi.replace('_', ' ')}"
+
+
+def binding_constraints(e: Evaluation, constraints: list[Constraint], n: int) -> list[str | None]:
+    """Per interval, the constraint with the least relative slack on the sample."""
+    best: list[tuple[float, str] | None] = [None] * n
+    for c in constraints:
+        m = margin(e.verdicts, c)
+        if not np.isfinite(m):
+            continue
+        rel = m / max(abs(c.limit), 1e-9)
+        current = best[c.interval]
+        if current is None or rel < current[0]:
+            best[c.interval] = (rel, _describe(c))
+    return [None if b is None else b[1] for b in best]
+
+
+def optimise(
+    scenario: Scenario,
+    options: StaffingOptions | None = None,
+    *,
+    shifts: bool = False,
+    replications: int | None = None,
+    seed: int | None = None,
+    check_replications: int = DEFAULT_CHECK_REPLICATIONS,
+    check_seed: int | None = None,
+    max_agents: int | None = None,
+    workers: int | None = 1,
+    executor=None,
+    on_step: Callable[[OptimiseStep], None] | None = None,
+) -> OptimiseResult:
+    """Least-cost staffing meeting every target, by simulation-based integer programming.
+
+    shifts: one step — the variables are agents per shift pattern (the side file's
+        ``shift_patterns``, or the defaults), and the staffing follows from the shifts.
+    replications: days per evaluated staffing, common random numbers (default 40;
+        100 with a confidence target); seed: default the scenario's.
+    check_replications, check_seed: the verification on fresh days (default 200, seed + 1).
+    Other arguments as in ``staff``. Raises ``InfeasibleTargets``.
+    """
+    started = time.perf_counter()
+    options = options or resolve_options(scenario)
+    targets = options.targets
+    check_feasible(targets, scenario)
+    plan = plan_for(scenario, seed)
+    seed = plan.seed
+    check_seed = seed + 1 if check_seed is None else int(check_seed)
+    if replications is None:
+        replications = DEFAULT_REPLICATIONS if targets.confidence is None else DEFAULT_CONFIDENCE_REPLICATIONS
+    n, interval_s = plan.n_intervals, plan.interval_s
+    groups = [g.name for g in plan.agent_groups]
+    caps = {ct.name: min([c for c in (targets.max_occupancy.get(plan.agent_groups[g].name)
+                                      for g in ct.group_indices) if c is not None], default=None)
+            for ct in plan.contact_types}
+    analytic = analytic_staffing(plan, targets, caps)
+    begin = allocate(plan, {name: a.method("erlang_a") for name, a in analytic.items()}).astype(np.int64)
+    ceiling = default_ceiling(begin) if max_agents is None else np.full(begin.shape, int(max_agents))
+    begin = np.minimum(begin, ceiling)
+    hourly = group_costs(plan, (options.cost.agent_hour if options.cost is not None else None))
+    patterns = None
+    if shifts:
+        spec = options.patterns or default_patterns(interval_s)
+        h_start = scenario.horizon.start
+        patterns = enumerate_patterns(spec, h_start, h_start + n * interval_s, interval_s)
+        if not patterns:
+            raise InfeasibleTargets("no allowed shift fits in the horizon; allow shorter shifts")
+        cover = [coverage(patterns, h_start, n, interval_s) for _ in groups]
+        hours = [np.array([p.paid_hours for p in patterns]) for _ in groups]
+        model = Model(hourly, n, interval_s, ceiling, cover, hours)
+    else:
+        model = Model(hourly, n, interval_s, ceiling)
+    constraints = constraints_of(targets, n)
+    relevant = {ct.name: list(ct.group_indices) for ct in plan.contact_types}
+    relevant.update({g: [i] for i, g in enumerate(groups)})
+    steps: list[OptimiseStep] = []
+    totals = [0, 0]
+    more: list[tuple[int, int]] = []
+    x, z = begin, None
+    converged = False
+
+    def step(phase, it, staffing, failing, ncuts, ev):
+        s = OptimiseStep(phase, it, day_cost(staffing, hourly, interval_s), failing, ncuts,
+                         totals[0] + ev.evaluations, totals[1] + ev.simulated_days)
+        steps.append(s)
+        if on_step is not None:
+            on_step(s)
+
+    for repair in range(MAX_REPAIR + 1):
+        cuts: list[Cut] = []
+        with Evaluator(scenario, targets, replications, seed, workers=workers, executor=executor,
+                       more=more) as ev:
+            e = ev.evaluate(x)
+            step("start" if repair == 0 else "repair", 0, x, e.verdicts.n_failing(), 0, ev)
+            best = e if e.verdicts.all_ok else None
+            converged = False
+            for it in range(1, MAX_ITERATIONS + 1):
+                cuts += build_cuts(ev, e, constraints, ceiling, relevant)
+                try:
+                    radius = np.maximum(TRUST_MIN, np.ceil(TRUST_SHARE * e.staffing))
+                    z, _ = model.solve(cuts, e.staffing, radius)
+                except ValueError as exc:
+                    raise InfeasibleTargets(f"no staffing within the agent ceiling meets the cuts: {exc}; "
+                                            "relax the targets or allow more agents (--max-agents)") from None
+                x = np.minimum(model.staffing(z), ceiling)
+                e = ev.evaluate(x)
+                step("cut", it, x, e.verdicts.n_failing(), len(cuts), ev)
+                if e.verdicts.all_ok:
+                    best, converged = e, True
+                    break
+            if best is None:
+                # The cuts did not reach a staffing meeting the sample: raise from the last one.
+                search = Search(ev, plan, targets, analytic, ceiling, None)
+                best = search.raise_until_met(e.staffing)
+                z = None
+            # Polish: the cuts are outer approximations where a KPI is concave in the agents, and
+            # conservative where it is not (an understaffed interval): take out single agents the
+            # sample shows are not needed, a few intervals at a time (``Search.trim``).
+            # With shifts as the variables the staffing must stay what the shifts give: no polish.
+            if not shifts:
+                polished = Search(ev, plan, targets, analytic, ceiling, None).trim(best)
+                if polished is not best:
+                    step("polish", it, polished.staffing, polished.verdicts.n_failing(), len(cuts), ev)
+                    best = polished
+            x = best.staffing
+            binding = binding_constraints(best, constraints, n)
+            totals = [totals[0] + ev.evaluations, totals[1] + ev.simulated_days]
+        check = validate_staffing(scenario, x, options, "optimiser", check_replications, check_seed + repair,
+                                  workers, executor)
+        steps.append(OptimiseStep("verify", 0, day_cost(x, hourly, interval_s),
+                                  check.n_intervals - check.intervals_met, 0, *totals))
+        if on_step is not None:
+            on_step(steps[-1])
+        if check.intervals_met == check.n_intervals or repair == MAX_REPAIR:
+            break
+        more.append((check_seed + repair, check_replications))  # the check's days join the sample
+    shift_counts = None
+    if shifts and z is not None and patterns is not None:
+        shift_counts = {g: [(patterns[p], int(z[model.offsets[i] + p]))
+                            for p in range(len(patterns)) if z[model.offsets[i] + p] > 0]
+                        for i, g in enumerate(groups)}
+        cost = float(model.cost @ z)
+    else:
+        cost = day_cost(x, hourly, interval_s)
+    starts = [f"{int((plan.clock_start + j * interval_s) // 3600):02d}:"
+              f"{int((plan.clock_start + j * interval_s) % 3600 // 60):02d}" for j in range(n)]
+    return OptimiseResult(groups, starts, x, shift_counts, cost, hourly, binding, check, steps, totals[0],
+                          totals[1], converged, time.perf_counter() - started, targets.confidence)
