@@ -39,6 +39,7 @@ class Model:
             self.cost = np.repeat(hourly * interval_s / 3600.0, n)
             self.sizes = [n] * self.G
         else:
+            assert pattern_hours is not None, "shift patterns need their paid hours"
             self.cost = np.concatenate([hourly[g] * pattern_hours[g] for g in range(self.G)])
             self.sizes = [a.shape[1] for a in coverage]
         self.offsets = np.concatenate([[0], np.cumsum(self.sizes)])

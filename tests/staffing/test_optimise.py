@@ -1,0 +1,86 @@
+"""Staffing by simulation-based integer programming with cutting planes (``ccsim.staffing.optimise``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import ccsim
+from ccsim.staffing import resolve_options, staff
+from ccsim.staffing.optimise import optimise
+from ccsim.staffing.optimise.cuts import Constraint, Cut
+from ccsim.staffing.optimise.model import Model, group_costs
+from ccsim.staffing.optimise.run import day_cost
+
+from .test_search import queue
+
+
+def two_skills(seed=3, forecast_error=0.0):
+    def calls(mean, rates):
+        return {"arrivals": {"per_interval": rates, "forecast_error": forecast_error},
+                "handle_time": {"dist": "exponential", "mean": mean},
+                "patience": {"dist": "exponential", "mean": "3min"},
+                "service_level": {"target": 0.8, "threshold": "20s"}}
+    return ccsim.from_dict({
+        "name": "two skills", "seed": seed, "horizon": {"start": "08:00", "end": "11:00", "interval": "1h"},
+        "contact_types": {"sales": calls("4min", [60, 90, 70]), "support": calls("5min", [40, 70, 50])},
+        "agent_groups": {"sales_only": {"skills": ["sales"], "staffing": 1},
+                         "support_only": {"skills": ["support"], "staffing": 1},
+                         "both": {"skills": {"sales": 1, "support": 1}, "staffing": 1}},
+    })
+
+
+def test_the_master_problem_meets_its_cuts_at_least_cost():
+    # One group, two intervals; cuts x0 >= 3 and 0.5 x0 + x1 >= 4: least cost is x = (3, 3) (2.5 rounds up).
+    c = Constraint("calls", "service_level", 0, 0.8, True)
+    cuts = [Cut(c, {(0, 0): 1.0}, 3.0), Cut(c, {(0, 0): 0.5, (0, 1): 1.0}, 4.0)]
+    model = Model(np.array([1.0]), 2, 1800.0, np.full((1, 2), 50))
+    z, cost = model.solve(cuts)
+    assert model.staffing(z).tolist() == [[3, 3]]
+    assert cost == pytest.approx(3.0)  # 6 agent-intervals of half an hour
+
+
+def test_generalists_cost_more_by_default_and_given_wages_win():
+    plan = ccsim.experiment.plan_for(two_skills())
+    assert group_costs(plan, None).tolist() == pytest.approx([1.0, 1.0, 1.1])
+    assert group_costs(plan, {"both": 30.0}).tolist() == pytest.approx([1.0, 1.0, 30.0])
+
+
+def test_single_skill_day_equals_the_search_within_one_agent_at_no_higher_cost():
+    sc = queue([30, 55, 80, 90, 70, 50, 60, 35], patience="2min", seed=11)
+    options = resolve_options(sc)
+    found = optimise(sc, options, replications=40, check_replications=200, workers=2)
+    search = staff(sc, options, replications=40, compare=False, workers=2)
+    assert np.abs(found.staffing - search.required).max() <= 1, (found.staffing, search.required)
+    assert found.cost_per_day <= day_cost(search.required, found.hourly, 1800.0) + 1e-9
+    assert found.validation.intervals_met == found.validation.n_intervals
+    assert found.validation.estimates.replications >= 200
+    steps = [s.phase for s in found.steps]
+    assert steps[0] == "start" and "verify" in steps  # progress reported for every step
+
+
+@pytest.mark.slow
+def test_multi_skill_optimiser_costs_no_more_than_the_heuristic_and_verifies():
+    sc = two_skills()
+    options = resolve_options(sc)
+    found = optimise(sc, options, replications=40, check_replications=200, workers=2)
+    search = staff(sc, options, replications=40, compare=False, workers=2)
+    heuristic = day_cost(search.required, found.hourly, 3600.0)
+    assert found.cost_per_day <= heuristic + 1e-9, (found.staffing, search.required)
+    assert found.validation.intervals_met == found.validation.n_intervals
+    assert all(b is not None for b in found.binding)
+
+
+@pytest.mark.slow
+def test_chance_constrained_staffing_meets_the_share_of_days_and_costs_more():
+    sc = queue([60, 90, 120, 80], interval="1h", patience="3min", seed=5, forecast_error=0.1)
+    expected = optimise(sc, resolve_options(sc), replications=40, check_replications=200, workers=2)
+    chance = optimise(sc, resolve_options(sc, confidence=0.9), replications=100, check_replications=300, workers=2)
+    assert chance.cost_per_day > expected.cost_per_day
+    fresh = ccsim.simulate(sc.with_changes({"agent_groups.team.staffing": [int(v) for v in chance.staffing[0]]}),
+                           replications=400, seed=424_242)
+    for j in range(4):
+        sl = np.array([r.intervals["calls"]["service_level"][j] for r in fresh.replication_results])
+        share = float((sl >= 0.8).mean())
+        half = 1.96 * np.sqrt(0.9 * 0.1 / sl.size)
+        assert share + half >= 0.9, (j, share)
