@@ -84,7 +84,7 @@ def whatif(scenario, snapshot_path, import_from, import_maps, import_time, actio
         try:
             parse_action(text)
         except ValueError as exc:
-            click.echo(f"error: --action {text}: {exc}", err=True)
+            click.echo(f"error: --action: {exc}", err=True)
             sys.exit(2)
     try:
         result = run_whatif(sc, snap, list(actions), replications=replications, seed=seed,

@@ -17,9 +17,7 @@ Actions use the ``--set`` syntax, applied from a clock time:
 
 from __future__ import annotations
 
-import copy
 import math
-import re
 
 import numpy as np
 
@@ -31,116 +29,15 @@ from ..metrics import compute_results
 from ..plan import build_plan
 from ..scenario import Problem, ScenarioError
 from ..scenario.loader import from_dict
-from ..scenario.overrides import parse_path
-from ..units import format_clock, format_clock_exact, parse_clock
+from ..units import format_clock
+from .actions import DEFAULT_CALLBACK, Action, apply_actions, parse_action
 from .snapshot import Snapshot
 from .state import fix_records, initial_state, residual_data, snapshot_draws
 
-DEFAULT_CALLBACK = {"offer_when_expected_wait_over": 60.0, "accept_probability": 0.5,
-                    "mode": "virtual_hold"}
-_ACTION_RE = re.compile(r"^\s*([^=+\-@\s]+)\s*(\+=|-=|=)\s*([^@]+?)\s*(?:@\s*(\S+))?\s*$")
+__all__ = ["DEFAULT_CALLBACK", "Action", "WhatIf", "apply_actions", "parse_action", "render_whatif",
+           "residual_scenario", "run_from_snapshot", "whatif"]
+
 KPIS = ("offered", "service_level", "abandon_rate", "asa")
-
-
-class Action:
-    """One parsed what-if action."""
-
-    def __init__(self, text: str, path: tuple, op: str, value, at_s: float | None):
-        self.text, self.path, self.op, self.value, self.at_s = text, path, op, value, at_s
-
-    def __repr__(self) -> str:
-        return f"Action({self.text!r})"
-
-
-def parse_action(text: str) -> Action:
-    """'agent_groups.a.staffing+=2@12:00' -> Action; ValueError with what was expected."""
-    import yaml
-
-    m = _ACTION_RE.match(text)
-    if not m:
-        raise ValueError(f"expected PATH=VALUE, PATH+=N or PATH-=N, optionally @HH:MM, got {text!r}")
-    path_text, op, value_text, at = m.groups()
-    if path_text == "callbacks":
-        if op != "=" or value_text.strip().lower() not in ("on", "true"):
-            raise ValueError(f"expected callbacks=on, got {text!r}")
-        if at:
-            raise ValueError("callbacks=on applies from now; drop the @time")
-        return Action(text, ("callbacks",), "=", True, None)
-    path = parse_path(path_text)
-    value = yaml.safe_load(value_text)
-    at_s = parse_clock(at) if at else None
-    is_staffing = len(path) == 3 and path[0] == "agent_groups" and path[2] == "staffing"
-    if op != "=" or at_s is not None:
-        if not is_staffing:
-            raise ValueError(f"+=, -= and @time apply to agent_groups.NAME.staffing only, got {path_text!r}")
-    if is_staffing and (not isinstance(value, int) or isinstance(value, bool)):
-        raise ValueError(f"expected a whole number of agents, got {value_text!r}")
-    return Action(text, path, op, value, at_s)
-
-
-def apply_actions(data: dict, actions: list[Action], scenario, start_s: float) -> tuple[dict, dict[str, int]]:
-    """Apply *actions* to residual scenario data; return it and the agents to add now per group."""
-    data = copy.deepcopy(data)
-    interval = scenario.horizon.interval
-    start_clock = parse_clock(data["horizon"]["start"])
-    extra_now: dict[str, int] = {}
-    for action in actions:
-        if action.path == ("callbacks",):
-            for name in data["contact_types"]:
-                ct = data["contact_types"][name]
-                if not ct.get("callback"):
-                    ct["callback"] = dict(DEFAULT_CALLBACK)
-            continue
-        if len(action.path) == 3 and action.path[2] == "staffing" and action.path[0] == "agent_groups":
-            name = action.path[1]
-            if name in data["agent_groups"] and "shifts" in data["agent_groups"][name]:
-                _add_shift(data, name, action, scenario, start_s, extra_now)
-                continue
-            if name not in data["agent_groups"]:
-                raise ValueError(f"{action.text}: unknown agent group {name!r} "
-                                 f"(known: {', '.join(data['agent_groups'])})")
-            staffing = list(data["agent_groups"][name]["staffing"])
-            first = 0
-            if action.at_s is not None:
-                first = max(0, math.ceil((action.at_s - start_clock) / interval - 1e-9))
-            for i in range(first, len(staffing)):
-                old = staffing[i]
-                new = {"=": action.value, "+=": old + action.value, "-=": old - action.value}[action.op]
-                staffing[i] = max(0, int(new))
-            if first == 0:
-                extra_now[name] = extra_now.get(name, 0) + staffing[0] - data["agent_groups"][name]["staffing"][0]
-            data["agent_groups"][name]["staffing"] = staffing
-            continue
-        node = data
-        for part in action.path[:-1]:
-            if isinstance(node, list) and isinstance(part, int) and -len(node) <= part < len(node):
-                node = node[part]
-                continue
-            if not isinstance(node, dict) or part not in node:
-                raise ValueError(f"{action.text}: no field {'.'.join(map(str, action.path))}")
-            node = node[part]
-        last = action.path[-1]
-        if isinstance(node, list) and not (isinstance(last, int) and -len(node) <= last < len(node)):
-            raise ValueError(f"{action.text}: no item {last} in a list of {len(node)}")
-        node[last] = action.value
-    return data, extra_now
-
-
-def _add_shift(data: dict, name: str, action: Action, scenario, now_clock: float, extra_now: dict) -> None:
-    """``staffing+=N[@HH:MM]`` on a group that works shifts: N more agents from then (now
-    by default) to the horizon end, as a shift of their own without breaks."""
-    if action.op != "+=" or action.value < 1:
-        raise ValueError(f"{action.text}: a group with shifts takes 'staffing+=N' (N agents more, optionally "
-                         "@HH:MM); change a shift's headcount with agent_groups.NAME.shifts[i].headcount=N")
-    start = max(now_clock, action.at_s) if action.at_s is not None else now_clock
-    end = scenario.horizon.end
-    if start >= end:
-        raise ValueError(f"{action.text}: {format_clock(start)} is not before the horizon end {format_clock(end)}")
-    shifts = list(data["agent_groups"][name]["shifts"])
-    shifts.append({"start": format_clock_exact(start), "end": format_clock_exact(end), "headcount": int(action.value)})
-    data["agent_groups"][name]["shifts"] = shifts
-    if start <= now_clock:  # on at the snapshot: its agents are idle now, with the shift's end
-        extra_now[name] = extra_now.get(name, 0) + int(action.value)
 
 
 class WhatIf:
@@ -152,7 +49,7 @@ class WhatIf:
         self.variants = variants
         labels = list(variants)
         base = variants[labels[0]]
-        self.comparisons = {label: Comparison(base, est, (labels[0], label)) for label, est in
+        self.comparisons = {label: Comparison(*_common(base, est), (labels[0], label)) for label, est in
                             list(variants.items())[1:]}
 
     def interval_table(self) -> list[dict]:
@@ -182,6 +79,23 @@ class WhatIf:
                                for name in est.contact_types} for label, est in self.variants.items()},
             "differences": {label: c.to_dict()["differences"] for label, c in self.comparisons.items()},
         }
+
+
+class _Shared:
+    """Estimates seen with only the agent-group KPIs its counterpart has too (an action that
+    changes a group's skills changes its per-skill KPIs); everything else as the original."""
+
+    def __init__(self, est: Estimates, other: Estimates):
+        self._est = est
+        self.agent_groups = {g: {k: v for k, v in kpis.items() if k in other.agent_groups.get(g, kpis)}
+                             for g, kpis in est.agent_groups.items()}
+
+    def __getattr__(self, name):
+        return getattr(self._est, name)
+
+
+def _common(a: Estimates, b: Estimates):
+    return _Shared(a, b), _Shared(b, a)
 
 
 def _num(v):
