@@ -11,7 +11,7 @@ import sys
 import click
 
 from ..scenario import ScenarioError
-from .common import fail_input, interrupted, load_scenario, progress_for
+from .common import SET_HELP, fail_input, interrupted, load_scenario, progress_for
 from .snapshot_cmd import import_options, snapshot_from_options
 
 
@@ -64,6 +64,8 @@ def _event_stream(target):
 @click.option("--action", "actions", multiple=True, metavar="ACTION",
               help="A what-if variant, e.g. agent_groups.advisors.staffing+=2@12:00 or callbacks=on "
                    "(repeatable: each is compared with 'as is' on common random numbers).")
+@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE",
+              help=SET_HELP + " Relative: PATH+=N, PATH-=N, PATH*=F (as for ccsim run); applies to every variant.")
 @click.option("--replications", "-r", type=click.IntRange(min=1), help="Continuations (default: the scenario's).")
 @click.option("--seed", "-s", type=click.IntRange(min=0), help="Root random seed (default: the scenario's).")
 @click.option("--intervals", type=click.IntRange(min=1), default=4, show_default=True,
@@ -71,14 +73,14 @@ def _event_stream(target):
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON document instead of tables.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Also write the JSON document here.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def whatif(scenario, snapshot_path, import_from, import_maps, import_time, actions, replications, seed, intervals,
-           as_json, out_path, quiet):
+def whatif(scenario, snapshot_path, import_from, import_maps, import_time, actions, overrides, replications, seed,
+           intervals, as_json, out_path, quiet):
     """Simulate SCENARIO from a snapshot to the end of the day, with what-if actions."""
     from ..realtime import parse_action, render_whatif
     from ..realtime import whatif as run_whatif
     from ..report.export import atomic_write_text
 
-    sc = load_scenario(scenario)
+    sc = load_scenario(scenario, overrides)  # --set, relative too: ccsim.scenario.relative.change
     snap = snapshot_from_options(sc, snapshot_path, import_from, import_maps, import_time, _snapshot)
     for text in actions:
         try:
