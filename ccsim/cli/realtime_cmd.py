@@ -105,7 +105,9 @@ def whatif(scenario, snapshot_path, import_from, import_maps, import_time, actio
         except OSError as exc:
             click.echo(f"error: cannot write {out_path}: {exc.strerror or exc}", err=True)
             sys.exit(1)
-    click.echo(document if as_json else render_whatif(result, intervals))
+    from ..report.columns import terminal_width
+
+    click.echo(document if as_json else render_whatif(result, intervals, width=terminal_width()))
 
 
 @click.command()

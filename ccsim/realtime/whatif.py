@@ -29,7 +29,7 @@ from ..metrics import compute_results
 from ..plan import build_plan
 from ..scenario import Problem, ScenarioError
 from ..scenario.loader import from_dict
-from ..units import format_clock
+from ..units import format_clock, format_time
 from .actions import DEFAULT_CALLBACK, Action, apply_actions, parse_action
 from .snapshot import Snapshot
 from .state import fix_records, initial_state, residual_data, snapshot_draws
@@ -161,8 +161,14 @@ def whatif(scenario, snapshot: Snapshot, actions: dict[str, list[str]] | list[st
     return WhatIf(snapshot, out)
 
 
-def render_whatif(result: WhatIf, intervals: int = 4) -> str:
-    """A plain-text table of the next *intervals* intervals per variant and contact type."""
+def render_whatif(result: WhatIf, intervals: int = 4, width: int | None = None) -> str:
+    """A plain-text table of the next *intervals* intervals per variant and contact type.
+
+    width: the terminal's columns — the tables are stacked and the lines wrapped to fit
+        (``ccsim.report.columns``); None (the default): one line per row, whatever its length.
+    """
+    from ..report.columns import fit_lines, render_columns
+
     lines = [f"What if, from {format_clock(result.snapshot.time)} "
              f"({next(iter(result.variants.values())).replications} replications, common random numbers)"]
     rows = result.interval_table()
@@ -171,15 +177,16 @@ def render_whatif(result: WhatIf, intervals: int = 4) -> str:
     for name in names:
         lines.append("")
         lines.append(f"{name}: service level (95 % CI) / abandonment / ASA")
-        width = max(len("variant"), *(len(label) for label in result.variants))
-        lines.append(f"  {'variant':<{width}}" + "".join(f"{s:>22}" for s in starts))
+        body = []
         for label in result.variants:
-            cells = []
+            cells = [label]
             for s in starts:
                 row = next(r for r in rows if r["variant"] == label and r["contact_type"] == name
                            and r["interval"] == s)
                 cells.append(_cell(row))
-            lines.append(f"  {label:<{width}}" + "".join(f"{c:>22}" for c in cells))
+            body.append(cells)
+        lines += ["  " + line for line in render_columns(["variant", *starts], body, set(range(1, len(starts) + 1)),
+                                                          width=None if width is None else max(20, width - 2))]
     for label, comp in result.comparisons.items():
         lines.append("")
         lines.append(f"{label} vs as is (rest of the day, paired):")
@@ -189,7 +196,7 @@ def render_whatif(result: WhatIf, intervals: int = 4) -> str:
                 ci_text = "" if ci is None else f" [{ci[0]:+.3f}, {ci[1]:+.3f}]"
                 lines.append(f"  {row['name']:<10} {row['kpi']:<14} {row['a']:.3f} -> {row['b']:.3f} "
                              f"({row['difference']:+.3f}{ci_text})")
-    return "\n".join(lines)
+    return "\n".join(fit_lines(lines, width))
 
 
 def _cell(row: dict) -> str:
@@ -197,4 +204,4 @@ def _cell(row: dict) -> str:
     if sl is None:
         return "-"
     half = "" if ci is None else f"±{(ci[1] - ci[0]) / 2 * 100:.0f}"
-    return f"{sl * 100:.0f}{half}% {0 if ab is None else ab * 100:.0f}% {0 if asa is None else asa:.0f}s"
+    return f"{sl * 100:.0f}{half} % {0 if ab is None else ab * 100:.0f} % {format_time(asa)}"

@@ -1,0 +1,31 @@
+"""The what-if screen fits the terminal's width, every value still shown."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ccsim.realtime import load_snapshot, render_whatif, whatif
+from ccsim.scenario import load
+
+
+@pytest.fixture(scope="module")
+def result():
+    sc = load("scenarios/retail_bank.yaml")
+    snap = load_snapshot("scenarios/snapshot_example.yaml", sc)
+    return whatif(sc, snap, ["agent_groups.sellers.overtime=1h"], replications=3)
+
+
+@pytest.mark.parametrize("width", [60, 120])
+def test_whatif_screen_fits_and_keeps_every_value(result, width):
+    wide = render_whatif(result, 4, width=None)
+    text = render_whatif(result, 4, width=width)
+    assert max(len(line) for line in text.splitlines()) <= width
+    assert max(len(line) for line in wide.splitlines()) > 60  # the plain layout would not fit at 60
+    cell = re.compile(r"\d+(?:±\d+)? % \d+ % [\d.]+ (?:s|min|h)")
+    assert sorted(cell.findall(text)) == sorted(cell.findall(wide))
+    assert len(cell.findall(text)) == 2 * 2 * 4  # two variants, two contact types, four intervals
+    for clock in ("11:30", "12:00", "12:30", "13:00"):
+        assert clock in text
+    assert " ".join(text.split()).count("+0.") + " ".join(text.split()).count("-0.") >= 4
