@@ -183,6 +183,7 @@ def optimise(
             e = ev.evaluate(x)
             step("start" if repair == 0 else "repair", 0, x, e.verdicts.n_failing(), 0, ev)
             best = e if e.verdicts.all_ok else None
+            seen = {Evaluator.key(x)}
             converged = False
             for it in range(1, MAX_ITERATIONS + 1):
                 cuts += build_cuts(ev, e, constraints, ceiling, relevant)
@@ -193,6 +194,9 @@ def optimise(
                     raise InfeasibleTargets(f"no staffing within the agent ceiling meets the cuts: {exc}; "
                                             "relax the targets or allow more agents (--max-agents)") from None
                 x = np.minimum(model.staffing(z), ceiling)
+                if Evaluator.key(x) in seen:
+                    break  # the cuts give nothing new: raise from the best staffing so far (below)
+                seen.add(Evaluator.key(x))
                 e = ev.evaluate(x)
                 step("cut", it, x, e.verdicts.n_failing(), len(cuts), ev)
                 if e.verdicts.all_ok:
@@ -226,8 +230,7 @@ def optimise(
         more.append((check_seed + repair, check_replications))  # the check's days join the sample
     shift_counts = None
     if shifts and z is not None and patterns is not None:
-        shift_counts = {g: [(patterns[p], int(z[model.offsets[i] + p]))
-                            for p in range(len(patterns)) if z[model.offsets[i] + p] > 0]
+        shift_counts = {g: [(patterns[p], int(c)) for p, c in enumerate(model.shifts(z, i)) if c > 0]
                         for i, g in enumerate(groups)}
         cost = float(model.cost @ z)
     else:
