@@ -184,9 +184,14 @@ def _cell(value: float, kind: str) -> str:
     return f"{value:.5f}" if kind == "rate" else f"{value:.4f}"
 
 
-def _table(columns, rows: list[dict]) -> list[str]:
+def _table(columns, rows: list[dict], width: int | None = None) -> list[str]:
+    """The table's lines; *width* a terminal's columns (stacked to fit, as ``ccsim run``), None: one line a row."""
     headers = ["agents"] + [c.kpi for c in columns]
     body = [[str(r["agents"])] + [_cell(r[c.key], c.kind) for c in columns] for r in rows]
+    if width is not None:
+        from ..report.columns import render_columns
+
+        return render_columns(headers, body, set(range(len(headers))), width=width)
     widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(headers)]
     return ["  ".join(cell.rjust(w) for cell, w in zip(line, widths, strict=True)) for line in [headers, *body]]
 
@@ -311,10 +316,13 @@ def erlang(rate, aht, agents, threshold, patience, target_texts, as_json):
             click.echo(line)
         click.echo("")
     click.echo("Erlang B and C (M/M/c: nobody abandons)")
-    lines = _table(ERLANG_C, rows)
+    from ..report.columns import terminal_width
+
+    screen = terminal_width()
+    lines = _table(ERLANG_C, rows, screen)
     if patience:
         lines += ["", f"Erlang A (M/M/c+M: exponential patience, mean {format_duration(patience)})"]
-        lines += _table(ERLANG_A, rows)
+        lines += _table(ERLANG_A, rows, screen)
     for line in lines:
         click.echo(line)
     click.echo("")
@@ -324,11 +332,12 @@ def erlang(rate, aht, agents, threshold, patience, target_texts, as_json):
     t = format_duration(threshold)
     click.echo("Definitions (the KPI names of ccsim run, docs/kpis.md):")
     hang = " " * (width + 4)
+    wrap = _WIDTH if screen is None else max(width + 20, min(_WIDTH, screen))
     for kpi in kpis:
-        click.echo(textwrap.fill(DEFINITIONS[kpi].format(t=t), _WIDTH, initial_indent=f"  {kpi.ljust(width)}  ",
+        click.echo(textwrap.fill(DEFINITIONS[kpi].format(t=t), wrap, initial_indent=f"  {kpi.ljust(width)}  ",
                                  subsequent_indent=hang))
     for model in ("C", "A") if patience else ("C",):
-        click.echo(textwrap.fill(NOTES[model] + ".", _WIDTH, initial_indent="  ", subsequent_indent="    "))
+        click.echo(textwrap.fill(NOTES[model] + ".", wrap, initial_indent="  ", subsequent_indent="    "))
 
 
 def _finite_or_none(value):

@@ -29,3 +29,19 @@ def test_whatif_screen_fits_and_keeps_every_value(result, width):
     for clock in ("11:30", "12:00", "12:30", "13:00"):
         assert clock in text
     assert " ".join(text.split()).count("+0.") + " ".join(text.split()).count("-0.") >= 4
+
+
+@pytest.mark.parametrize("width", [60, 120])
+def test_erlang_tables_fit_and_keep_every_value(width):
+    from ccsim.cli.erlang_cmd import ERLANG_A, ERLANG_C, _table, rows_of
+
+    rows = rows_of(200 / 3600, 180.0, list(range(8, 16)), 20.0, 120.0)
+    for columns in (ERLANG_C, ERLANG_A):
+        plain = _table(columns, rows)
+        text = _table(columns, rows, width)
+        assert max(len(line) for line in text) <= width
+        values = sorted(v for line in plain[1:] for v in line.split())
+        fitted = sorted(v for line in text for v in line.split() if v not in {c.kpi for c in columns}
+                        and not set(v) <= {"-", "─", "│", "|"} and v != "agents")
+        assert [v for v in fitted if v not in values] == []
+        assert set(values) <= set(fitted)
