@@ -84,3 +84,32 @@ def test_chance_constrained_staffing_meets_the_share_of_days_and_costs_more():
         share = float((sl >= 0.8).mean())
         half = 1.96 * np.sqrt(0.9 * 0.1 / sl.size)
         assert share + half >= 0.9, (j, share)
+
+
+def test_one_step_gives_shifts_whose_coverage_is_the_staffing_simulated():
+    from ccsim.staffing.roster import coverage
+
+    sc = queue([40, 70, 90, 60], interval="1h", patience="3min", seed=5)
+    found = optimise(sc, resolve_options(sc), shifts=True, replications=20, check_replications=200, workers=2)
+    assert found.shifts is not None, found.steps
+    patterns = [p for p, _ in found.shifts["team"]]
+    counts = np.array([c for _, c in found.shifts["team"]])
+    covered = coverage(patterns, sc.horizon.start, 4, 3600.0) @ counts
+    assert np.all(found.staffing[0] <= covered + 1e-9)
+    assert found.validation.intervals_met == 4
+
+
+def test_cli_optimise_prints_json_with_the_comparison_and_refuses_one_step_alone(tmp_path):
+    import json
+
+    from .test_cli import FAST, invoke, scenario
+
+    path = scenario(tmp_path)
+    result = invoke("staff", path, "--method", "optimise", "--json", *FAST)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert [r["label"] for r in doc["compared"]] == ["optimiser", "simulation search", "Erlang A"]
+    assert doc["compared"][0]["cost_per_day"] <= doc["compared"][1]["cost_per_day"] + 1.0
+    assert len(doc["binding"]) == 8 and doc["verification"]["replications"] >= 200
+    bad = invoke("staff", path, "--one-step", *FAST)
+    assert bad.exit_code == 2 and "--one-step goes with --method optimise" in bad.output

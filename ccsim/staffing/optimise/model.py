@@ -47,8 +47,12 @@ class Model:
         self.offsets = self.nx + np.concatenate([[0], np.cumsum(self.sizes)]).astype(int)
 
     def staffing(self, z: np.ndarray) -> np.ndarray:
-        """Agents present per group and interval."""
-        return np.rint(z[:self.nx]).astype(np.int64).reshape(self.G, self.n)
+        """Agents present per group and interval: one step, every whole agent the shifts cover
+        (at least the x of the solution, so its cuts still hold)."""
+        if self.coverage is None:
+            return np.rint(z[:self.nx]).astype(np.int64).reshape(self.G, self.n)
+        return np.array([np.floor(self.coverage[g] @ self.shifts(z, g) + 1e-6) for g in range(self.G)],
+                        dtype=np.int64)
 
     def shifts(self, z: np.ndarray, g: int) -> np.ndarray:
         """Agents per pattern of group g (one step)."""

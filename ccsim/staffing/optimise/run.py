@@ -183,6 +183,7 @@ def optimise(
             e = ev.evaluate(x)
             step("start" if repair == 0 else "repair", 0, x, e.verdicts.n_failing(), 0, ev)
             best = e if e.verdicts.all_ok else None
+            best_z = None  # the integer programme's solution that gave *best* (its shifts, one step)
             seen = {Evaluator.key(x)}
             converged = False
             for it in range(1, MAX_ITERATIONS + 1):
@@ -200,13 +201,12 @@ def optimise(
                 e = ev.evaluate(x)
                 step("cut", it, x, e.verdicts.n_failing(), len(cuts), ev)
                 if e.verdicts.all_ok:
-                    best, converged = e, True
+                    best, best_z, converged = e, z, True
                     break
             if best is None:
                 # The cuts did not reach a staffing meeting the sample: raise from the last one.
                 search = Search(ev, plan, targets, analytic, ceiling, None)
                 best = search.raise_until_met(e.staffing)
-                z = None
             # Polish: the cuts are outer approximations where a KPI is concave in the agents, and
             # conservative where it is not (an understaffed interval): take out single agents the
             # sample shows are not needed, a few intervals at a time (``Search.trim``).
@@ -229,6 +229,7 @@ def optimise(
             break
         more.append((check_seed + repair, check_replications))  # the check's days join the sample
     shift_counts = None
+    z = best_z
     if shifts and z is not None and patterns is not None:
         shift_counts = {g: [(patterns[p], int(c)) for p, c in enumerate(model.shifts(z, i)) if c > 0]
                         for i, g in enumerate(groups)}
