@@ -168,5 +168,9 @@ def calibrate(
     except OSError as exc:
         click.echo(f"error: cannot write {exc.filename or out}: {exc.strerror or exc}", err=True)
         sys.exit(1)
-    click.echo(json_report if as_json else text_report, nl=False)
+    from ..report.columns import terminal_width
+
+    screen = terminal_width()  # the screen's copy wrapped to the terminal; files keep their lines
+    click.echo(json_report if as_json else text_report if screen is None else render_text(cal, width=screen),
+               nl=False)
     click.echo("wrote " + ", ".join(str(p) for p in files), err=True)

@@ -45,3 +45,19 @@ def test_erlang_tables_fit_and_keep_every_value(width):
                         and not set(v) <= {"-", "─", "│", "|"} and v != "agents")
         assert [v for v in fitted if v not in values] == []
         assert set(values) <= set(fitted)
+
+
+@pytest.mark.parametrize("width", [60, 120])
+def test_calibrate_screen_fits_and_keeps_every_word(width):
+    import datetime as dt
+    from pathlib import Path
+
+    from ccsim.calibrate import calibrate, read_history
+    from ccsim.report.calibration import render_text
+
+    root = Path(__file__).resolve().parents[2]
+    cal = calibrate(read_history(root / "examples" / "history" / "history.csv"), dt.date(2026, 12, 7))
+    plain, text = render_text(cal), render_text(cal, width=width)
+    assert max(len(line) for line in plain.splitlines()) > 60
+    assert max(len(line) for line in text.splitlines()) <= width
+    assert plain.split() == text.split()  # wrapped between words, nothing lost
