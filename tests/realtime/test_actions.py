@@ -112,3 +112,12 @@ def test_bad_actions_are_located_errors_with_exit_2(text, words):
     assert "Traceback" not in r.output
     for w in words:
         assert w in r.output
+
+
+def test_vto_on_a_roster_raises_support_asa_now_and_later(omni):
+    sc, snap = omni
+    res = whatif(sc, snap, ["agent_groups.advisors.vto=10", "agent_groups.advisors.vto=10@15:00"], replications=4)
+    now_mean, now_ci = _asa_diff(res, "agent_groups.advisors.vto=10", "support")
+    later_mean, later_ci = _asa_diff(res, "agent_groups.advisors.vto=10@15:00", "support")
+    assert now_ci[0] > 0 and later_ci[0] > 0
+    assert now_mean > later_mean  # home at 13:10 costs more than home at 15:00
