@@ -137,7 +137,7 @@ class Journeys:
                     run.sink(ev.BLOCKED, now, c, k, -1, -1)
                 self.maybe_retry(c, now)
                 return
-            run.in_system[k] += 1  # its line is held until it leaves (set where that is known)
+            run.take_line(k)  # its line is held until it leaves (set where that is known)
         self.after_lines(c, now)
 
     def after_lines(self, c: int, now: float) -> None:

@@ -115,7 +115,8 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
     __slots__ = (
         "plan", "env", "heap", "eid", "sink", "contacts", "arrival", "ctype", "handle", "acw", "work",
         "deadline", "entry", "answer", "group", "agent_of", "fate", "queues", "groups", "groups_of",
-        "lines", "in_system", "line_heaps", "line_heap_cap", "line_release", "channel", "concurrency", "slowdown",
+        "lines", "line_pool", "in_system", "line_heaps", "line_heap_cap", "line_release", "channel", "concurrency",
+        "slowdown",
         "offer_to", "choice_of", "select", "offer_of", "plain_offer", "has_delay", "delays", "due_callbacks",
         "chat_end_callbacks", "per_agent", "agents", "busy_spans", "present_spans", "span_start", "span_end",
         "any_chat", "snapshot_chats", "journeys", "has_journey", "journey_serve", "workforce", "end_hooks", "initial",
@@ -141,9 +142,12 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         if initial is not None and initial.n_waiting and t.entry is t.arrival:
             t.entry = list(t.arrival)  # snapshot callers joined their queue before the snapshot
         self.entry = t.entry
-        self.in_system = [0] * n_types
-        self.line_heaps: list[list] = [[] for _ in range(n_types)]
-        self.line_heap_cap = [4 * (n or 0) + 64 for n in self.lines]  # stale holds kept before a clean-up
+        # Lines are counted per pool (a type's own limit, or a pool shared by several types):
+        # holders and pending give-backs of pool p in in_system[p] and line_heaps[p].
+        self.line_pool = [ct.line_pool for ct in types]
+        self.in_system = [0] * len(plan.line_pools)
+        self.line_heaps: list[list] = [[] for _ in plan.line_pools]
+        self.line_heap_cap = [4 * n + 64 for n in plan.line_pools]  # stale holds kept before a clean-up
 
         # Queues, groups, and each group's skills as the selection sees them.
         self.queues = [deque() for _ in range(n_types)]
@@ -320,6 +324,7 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         times, ids = self.stream_t, self.stream_c
         fast_arrival = self.fast_arrival
         in_system, line_heaps, line_heap_cap = self.in_system, self.line_heaps, self.line_heap_cap
+        line_pool = self.line_pool
         line_release = self.line_release
         seq = journeys.seq if journeys is not None else count()
         retrial_delay = self.contacts.retrial_delay if journeys is not None else []
@@ -338,8 +343,9 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
                     sink(ARRIVAL, now, i, k, -1, -1)
                 if lines[k]:
                     # line_free()'s quick answer inlined: below the limit counting those who left
-                    # but were not given back yet, a line is free.
-                    if ((in_system[k] >= lines[k] or len(line_heaps[k]) > line_heap_cap[k])
+                    # but were not given back yet, a line of the type's pool is free.
+                    p = line_pool[k]
+                    if ((in_system[p] >= lines[k] or len(line_heaps[p]) > line_heap_cap[p])
                             and not self.line_free(k, now)):
                         fate[i] = BLOCKED_OUTCOME
                         if sink is not None:
@@ -347,7 +353,7 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
                         if has_journey[k]:
                             journeys.maybe_retry(i, now)  # type: ignore[union-attr]  # a journey type
                         continue
-                    in_system[k] += 1  # its line is held until it is answered or gives up (below)
+                    in_system[p] += 1  # its line is held until it is answered or gives up (below)
                 q = queues[k]
                 if not fast_arrival[k] or q:
                     if has_journey[k]:
@@ -378,7 +384,7 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
                     if lines[k]:  # hold_line() inlined: its line until the talk ends
                         until = now + handle[i]
                         line_release[i] = until
-                        heappush(line_heaps[k], (until, i))
+                        heappush(line_heaps[line_pool[k]], (until, i))
                     best.contact = i
                     heappush(heap, (now + work[i], _NORMAL, next(eid), best))
                 else:

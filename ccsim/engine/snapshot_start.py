@@ -77,11 +77,11 @@ def start_from(run, initial) -> int:
             g.present += 1
             run.take_work(new_agent(), g, t0)
         g.log(t0)
-    lines, in_system, deadline = run.lines, run.in_system, run.deadline
+    lines, deadline = run.lines, run.deadline
     for c in range(initial.n_waiting):
         k = initial.ctype[c]
         if lines[k] and not run.has_journey[k]:
-            in_system[k] += 1
+            run.take_line(k)
             run.hold_line(k, c, deadline[c])
         if not run.join(c, k, t0):
             run.queues[k].append(c)

@@ -47,8 +47,9 @@ class RunState:
     agent_of: list[int]
     fate: list[int]
     # Trunk lines.
-    lines: list[int]
-    in_system: list[int]
+    lines: list[int]  # per type: lines of its pool (0 = unlimited)
+    line_pool: list[int]  # per type: its pool
+    in_system: list[int]  # per pool: lines held (give-backs pending included)
     line_heaps: list[list[tuple[float, int]]]
     line_heap_cap: list[int]
     line_release: list[float]
@@ -108,3 +109,4 @@ class RunState:
         def open_snapshot_chats(self, agent: Agent, chats: list[tuple], now: float) -> None: ...
         def hold_line(self, k: int, c: int, until: float) -> None: ...
         def line_free(self, k: int, now: float) -> bool: ...
+        def take_line(self, k: int) -> None: ...

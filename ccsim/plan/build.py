@@ -68,6 +68,20 @@ def build_plan(scenario: Scenario, seed: int | None = None) -> Plan:
                 elif levels[i][j] > best:
                     delays[i][j] = ct.overflow_after or 0.0
 
+    # Trunk-line pools: the shared ones as named, then one per type with a limit of its own.
+    pool_names = list(scenario.lines)
+    pools = list(scenario.lines.values())
+    line_pool = []
+    for name, ct in scenario.contact_types.items():
+        if isinstance(ct.lines, str):
+            line_pool.append(pool_names.index(ct.lines))
+        elif ct.lines:
+            line_pool.append(len(pools))
+            pool_names.append(name)
+            pools.append(ct.lines)
+        else:
+            line_pool.append(-1)
+
     types = []
     for index, (name, ct) in enumerate(scenario.contact_types.items()):
         sl = ct.service_level
@@ -79,7 +93,8 @@ def build_plan(scenario: Scenario, seed: int | None = None) -> Plan:
             after_call_work=sampler_for(ct.after_call_work) if ct.after_call_work else None,
             patience=sampler_for(ct.patience),
             sl_target=sl.target, sl_threshold=sl.threshold, short_abandon=sl.short_abandon,
-            lines=ct.lines or 0, group_indices=tuple(serving[index]),
+            lines=pools[line_pool[index]] if line_pool[index] >= 0 else 0, line_pool=line_pool[index],
+            group_indices=tuple(serving[index]),
             journey=journey if journey.active else None,
             channel=ct.channel, concurrency=ct.concurrency or 1, slowdown=tuple(ct.slowdown()),
             priority_boost=ct.priority_boost, agent_selection=ct.agent_selection,
@@ -115,4 +130,5 @@ def build_plan(scenario: Scenario, seed: int | None = None) -> Plan:
         clock_start=h.start, horizon_s=h.length_s, interval_s=h.interval, n_intervals=n,
         warmup_s=h.warmup, contact_types=tuple(types), agent_groups=tuple(groups), days=h.days,
         routing=scenario.routing, per_agent=scenario.statistics.per_agent,
+        line_pools=tuple(pools), line_pool_names=tuple(pool_names),
     )

@@ -109,7 +109,8 @@ class ContactTypePlan:
     sl_target: float
     sl_threshold: float  # s
     short_abandon: float  # s
-    lines: int  # 0 = unlimited
+    lines: int  # lines of the type's pool; 0 = unlimited
+    line_pool: int  # index in Plan.line_pools (own limit or a shared pool); -1 = unlimited
     group_indices: tuple[int, ...]  # the groups with this skill, in group order
     journey: JourneyPlan | None  # None when no journey feature is on
     channel: str  # voice, chat or email
@@ -210,6 +211,10 @@ class Plan:
     days: int
     routing: str  # priority, longest_idle_agent or overflow
     per_agent: bool  # keep per-agent tallies
+    # Trunk-line pools: lines of each; a type's own limit is a pool of its own, a pool named
+    # in the scenario's `lines` is shared by the types that name it (ContactTypePlan.line_pool).
+    line_pools: tuple[int, ...] = ()
+    line_pool_names: tuple[str, ...] = ()  # the shared pools' names (own pools: the type's name)
 
     def interval_starts(self) -> np.ndarray:
         """Start of each interval of every day in simulation seconds (0 = first day's start).

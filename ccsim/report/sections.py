@@ -112,7 +112,7 @@ def scenario_section(est: Estimates, title: str = "Scenario at a glance", key: s
                      _describe(spec.after_call_work) if spec.after_call_work else "–", _describe(spec.patience),
                      f"{100 * ct.sl_target:g} % in {duration(ct.sl_threshold)}"
                      + (f" (abandons < {duration(ct.short_abandon)} left out)" if ct.short_abandon else ""),
-                     str(ct.lines) if ct.lines else "unlimited", ", ".join(served[ct.name]) or "nobody"])
+                     _lines_text(spec.lines, ct.lines), ", ".join(served[ct.name]) or "nobody"])
     lines.append("<h3>Contact types</h3>")
     lines.append(table_html(["contact type", "forecast per day", "forecast error (CV)", "handle time",
                              "after-call work", "patience", "service-level target", "lines", "answered by"],
@@ -315,3 +315,10 @@ def run_sections(est: Estimates, wait_replications: int | None = None) -> list[S
     sections = [glance, scenario_section(est), kpi_section(est), interval_section(est), channels_section(est),
                 waits_section(est, max_replications=wait_replications), journeys_section(est)]
     return [s for s in sections if s is not None]
+
+
+def _lines_text(spec_lines, lines: int) -> str:
+    """A type's trunk lines as the scenario gives them: its own number, or a shared pool's."""
+    if isinstance(spec_lines, str):
+        return f"{lines} shared ({spec_lines})"
+    return str(lines) if lines else "unlimited"

@@ -43,10 +43,18 @@ def reference_issues(data: dict) -> list[Issue]:
     types = data.get("contact_types")
     type_names = list(types) if isinstance(types, dict) else []
 
+    pools = data.get("lines")
+    pool_names = [p for p in pools if isinstance(p, str)] if isinstance(pools, dict) else []
     if isinstance(types, dict):
         for name, spec in types.items():
             if not isinstance(spec, dict):
                 continue
+            pool = spec.get("lines")
+            if isinstance(pool, str) and pool not in pool_names:
+                issues.append((("contact_types", name, "lines"),
+                               unknown_name("line pool", pool, pool_names)
+                               + ("" if pool_names else "; name a pool under the top-level 'lines' "
+                                  "(lines: {" + pool + ": 15}), or give this type its own number of lines")))
             resolution = spec.get("resolution")
             repeat = resolution.get("repeat") if isinstance(resolution, dict) else None
             target = repeat.get("as") if isinstance(repeat, dict) else None

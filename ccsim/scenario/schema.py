@@ -188,7 +188,9 @@ class ContactTypeSpec(ScenarioModel):
     after_call_work: DistributionSpec | None = None
     patience: DistributionSpec | None = None
     service_level: ServiceLevelSpec = ServiceLevelSpec()
-    lines: Annotated[int, Field(ge=1)] | None = None
+    # Trunk lines: a limit of the type's own (a number), or a pool named in the scenario's
+    # top-level `lines` that several types share (its name). A caller finding none free is blocked.
+    lines: Annotated[int, Field(ge=1)] | Name | None = None
     # Caller journeys (all optional; omitted = off).
     ivr: IvrSpec | None = None
     balking: BalkingSpec | None = None
@@ -319,6 +321,9 @@ class Scenario(ScenarioModel):
     contact_types: dict[Name, ContactTypeSpec] = Field(min_length=1)
     agent_groups: dict[Name, AgentGroupSpec] = Field(min_length=1)
     routing: Routing = "priority"
+    # Pools of trunk lines shared by several contact types: {pool: lines}; a type takes one
+    # of its pool's lines with `lines: <pool>`.
+    lines: dict[Name, Annotated[int, Field(ge=1, le=MAX_AGENTS * 100)]] = {}
     statistics: StatisticsSpec = StatisticsSpec()
     limits: LimitsSpec = LimitsSpec()
     # The data as the user wrote it (YAML values), kept so variants re-validate with

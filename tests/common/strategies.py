@@ -395,6 +395,11 @@ def scenarios(draw) -> dict:
         data["replications"] = integer(draw, 1, 3)
     if routing != "priority" or some(draw, 0.3):
         data["routing"] = routing
+    if some(draw, 0.2):  # trunk lines shared by some of the calls and chats
+        data["lines"] = {"trunks": integer(draw, 1, 8)}
+        for n in names:
+            if channels[n] != "email" and some(draw, 0.6):
+                types[n]["lines"] = "trunks"
     if some(draw, 0.3):
         data["statistics"] = {"per_agent": draw(BOOL)}
     return data
@@ -424,6 +429,7 @@ def every_field_scenario(days: int = 2) -> dict:
         "replications": 2,
         "routing": "overflow",
         "statistics": {"per_agent": True},
+        "lines": {"trunks": 20},
         "contact_types": {
             "support": {
                 "channel": "voice",
@@ -468,7 +474,7 @@ def every_field_scenario(days: int = 2) -> dict:
                 "after_call_work": {"dist": "constant", "value": "15s"},
                 "patience": {"dist": "uniform", "low": "30s", "high": "3min"},
                 "service_level": {"target": 0.8, "threshold": "1min"},
-                "lines": 12,
+                "lines": "trunks",
             },
             "email": {
                 "channel": "email",
@@ -506,8 +512,8 @@ def every_field_scenario(days: int = 2) -> dict:
 
 # --------------------------------------------------------------------------- what a path holds
 
-# Keys whose mapping is keyed by names (contact types, agent groups, skills), not by fields.
-NAME_KEYED = {"contact_types", "agent_groups", "skills", "handle_time_factor", "reserve", "overflow_after"}
+# Keys whose mapping is keyed by names (contact types, agent groups, skills, line pools), not by fields.
+NAME_KEYED = {"contact_types", "agent_groups", "skills", "handle_time_factor", "reserve", "overflow_after", "lines"}
 
 
 def walk(data, path=()):
@@ -549,6 +555,8 @@ def kind_of(data, path: tuple) -> str | None:
         return "routing"
     if path == ("statistics", "per_agent"):
         return "bool"
+    if top == "lines" and len(path) == 2:
+        return "lines"
     if top == "horizon":
         return {"start": "clock", "end": "clock", "interval": "positive_duration", "warmup": "duration",
                 "days": "days"}.get(key)
@@ -561,8 +569,9 @@ def kind_of(data, path: tuple) -> str | None:
         field = path[2]
         if len(path) == 3:
             return {"channel": "channel", "concurrency": "concurrency", "priority_boost": "duration",
-                    "overflow_after": "duration", "lines": "lines", "wait_predictor": "wait_predictor",
-                    "agent_selection": "agent_selection"}.get(field)
+                    "overflow_after": "duration", "wait_predictor": "wait_predictor",
+                    "agent_selection": "agent_selection",
+                    "lines": "pool_name" if isinstance(get(data, path), str) else "lines"}.get(field)
         if field == "concurrency_slowdown":
             return "slowdown"
         if field == "arrivals":
@@ -631,6 +640,7 @@ BAD_VALUES = {
     "concurrency": [0, 11, 2.5, "two"],
     "slowdown": [0.5, 21, "slow", NAN],
     "lines": [0, -1, 2.5],
+    "pool_name": ["zz_nope"],
     "attempts": [0, 101, -1],
     "per_minute": [-1.5, 2, NAN],
     "scale": [1, 101, 0],
