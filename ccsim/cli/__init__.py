@@ -237,3 +237,7 @@ add_events_option(run)
 from .snapshot_cmd import add_commands  # noqa: E402
 
 add_commands(main)
+
+from .serve_cmd import serve  # noqa: E402
+
+main.add_command(serve)

@@ -1,0 +1,34 @@
+"""``ccsim serve``: the wallboard in the browser (Starlette app, server-sent events).
+
+``build(scenario, snapshot, ...)`` returns (app, feed, jobs): the live run of the rest of
+the day against the wall clock, the what-if jobs, and the app serving both. Needs the
+``serve`` extra (starlette, uvicorn).
+"""
+
+from __future__ import annotations
+
+
+def build(scenario, snapshot, *, speed: float = 60.0, seed: int | None = None, replication: int = 0,
+          levels=None):
+    """The app, its ``LiveFeed`` and its ``WhatIfJobs`` for *scenario* from *snapshot*."""
+    from ...experiment import plan_for
+    from ..state import initial_state, snapshot_draws
+    from ..whatif import residual_scenario
+    from .app import create_app
+    from .board import Board
+    from .jobs import WhatIfJobs
+    from .stream import LiveFeed
+
+    residual, extra = residual_scenario(scenario, snapshot, seed=seed)
+    plan = plan_for(residual, seed if seed is not None else scenario.seed)
+    start_s = snapshot.time - plan.clock_start
+    initial, rows = initial_state(plan, snapshot, start_s, replication, extra)
+    draws = snapshot_draws(plan, replication, start_s, rows)
+    day = plan_for(scenario, seed)
+    offset = round((plan.clock_start - day.clock_start) / plan.interval_s)
+    forecast = [[float(r * day.interval_s) for r in ct.rates[offset:offset + plan.n_intervals]]
+                for ct in day.contact_types]
+    board = Board(plan, forecast, levels)
+    feed = LiveFeed(plan, draws, board, replication=replication, initial=initial, speed=speed)
+    jobs = WhatIfJobs(scenario, snapshot, seed)
+    return create_app(feed, jobs, board), feed, jobs

@@ -1,0 +1,152 @@
+"""The wallboard's figures: tiles per contact type and agent group, with red/amber/green.
+
+Every figure is read from ``LiveState`` (``ccsim.realtime.live``), which keeps the
+KPIs by the library's one definition of each (``ccsim.metrics``); this module only
+picks them up, compares them with the thresholds and puts them in a JSON-ready dict.
+No name or id of a person is in it: contact types and agent groups by name, counts
+and durations only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ...units import format_clock_exact
+
+# KPI -> whether a higher value is better (the thresholds then read "below").
+KPIS = {"queue": False, "longest_wait": False, "asa": False, "abandon_rate": False,
+        "service_level": True, "staffed": True}
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """Amber and red levels of one KPI. For queue, longest wait, ASA and abandonment,
+    amber from ``amber`` up, red from ``red`` up; for service level and staffed (agents
+    present / scheduled), amber below ``amber``, red below ``red``. ``None``: the
+    scenario-aware default (see ``default_levels``)."""
+
+    amber: float | None = None
+    red: float | None = None
+
+
+DEFAULTS = {
+    "queue": Threshold(5, 10),                 # callers waiting
+    "longest_wait": Threshold(None, None),     # s: the type's SL threshold, and twice it
+    "asa": Threshold(None, None),              # s: half the type's SL threshold, and the threshold
+    "abandon_rate": Threshold(0.05, 0.10),     # share of offered
+    "service_level": Threshold(None, None),    # the type's target, and 10 points below it
+    "staffed": Threshold(0.95, 0.85),          # agents present / scheduled
+}
+
+
+def parse_threshold(text: str) -> tuple[str, Threshold]:
+    """'queue=5,10' -> ('queue', Threshold(5, 10)); ValueError naming what was expected."""
+    name, sep, levels = text.partition("=")
+    name = name.strip()
+    if not sep or name not in KPIS:
+        raise ValueError(f"expected KPI=AMBER,RED with KPI one of {', '.join(KPIS)}, got {text!r}")
+    parts = levels.split(",")
+    try:
+        amber, red = (float(p) for p in parts) if len(parts) == 2 else (math.nan, math.nan)
+    except ValueError:
+        amber = red = math.nan
+    if not (math.isfinite(amber) and math.isfinite(red)) or amber < 0 or red < 0:
+        raise ValueError(f"{name}: expected two non-negative numbers AMBER,RED, got {levels!r}")
+    if KPIS[name] and red > amber or not KPIS[name] and red < amber:
+        order = "red <= amber" if KPIS[name] else "red >= amber"
+        raise ValueError(f"{name}: expected {order} ({'higher' if KPIS[name] else 'lower'} is better), got {levels!r}")
+    return name, Threshold(amber, red)
+
+
+def thresholds(given: dict[str, Threshold] | None = None) -> dict[str, Threshold]:
+    return DEFAULTS | (given or {})
+
+
+def default_levels(name: str, th: Threshold, ct=None) -> tuple[float, float]:
+    """The (amber, red) of KPI *name* for contact type plan *ct*, defaults filled in."""
+    if th.amber is not None and th.red is not None:
+        return th.amber, th.red
+    if name == "longest_wait":
+        return ct.sl_threshold, 2 * ct.sl_threshold
+    if name == "asa":
+        return ct.sl_threshold / 2, ct.sl_threshold
+    if name == "service_level":
+        return ct.sl_target, max(0.0, ct.sl_target - 0.10)
+    raise ValueError(f"no default levels for {name}")
+
+
+def status(name: str, value: float, levels: tuple[float, float]) -> str | None:
+    """'green', 'amber' or 'red' (None when there is no value yet)."""
+    if value is None or not math.isfinite(value):
+        return None
+    amber, red = levels
+    if KPIS[name]:
+        return "red" if value < red else "amber" if value < amber else "green"
+    return "red" if value >= red else "amber" if value >= amber else "green"
+
+
+def _num(v: float) -> float | None:
+    return float(v) if v is not None and math.isfinite(v) else None
+
+
+class Board:
+    """Builds the wallboard's JSON from a ``LiveState`` of a plan, and keeps the
+    contacts offered per interval of the live run (``count``, an event sink)."""
+
+    def __init__(self, plan, forecast: list[list[float]], levels: dict[str, Threshold] | None = None):
+        self.plan = plan
+        self.levels = thresholds(levels)
+        self.forecast = forecast  # per contact type, expected contacts per interval of the plan
+        n = plan.n_intervals
+        self.actual = [[0] * n for _ in plan.contact_types]
+
+    def count(self, kind: str, t: float, c: int, k: int, g: int, a: int) -> None:
+        if kind == "arrival" and k >= 0:
+            i = int(t // self.plan.interval_s)
+            if 0 <= i < self.plan.n_intervals:
+                self.actual[k][i] += 1
+
+    def interval_starts(self) -> list[str]:
+        p = self.plan
+        return [format_clock_exact(p.clock_start + i * p.interval_s)[:5] for i in range(p.n_intervals)]
+
+    def tiles(self, state, speed: float, running: bool) -> dict:
+        plan = self.plan
+        i = min(int(state.now // plan.interval_s), plan.n_intervals - 1)
+        types = []
+        for ct in plan.contact_types:
+            k = ct.index
+            offered = state.offered[k]
+            values = {"queue": state.queue_length(k), "longest_wait": state.longest_wait(k), "asa": state.asa(k),
+                      "abandon_rate": state.abandoned[k] / offered if offered else math.nan,
+                      "service_level": state.service_level(k)}
+            tile = {"name": ct.name, "offered": offered, "answered": state.answered[k],
+                    "abandoned": state.abandoned[k], "sl_target": ct.sl_target, "sl_threshold_s": ct.sl_threshold}
+            for name, value in values.items():
+                levels = default_levels(name, self.levels[name], ct)
+                tile[name] = _num(value)
+                tile[name + "_status"] = status(name, value, levels)
+            types.append(tile)
+        groups = []
+        for gp in plan.agent_groups:
+            gi = gp.index
+            scheduled = float(gp.staffing[i]) if gp.staffing else 0.0
+            present = state.present[gi]
+            staffed = present / scheduled if scheduled > 0 else math.nan
+            groups.append({"name": gp.name, "busy": state.busy[gi], "idle": max(0, present - state.busy[gi]),
+                           "break": state.on_break[gi], "aux": state.on_aux[gi], "present": present,
+                           "scheduled": round(scheduled, 1),
+                           "staffed_status": status("staffed", staffed, default_levels("staffed", self.levels["staffed"]))})
+        return {"clock": format_clock_exact(plan.clock_start + state.now), "t": round(state.now, 1),
+                "speed": speed, "running": running, "interval": i,
+                "contact_types": types, "agent_groups": groups,
+                "actual": [list(row) for row in self.actual]}
+
+    def static(self) -> dict:
+        """What does not change during the run: names, interval starts, forecast, thresholds."""
+        return {"name": self.plan.name, "intervals": self.interval_starts(),
+                "contact_types": [ct.name for ct in self.plan.contact_types],
+                "agent_groups": [g.name for g in self.plan.agent_groups],
+                "forecast": self.forecast,
+                "thresholds": {name: {"amber": th.amber, "red": th.red} for name, th in self.levels.items()}}
