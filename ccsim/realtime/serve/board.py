@@ -137,7 +137,8 @@ class Board:
             groups.append({"name": gp.name, "busy": state.busy[gi], "idle": max(0, present - state.busy[gi]),
                            "break": state.on_break[gi], "aux": state.on_aux[gi], "present": present,
                            "scheduled": round(scheduled, 1),
-                           "staffed_status": status("staffed", staffed, default_levels("staffed", self.levels["staffed"]))})
+                           "staffed_status": status("staffed", staffed,
+                                                    default_levels("staffed", self.levels["staffed"]))})
         return {"clock": format_clock_exact(plan.clock_start + state.now), "t": round(state.now, 1),
                 "speed": speed, "running": running, "interval": i,
                 "contact_types": types, "agent_groups": groups,

@@ -1,0 +1,108 @@
+"""ccsim serve: the app with Starlette's TestClient, the bind refusal, the command's errors."""
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette")
+from starlette.testclient import TestClient  # noqa: E402
+
+from ccsim.realtime import load_snapshot  # noqa: E402
+from ccsim.realtime.serve import build  # noqa: E402
+from ccsim.realtime.serve.board import Threshold, parse_threshold, status  # noqa: E402
+from ccsim.scenario import load  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIO = ROOT / "scenarios/retail_bank.yaml"
+SNAPSHOT = ROOT / "scenarios/snapshot_example.yaml"
+
+
+@pytest.fixture(scope="module")
+def client():
+    sc = load(SCENARIO)
+    app, feed, jobs = build(sc, load_snapshot(SNAPSHOT, sc), speed=600.0)
+    with TestClient(app) as c:
+        yield c, feed
+
+
+def test_state_carries_the_library_kpis(client):
+    c, feed = client
+    assert feed.wait_started()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and json.loads(c.get("/api/state").text)["t"] < 700:
+        time.sleep(0.2)
+    state = c.get("/api/state").json()
+    assert state["clock"] >= "11:40"
+    sales = state["contact_types"][0]
+    assert sales["name"] == "sales" and sales["offered"] >= 16  # the 16 callers waiting at 11:40
+    assert feed.state.service_level(0) == pytest.approx(sales["service_level"]) or sales["service_level"] is None
+    assert {g["name"] for g in state["agent_groups"]} == {"sellers", "advisors"}
+    assert all(set(g) >= {"busy", "idle", "break", "aux", "scheduled", "staffed_status"} for g in state["agent_groups"])
+
+
+def test_board_has_forecast_per_interval(client):
+    c, _ = client
+    board = c.get("/api/board").json()
+    assert board["intervals"][0] == "11:30" and board["snapshot_time"] == "11:40"
+    assert len(board["forecast"][0]) == len(board["intervals"]) and board["forecast"][0][0] > 0
+
+
+def test_speed_is_checked(client):
+    c, feed = client
+    assert c.post("/api/speed", json={"speed": 7}).status_code == 400
+    assert c.post("/api/speed", json={"speed": 600}).json() == {"speed": 600.0}
+
+
+def test_whatif_job_runs_and_bad_actions_are_refused(client):
+    c, _ = client
+    bad = c.post("/api/whatif", json={"actions": ["agent_groups.x.shifts+=2"]})
+    assert bad.status_code == 400 and "agent_groups.x.shifts" in bad.json()["error"]
+    assert c.post("/api/whatif", json={"actions": ["callbacks=on"], "path": "/etc"}).status_code == 400
+    job = c.post("/api/whatif", json={"actions": ["agent_groups.sellers.staffing+=2@12:00"], "replications": 2})
+    assert job.status_code == 202
+    job_id = job.json()["id"]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        body = c.get(f"/api/whatif/{job_id}").json()
+        if body["status"] not in ("queued", "running"):
+            break
+        time.sleep(0.2)
+    assert body["status"] == "done", body
+    rows = body["result"]["rows"]
+    assert {r["variant"] for r in rows} == {"as is", "agent_groups.sellers.staffing+=2@12:00"}
+    added = next(r for r in rows if r["variant"] != "as is" and r["contact_type"] == "sales")
+    assert added["difference"]["service_level"]["estimate"] > 0  # two more sellers help sales
+
+
+def test_stream_sends_state_events(client):
+    c, _ = client
+    with c.stream("GET", "/api/stream") as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        seen = 0
+        for line in response.iter_lines():
+            if line.startswith("data: "):
+                assert "contact_types" in json.loads(line[6:])
+                seen += 1
+                if seen == 2:
+                    break
+    assert seen == 2
+
+
+def test_thresholds():
+    assert parse_threshold("queue=5,10") == ("queue", Threshold(5, 10))
+    for bad in ("queue=10,5", "speedy=1,2", "service_level=0.7,0.8", "asa=x,2"):
+        with pytest.raises(ValueError):
+            parse_threshold(bad)
+    assert status("service_level", 0.75, (0.8, 0.7)) == "amber"
+    assert status("queue", 12, (5, 10)) == "red"
+
+
+def test_non_local_bind_is_refused():
+    proc = subprocess.run([sys.executable, "-m", "ccsim.cli", "serve", str(SCENARIO), "--host", "0.0.0.0"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "--allow-remote" in proc.stderr and "Traceback" not in proc.stderr
