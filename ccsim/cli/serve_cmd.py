@@ -77,6 +77,7 @@ def serve(scenario, snapshot_path, import_from, import_maps, import_time, speed,
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
+        sock.listen(2048)  # connections wait in the backlog until uvicorn accepts them
     except OSError as exc:
         jobs.close()
         click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
