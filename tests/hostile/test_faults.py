@@ -22,7 +22,20 @@ from click.testing import CliRunner
 
 import ccsim.cli
 import ccsim.report.export as export
+import ccsim.report.files as files
 from ccsim.cli import main
+
+
+def patch_writers(monkeypatch, name, value, raising=True):
+    """Patch NAME where the output is written: the tables (export) and the folder's plumbing
+    (files), in each module that has it; ``open`` in both, as each writes files itself."""
+    patched = False
+    for module in (export, files):
+        if name == "open" or hasattr(module, name):
+            monkeypatch.setattr(module, name, value, raising=False)
+            patched = True
+    assert patched or not raising, name
+
 
 ROOT = Path(__file__).resolve().parents[2]
 HELPDESK = str(ROOT / "scenarios" / "it_helpdesk.yaml")
@@ -107,10 +120,10 @@ def fails_with_full_disk(result, out: Path) -> None:
 def test_a_full_disk_anywhere_leaves_the_old_output_folder_exactly_as_it_was(previous, monkeypatch, free):
     before, siblings = snapshot(previous), sorted(os.listdir(previous.parent))
     disk = Disk(free)
-    monkeypatch.setattr(export, "open", disk.open, raising=False)
+    patch_writers(monkeypatch, "open", disk.open, raising=False)
     monkeypatch.setattr(ccsim.cli, "open", disk.open, raising=False)
-    monkeypatch.setattr(export, "parquet_available", lambda: False)
-    monkeypatch.setattr(export, "_BLOCK_ROWS", 200)  # several blocks per replication
+    patch_writers(monkeypatch, "parquet_available", lambda: False)
+    patch_writers(monkeypatch, "_BLOCK_ROWS", 200)  # several blocks per replication
     result = run(HELPDESK, "-r", 3, "-q", "--out", previous, "--records", "--report", previous / "report.html",
                  "--seed", 2)
     fails_with_full_disk(result, previous)
@@ -119,8 +132,8 @@ def test_a_full_disk_anywhere_leaves_the_old_output_folder_exactly_as_it_was(pre
 
 
 def test_without_a_full_disk_the_same_run_replaces_the_folder_as_a_whole(previous, monkeypatch):
-    monkeypatch.setattr(export, "open", Disk(10**9).open, raising=False)
-    monkeypatch.setattr(export, "parquet_available", lambda: False)
+    patch_writers(monkeypatch, "open", Disk(10**9).open, raising=False)
+    patch_writers(monkeypatch, "parquet_available", lambda: False)
     (previous / "contacts.parquet").unlink()
     result = run(HELPDESK, "-r", 3, "-q", "--out", previous, "--seed", 2)  # no --records, no report now
     assert result.exit_code == 0, result.output
@@ -157,7 +170,7 @@ def test_a_failure_of_parquet_flush_swap_or_report_leaves_the_old_output(previou
     old_report.write_text("the old report")
     # The report beside the folder (staged as a file) or inside it (the folder is then swapped whole).
     report = old_report if where == "report" else previous / "report.html"
-    monkeypatch.setattr(export, name, failure)
+    patch_writers(monkeypatch, name, failure)
     result = run(HELPDESK, "-r", 2, "-q", "--out", previous, "--records", "--report", report, "--seed", 3)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "cannot write" in result.stderr and ".ccsim-" not in result.stderr, result.stderr
@@ -167,7 +180,7 @@ def test_a_failure_of_parquet_flush_swap_or_report_leaves_the_old_output(previou
 
 
 def test_without_an_atomic_exchange_two_renames_replace_the_folder(previous, monkeypatch):
-    monkeypatch.setattr(export, "_exchange", lambda a, b: False)
+    patch_writers(monkeypatch, "_exchange", lambda a, b: False)
     before = snapshot(previous)
     result = run(HELPDESK, "-r", 2, "-q", "--out", previous, "--records", "--report", previous / "report.html",
                  "--seed", 4)
@@ -178,7 +191,7 @@ def test_without_an_atomic_exchange_two_renames_replace_the_folder(previous, mon
 
 
 def test_a_full_disk_on_a_first_run_leaves_nothing(tmp_path, monkeypatch):
-    monkeypatch.setattr(export, "open", Disk(1000).open, raising=False)
+    patch_writers(monkeypatch, "open", Disk(1000).open, raising=False)
     out = tmp_path / "new" / "deeper" / "out"
     result = run(HELPDESK, "-r", 2, "-q", "--out", out, "--records")
     fails_with_full_disk(result, out)
@@ -191,7 +204,7 @@ def test_a_folder_shared_with_other_files_keeps_them_and_gets_the_new_files(tmp_
     assert run(HELPDESK, "-r", 2, "-q", "--out", tmp_path, "--records").exit_code == 0
     old = snapshot(tmp_path)
     assert {"notes.txt", "results.json", "contacts.csv"} <= set(old)
-    monkeypatch.setattr(export, "open", Disk(30_000).open, raising=False)
+    patch_writers(monkeypatch, "open", Disk(30_000).open, raising=False)
     failed = run(HELPDESK, "-r", 3, "-q", "--out", tmp_path, "--records", "--seed", 9)
     fails_with_full_disk(failed, tmp_path)
     assert snapshot(tmp_path) == old
@@ -255,7 +268,7 @@ def test_an_events_file_that_cannot_be_finished_is_removed(tmp_path, monkeypatch
 
 
 def test_calibration_files_that_cannot_be_written_are_named_not_the_scenario(tmp_path, monkeypatch):
-    monkeypatch.setattr(export, "open", Disk(20_000).open, raising=False)  # the scenario fits, the figures don't
+    patch_writers(monkeypatch, "open", Disk(20_000).open, raising=False)  # the scenario fits, the figures don't
     scenario = tmp_path / "calibrated.yaml"
     result = CliRunner().invoke(main, ["calibrate", str(HISTORY), "--for", "2026-12-07", "--out", str(scenario),
                                        "--figures", str(tmp_path / "figures")])
@@ -278,7 +291,7 @@ def test_quota_files_behave_like_files(tmp_path):
 def test_a_calibration_that_cannot_write_its_figures_writes_no_scenario_either(tmp_path, monkeypatch):
     scenario = tmp_path / "calibrated.yaml"
     scenario.write_text("old scenario\n", encoding="utf-8")
-    monkeypatch.setattr(export, "open", Disk(20_000).open, raising=False)  # the scenario fits, the figures don't
+    patch_writers(monkeypatch, "open", Disk(20_000).open, raising=False)  # the scenario fits, the figures don't
     result = CliRunner().invoke(main, ["calibrate", str(HISTORY), "--for", "2026-12-07", "--out", str(scenario),
                                        "--figures", str(tmp_path / "figures")])
     assert result.exit_code == 1, result.output
