@@ -22,7 +22,7 @@ def test_bundled_scenario_runs(path):
     for name, kpis in est.contact_types.items():
         offered = kpis["offered"].values
         ends = ["answered", "abandoned", "blocked", "waiting_at_end"]
-        ends += [k for k in ("balked", "ivr_resolved", "callbacks_failed") if k in kpis]
+        ends += [k for k in ("balked", "ivr_resolved", "callbacks_failed", "disconnected") if k in kpis]
         parts = sum(kpis[k].values for k in ends)
         assert np.array_equal(offered, parts), name
         assert offered.sum() > 0

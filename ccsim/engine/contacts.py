@@ -49,6 +49,7 @@ class Contacts:
         "fate", "journeys", "customer", "contact_no", "attempt", "kind", "cb", "resolved", "converted",
         "predicted", "decisions", "ivr", "retrial_delay", "repeat_delay", "callback_handle", "rating_noise",
         "draws", "line_release", "n_first", "times_changed", "keeps_patience", "has_lines",
+        "disconnected",
     )
 
     def __init__(self, draws: ContactDraws, lines: bool, times: bool):
@@ -74,6 +75,7 @@ class Contacts:
         self.fate: list[int] = [0] * n
         self.line_release: list[float] = [0.0] * n if lines else []
         self.has_lines = lines
+        self.disconnected: list[tuple[int, float]] = []  # (contact, wait until then) at closings
         self.times_changed = times  # handle / acw rewritten during the run (factors, chats)
         j = draws.journey
         self.journeys = j is not None
@@ -165,7 +167,7 @@ class Contacts:
         answered = ~np.isnan(answer)
         outcome[answered] = ANSWERED
         outcome[~answered & np.isfinite(deadline)] = ABANDONED
-        if self.journeys or self.has_lines:  # fates are decided only by these
+        if self.journeys or self.has_lines or self.disconnected:  # fates are decided only by these
             fate = np.array(self.fate, dtype=np.int8)
             decided = fate != 0
             outcome[decided] = fate[decided]
@@ -202,14 +204,18 @@ class Contacts:
         # Columns nobody rewrote are the up-front arrays themselves (no copy).
         same_times = not self.times_changed and not self.journeys
         entry = np.array(self.entry, dtype=np.float64) if self.entry is not self.arrival else draws.entry
-        return Records(
+        patience = (self._column(draws.patience, self.patience, np.float64) if self.keeps_patience
+                    else draws.patience)
+        rec = Records(
             arrival=self._column(draws.arrival, self.arrival, np.float64),
             ctype=self._column(draws.ctype, self.ctype, np.int32),
             outcome=outcome, answer=answer, group=np.array(self.group, dtype=np.int32),
             handle=draws.handle if same_times else np.array(self.handle, dtype=np.float64),
             acw=draws.acw if same_times else np.array(self.acw, dtype=np.float64),
-            patience=self._column(draws.patience, self.patience, np.float64) if self.keeps_patience
-            else draws.patience,
-            present_log=present_log, end_s=end_s, forecast_factor=draws.forecast_factor, entry=entry,
+            patience=patience, present_log=present_log, end_s=end_s, forecast_factor=draws.forecast_factor, entry=entry,
             journey=journey, deferred=deferred,
         )
+        if self.disconnected:  # their wait is how long they had waited at the closing
+            who, waited = zip(*self.disconnected, strict=True)
+            rec.disconnected = (np.array(who, dtype=np.int64), np.array(waited, dtype=np.float64))
+        return rec

@@ -19,7 +19,8 @@ from heapq import heappush
 
 from ..plan import DAY_S
 from .agents import Agent, AgentState
-from .events import ABANDON, ANSWER, DONE, LOGOUT
+from .events import ABANDON, ANSWER, DISCONNECTED, DONE, LOGOUT
+from .records import DISCONNECTED as DISCONNECTED_OUTCOME
 from .selectors import CHAT, VOICE, Choice
 from .state import RunState
 
@@ -64,6 +65,29 @@ class Dispatch(RunState):
         sink = self.sink
         if sink is not None:
             sink(ABANDON, self.deadline[c], c, self.ctype[c], -1, -1)
+
+    def disconnect_waiting(self, event) -> None:
+        """A day's closing: the callers still waiting of the types that disconnect them
+        (``at_closing: disconnect``) are disconnected, their lines given back. Those whose
+        patience ran out before are abandoned, as ever; accepted callbacks are kept."""
+        now = self.env.now
+        deadline, fate, entry, sink = self.deadline, self.fate, self.entry, self.sink
+        gone = self.contacts.disconnected
+        for k in event._value:
+            q = self.queues[k]
+            for c in q:
+                if deadline[c] <= now:  # abandoned before the closing (found out lazily)
+                    if sink is not None:
+                        self.abandoned(c)
+                    continue
+                fate[c] = DISCONNECTED_OUTCOME
+                deadline[c] = now
+                gone.append((c, now - entry[c]))
+                if self.lines[k]:
+                    self.hold_line(k, c, now)
+                if sink is not None:
+                    sink(DISCONNECTED, now, c, k, -1, -1)
+            q.clear()
 
     def schedule_overflow(self, c: int, k: int, now: float) -> None:
         """Wake the routing when contact c's overflow delays run out (while it can still wait)."""

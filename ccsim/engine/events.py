@@ -14,7 +14,8 @@ Contacts:
   or the routing finds the caller gone, carrying the true time ``t`` of the hang-up;
 * ``blocked`` — every trunk line of the type was taken;
 * ``balked`` — left at once on hearing the expected wait; ``ivr_resolved`` — self-service;
-  ``callback_accepted`` — took a scheduled callback and left the queue.
+  ``callback_accepted`` — took a scheduled callback and left the queue;
+  ``disconnected`` — still waiting at the day's closing, disconnected (``at_closing``).
 
 Agents (``contact`` and ``ctype`` -1):
 
@@ -38,6 +39,7 @@ BLOCKED = "blocked"
 BALKED = "balked"
 IVR_RESOLVED = "ivr_resolved"
 CALLBACK_ACCEPTED = "callback_accepted"
+DISCONNECTED = "disconnected"
 LOGIN = "login"
 LOGOUT = "logout"
 BREAK_START = "break_start"
@@ -45,7 +47,7 @@ BREAK_END = "break_end"
 AUX_START = "aux_start"
 AUX_END = "aux_end"
 
-CONTACT_EVENTS = (ARRIVAL, ANSWER, DONE, ABANDON, BLOCKED, BALKED, IVR_RESOLVED, CALLBACK_ACCEPTED)
+CONTACT_EVENTS = (ARRIVAL, ANSWER, DONE, ABANDON, BLOCKED, BALKED, IVR_RESOLVED, CALLBACK_ACCEPTED, DISCONNECTED)
 AGENT_EVENTS = (LOGIN, LOGOUT, BREAK_START, BREAK_END, AUX_START, AUX_END)
 EVENT_KINDS = CONTACT_EVENTS + AGENT_EVENTS
 

@@ -12,8 +12,10 @@ BLOCKED = 3
 IVR_RESOLVED = 4  # resolved in the IVR (self-service), never reached the queue
 BALKED = 5  # left at once on hearing the expected wait
 CALLBACK_FAILED = 6  # an accepted callback whose customer did not answer the agent's call
+DISCONNECTED = 7  # still waiting at the day's closing, disconnected (at_closing: disconnect)
 OUTCOME_NAMES = {WAITING: "waiting", ANSWERED: "answered", ABANDONED: "abandoned", BLOCKED: "blocked",
-                 IVR_RESOLVED: "ivr_resolved", BALKED: "balked", CALLBACK_FAILED: "callback_failed"}
+                 IVR_RESOLVED: "ivr_resolved", BALKED: "balked", CALLBACK_FAILED: "callback_failed",
+                 DISCONNECTED: "disconnected"}
 
 # Kinds of contact (``Records.kind``) and callback states (``Records.callback``).
 FIRST, RETRIAL, REPEAT = 0, 1, 2
@@ -26,16 +28,16 @@ class Records:
     Per contact (first attempts sorted by arrival, then retrials and repeat contacts
     in the order they were created): ``arrival``, ``ctype``, ``outcome``,
     ``answer`` (nan unless answered), ``group`` (-1 unless answered), ``handle``,
-    ``acw``, ``patience``. ``wait`` is derived: answer - entry (the queue entry, after
-    any IVR) when answered,
-    the patience when abandoned. Per agent group: ``present_log`` (times,
-    agents present from that time on). ``end_s`` is when the last contact left.
+    ``acw``, ``patience`` (as drawn). ``wait`` is derived: answer - entry (the queue
+    entry, after any IVR) when answered, the patience when abandoned, the wait up to the
+    day's closing when disconnected then (``disconnected``: their rows and those waits).
+    Per agent group: ``present_log`` (times, agents present from that time on). ``end_s`` is when the last contact left.
     """
 
     __slots__ = (
         "arrival", "ctype", "outcome", "answer", "group", "handle", "acw", "patience",
         "present_log", "end_s", "forecast_factor", "entry", "journey", "deferred", "away_log",
-        "chat_spans", "agents",
+        "chat_spans", "agents", "disconnected",
     )
 
     def __init__(self, arrival, ctype, outcome, answer, group, handle, acw, patience,
@@ -68,6 +70,9 @@ class Records:
         # Per-agent statistics when requested: arrays group, present_s, busy_s, handled
         # (time inside the days' statistics windows); None otherwise.
         self.agents = None
+        # Callers disconnected at a day's closing (at_closing: disconnect): (rows, waits up to
+        # the closing); None when nobody was.
+        self.disconnected: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def wait(self) -> np.ndarray:
@@ -79,6 +84,9 @@ class Records:
         # Comparisons rather than np.isin: the same rows, at a fraction of the cost.
         wait[(outcome == BLOCKED) | (outcome == IVR_RESOLVED) | (outcome == BALKED)] = 0.0
         wait[outcome == WAITING] = np.inf
+        if self.disconnected is not None:
+            rows, waited = self.disconnected
+            wait[rows] = waited
         return wait
 
     def __len__(self) -> int:

@@ -289,8 +289,11 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
                 g.log(0.0)  # nobody before the snapshot; its agents arrive at start_s (below)
         if self.workforce is not None:
             self.workforce.start(None if initial is None else initial.start_s)
+        disconnect = [ct.index for ct in plan.contact_types if ct.disconnect_at_closing]
         for day in range(plan.days):
             base = day * DAY_S
+            if disconnect:  # before the day's close: its callers are gone when agents look for work
+                env.timeout(base + plan.horizon_s, value=disconnect).callbacks.append(self.disconnect_waiting)
             for i in range(0 if day else 1, plan.n_intervals):
                 changed = day > 0 and i == 0 or self.workforce is not None or initial is not None or any(
                     gp.staffing[i] != gp.staffing[i - 1] for gp in plan.agent_groups if gp.shifts is None)

@@ -77,8 +77,8 @@ def _k(name, label, unit, direction, levels, definition, when="always", topic="c
 _ENTRIES = (
     # ------------------------------------------------------------- contact types
     _k("offered", "offered", "contacts", "neither", _TYPE_TOTAL,
-       "contacts that arrived; offered = answered + abandoned + blocked + waiting_at_end (+ balked, "
-       "ivr_resolved and callbacks_failed with caller journeys)"),
+       "contacts that arrived; offered = answered + abandoned + blocked + waiting_at_end (+ disconnected, "
+       "+ balked, ivr_resolved and callbacks_failed with caller journeys)"),
     _k("answered", "answered", "contacts", "higher", _TYPE_TOTAL,
        "contacts that reached an agent (emails: emails started, every one of them replied)"),
     _k("abandoned", "abandoned", "contacts", "lower", _TYPE_TOTAL,
@@ -86,11 +86,14 @@ _ENTRIES = (
     _k("blocked", "blocked", "contacts", "lower", _TYPE_TOTAL, "contacts that found all `lines` of the type busy"),
     _k("waiting_at_end", "waiting at end", "contacts", "lower", _TYPE,
        "contacts still waiting when the run ended (no patience limit and no agent left)"),
+    _k("disconnected", "disconnected", "contacts", "lower", _TYPE_TOTAL,
+       "callers still waiting at a day's closing and disconnected then (`at_closing: disconnect`); not "
+       "abandoned: their patience had not run out", when="at_closing: disconnect"),
     _k("service_level", "service level", "share", "higher", _TYPE_TOTAL,
-       "answered within the threshold / (answered + abandoned), abandons quicker than `short_abandon` left out "
-       "of both, accepted callbacks out of both; waits from queue entry. Emails: replied within the threshold / "
-       "(replied + emails in the backlog at the end already older than the threshold). The total uses each "
-       "type's own threshold"),
+       "answered within the threshold / (answered + abandoned + disconnected at closing), abandons quicker "
+       "than `short_abandon` left out of both, accepted callbacks out of both; waits from queue entry. "
+       "Emails: replied within the threshold / (replied + emails in the backlog at the end already older "
+       "than the threshold). The total uses each type's own threshold"),
     _k("asa", "ASA", "s", "lower", _TYPE_TOTAL,
        "average speed of answer: mean wait of the contacts answered (accepted callbacks left out); "
        "emails: time from arrival to the start of handling"),

@@ -6,8 +6,9 @@ contacts arriving in the warm-up are left out. Queue length is integrated over
 each interval's span and over the days' statistics windows.
 
 * offered = contacts that arrived; offered = answered + abandoned + blocked + waiting
-* service_level = answered within threshold / (answered + abandoned), where
-  abandons quicker than ``short_abandon`` are left out of both
+  (+ disconnected at closing)
+* service_level = answered within threshold / (answered + abandoned + disconnected),
+  where abandons quicker than ``short_abandon`` are left out of both
 * asa = mean wait of answered contacts; wait_p90 = 90th percentile of it
 * mean_wait = mean wait of answered and abandoned contacts
 * abandon_rate = abandoned / offered; blocked_rate = blocked / offered
@@ -29,7 +30,7 @@ import math
 
 import numpy as np
 
-from ..engine.records import ABANDONED, ANSWERED, BLOCKED, CB_ACCEPTED, WAITING, Records
+from ..engine.records import ABANDONED, ANSWERED, BLOCKED, CB_ACCEPTED, DISCONNECTED, WAITING, Records
 from ..plan import DAY_S, Plan
 from .replication import NAN, Replication, TypeKpis, div, grouped_mean, mean_of, safe_div
 from .service_level import counted as counts_in_base
@@ -90,8 +91,11 @@ def contact_kpis(plan: Plan, rec: Records, k: int, ctx: Replication | None = Non
     offered_i = counts.sum(axis=0)
     blocked_i = counts[3 * BLOCKED]
     waiting_i = counts[3 * WAITING]
+    # Disconnected at closing (at_closing: disconnect): unserved, so in the service level's base.
+    d = 3 * DISCONNECTED
+    disconnected_i = counts[d] if counts.shape[0] > d else np.zeros(n_int)
     within_i = counts[a + 2]
-    sl_base_i = inbound_i + abandoned_i - short_i
+    sl_base_i = inbound_i + abandoned_i - short_i + disconnected_i
     waited_i = waited[a + 1] + waited[a + 2] + waited[b] + waited[b + 1]  # answered from the queue, abandoned
 
     # Queue length over time, from every contact of the type (warm-up ones too).
@@ -150,7 +154,8 @@ def contact_kpis(plan: Plan, rec: Records, k: int, ctx: Replication | None = Non
     n_blocked = total[3 * BLOCKED]
     n_within = total[a + 2]
     n_inbound = total[a + 1] + total[a + 2]
-    sl_base = n_inbound + n_ab - total[b + 1]
+    n_disconnected = total[d] if len(total) > d else 0.0
+    sl_base = n_inbound + n_ab - total[b + 1] + n_disconnected
     n_waited = float(waited_i.sum())
     # Sums of waits as mean_of makes them (numpy's pairwise sum): the means below, and their parts.
     wait_sum = float(np.add.reduce(ans_waits))
@@ -185,6 +190,9 @@ def contact_kpis(plan: Plan, rec: Records, k: int, ctx: Replication | None = Non
         "mean_wait": (handled_sum, float(handled_waits.size)),
         "p_wait": (n_waited, float(handled_waits.size)),
     }
+    if any(t.disconnect_at_closing for t in plan.contact_types):  # only where a scenario uses it
+        intervals["disconnected"] = disconnected_i
+        day["disconnected"] = n_disconnected
     # The waits in time at each point of the grid (the threshold is one of them).
     return TypeKpis(day, intervals, within_counts(ordered, wait_edges(ct)), parts)
 
@@ -311,6 +319,8 @@ def total_with_parts(plan: Plan, days: dict[str, dict],
         "abandon_rate": abandoned / offered if offered else NAN,
         "blocked_rate": total("blocked") / offered if offered else NAN,
     }
+    if any(t.disconnect_at_closing for t in plan.contact_types):
+        out["disconnected"] = total("disconnected")
     total_parts = {"service_level": (within, sl_base), "abandon_rate": (abandoned, offered)}
     for key in TOTAL_NAMED:
         if parts is None:

@@ -98,6 +98,7 @@ def build_plan(scenario: Scenario, seed: int | None = None) -> Plan:
             journey=journey if journey.active else None,
             channel=ct.channel, concurrency=ct.concurrency or 1, slowdown=tuple(ct.slowdown()),
             priority_boost=ct.priority_boost, agent_selection=ct.agent_selection,
+            disconnect_at_closing=ct.at_closing == "disconnect",
             sl_opening_hours=sl.opening_hours_only,
             overnight=ct.arrivals.overnight,
         ))

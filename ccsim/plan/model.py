@@ -118,6 +118,7 @@ class ContactTypePlan:
     slowdown: tuple[float, ...]  # handle-time multiplier with 1, 2, ... chats open
     priority_boost: float  # s of head start in a shared queue discipline
     agent_selection: str  # longest_idle or random: who takes an arriving contact among the free agents
+    disconnect_at_closing: bool  # callers still waiting at a day's closing are disconnected
     sl_opening_hours: bool  # emails: the threshold counts opening hours only
     overnight: float  # emails: expected arrivals while closed, before each opening
 

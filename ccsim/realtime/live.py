@@ -118,7 +118,7 @@ class LiveState:
             self.abandoned[k] += 1
             if self._counts(c) and finished(self.plan.contact_types[k], False, self._patience(c))[0]:
                 self.sl_base[k] += 1
-        elif kind in ("balked", "ivr_resolved", "callback_accepted", "blocked"):
+        elif kind in ("balked", "ivr_resolved", "callback_accepted", "blocked", "disconnected"):
             self.waiting[k].discard(c)
         elif kind == "login" or kind == "break_end" or kind == "aux_end":
             self.present[g] += 1

@@ -123,7 +123,15 @@ def render_tables(est: Estimates, colour: bool = False, width: int | None | str 
                 "",
             ]
         )
-    lines += render_columns(headers, rows, right={1, 2, 3, 4, 5, 8, 9, 10, 11, 12}, width=width, colour=colour)
+    right = {1, 2, 3, 4, 5, 8, 9, 10, 11, 12}
+    if "disconnected" in est.total:  # at_closing: disconnect — callers still waiting at the closing
+        headers.insert(5, "disconnected")
+        n_types = len(plan.contact_types)
+        sources = [est.contact_types[ct.name] for ct in plan.contact_types] + [est.total] * (len(rows) - n_types)
+        for row, k in zip(rows, sources, strict=True):
+            row.insert(5, _count(k["disconnected"]))
+        right = {i + (i >= 5) for i in right} | {5}
+    lines += render_columns(headers, rows, right=right, width=width, colour=colour)
     lines.append("")
     headers = ["agent group", "agents (mean)", "occupancy", "utilisation", "handled", "contacts/h"]
     rows = []

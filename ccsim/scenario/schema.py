@@ -191,6 +191,9 @@ class ContactTypeSpec(ScenarioModel):
     # Trunk lines: a limit of the type's own (a number), or a pool named in the scenario's
     # top-level `lines` that several types share (its name). A caller finding none free is blocked.
     lines: Annotated[int, Field(ge=1)] | Name | None = None
+    # At each day's closing (the horizon's end): agents serve the callers still waiting, or
+    # those callers are disconnected (counted as `disconnected`, apart from abandons).
+    at_closing: Literal["serve", "disconnect"] = "serve"
     # Caller journeys (all optional; omitted = off).
     ivr: IvrSpec | None = None
     balking: BalkingSpec | None = None
@@ -224,6 +227,9 @@ class ContactTypeSpec(ScenarioModel):
                 raise ValueError("emails never abandon: leave 'patience' out for channel: email")
             if self.lines is not None:
                 raise ValueError("'lines' applies to voice and chat, not to email")
+            if self.at_closing != "serve":
+                raise ValueError("emails wait in the backlog overnight: 'at_closing: disconnect' applies to "
+                                 "voice and chat, not to email")
         return self
 
     @model_validator(mode="before")

@@ -10,12 +10,12 @@ import re
 from collections import Counter
 
 # The vocabulary of docs/realtime.md (ccsim.engine.events): what each event names.
-CONTACT_EVENTS = {"arrival", "abandon", "blocked", "balked", "ivr_resolved", "callback_accepted"}
+CONTACT_EVENTS = {"arrival", "abandon", "blocked", "balked", "ivr_resolved", "callback_accepted", "disconnected"}
 AGENT_EVENTS = {"login", "logout", "break_start", "break_end", "aux_start", "aux_end"}
 EVENTS = CONTACT_EVENTS | AGENT_EVENTS | {"answer", "done"}
 KEYS = {"t", "clock", "event", "contact", "contact_type", "group", "agent"}
 CLOCK = re.compile(r"^\d{2,}:\d{2}:\d{2}$")  # past 24:00 on later days
-ENDS = {"answer", "abandon", "blocked", "balked", "ivr_resolved"}  # how a contact leaves the queue
+ENDS = {"answer", "abandon", "blocked", "balked", "ivr_resolved", "disconnected"}  # how a contact leaves the queue
 
 
 def places_per_agent(scenario, group: str) -> int:

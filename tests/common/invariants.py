@@ -3,7 +3,8 @@
 The strategies build small but varied valid scenarios: 1-3 contact types, 1-3
 agent groups with random skill subsets (in random priority order) that together
 cover every type, per-interval staffing with zeros and drops, optional patience,
-after-call work and lines, every duration distribution, 2-4 h horizons with
+after-call work and lines (a type's own or a pool shared by several), callers
+disconnected at closing or served, every duration distribution, 2-4 h horizons with
 15/30/60 min intervals and low volumes so that an example takes milliseconds.
 
 Every check rebuilds its quantity from the per-contact records independently of
@@ -18,8 +19,10 @@ import pytest
 from hypothesis import strategies as st
 
 from ccsim.engine import ABANDONED, ANSWERED, BLOCKED, WAITING
+from ccsim.engine.records import DISCONNECTED
+from ccsim.plan import DAY_S
 
-OUTCOMES = (WAITING, ANSWERED, ABANDONED, BLOCKED)
+OUTCOMES = (WAITING, ANSWERED, ABANDONED, BLOCKED, DISCONNECTED)
 REL = 1e-9  # float round-off allowance for sums of times
 
 
@@ -90,6 +93,8 @@ def contact_types(draw, n_intervals: int) -> dict:
                                         st.just({"dist": "constant", "value": 0})))
     if draw(st.integers(0, 3)) == 0:
         ct["lines"] = draw(st.integers(1, 8))
+    if draw(st.integers(0, 3)) == 0:
+        ct["at_closing"] = "disconnect"
     return ct
 
 
@@ -111,7 +116,7 @@ def scenario_dicts(draw, max_types: int = 3, max_groups: int = 3) -> dict:
             skills[draw(st.integers(0, n_groups - 1))].append(name)
     groups = {f"g{g}": {"skills": skills[g], "staffing": draw(headcounts(n_intervals))}
               for g in range(n_groups)}
-    return {
+    data = {
         "name": "prop",
         "horizon": {"start": "08:00", "end": f"{8 + hours:02d}:00",
                     "interval": f"{interval_min}min", "warmup": warmup_s},
@@ -119,6 +124,12 @@ def scenario_dicts(draw, max_types: int = 3, max_groups: int = 3) -> dict:
         "contact_types": types,
         "agent_groups": groups,
     }
+    if len(types) > 1 and draw(st.integers(0, 2)) == 0:  # a pool of lines shared by some types
+        data["lines"] = {"trunks": draw(st.integers(1, 8))}
+        for ct in types.values():
+            if draw(st.booleans()):
+                ct["lines"] = "trunks"
+    return data
 
 
 # --------------------------------------------------------------------------- record helpers
@@ -130,12 +141,15 @@ def busy_end(rec, mask):
 
 
 def queue_leave(rec):
-    """When each contact left the queue: answer, abandonment, arrival if blocked, inf if waiting."""
+    """When each contact left the queue: answer, abandonment or disconnection at closing,
+    arrival if blocked, inf if waiting."""
     leave = np.full(len(rec), np.inf)
     answered = rec.outcome == ANSWERED
     leave[answered] = rec.answer[answered]
     abandoned = rec.outcome == ABANDONED
     leave[abandoned] = rec.arrival[abandoned] + rec.patience[abandoned]
+    gone = rec.outcome == DISCONNECTED
+    leave[gone] = rec.arrival[gone] + rec.wait[gone]
     blocked = rec.outcome == BLOCKED
     leave[blocked] = rec.arrival[blocked]
     return leave
@@ -185,7 +199,7 @@ def check_outcomes(plan, rec):
     assert np.all(lines[rec.ctype[rec.outcome == BLOCKED]] > 0), "blocked without lines"
 
 
-def check_waits(rec):
+def check_waits(plan, rec):
     """Waits are >= 0; answers come after arrival and before patience runs out."""
     wait = rec.wait
     assert np.all(wait >= 0)
@@ -198,6 +212,10 @@ def check_waits(rec):
     assert not late.any(), f"answered after patience ran out: wait {answer_wait[late]}"
     abandoned = rec.outcome == ABANDONED
     assert np.array_equal(wait[abandoned], rec.patience[abandoned])
+    # Disconnected callers left at a day's closing, having waited less than their patience.
+    gone = rec.outcome == DISCONNECTED
+    closings = (rec.arrival[gone] // DAY_S) * DAY_S + plan.horizon_s
+    assert np.allclose(rec.arrival[gone] + wait[gone], closings, rtol=0, atol=1e-6), "disconnected off the closing"
     assert np.all(wait[rec.outcome == BLOCKED] == 0)
     assert np.all(np.isinf(wait[rec.outcome == WAITING]))
 
@@ -265,14 +283,16 @@ def check_fcfs(plan, rec):
 
 
 def check_lines(plan, rec):
-    """A contact is blocked exactly when all lines of its type are held at its arrival."""
+    """A contact is blocked exactly when all lines of its type's pool (its own, or one shared
+    with other types) are held at its arrival."""
     release = queue_leave(rec)
     answered = rec.outcome == ANSWERED
     release[answered] = rec.answer[answered] + rec.handle[answered]  # a line is held through talk
     for ct in plan.contact_types:
         if not ct.lines:
             continue
-        mine = np.flatnonzero(rec.ctype == ct.index)
+        sharing = [t.index for t in plan.contact_types if t.line_pool == ct.line_pool]
+        mine = np.flatnonzero(np.isin(rec.ctype, sharing))
         held = rec.outcome[mine] != BLOCKED
         a, r = rec.arrival[mine][held], release[mine][held]
         for i in mine:
@@ -309,7 +329,7 @@ def check_littles_law(plan, rec):
 
 def check_records(plan, rec):
     check_outcomes(plan, rec)
-    check_waits(rec)
+    check_waits(plan, rec)
     check_skills_and_staffing(plan, rec)
     check_work_conservation(plan, rec)
     check_fcfs(plan, rec)

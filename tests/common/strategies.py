@@ -275,6 +275,8 @@ def contact_type(draw, names: list[str], channel: str, n_intervals: int, routing
         ct["overflow_after"] = duration(draw, 0.0, 90.0)
     if some(draw, 0.25):
         ct["agent_selection"] = pick(draw, ("longest_idle", "random"))
+    if channel != "email" and some(draw, 0.2):
+        ct["at_closing"] = pick(draw, ("serve", "disconnect"))
     ct.update(journeys(draw, names, channel))
     return ct
 
@@ -460,6 +462,7 @@ def every_field_scenario(days: int = 2) -> dict:
                 "patience": {"dist": "exponential", "mean": "2min"},
                 "overflow_after": "30s",
                 "agent_selection": "random",
+                "at_closing": "disconnect",
                 "callback": {"offer_when_expected_wait_over": "45s", "accept_probability": 0.4,
                              "mode": "virtual_hold"},
                 "conversion": {"probability": 0.3, "per_minute_waited": -0.02},
@@ -570,7 +573,7 @@ def kind_of(data, path: tuple) -> str | None:
         if len(path) == 3:
             return {"channel": "channel", "concurrency": "concurrency", "priority_boost": "duration",
                     "overflow_after": "duration", "wait_predictor": "wait_predictor",
-                    "agent_selection": "agent_selection",
+                    "agent_selection": "agent_selection", "at_closing": "at_closing",
                     "lines": "pool_name" if isinstance(get(data, path), str) else "lines"}.get(field)
         if field == "concurrency_slowdown":
             return "slowdown"
@@ -641,6 +644,7 @@ BAD_VALUES = {
     "slowdown": [0.5, 21, "slow", NAN],
     "lines": [0, -1, 2.5],
     "pool_name": ["zz_nope"],
+    "at_closing": ["hang_up", "Disconnect", ""],
     "attempts": [0, 101, -1],
     "per_minute": [-1.5, 2, NAN],
     "scale": [1, 101, 0],
@@ -842,6 +846,8 @@ def _cross_field(data) -> list:
             out.append(("email with patience", base,
                         lambda sp=spec: sp.__setitem__("patience", {"dist": "exponential", "mean": 60})))
             out.append(("email with lines", base, lambda sp=spec: sp.__setitem__("lines", 3)))
+            out.append(("email disconnected at closing", base,
+                        lambda sp=spec: sp.__setitem__("at_closing", "disconnect")))
         else:
             out.append(("overnight off email", base, lambda a=arr: a.__setitem__("overnight", 5)))
             out.append(("opening hours off email", base,

@@ -46,22 +46,30 @@ def check_kpis(plan, rec, result):
     interval = np.minimum((rec.arrival // plan.interval_s).astype(int), plan.n_intervals - 1)
     counted = rec.arrival >= plan.warmup_s
     bounds = np.append(plan.interval_starts(), plan.horizon_s)
+    disconnecting = any(t.disconnect_at_closing for t in plan.contact_types)
+    counts = COUNTS + (("disconnected",) if disconnecting else ())
     for ct in plan.contact_types:
         day, per = result.contact_types[ct.name], result.intervals[ct.name]
-        assert day["offered"] == sum(day[k] for k in COUNTS), ct.name
-        assert np.array_equal(per["offered"], sum(per[k] for k in COUNTS)), ct.name
-        for k in ("offered", *COUNTS):
+        assert ("disconnected" in day) == disconnecting, ct.name  # only where a scenario disconnects
+        assert day["offered"] == sum(day[k] for k in counts), ct.name
+        assert np.array_equal(per["offered"], sum(per[k] for k in counts)), ct.name
+        for k in ("offered", *counts):
             assert per[k].sum() == day[k], (ct.name, k)
         mine = (rec.ctype == ct.index) & counted
         assert day["offered"] == mine.sum()
-        by_outcome = dict(zip(("waiting_at_end", "answered", "abandoned", "blocked"), OUTCOMES,
+        by_outcome = dict(zip(("waiting_at_end", "answered", "abandoned", "blocked", "disconnected"), OUTCOMES,
                               strict=True))
+        if not disconnecting:
+            assert not np.any(rec.outcome == OUTCOMES[-1])
+            del by_outcome["disconnected"]
         for kpi, code in by_outcome.items():
             assert day[kpi] == np.count_nonzero(mine & (rec.outcome == code)), (ct.name, kpi)
             assert np.array_equal(per[kpi], np.bincount(
                 interval[mine & (rec.outcome == code)], minlength=plan.n_intervals)), (ct.name, kpi)
         answered = mine & (rec.outcome == ANSWERED)
-        base = np.count_nonzero(mine & ((rec.outcome == ANSWERED) | (rec.outcome == ABANDONED))
+        # The service level's base: answered, abandoned (short abandons out) and disconnected at closing.
+        base = np.count_nonzero(mine & ((rec.outcome == ANSWERED) | (rec.outcome == ABANDONED)
+                                        | (rec.outcome == OUTCOMES[-1]))
                                 & ~((rec.outcome == ABANDONED) & (rec.wait < ct.short_abandon)))
         within = np.count_nonzero(answered & (rec.wait <= ct.sl_threshold))
         if base:

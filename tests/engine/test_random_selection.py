@@ -118,7 +118,7 @@ def test_random_selection_respects_overflow_delays():
     plan = build_plan(sc, 4)
     for r in range(3):
         rec = simulate_replication(plan, r)
-        check_waits(rec)
+        check_waits(plan, rec)
         for check in (check_outcomes, check_skills_and_staffing, check_fcfs, check_lines):
             check(plan, rec)
         calls = rec.ctype == 0
