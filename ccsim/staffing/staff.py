@@ -177,6 +177,39 @@ def validate_roster(scenario: Scenario, roster, options: StaffingOptions, replic
                             executor)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What every staffing method starts from: options, targets (checked feasible), the plan,
+    seeds and days per evaluation, and the analytic staffing per type (each type with the
+    strictest occupancy cap of its groups)."""
+
+    options: StaffingOptions
+    targets: Targets
+    plan: Plan
+    seed: int
+    check_seed: int
+    replications: int
+    analytic: dict[str, TypeAnalytic]
+
+
+def prepare(scenario: Scenario, options: StaffingOptions | None, seed: int | None, check_seed: int | None,
+            replications: int | None) -> Prepared:
+    """The common start of ``staff`` and the optimiser. Raises ``InfeasibleTargets``."""
+    options = options or resolve_options(scenario)
+    targets = options.targets
+    check_feasible(targets, scenario)
+    plan = plan_for(scenario, seed)
+    if replications is None:
+        replications = DEFAULT_REPLICATIONS if targets.confidence is None else DEFAULT_CONFIDENCE_REPLICATIONS
+    caps = {}
+    for ct in plan.contact_types:
+        values = [targets.max_occupancy.get(plan.agent_groups[g].name) for g in ct.group_indices]
+        values = [v for v in values if v is not None]
+        caps[ct.name] = min(values) if values else None
+    return Prepared(options, targets, plan, plan.seed, plan.seed + 1 if check_seed is None else int(check_seed),
+                    replications, analytic_staffing(plan, targets, caps))
+
+
 def staff(
     scenario: Scenario,
     options: StaffingOptions | None = None,
@@ -210,22 +243,11 @@ def staff(
     Raises ``InfeasibleTargets`` for targets no staffing meets.
     """
     started = time.perf_counter()
-    options = options or resolve_options(scenario)
     if start not in STARTS:
         raise ValueError(f"start must be one of {', '.join(STARTS)}, got {start!r}")
-    targets = options.targets
-    check_feasible(targets, scenario)
-    plan = plan_for(scenario, seed)
-    seed = plan.seed
-    check_seed = seed + 1 if check_seed is None else int(check_seed)
-    if replications is None:
-        replications = DEFAULT_REPLICATIONS if targets.confidence is None else DEFAULT_CONFIDENCE_REPLICATIONS
-    caps = {}
-    for ct in plan.contact_types:
-        values = [targets.max_occupancy.get(plan.agent_groups[g].name) for g in ct.group_indices]
-        values = [v for v in values if v is not None]
-        caps[ct.name] = min(values) if values else None
-    analytic = analytic_staffing(plan, targets, caps)  # each type with the strictest cap of its groups
+    ready = prepare(scenario, options, seed, check_seed, replications)
+    options, targets, plan, analytic = ready.options, ready.targets, ready.plan, ready.analytic
+    seed, check_seed, replications = ready.seed, ready.check_seed, ready.replications
     if start == "scenario":
         begin = np.array([np.rint(g.staffing).astype(int) for g in plan.agent_groups], dtype=np.int64)
     else:

@@ -8,22 +8,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ...experiment import plan_for
 from ...scenario import Scenario
-from ..analytic import analytic_staffing
 from ..evaluate import Evaluation, Evaluator
 from ..multiskill import allocate
 from ..roster import Pattern, coverage, default_patterns, enumerate_patterns
 from ..search import Search, default_ceiling
-from ..settings import StaffingOptions, resolve_options
-from ..staff import Validation, validate_staffing
-from ..targets import InfeasibleTargets, check_feasible
+from ..settings import StaffingOptions
+from ..staff import Validation, prepare, validate_staffing
+from ..targets import InfeasibleTargets
 from .cuts import Constraint, Cut, build_cuts, constraints_of, margin
 from .model import Model, group_costs
 
-DEFAULT_REPLICATIONS = 40
-DEFAULT_CONFIDENCE_REPLICATIONS = 100
-DEFAULT_CHECK_REPLICATIONS = 200
+DEFAULT_CHECK_REPLICATIONS = 200  # days per evaluation: as the search (staff.prepare)
 MAX_ITERATIONS = 25
 MAX_REPAIR = 2
 TRUST_MIN, TRUST_SHARE = 2, 0.2  # trust region per group and interval: max(2, 20 % of the agents)
@@ -130,20 +126,11 @@ def optimise(
     Other arguments as in ``staff``. Raises ``InfeasibleTargets``.
     """
     started = time.perf_counter()
-    options = options or resolve_options(scenario)
-    targets = options.targets
-    check_feasible(targets, scenario)
-    plan = plan_for(scenario, seed)
-    seed = plan.seed
-    check_seed = seed + 1 if check_seed is None else int(check_seed)
-    if replications is None:
-        replications = DEFAULT_REPLICATIONS if targets.confidence is None else DEFAULT_CONFIDENCE_REPLICATIONS
+    ready = prepare(scenario, options, seed, check_seed, replications)
+    options, targets, plan, analytic = ready.options, ready.targets, ready.plan, ready.analytic
+    seed, check_seed, replications = ready.seed, ready.check_seed, ready.replications
     n, interval_s = plan.n_intervals, plan.interval_s
     groups = [g.name for g in plan.agent_groups]
-    caps = {ct.name: min([c for c in (targets.max_occupancy.get(plan.agent_groups[g].name)
-                                      for g in ct.group_indices) if c is not None], default=None)
-            for ct in plan.contact_types}
-    analytic = analytic_staffing(plan, targets, caps)
     begin = allocate(plan, {name: a.method("erlang_a") for name, a in analytic.items()}).astype(np.int64)
     ceiling = default_ceiling(begin) if max_agents is None else np.full(begin.shape, int(max_agents))
     begin = np.minimum(begin, ceiling)
