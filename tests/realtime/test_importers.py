@@ -156,7 +156,8 @@ def test_connect_malformed(tmp_path):
                  "MetricResults[1].Collections[0].Value: expected CONTACTS_IN_QUEUE: a whole number",
                  "MetricResults[2].Collections[1].Value: expected AGENTS_AVAILABLE: a whole number from 0 to "
                  "1,000,000, got text")
-    assert "bad.json:" in err and "-3" not in err and "many" not in err
+    shown = err.replace(str(tmp_path), "")  # the folder's name may hold any digits (pytest-31)
+    assert "bad.json:" in shown and "-3" not in shown and "many" not in shown
     line = next(i for i, t in enumerate(text.splitlines(), 1) if '"Value": -3' in t)
     assert f"bad.json:{line}:" in err
     _fails(tmp_path, "connect", "empty.json", "{}", "missing 'MetricResults'")
