@@ -1,0 +1,3 @@
+"""``python -m ccsim``: the ``ccsim`` command."""
+
+from .cli import __main__  # noqa: F401  (runs the command)
