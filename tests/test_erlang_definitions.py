@@ -19,6 +19,7 @@ import ccsim
 from ccsim import erlang as e
 from ccsim.cli import main
 from ccsim.engine.records import ABANDONED, ANSWERED
+from ccsim.erlang.a import _virtual_within
 from ccsim.experiment.stats import mean_ci
 from ccsim.metrics import catalogue
 
@@ -41,7 +42,7 @@ def virtual_cdf_by_chain(c_mu: float, theta: float, k: int, t: float) -> float:
 @pytest.mark.parametrize("c_mu, theta, t", [(0.05, 0.01, 20.0), (1.0, 0.002, 3.0), (0.2, 0.2, 10.0),
                                             (10 / 180, 1 / 30, 60.0)])
 def test_virtual_wait_given_the_queue_is_the_chain_s_absorption(c_mu, theta, t):
-    closed = e._virtual_within(c_mu, theta, t, 12)
+    closed = _virtual_within(c_mu, theta, t, 12)
     for k in range(12):
         assert closed[k] == pytest.approx(virtual_cdf_by_chain(c_mu, theta, k, t), abs=1e-10), k
 
