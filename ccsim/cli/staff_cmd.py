@@ -239,15 +239,16 @@ def staff(scenario, overrides, settings_path, service_level, threshold, max_aban
     if method == "optimise":
         from .staff_optimise import run_optimise
 
-        if with_shifts or csv_path or out_dir or scenario_out or report_path:
-            raise click.UsageError("--method optimise writes to the screen or --json only (use --one-step for shifts)")
+        if with_shifts or roster_out:
+            raise click.UsageError("--shifts and --write-roster go with --method search (use --one-step for shifts)")
         try:
             with executor_from_options(executor, scheduler) as client:
                 run_optimise(sc, options, search_printer=_step_printer(quiet), one_step=one_step,
                              replications=replications, seed=seed,
                              check_replications=max(check_replications, 200), check_seed=check_seed,
                              max_agents=max_agents, compare=not no_compare, as_json=as_json, workers=workers,
-                             client=client, quiet=quiet)
+                             client=client, quiet=quiet, csv_path=csv_path, out_dir=out_dir,
+                             scenario_out=scenario_out, report_path=report_path)
         except InfeasibleTargets as exc:
             _fail(str(exc))
         except KeyboardInterrupt:

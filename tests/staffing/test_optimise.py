@@ -113,3 +113,51 @@ def test_cli_optimise_prints_json_with_the_comparison_and_refuses_one_step_alone
     assert len(doc["binding"]) == 8 and doc["verification"]["replications"] >= 200
     bad = invoke("staff", path, "--one-step", *FAST)
     assert bad.exit_code == 2 and "--one-step goes with --method optimise" in bad.output
+
+
+def test_cli_optimise_one_step_writes_out_csv_report_and_a_scenario_that_runs(tmp_path):
+    import json
+
+    from .test_cli import FAST, invoke, scenario
+
+    path = scenario(tmp_path)
+    out, written = tmp_path / "out", tmp_path / "optimised.yaml"
+    result = invoke("staff", path, "--method", "optimise", "--one-step", *FAST, "--out", out, "--csv",
+                    tmp_path / "opt.csv", "--write-scenario", written, "--report", tmp_path / "opt.html")
+    assert result.exit_code == 0, result.output
+    assert "binding constraint" in result.output and "two step (search, then shifts)" in result.output
+    doc = json.loads((out / "staffing.json").read_text())
+    assert sorted(p.name for p in out.iterdir()) == ["staffing.csv", "staffing.json"]  # nothing staged left
+    labels = [r["label"] for r in doc["compared"]]
+    assert labels == ["optimiser (one step)", "simulation search", "two step (search, then shifts)", "Erlang A"]
+    # One step prices paid hours; so does two step: the optimiser's shifts cost no more (the same prices).
+    assert doc["compared"][0]["cost_per_day"] <= doc["compared"][2]["cost_per_day"] + 1e-6
+    checks = doc["verification"]["constraints"]
+    assert len(checks) == 8 and all(c["ci_low"] <= c["observed"] <= c["ci_high"] for c in checks)
+    assert {c["verdict"] for c in checks} <= {"confirmed", "met", "borderline", "missed"}
+    assert doc["groups"][0]["headcount"] == sum(s["headcount"] for s in doc["shifts"]["team"])
+    csv_text = (tmp_path / "opt.csv").read_text()
+    assert csv_text.startswith("kind,start,name,agents,binding") and csv_text.count("\nconstraint,") == 8
+    html = (tmp_path / "opt.html").read_text()
+    assert "Verification" in html and "binding constraint" in html and "two step" in html
+    sc = ccsim.load(str(written))
+    shifts = sc.agent_groups["team"].shifts
+    assert shifts is not None and sum(s.headcount for s in shifts) == doc["groups"][0]["headcount"]
+    run = invoke("run", written, "-r", "2", "--quiet")
+    assert run.exit_code == 0, run.output
+
+
+def test_cli_optimise_confidence_reports_the_premium_over_the_expected_value_staffing(tmp_path):
+    import json
+
+    from .test_cli import FAST, invoke, scenario
+
+    path = scenario(tmp_path)
+    result = invoke("staff", path, "--method", "optimise", "--confidence", "0.9", "--no-compare", "--json",
+                    "--set", "contact_types.calls.arrivals.forecast_error=0.1", *FAST)
+    assert result.exit_code == 0, result.output
+    premium = json.loads(result.output)["chance_constrained"]
+    assert premium["confidence"] == 0.9
+    assert premium["extra_cost_per_day"] == pytest.approx(premium["cost_per_day"]
+                                                          - premium["expected_value_cost_per_day"], abs=1e-3)
+    assert premium["extra_cost_per_day"] > 0  # 90 % of days with a 10 % forecast error needs more agents

@@ -9,15 +9,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ...scenario import Scenario
-from ..evaluate import Evaluation, Evaluator
+from ...units import format_clock
+from ..evaluate import Evaluation, Evaluator, staffing_changes
 from ..multiskill import allocate
 from ..roster import Pattern, coverage, default_patterns, enumerate_patterns
 from ..search import Search, default_ceiling
 from ..settings import StaffingOptions
-from ..staff import Validation, prepare, validate_staffing
+from ..staff import Validation, prepare, validate_staffing, validate_variant
 from ..targets import InfeasibleTargets
 from .cuts import Constraint, Cut, build_cuts, constraints_of, margin
 from .model import Model, group_costs
+from .verify import Check, check_constraints, summary
 
 DEFAULT_CHECK_REPLICATIONS = 200  # days per evaluation: as the search (staff.prepare)
 MAX_ITERATIONS = 25
@@ -59,6 +61,27 @@ class OptimiseResult:
     converged: bool = True
     seconds: float = 0.0
     confidence: float | None = None
+    checks: list[Check] = field(default_factory=list)  # every constraint on the verification's fresh days
+    changes: dict = field(default_factory=dict)  # ``with_changes`` paths giving a scenario this staffing or shifts
+    interval_s: float = 1800.0
+    paid_hours: dict[str, float] = field(default_factory=dict)  # per group and day (shifts' paid hours, one step)
+
+    def agents_and_shifts(self) -> list[dict]:
+        """Per group: price, agent-hours and cost a day, peak agents, and (one step) shifts and headcount."""
+        out = []
+        for i, g in enumerate(self.groups):
+            hours = float(self.staffing[i].sum()) * self.interval_s / 3600.0
+            row = {"group": g, "hourly_cost": float(self.hourly[i]), "agent_hours_per_day": round(hours, 4),
+                   "peak_agents": int(self.staffing[i].max(initial=0))}
+            if self.shifts is not None:
+                paid = self.paid_hours.get(g, 0.0)
+                row.update({"shifts": sum(1 for _ in self.shifts.get(g, [])),
+                            "headcount": sum(c for _, c in self.shifts.get(g, [])),
+                            "paid_hours_per_day": round(paid, 4), "cost_per_day": round(paid * self.hourly[i], 4)})
+            else:
+                row["cost_per_day"] = round(hours * self.hourly[i], 4)
+            out.append(row)
+        return out
 
     def to_dict(self) -> dict:
         v = self.validation
@@ -68,10 +91,12 @@ class OptimiseResult:
             "hourly_cost": dict(zip(self.groups, self.hourly.tolist(), strict=True)),
             "confidence": self.confidence, "converged": self.converged,
             "staffing": {g: [int(x) for x in self.staffing[i]] for i, g in enumerate(self.groups)},
+            "groups": self.agents_and_shifts(),
             "binding": dict(zip(self.interval_starts, self.binding, strict=True)),
             "verification": {"replications": v.estimates.replications, "intervals_met": v.intervals_met,
-                             "n_intervals": v.n_intervals,
-                             "verdicts": {f"{k[0]}.{k[1]}": x for k, x in v.verdicts.items()}},
+                             "n_intervals": v.n_intervals, **summary(self.checks),
+                             "verdicts": {f"{k[0]}.{k[1]}": x for k, x in v.verdicts.items()},
+                             "constraints": [ch.to_dict(self.interval_starts) for ch in self.checks]},
             "steps": [s.to_dict() for s in self.steps], "evaluations": self.evaluations,
             "simulated_days": self.simulated_days, "seconds": round(self.seconds, 2),
         }
@@ -163,14 +188,14 @@ def optimise(
         if on_step is not None:
             on_step(s)
 
+    best_z = None  # the integer programme's solution that gave *best* (its shifts, one step)
     for repair in range(MAX_REPAIR + 1):
         cuts: list[Cut] = []
         with Evaluator(scenario, targets, replications, seed, workers=workers, executor=executor,
                        more=more) as ev:
             e = ev.evaluate(x)
             step("start" if repair == 0 else "repair", 0, x, e.verdicts.n_failing(), 0, ev)
-            best = e if e.verdicts.all_ok else None
-            best_z = None  # the integer programme's solution that gave *best* (its shifts, one step)
+            best = e if e.verdicts.all_ok else None  # (a repair round starts from the last answer, best_z)
             seen = {Evaluator.key(x)}
             converged = False
             for it in range(1, MAX_ITERATIONS + 1):
@@ -206,8 +231,15 @@ def optimise(
             x = best.staffing
             binding = binding_constraints(best, constraints, n)
             totals = [totals[0] + ev.evaluations, totals[1] + ev.simulated_days]
-        check = validate_staffing(scenario, x, options, "optimiser", check_replications, check_seed + repair,
-                                  workers, executor)
+        if shifts and (best_z is None or not np.array_equal(np.minimum(model.staffing(best_z), ceiling), x)):
+            best_z = _cover(model, x)  # shifts of least cost covering a staffing the cuts did not give
+        changes, paid = _answer(scenario, x, model, best_z if shifts else None, patterns, groups)
+        if shifts:  # simulate the shifts themselves, with their breaks, as the scenario written will
+            check = validate_variant(scenario.with_changes(changes), x, paid, options, "optimiser",
+                                     check_replications, check_seed + repair, workers, executor)
+        else:
+            check = validate_staffing(scenario, x, options, "optimiser", check_replications, check_seed + repair,
+                                      workers, executor)
         steps.append(OptimiseStep("verify", 0, day_cost(x, hourly, interval_s),
                                   check.n_intervals - check.intervals_met, 0, *totals))
         if on_step is not None:
@@ -216,14 +248,44 @@ def optimise(
             break
         more.append((check_seed + repair, check_replications))  # the check's days join the sample
     shift_counts = None
-    z = best_z
-    if shifts and z is not None and patterns is not None:
-        shift_counts = {g: [(patterns[p], int(c)) for p, c in enumerate(model.shifts(z, i)) if c > 0]
+    if shifts and best_z is not None and patterns is not None:
+        shift_counts = {g: [(patterns[p], int(c)) for p, c in enumerate(model.shifts(best_z, i)) if c > 0]
                         for i, g in enumerate(groups)}
-        cost = float(model.cost @ z)
+        cost = float(model.cost @ best_z)
     else:
         cost = day_cost(x, hourly, interval_s)
-    starts = [f"{int((plan.clock_start + j * interval_s) // 3600):02d}:"
-              f"{int((plan.clock_start + j * interval_s) % 3600 // 60):02d}" for j in range(n)]
+    starts = [format_clock(plan.clock_start + j * interval_s) for j in range(n)]
+    checks = check_constraints(check.estimates.replication_results, n, plan.days, constraints, targets)
     return OptimiseResult(groups, starts, x, shift_counts, cost, hourly, binding, check, steps, totals[0],
-                          totals[1], converged, time.perf_counter() - started, targets.confidence)
+                          totals[1], converged, time.perf_counter() - started, targets.confidence, checks,
+                          changes, interval_s, {g: h / plan.days for g, h in paid.items()})
+
+
+def _cover(model: Model, staffing: np.ndarray) -> np.ndarray:
+    """One step: the shifts of least cost whose whole agents present cover *staffing*."""
+    anyone = Constraint("", "cover", 0, 0.0, True)
+    cuts = [Cut(anyone, {(g, j): 1.0}, float(staffing[g, j]))
+            for g in range(staffing.shape[0]) for j in range(staffing.shape[1]) if staffing[g, j] > 0]
+    z, _ = model.solve(cuts)
+    return z
+
+
+def _answer(scenario: Scenario, staffing: np.ndarray, model: Model, z: np.ndarray | None,
+            patterns: list[Pattern] | None, groups: list[str]) -> tuple[dict, dict[str, float]]:
+    """The ``with_changes`` paths of the answer (agents per interval, or one step its shifts) and
+    its paid hours per group over the horizon (shrinkage-free: agents present are paid)."""
+    days = scenario.horizon.days
+    interval_h = scenario.horizon.interval / 3600.0
+    if z is None or patterns is None:
+        return (staffing_changes(scenario, staffing),
+                {g: float(staffing[i].sum()) * interval_h * days for i, g in enumerate(groups)})
+    changes: dict = {}
+    paid: dict[str, float] = {}
+    for i, g in enumerate(groups):
+        counts = model.shifts(z, i)
+        changes[f"agent_groups.{g}.shifts"] = [patterns[p].to_shift(int(c)) for p, c in enumerate(counts) if c > 0]
+        if scenario.agent_groups[g].staffing is not None:
+            changes[f"agent_groups.{g}.staffing"] = None
+        paid[g] = float(sum(patterns[p].paid_hours * c for p, c in enumerate(counts))) * days
+    return changes, paid
+
