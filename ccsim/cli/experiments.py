@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -21,6 +23,76 @@ from .common import (
 )
 
 
+def _same_folder(a: Path, b: Path) -> bool:
+    with contextlib.suppress(OSError):
+        return a.absolute().resolve() == b.absolute().resolve()
+    return False
+
+
+def write_outputs(out_dir: str | None, tables: dict[str, str], report_path: str | None = None, report=None,
+                  files: dict[str, str] | None = None) -> list[Path]:
+    """Write an experiment's files as ``ccsim run --out`` does: all of them, or none.
+
+    tables: file name -> text, written into *out_dir* as a whole (``OutputDir``: a staging
+    folder swapped in for the old one); report: the ``Report`` written to *report_path*
+    (inside that staging folder when it goes into *out_dir*, else staged beside it); files:
+    further path -> text (``sweep --csv``), each staged beside its path. Only when every file
+    is complete does any of them replace an old one, so a failure or an interrupt at any
+    moment leaves the previous output exactly as it was. Returns the final paths; raises
+    OSError (its filename the final path) or KeyboardInterrupt.
+    """
+    from ..report.export import OutputDir, stage_bytes
+
+    report_in_out = bool(report_path and out_dir and _same_folder(Path(report_path).parent, Path(out_dir)))
+    names = set(tables) | ({Path(report_path).name} if report_path and report_in_out else set())
+    staged: list[tuple[Path, str]] = []  # (staged file, final path): put in place after the folder
+    output = None
+    written: list[Path] = []
+    try:
+        with contextlib.ExitStack() as stack:
+            output = stack.enter_context(OutputDir(out_dir, names)) if out_dir else None
+            if output is not None:
+                contents = dict(tables)
+                if report_path and report_in_out:
+                    contents[Path(report_path).name] = report.to_html()
+                for name, text in contents.items():
+                    with open(output.staging / name, "w", encoding="utf-8", newline="") as handle:
+                        handle.write(text)
+            extra = dict(files or {})
+            if report_path and not report_in_out:
+                extra[report_path] = report.to_html()
+            for path, text in extra.items():
+                staged.append((stage_bytes(path, text.encode("utf-8")), path))
+            if output is not None:
+                written = output.commit()
+            while staged:
+                tmp, path = staged[0]
+                os.replace(tmp, path)
+                staged.pop(0)
+                written.append(Path(path))
+    except OSError as exc:
+        if output is not None and exc.filename:
+            exc.filename = str(output.final(exc.filename))
+        raise
+    finally:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    return written
+
+
+def _write_or_exit(out_dir, tables, report_path, report, files=None) -> list[Path]:
+    """``write_outputs``, with a failure as one line (exit 1) and Ctrl-C as exit 130."""
+    try:
+        return write_outputs(out_dir, tables, report_path, report, files)
+    except KeyboardInterrupt:
+        interrupted()
+    except OSError as exc:
+        click.echo(f"error: cannot write {exc.filename or out_dir or report_path}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+    return []
+
+
 @click.command()
 @click.argument("scenario_a", type=click.Path(dir_okay=False))
 @click.argument("scenario_b", type=click.Path(dir_okay=False), required=False)
@@ -35,7 +107,11 @@ from .common import (
 @click.option("--seed", "-s", type=click.IntRange(min=0), help="Root seed shared by both (default: A's).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option(
-    "--out", "out_dir", type=click.Path(file_okay=False), help="Write comparison.json and comparison.csv here."
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="Write comparison.json and comparison.csv here (both or, if the comparison fails, neither: the folder "
+    "is replaced as a whole).",
 )
 @click.option(
     "--report",
@@ -67,8 +143,8 @@ def compare(
     from ..experiment.compare import IncomparableVariants, check_comparable
     from ..experiment.compare import compare as run_compare
     from ..report.experiments import render_comparison
-    from ..report.export import atomic_write_text, rows_csv
-    from ..report.html import write_report
+    from ..report.export import rows_csv
+    from ..report.html import build_report
 
     if scenario_b is None and not overrides:
         raise click.UsageError("give a second scenario or --set changes for variant B")
@@ -106,19 +182,15 @@ def compare(
     if scenario_b is None:
         comp.b_note = " with " + ", ".join(overrides)
     doc = comp.to_dict()
-    try:
-        if out_dir:
-            atomic_write_text(Path(out_dir) / "comparison.json", json.dumps(doc, indent=2, allow_nan=False))
-            atomic_write_text(Path(out_dir) / "comparison.csv", rows_csv(doc["differences"]))
-        if report_path:
-            write_report(comp, report_path)
-    except OSError as exc:
-        click.echo(f"error: cannot write {exc.filename or out_dir}: {exc.strerror or exc}", err=True)
-        sys.exit(1)
+    tables = {"comparison.json": json.dumps(doc, indent=2, allow_nan=False),
+              "comparison.csv": rows_csv(doc["differences"])}
+    written = _write_or_exit(out_dir, tables, report_path, build_report(comp) if report_path else None)
     if as_json:
         click.echo(json.dumps(doc, indent=2, allow_nan=False))
     else:
         click.echo(render_comparison(comp, colour=colour_enabled()))
+    if written:
+        click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
 
 
 @click.command()
@@ -139,7 +211,13 @@ def compare(
 @click.option(
     "--csv", "csv_path", type=click.Path(dir_okay=False), help="Write every KPI with its CI per point to this CSV."
 )
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write sweep.json and sweep.csv here.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="Write sweep.json and sweep.csv here (both or, if the sweep fails, neither: the folder is replaced as a "
+    "whole).",
+)
 @click.option(
     "--report",
     "report_path",
@@ -154,8 +232,8 @@ def sweep(
     from ..experiment.sweep import parse_axis
     from ..experiment.sweep import sweep as run_sweep
     from ..report.experiments import render_sweep
-    from ..report.export import atomic_write_text, rows_csv
-    from ..report.html import write_report
+    from ..report.export import rows_csv
+    from ..report.html import build_report
 
     parsed = {}
     for text in axes:
@@ -181,18 +259,12 @@ def sweep(
     except KeyboardInterrupt:
         interrupted()
     csv_text = rows_csv(result.rows())
-    try:
-        if csv_path:
-            atomic_write_text(csv_path, csv_text)
-        if out_dir:
-            atomic_write_text(Path(out_dir) / "sweep.json", json.dumps(result.to_dict(), indent=2, allow_nan=False))
-            atomic_write_text(Path(out_dir) / "sweep.csv", csv_text)
-        if report_path:
-            write_report(result, report_path)
-    except OSError as exc:
-        click.echo(f"error: cannot write: {exc.strerror or exc}", err=True)
-        sys.exit(1)
+    tables = {"sweep.json": json.dumps(result.to_dict(), indent=2, allow_nan=False), "sweep.csv": csv_text}
+    written = _write_or_exit(out_dir, tables, report_path, build_report(result) if report_path else None,
+                             {csv_path: csv_text} if csv_path else None)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
     else:
         click.echo(render_sweep(result, colour=colour_enabled()))
+    if written:
+        click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
