@@ -1,0 +1,157 @@
+"""Outbound calls in the scenario language: a contact type dialled from a campaign list.
+
+A type with ``direction: outbound`` has no arrivals: a dialer places its calls. Who
+answers (the right party, a wrong party, an answering machine, or nobody) is drawn per
+call; a live party reached waits for an agent as long as its ``patience`` (a few
+seconds), and is then a contact of the type like any other: answered by the groups
+that have the type among their skills, in their skills' order (a blended group serves
+inbound and outbound). The dialer's policy says how many calls to place when it looks
+(after each contact its groups finish, when agents log in, when a call it placed
+gets no one, and at its opening):
+
+* ``preview`` — agent-driven: a free agent gets a record, reads it for ``preview_time``,
+  then dials and waits for the ring; reached parties are connected at once (no mismatch);
+* ``progressive`` — one call per free agent (beyond ``keep_free``), minus calls ringing;
+* ``predictive`` — ContactCenters' DIALXFREE family: ``round(kappa x free) + extra``
+  calls minus those ringing, when at least ``min_free`` agents of the ``watch`` groups
+  are free; ``preset`` names the classic members (``dialone``: one call each time,
+  ``dial1xfree``: one per free agent, ``dial2xfree``: two per free agent).
+
+``keep_free`` is the blending threshold (Bhulai & Koole; CCmath's Erlang Blend): the
+dialer places outbound calls only while more than that many agents of its groups are
+free, keeping them for inbound callers. ``pacing`` holds the abandoned-call rate under
+a limit (the regulators' rule: at most 3 % of live-answered calls abandoned, a call
+counting as abandoned when no agent is connected within ``grace`` of the greeting,
+measured per day over the campaign's hours): the dialer places calls beyond one per
+free agent only while the day's abandons so far, those that may still come from calls
+waiting or ringing, and the expected ones from the new calls stay within the limit.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from .base import ScenarioModel
+from .distributions import ConstantSpec, DistributionSpec
+from .errors import unknown_name
+from .fields import ClockTime, Duration, Probability
+
+MAX_KAPPA = 20.0
+MAX_CALLS_AT_ONCE = 1000
+#: Dial ratio (kappa) and extra calls (c) of ContactCenters' named DIALXFREE policies.
+PRESETS = {"dialone": (0.0, 1), "dial1xfree": (1.0, 0), "dial2xfree": (2.0, 0)}
+
+PerInterval = Probability | list[Probability]
+
+
+class WrongPartySpec(ScenarioModel):
+    """A live person who is not the one sought: a short talk with an agent."""
+
+    probability: PerInterval = 0.0
+    handle_time: DistributionSpec = ConstantSpec(dist="constant", value=20.0)
+
+
+class AnsweringMachineSpec(ScenarioModel):
+    """An answering machine: dropped by detection, or (``handle_time`` given) an agent
+    leaves a message, if one is free within ``wait`` of the greeting."""
+
+    probability: PerInterval = 0.0
+    handle_time: DistributionSpec | None = None
+    wait: Duration = 10.0
+
+
+class PacingSpec(ScenarioModel):
+    """Hold the share of live-answered calls abandoned (no agent within ``grace``) under the limit."""
+
+    abandon_limit: Probability = 0.03
+    grace: Duration = 2.0
+
+
+class DialerSpec(ScenarioModel):
+    """How an outbound type's calls are placed (see the module docstring)."""
+
+    policy: Literal["preview", "progressive", "predictive"] = "progressive"
+    preset: Literal["dialone", "dial1xfree", "dial2xfree"] | None = None
+    kappa: Annotated[float, Field(ge=0.0, le=MAX_KAPPA)] | None = None
+    extra: Annotated[int, Field(ge=-MAX_CALLS_AT_ONCE, le=MAX_CALLS_AT_ONCE)] | None = None
+    min_free: Annotated[int, Field(ge=0, le=100_000)] = 1
+    watch: list[str] | None = None  # groups whose free agents min_free counts (default: the type's groups)
+    keep_free: Annotated[int, Field(ge=0, le=100_000)] = 0
+    start: ClockTime | None = None  # default: the horizon's start
+    end: ClockTime | None = None  # default: the horizon's end
+    campaign_size: Annotated[int, Field(ge=0)] | None = None  # records in the list (default: unlimited)
+    reach: PerInterval = 1.0  # right-party connect probability per call
+    wrong_party: WrongPartySpec = WrongPartySpec()
+    answering_machine: AnsweringMachineSpec = AnsweringMachineSpec()
+    ring_time: DistributionSpec | None = None  # dial to greeting, when someone (or a machine) answers
+    no_answer_time: DistributionSpec | None = None  # dial to giving up, when nobody does
+    preview_time: DistributionSpec | None = None  # preview: the agent reads the record first
+    pacing: PacingSpec | None = None
+    grace: Duration | None = None  # abandoned when no agent within this (default: pacing's, else 2 s)
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.preset is not None:
+            if self.policy != "predictive":
+                raise ValueError(f"'preset' names a predictive policy: give 'policy: predictive' "
+                                 f"with 'preset: {self.preset}', not policy {self.policy!r}")
+            if self.kappa is not None or self.extra is not None:
+                raise ValueError(f"'preset: {self.preset}' sets kappa and extra: leave them out, "
+                                 "or give kappa and extra without a preset")
+        if self.policy != "predictive" and (self.kappa is not None or self.extra is not None):
+            raise ValueError(f"'kappa' and 'extra' apply to 'policy: predictive', not to {self.policy!r}")
+        if self.policy != "preview" and self.preview_time is not None:
+            raise ValueError(f"'preview_time' applies to 'policy: preview', not to {self.policy!r}")
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise ValueError(f"the dialer's end ({self.end / 3600:g} h) must be after its start "
+                             f"({self.start / 3600:g} h)")
+        if self.pacing is not None and self.grace is not None and self.grace != self.pacing.grace:
+            raise ValueError("give the grace once: in 'pacing' (it paces by it) or beside the policy")
+        return self
+
+    def ratio(self) -> tuple[float, int]:
+        """(kappa, extra): calls per free agent and calls added, as the policy places them."""
+        if self.preset is not None:
+            return PRESETS[self.preset]
+        if self.policy == "predictive":
+            return (1.0 if self.kappa is None else self.kappa), (0 if self.extra is None else self.extra)
+        return 1.0, 0
+
+    def grace_s(self) -> float:
+        if self.pacing is not None:
+            return self.pacing.grace
+        return 2.0 if self.grace is None else self.grace
+
+
+def per_interval(value, n: int) -> list[float]:
+    """A probability given once or per interval, as one per interval."""
+    if isinstance(value, list):
+        return [float(v) for v in value]
+    return [float(value)] * n
+
+
+def outbound_issues(types: dict, groups, n: int | None) -> list[tuple[tuple, str]]:
+    """Cross-reference problems of the outbound types in raw data: (path, message) each."""
+    issues: list[tuple[tuple, str]] = []
+    group_names = [g for g in groups if isinstance(g, str)] if isinstance(groups, dict) else []
+    for name, spec in types.items():
+        dialer = spec.get("dialer") if isinstance(spec, dict) else None
+        if not isinstance(dialer, dict):
+            continue
+        where = ("contact_types", name, "dialer")
+        watch = dialer.get("watch")
+        if isinstance(watch, list):
+            for i, group in enumerate(watch):
+                if isinstance(group, str) and group_names and group not in group_names:
+                    issues.append(((*where, "watch", i), unknown_name("agent group", group, group_names)))
+        for key, path in (("reach", ("reach",)), ("wrong_party", ("wrong_party", "probability")),
+                          ("answering_machine", ("answering_machine", "probability"))):
+            value = dialer.get(key)
+            if key != "reach":
+                value = value.get("probability") if isinstance(value, dict) else None
+            if n is not None and isinstance(value, list) and len(value) != n:
+                issues.append(((*where, *path), f"expected one probability per interval ({n} intervals), "
+                                                f"got {len(value)} values"))
+    return issues
