@@ -5,6 +5,7 @@ scenario rather than in it (``ccsim staff SCENARIO --settings staffing.yaml``)::
 
     targets:                       # per contact type; default: the scenario's service_level
       support: {service_level: 0.80, threshold: 20s, max_abandon: 0.05, max_asa: 30s}
+      sales: {day: {service_level: 0.85}}   # over the whole day, beside each interval's (--method optimise)
     max_occupancy: 0.90            # every agent group, or {advisors: 0.90}
     confidence: 0.90               # meet targets in 90 % of days (omitted: in expectation)
     shrinkage: 0.30                # every group, or {advisors: 0.30}
@@ -38,6 +39,15 @@ Money = Annotated[float, Field(ge=0.0)]
 Cap = Annotated[float, Field(gt=0.0, le=1.0)]
 
 
+class DayTargetSpec(ScenarioModel):
+    """Targets of one contact type over the whole day (its KPI over the horizon, every interval pooled),
+    beside the per-interval ones; the service level keeps the type's threshold. ``--method optimise`` only."""
+
+    service_level: Probability | None = None
+    max_abandon: Share | None = None
+    max_asa: Duration | None = None
+
+
 class TypeTargetSpec(ScenarioModel):
     """Targets of one contact type; omitted fields keep the scenario's value (or no limit)."""
 
@@ -45,6 +55,7 @@ class TypeTargetSpec(ScenarioModel):
     threshold: Duration | None = None
     max_abandon: Share | None = None
     max_asa: Duration | None = None
+    day: DayTargetSpec | None = None
 
 
 class CostSpec(ScenarioModel):
@@ -240,6 +251,9 @@ def resolve_options(scenario, spec: SettingsSpec | None = None, located: Located
             threshold_s=_first(threshold_s, t.threshold, ct.service_level.threshold),
             max_abandon=_first(max_abandon, t.max_abandon, None),
             max_asa_s=_first(max_asa_s, t.max_asa, None),
+            day_service_level=t.day.service_level if t.day is not None else None,
+            day_max_abandon=t.day.max_abandon if t.day is not None else None,
+            day_max_asa_s=t.day.max_asa if t.day is not None else None,
         )
     occupancy = {g: _per_group(max_occupancy, spec.max_occupancy, g, None) for g in groups}
     shrink = {g: _per_group(shrinkage, spec.shrinkage, g, 0.0) for g in groups}

@@ -21,7 +21,7 @@ from .multiskill import allocate
 from .search import Search, SearchResult, SearchStep, default_ceiling
 from .settings import StaffingOptions, resolve_options
 from .shrinkage import paid_hours, scheduled_positions
-from .targets import Targets, check_feasible
+from .targets import InfeasibleTargets, Targets, check_feasible
 
 STARTS = METHODS + ("scenario",)
 DEFAULT_REPLICATIONS = 40
@@ -245,6 +245,9 @@ def staff(
     started = time.perf_counter()
     if start not in STARTS:
         raise ValueError(f"start must be one of {', '.join(STARTS)}, got {start!r}")
+    if options is not None and options.targets.has_day_targets:
+        raise InfeasibleTargets("day-level targets (targets: TYPE: day: ...) go with --method optimise: the search "
+                                "judges each interval alone")
     ready = prepare(scenario, options, seed, check_seed, replications)
     options, targets, plan, analytic = ready.options, ready.targets, ready.plan, ready.analytic
     seed, check_seed, replications = ready.seed, ready.check_seed, ready.replications

@@ -34,6 +34,16 @@ class TypeTargets:
     threshold_s: float
     max_abandon: float | None = None
     max_asa_s: float | None = None
+    # Over the whole horizon (every interval pooled), beside the per-interval targets; None: none.
+    day_service_level: float | None = None
+    day_max_abandon: float | None = None
+    day_max_asa_s: float | None = None
+
+    def day_checks(self) -> list[tuple[str, float]]:
+        """(KPI, limit) of every day-level target."""
+        out = [("service_level", self.day_service_level), ("abandon_rate", self.day_max_abandon),
+               ("asa", self.day_max_asa_s)]
+        return [(kpi, limit) for kpi, limit in out if limit is not None]
 
     def describe(self) -> str:
         text = format_target(self.service_level, self.threshold_s)
@@ -41,6 +51,15 @@ class TypeTargets:
             text += f", abandonment ≤ {100 * self.max_abandon:g} %"
         if self.max_asa_s is not None:
             text += f", ASA ≤ {format_threshold(self.max_asa_s)}"
+        day = []
+        if self.day_service_level is not None:
+            day.append(format_target(self.day_service_level, self.threshold_s))
+        if self.day_max_abandon is not None:
+            day.append(f"abandonment ≤ {100 * self.day_max_abandon:g} %")
+        if self.day_max_asa_s is not None:
+            day.append(f"ASA ≤ {format_threshold(self.day_max_asa_s)}")
+        if day:
+            text += "; over the day " + ", ".join(day)
         return text
 
 
@@ -52,12 +71,17 @@ class Targets:
     max_occupancy: dict[str, float | None] = field(default_factory=dict)
     confidence: float | None = None  # None: in expectation; else the share of days
 
+    @property
+    def has_day_targets(self) -> bool:
+        return any(t.day_checks() for t in self.contact_types.values())
+
     def to_dict(self) -> dict:
         return {
             "confidence": self.confidence,
             "contact_types": {
                 name: {"service_level": t.service_level, "threshold_s": t.threshold_s,
-                       "max_abandon": t.max_abandon, "max_asa_s": t.max_asa_s}
+                       "max_abandon": t.max_abandon, "max_asa_s": t.max_asa_s,
+                       **({"day": dict(t.day_checks())} if t.day_checks() else {})}
                 for name, t in self.contact_types.items()
             },
             "max_occupancy": dict(self.max_occupancy),

@@ -161,3 +161,34 @@ def test_cli_optimise_confidence_reports_the_premium_over_the_expected_value_sta
     assert premium["extra_cost_per_day"] == pytest.approx(premium["cost_per_day"]
                                                           - premium["expected_value_cost_per_day"], abs=1e-3)
     assert premium["extra_cost_per_day"] > 0  # 90 % of days with a 10 % forecast error needs more agents
+
+
+def test_a_day_level_target_beside_the_intervals_holds_on_fresh_days_and_costs_more():
+    from ccsim.staffing.settings import SettingsSpec
+
+    sc = queue([30, 55, 80, 90, 70, 50, 60, 35], patience="2min", seed=11)
+    spec = SettingsSpec.model_validate({"targets": {"calls": {"day": {"service_level": 0.9}}}})
+    options = resolve_options(sc, spec)
+    found = optimise(sc, options, replications=30, check_replications=200, workers=2)
+    plain = optimise(sc, resolve_options(sc), replications=30, check_replications=200, workers=2)
+    day = [ch for ch in found.checks if ch.constraint.interval is None]
+    assert len(day) == 1 and day[0].verdict in ("confirmed", "met"), day
+    # Interval targets of 80 % alone leave the day well under 90 %: the day's target costs agents.
+    plain_day = ccsim.simulate(sc.with_changes(plain.changes), replications=200, seed=77)
+    assert plain_day.contact_types["calls"]["service_level"].ci95[1] < 0.9
+    assert found.cost_per_day > plain.cost_per_day
+    assert found.validation.intervals_met == found.validation.n_intervals
+
+
+def test_the_search_refuses_day_level_targets_with_a_message(tmp_path):
+    from .test_cli import FAST, invoke, scenario
+
+    side = tmp_path / "staffing.yaml"
+    side.write_text("targets:\n  calls: {day: {service_level: 0.9}}\n")
+    result = invoke("staff", scenario(tmp_path), "--settings", side, *FAST)
+    assert result.exit_code == 2 and "go with --method optimise" in result.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("targets:\n  calls: {day: {service_level: 1.5}}\n")
+    result = invoke("staff", scenario(tmp_path), "--settings", bad, "--method", "optimise", *FAST)
+    assert result.exit_code == 2 and "bad.yaml:2" in result.output
+    assert "targets.calls.day.service_level" in result.output

@@ -69,10 +69,8 @@ def compare_plans(scenario: Scenario, options: StaffingOptions, result: Optimise
                   max_agents: int | None, workers: int | None = 1, executor=None,
                   on_plan: Callable[[str], None] | None = None, search_step=None) -> list[ComparedPlan]:
     """The search, two step (with *one_step*) and Erlang A, verified on *check_replications* fresh days."""
-    from ..analytic import analytic_staffing
     from ..closing import fit_roster
-    from ..multiskill import allocate
-    from ..staff import staff, validate_staffing
+    from ..staff import staff
 
     def note(text):
         if on_plan is not None:
@@ -83,13 +81,15 @@ def compare_plans(scenario: Scenario, options: StaffingOptions, result: Optimise
     n = len(result.interval_starts)
     days = scenario.horizon.days
     out = [optimiser_plan(result)]
+    if targets.has_day_targets:  # the search judges each interval alone: only Erlang A to compare with
+        return out + [_erlang_a(scenario, options, result, check_replications,
+                                result.validation_seed, workers, executor, note)]
     note("simulation search (for comparison)")
     search = staff(scenario, options, replications=replications, seed=seed, check_replications=check_replications,
                    check_seed=check_seed, compare=False, max_agents=max_agents, workers=workers, executor=executor,
                    on_step=search_step)
     out.append(ComparedPlan("simulation search", search.required, day_cost(search.required, hourly, interval_s),
                             search.validation, verified(search.validation, targets, n, days)))
-    plan = search.plan
     if one_step:
         note("two step: the search's requirement covered by shifts (for comparison)")
         required = {g: search.required[i] for i, g in enumerate(result.groups)}
@@ -101,15 +101,25 @@ def compare_plans(scenario: Scenario, options: StaffingOptions, result: Optimise
         cost = float(sum(paid.get(g, 0.0) * hourly[i] for i, g in enumerate(result.groups)))
         out.append(ComparedPlan("two step (search, then shifts)", check.staffing, cost, check,
                                 verified(check, targets, n, days), float(sum(paid.values()))))
+    return out + [_erlang_a(scenario, options, result, check_replications, search.check_seed, workers, executor,
+                            note)]
+
+
+def _erlang_a(scenario, options, result, check_replications, check_seed, workers, executor, note) -> ComparedPlan:
+    from ...experiment import plan_for
+    from ..analytic import analytic_staffing
+    from ..multiskill import allocate
+    from ..staff import validate_staffing
+
+    plan = plan_for(scenario)
     caps: dict[str, float | None] = {ct.name: None for ct in plan.contact_types}
     erlang = allocate(plan, {name: a.method("erlang_a")
-                             for name, a in analytic_staffing(plan, targets, caps).items()})
+                             for name, a in analytic_staffing(plan, options.targets, caps).items()})
     note("Erlang A (for comparison)")
-    check = validate_staffing(scenario, erlang, options, "Erlang A", check_replications, search.check_seed, workers,
+    check = validate_staffing(scenario, erlang, options, "Erlang A", check_replications, check_seed, workers,
                               executor)
-    out.append(ComparedPlan("Erlang A", erlang, day_cost(erlang, hourly, interval_s), check,
-                            verified(check, targets, n, days)))
-    return out
+    return ComparedPlan("Erlang A", erlang, day_cost(erlang, result.hourly, result.interval_s), check,
+                        verified(check, options.targets, len(result.interval_starts), scenario.horizon.days))
 
 
 def expected_value_options(options: StaffingOptions) -> StaffingOptions:

@@ -65,6 +65,7 @@ class OptimiseResult:
     changes: dict = field(default_factory=dict)  # ``with_changes`` paths giving a scenario this staffing or shifts
     interval_s: float = 1800.0
     paid_hours: dict[str, float] = field(default_factory=dict)  # per group and day (shifts' paid hours, one step)
+    validation_seed: int = 0  # the seed of the verification's fresh days
 
     def agents_and_shifts(self) -> list[dict]:
         """Per group: price, agent-hours and cost a day, peak agents, and (one step) shifts and headcount."""
@@ -113,11 +114,14 @@ def _describe(c: Constraint) -> str:
     return f"{c.name} {c.kpi.replace('_', ' ')}"
 
 
-def binding_constraints(e: Evaluation, constraints: list[Constraint], n: int) -> list[str | None]:
-    """Per interval, the constraint with the least relative slack on the sample."""
+def binding_constraints(e: Evaluation, constraints: list[Constraint], n: int,
+                        confidence: float | None = None) -> list[str | None]:
+    """Per interval, the constraint with the least relative slack on the sample (day-level ones aside)."""
     best: list[tuple[float, str] | None] = [None] * n
     for c in constraints:
-        m = margin(e.verdicts, c)
+        if c.interval is None:
+            continue
+        m = margin(e, c, confidence)
         if not np.isfinite(m):
             continue
         rel = m / max(abs(c.limit), 1e-9)
@@ -181,6 +185,18 @@ def optimise(
     x, z = begin, None
     converged = False
 
+    day_constraints = [c for c in constraints if c.interval is None]
+
+    def missed_days(e: Evaluation) -> int:
+        return sum(1 for c in day_constraints if margin(e, c, targets.confidence) < -1e-12)
+
+    def meets(e: Evaluation) -> bool:
+        """Every constraint holds on the sample: each interval's (``judge``) and the day's."""
+        return e.verdicts.all_ok and missed_days(e) == 0
+
+    def failing(e: Evaluation) -> int:
+        return e.verdicts.n_failing() + missed_days(e)
+
     def step(phase, it, staffing, failing, ncuts, ev):
         s = OptimiseStep(phase, it, day_cost(staffing, hourly, interval_s), failing, ncuts,
                          totals[0] + ev.evaluations, totals[1] + ev.simulated_days)
@@ -194,12 +210,12 @@ def optimise(
         with Evaluator(scenario, targets, replications, seed, workers=workers, executor=executor,
                        more=more) as ev:
             e = ev.evaluate(x)
-            step("start" if repair == 0 else "repair", 0, x, e.verdicts.n_failing(), 0, ev)
-            best = e if e.verdicts.all_ok else None  # (a repair round starts from the last answer, best_z)
+            step("start" if repair == 0 else "repair", 0, x, failing(e), 0, ev)
+            best = e if meets(e) else None  # (a repair round starts from the last answer, best_z)
             seen = {Evaluator.key(x)}
             converged = False
             for it in range(1, MAX_ITERATIONS + 1):
-                cuts += build_cuts(ev, e, constraints, ceiling, relevant)
+                cuts += build_cuts(ev, e, constraints, ceiling, relevant, targets.confidence)
                 try:
                     radius = np.maximum(TRUST_MIN, np.ceil(TRUST_SHARE * e.staffing))
                     z, _ = model.solve(cuts, e.staffing, radius)
@@ -211,25 +227,29 @@ def optimise(
                     break  # the cuts give nothing new: raise from the best staffing so far (below)
                 seen.add(Evaluator.key(x))
                 e = ev.evaluate(x)
-                step("cut", it, x, e.verdicts.n_failing(), len(cuts), ev)
-                if e.verdicts.all_ok:
+                step("cut", it, x, failing(e), len(cuts), ev)
+                if meets(e):
                     best, best_z, converged = e, z, True
                     break
             if best is None:
                 # The cuts did not reach a staffing meeting the sample: raise from the last one.
                 search = Search(ev, plan, targets, analytic, ceiling, None)
                 best = search.raise_until_met(e.staffing)
+                for _ in range(MAX_ITERATIONS):  # day-level targets: one more agent everywhere until met
+                    if meets(best) or np.array_equal(best.staffing, ceiling):
+                        break
+                    best = ev.evaluate(np.minimum(best.staffing + 1, ceiling))
             # Polish: the cuts are outer approximations where a KPI is concave in the agents, and
             # conservative where it is not (an understaffed interval): take out single agents the
             # sample shows are not needed, a few intervals at a time (``Search.trim``).
             # With shifts as the variables the staffing must stay what the shifts give: no polish.
             if not shifts:
                 polished = Search(ev, plan, targets, analytic, ceiling, None).trim(best)
-                if polished is not best:
-                    step("polish", it, polished.staffing, polished.verdicts.n_failing(), len(cuts), ev)
+                if polished is not best and meets(polished):  # (trim judges each interval alone)
+                    step("polish", it, polished.staffing, failing(polished), len(cuts), ev)
                     best = polished
             x = best.staffing
-            binding = binding_constraints(best, constraints, n)
+            binding = binding_constraints(best, constraints, n, targets.confidence)
             totals = [totals[0] + ev.evaluations, totals[1] + ev.simulated_days]
         if shifts and (best_z is None or not np.array_equal(np.minimum(model.staffing(best_z), ceiling), x)):
             best_z = _cover(model, x)  # shifts of least cost covering a staffing the cuts did not give
@@ -240,11 +260,13 @@ def optimise(
         else:
             check = validate_staffing(scenario, x, options, "optimiser", check_replications, check_seed + repair,
                                       workers, executor)
+        checks = check_constraints(check.estimates.replication_results, n, plan.days, constraints, targets)
+        day_missed = sum(1 for ch in checks if ch.constraint.interval is None and ch.verdict == "missed")
         steps.append(OptimiseStep("verify", 0, day_cost(x, hourly, interval_s),
-                                  check.n_intervals - check.intervals_met, 0, *totals))
+                                  check.n_intervals - check.intervals_met + day_missed, 0, *totals))
         if on_step is not None:
             on_step(steps[-1])
-        if check.intervals_met == check.n_intervals or repair == MAX_REPAIR:
+        if (check.intervals_met == check.n_intervals and not day_missed) or repair == MAX_REPAIR:
             break
         more.append((check_seed + repair, check_replications))  # the check's days join the sample
     shift_counts = None
@@ -255,10 +277,10 @@ def optimise(
     else:
         cost = day_cost(x, hourly, interval_s)
     starts = [format_clock(plan.clock_start + j * interval_s) for j in range(n)]
-    checks = check_constraints(check.estimates.replication_results, n, plan.days, constraints, targets)
     return OptimiseResult(groups, starts, x, shift_counts, cost, hourly, binding, check, steps, totals[0],
                           totals[1], converged, time.perf_counter() - started, targets.confidence, checks,
-                          changes, interval_s, {g: h / plan.days for g, h in paid.items()})
+                          changes, interval_s, {g: h / plan.days for g, h in paid.items()},
+                          check_seed + repair)
 
 
 def _cover(model: Model, staffing: np.ndarray) -> np.ndarray:
