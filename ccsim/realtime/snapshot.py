@@ -30,7 +30,7 @@ by the scenario's limits (docs/output.md, "Input bounds").
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -101,7 +101,7 @@ def load_snapshot(path: str | Path, scenario=None) -> Snapshot:
 def loads_snapshot(text: str, source: str = "<snapshot>", scenario=None) -> Snapshot:
     """Validate snapshot text (JSON is read as the YAML it is a subset of)."""
     located, problems = parse_yaml(text, source)
-    if problems:
+    if problems or located is None:
         raise SnapshotError(problems)
     return snapshot_from_located(located, scenario)
 
@@ -119,7 +119,7 @@ def snapshot_from_located(located: Located, scenario=None) -> Snapshot:
     try:
         snap = checked = Snapshot.model_validate(located.data)
     except ValidationError as exc:
-        problems.extend(problem_from_pydantic(error, located, Snapshot, quote=False) for error in exc.errors())
+        problems.extend(problem_from_pydantic(dict(error), located, Snapshot, quote=False) for error in exc.errors())
         checked = _valid_parts(located.data)
     if checked is not None and scenario is not None:
         issues = list(_unknown_names(located.data, scenario)) + list(_reference_issues(checked, scenario))
@@ -130,7 +130,8 @@ def snapshot_from_located(located: Located, scenario=None) -> Snapshot:
     return snap
 
 
-_PARTS = {"contact_types": ContactTypeNow, "agent_groups": AgentGroupNow, "reforecast": Reforecast}
+_PARTS: dict[str, type[ScenarioModel]] = {"contact_types": ContactTypeNow, "agent_groups": AgentGroupNow,
+                                          "reforecast": Reforecast}
 
 
 def _valid_parts(data) -> Snapshot | None:
@@ -142,7 +143,7 @@ def _valid_parts(data) -> Snapshot | None:
         time = parse_clock(data.get("time"))
     except ValueError:
         time = None
-    parts: dict[str, dict] = {}
+    parts: dict[str, Any] = {}
     for section, model in _PARTS.items():
         entries = data.get(section)
         parts[section] = {}

@@ -136,11 +136,11 @@ def initial_state(plan, snapshot: Snapshot, start_s: float, replication: int,
         groups.append(GroupStart(idle, (start_s + talk).tolist(), breaks, rosters, chats))
     rows = []  # (waited, ctype, handle, acw, patience)
     for ct in plan.contact_types:
-        now = snapshot.contact_types.get(ct.name)
-        if now is None or not (now.waiting or now.callbacks):
+        queued = snapshot.contact_types.get(ct.name)
+        if queued is None or not (queued.waiting or queued.callbacks):
             continue
-        waited = np.asarray(now.waiting, dtype=float)
-        promised = np.asarray(now.callbacks, dtype=float)
+        waited = np.asarray(queued.waiting, dtype=float)
+        promised = np.asarray(queued.callbacks, dtype=float)
         m = waited.size + promised.size
         handle = ct.handle.draw(stream(seed, replication, f"snapshot/handle/{ct.name}"), m)
         acw = (ct.after_call_work.draw(stream(seed, replication, f"snapshot/acw/{ct.name}"), m)
@@ -210,7 +210,7 @@ def assign_slots(slots: list[tuple], busy: int, on_break: int, idle: int, added:
     for_break = (breaking + working)[:on_break]
     rest = [i for i in working + breaking if i not in set(for_break)]
     logouts = [s[1] for s in slots]
-    extra = (None if not logouts or None in logouts else max(logouts), [])
+    extra: tuple[float | None, list] = (None if not logouts or None in logouts else max(logouts), [])
 
     def plans(places: list[int], n: int) -> list[tuple]:
         return [(slots[i][1], slots[i][2]) for i in places[:n]] + [extra] * max(0, n - len(places))
@@ -234,9 +234,10 @@ def snapshot_draws(plan, replication: int, start_s: float, rows: list) -> Contac
     if journey is not None:
         rng = stream(plan.seed, replication, "snapshot/journey")
         z = np.zeros(m)
+        ivr, retrial_delay, repeat_delay = (np.concatenate([z, col]) for col in
+                                            (journey.ivr, journey.retrial_delay, journey.repeat_delay))
         journey = JourneyDraws(
-            np.concatenate([rng.random((m, N_DECISIONS)), journey.decisions]),
-            *(np.concatenate([z, col]) for col in (journey.ivr, journey.retrial_delay, journey.repeat_delay)),
+            np.concatenate([rng.random((m, N_DECISIONS)), journey.decisions]), ivr, retrial_delay, repeat_delay,
             np.concatenate([cols[0], journey.callback_handle]),
             np.concatenate([rng.standard_normal(m), journey.rating_noise]))
     return ContactDraws(np.concatenate([np.full(m, start_s), draws.arrival]),

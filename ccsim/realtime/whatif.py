@@ -18,6 +18,8 @@ Actions use the ``--set`` syntax, applied from a clock time:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 
@@ -49,8 +51,8 @@ class WhatIf:
         self.variants = variants
         labels = list(variants)
         base = variants[labels[0]]
-        self.comparisons = {label: Comparison(*_common(base, est), (labels[0], label)) for label, est in
-                            list(variants.items())[1:]}
+        self.comparisons = {label: Comparison(*_common(base, est), labels=(labels[0], label))
+                            for label, est in list(variants.items())[1:]}
 
     def interval_table(self) -> list[dict]:
         """Per variant, contact type and interval: offered, SL, abandonment, ASA (mean, CI)."""
@@ -60,7 +62,7 @@ class WhatIf:
             for name in est.scenario.contact_types:
                 stack = {k: np.array([r.intervals[name][k] for r in est.replication_results]) for k in KPIS}
                 for i, start in enumerate(starts):
-                    row = {"variant": label, "contact_type": name, "interval": start}
+                    row: dict[str, object] = {"variant": label, "contact_type": name, "interval": start}
                     for k in KPIS:
                         mean, ci = mean_ci(stack[k][:, i])
                         row[k] = _num(mean)
@@ -94,8 +96,9 @@ class _Shared:
         return getattr(self._est, name)
 
 
-def _common(a: Estimates, b: Estimates):
-    return _Shared(a, b), _Shared(b, a)
+def _common(a: Estimates, b: Estimates) -> tuple[Estimates, Estimates]:
+    # _Shared stands in for Estimates everywhere a comparison reads one.
+    return cast(Estimates, _Shared(a, b)), cast(Estimates, _Shared(b, a))
 
 
 def _num(v):
@@ -130,7 +133,7 @@ def residual_scenario(scenario, snapshot: Snapshot, actions=(), seed: int | None
     return residual, extra_now
 
 
-def whatif(scenario, snapshot: Snapshot, actions: dict[str, list[str]] | list[str] = (),
+def whatif(scenario, snapshot: Snapshot, actions: dict[str, list[str]] | Sequence[str] = (),
            replications: int | None = None, seed: int | None = None, progress=None) -> WhatIf:
     """Simulate the rest of the day from *snapshot*: the baseline and each action.
 
@@ -144,7 +147,8 @@ def whatif(scenario, snapshot: Snapshot, actions: dict[str, list[str]] | list[st
     n = scenario.replications if replications is None else int(replications)
     if n < 1:
         raise ValueError(f"replications must be at least 1, got {n}")
-    variants = {"as is": []} | {label: [parse_action(a) for a in texts] for label, texts in actions.items()}
+    variants: dict[str, list[Action]] = {"as is": []} | {label: [parse_action(a) for a in texts]
+                                                        for label, texts in actions.items()}
     total, done = n * len(variants), 0
     out = {}
     for label, acts in variants.items():

@@ -63,7 +63,7 @@ def result_table(result) -> dict:
                                                 else [_num(v) for v in d["paired_ci95"]]}
                                      for d in _rows(result, label) if d["name"] == name}
             rows.append(row)
-    simulated = {}  # "as is": mean contacts offered per interval, per contact type
+    simulated: dict[str, list] = {}  # "as is": mean contacts offered per interval, per contact type
     for row in doc["intervals"]:
         if row["variant"] == "as is":
             simulated.setdefault(row["contact_type"], []).append([row["interval"], row["offered"]])
