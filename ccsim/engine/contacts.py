@@ -49,6 +49,7 @@ class Contacts:
         "fate", "journeys", "customer", "contact_no", "attempt", "kind", "cb", "resolved", "converted",
         "predicted", "decisions", "ivr", "retrial_delay", "repeat_delay", "callback_handle", "rating_noise",
         "draws", "line_release", "n_first", "times_changed", "keeps_patience", "has_lines",
+        "legs",
         "disconnected",
     )
 
@@ -73,6 +74,7 @@ class Contacts:
         self.group: list[int] = [-1] * n
         self.agent: list[int] = [-1] * n
         self.fate: list[int] = [0] * n
+        self.legs = None  # transfers: how rows chain into issues (engine.transfers.Legs), set there
         self.line_release: list[float] = [0.0] * n if lines else []
         self.has_lines = lines
         self.disconnected: list[tuple[int, float]] = []  # (contact, wait until then) at closings
@@ -132,6 +134,8 @@ class Contacts:
         self.group.append(-1)
         self.agent.append(-1)
         self.fate.append(0)
+        if self.legs is not None:
+            self.legs.new(c)
         if self.has_lines:
             self.line_release.append(0.0)
         if self.journeys:
@@ -215,6 +219,8 @@ class Contacts:
             patience=patience, present_log=present_log, end_s=end_s, forecast_factor=draws.forecast_factor, entry=entry,
             journey=journey, deferred=deferred,
         )
+        if self.legs is not None:
+            rec.transfers = self.legs.columns()
         if self.disconnected:  # their wait is how long they had waited at the closing
             who, waited = zip(*self.disconnected, strict=True)
             rec.disconnected = (np.array(who, dtype=np.int64), np.array(waited, dtype=np.float64))

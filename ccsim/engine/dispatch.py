@@ -114,6 +114,9 @@ class Dispatch(RunState):
     def serve(self, c: int, k: int, g, agent: Agent, now: float) -> None:
         """An agent of g answers contact c of type k (a call or an email): it is busy until the
         contact's work (talk and wrap-up) ends."""
+        if self.transfer_at[k]:  # a type with transfer rules or a transfer's target (one list look-up)
+            self.transfers.serve(c, k, g, agent, now)  # type: ignore[union-attr]  # set with transfer_at
+            return
         journeys = self.journeys
         if journeys is not None and self.journey_serve[k]:
             busy = journeys.serve(c, g, now)

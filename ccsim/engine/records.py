@@ -17,8 +17,14 @@ OUTCOME_NAMES = {WAITING: "waiting", ANSWERED: "answered", ABANDONED: "abandoned
                  IVR_RESOLVED: "ivr_resolved", BALKED: "balked", CALLBACK_FAILED: "callback_failed",
                  DISCONNECTED: "disconnected"}
 
+# Legs of a transfer (ccsim.engine.transfers) not reached: a message left, or back with the first agent.
+VOICEMAIL_LEFT = 9
+RETURNED = 10
+OUTCOME_NAMES.update({VOICEMAIL_LEFT: "voicemail", RETURNED: "returned"})
+
 # Kinds of contact (``Records.kind``) and callback states (``Records.callback``).
 FIRST, RETRIAL, REPEAT = 0, 1, 2
+TRANSFER = 3  # a leg of an issue, transferred from another leg (ccsim.engine.transfers)
 CB_NONE, CB_DECLINED, CB_ACCEPTED = 0, 1, 2
 
 
@@ -37,6 +43,7 @@ class Records:
     __slots__ = (
         "arrival", "ctype", "outcome", "answer", "group", "handle", "acw", "patience",
         "present_log", "end_s", "forecast_factor", "entry", "journey", "deferred", "away_log",
+        "transfers",
         "chat_spans", "agents", "disconnected",
     )
 
@@ -64,6 +71,9 @@ class Records:
         # Per group (times, on break, on aux) step functions when the scenario has a
         # workforce (breaks, aux); None otherwise: nobody is ever away.
         self.away_log = None
+        # Transfers (a type with transfer rules): per row leg, issue, prev, rule, conference
+        # (``engine.transfers.Legs``); None otherwise.
+        self.transfers: dict[str, np.ndarray] | None = None
         # Per group (starts, ends) of the spans during which an agent had chats open and no
         # call or email in hand (its chat busy time); None when no contact type is a chat.
         self.chat_spans = None

@@ -63,6 +63,7 @@ from .selectors import (
     voice_offer,
 )
 from .snapshot_start import start_from
+from .transfers import Transfers
 from .workforce import Workforce
 
 _NORMAL = 1  # simpy.events.NORMAL priority
@@ -121,6 +122,7 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         "chat_end_callbacks", "per_agent", "agents", "busy_spans", "present_spans", "span_start", "span_end",
         "any_chat", "snapshot_chats", "journeys", "has_journey", "journey_serve", "workforce", "end_hooks", "initial",
         "stream_t", "stream_c", "ivr_first", "fast_arrival", "agent_draws",
+        "transfers", "transfer_at",
     )
 
     def __init__(self, plan: Plan, draws: ContactDraws, replication: int, initial=None, sink=None):
@@ -260,6 +262,14 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         self.fast_arrival = [self.plain_offer[k] and sink is None and (ct.journey is None or (
             ct.journey.ivr_time is None and ct.journey.balk_over is None and ct.journey.callback_over is None
             and not self.journey_serve[k])) for k, ct in enumerate(types)]
+        # Transfers: their part sees the answers of the types with rules and of their targets
+        # (Dispatch.serve), so those types never take the inlined arrival path.
+        self.transfers = None
+        self.transfer_at = [False] * n_types
+        if any(ct.transfers for ct in types):
+            self.transfers = Transfers(plan, self, replication)
+            self.transfer_at = self.transfers.at
+            self.fast_arrival = [f and not x for f, x in zip(self.fast_arrival, self.transfer_at, strict=True)]
         # A freed agent of a plain group takes the inlined hot path of release() when there is
         # nothing else to mind: no sink to tell, no end-of-contact hook (and, checked there, no
         # scheduled callback waiting).
@@ -269,7 +279,8 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
     @staticmethod
     def any_chat_or_factor(plan: Plan) -> bool:
         return (any(ct.channel == "chat" for ct in plan.contact_types)
-                or any(f != 1.0 for gp in plan.agent_groups for f in gp.factor))
+                or any(f != 1.0 for gp in plan.agent_groups for f in gp.factor)
+                or any(ct.transfers for ct in plan.contact_types))
 
     def overflow_wake(self, k: int) -> Wake:
         return Wake(self.due_callbacks, k)
@@ -424,6 +435,9 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         """Drop the run's state once its records are made: the run refers to itself (bound
         methods in its callback lists, journeys and workforce holding the run), so without
         this its contact table would wait for the cyclic collector."""
+        transfers = getattr(self, "transfers", None)
+        if transfers is not None:
+            transfers.close()
         journeys, workforce = self.journeys, self.workforce
         for cls in type(self).__mro__:
             for name in getattr(cls, "__slots__", ()):
@@ -436,7 +450,10 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
     def finish(self) -> Records:
         """The replication's records."""
         t = self.contacts
-        outcome, answer, deadline = t.outcomes()
+        if self.transfers is not None:  # legs' deadlines and fates are in the columns
+            outcome, answer, deadline = self.transfers.outcomes()
+        else:
+            outcome, answer, deadline = t.outcomes()
         present_log = [(np.array(g.log_t), np.array(g.log_n)) for g in self.groups]
         # Abandonments are lazy (no events), so the last contact may leave after the last event.
         abandon_times = deadline[outcome == ABANDONED]

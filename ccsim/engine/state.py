@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .events import Sink
     from .journeys import Journeys
     from .selectors import Choice, Uniforms
+    from .transfers import Transfers
     from .workforce import Workforce
 
     Select = Callable[[Any, Agent, GroupState, float], None]
@@ -85,6 +86,8 @@ class RunState:
     journeys: Journeys | None
     has_journey: list[bool]
     journey_serve: list[bool]
+    transfers: Transfers | None
+    transfer_at: list[bool]  # per type: its answers go through the transfers
 
     if TYPE_CHECKING:  # the parts' methods each other calls (defined in dispatch, chats, ...)
         def join(self, c: int, k: int, now: float) -> bool: ...

@@ -46,6 +46,7 @@ from ..engine.records import (
     IVR_RESOLVED,
     REPEAT,
     RETRIAL,
+    TRANSFER,
     WAITING,
     Records,
 )
@@ -170,7 +171,8 @@ class _Issues:
         still_waiting = np.bincount(idx, weights=outcome == WAITING, minlength=n_issues) > 0
         self.ivr = np.bincount(idx, weights=outcome == IVR_RESOLVED, minlength=n_issues) > 0
         deferred = np.isin(customer[first], j["deferred_customers"])
-        self.contacts = np.bincount(idx, minlength=n_issues).astype(float)
+        # A transferred issue is one contact: its transfer legs are not contacts of their own.
+        self.contacts = np.bincount(idx, weights=j["kind"] != TRANSFER, minlength=n_issues)
         self.resolved_any = np.bincount(idx, weights=j["resolved"] == 1, minlength=n_issues) > 0
         # First answered contact of the first contact (contact_no 1): resolved there?
         first_contact_answered = (j["contact_no"] == 1) & answered

@@ -8,7 +8,7 @@ started per group. Divisions give nan where the denominator is not positive.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -68,6 +68,7 @@ class Replication:
     """Columns of one replication that several KPIs need, derived once per replication."""
 
     __slots__ = ("plan", "rec", "grid", "wait", "arrival_interval", "handled", "answered", "issues",
+                 "transfer_journeys",
                  "_answer_interval", "_order", "_bounds", "_by_type")
 
     def __init__(self, plan: Plan, rec: Records):
@@ -82,6 +83,7 @@ class Replication:
         self.handled = None  # see started()
         self.answered = None  # see answered_by()
         self.issues = None  # customers' issues (see journeys), found when first needed
+        self.transfer_journeys: Any = None  # issues through their transfer legs (see transfers), when first needed
         n_types = len(plan.contact_types)
         self._order = None  # None: a single contact type, so every row is of that type
         if n_types > 1:

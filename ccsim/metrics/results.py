@@ -11,6 +11,7 @@ from .contacts import NAMED_DEFINITIONS, contact_kpis, total_with_parts
 from .groups import group_kpis
 from .journeys import journey_kpis
 from .replication import Replication
+from .transfers import transfer_kpis
 
 
 class Results:
@@ -84,6 +85,10 @@ def compute_results(plan: Plan, rec: Records) -> Results:
         types[name], type_intervals[name] = day, per_interval
         if rec.journey is not None:
             more_day, more_intervals = journey_kpis(plan, rec, ct.index, ctx)
+            day.update(more_day)
+            per_interval.update(more_intervals)
+        if rec.transfers is not None:
+            more_day, more_intervals = transfer_kpis(plan, rec, ct.index, ctx)
             day.update(more_day)
             per_interval.update(more_intervals)
         if ct.channel == "email":

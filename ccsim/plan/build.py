@@ -14,6 +14,7 @@ from ..scenario import Scenario
 from ..scenario.schema import ArrivalsSpec
 from .model import AgentGroupPlan, ContactTypePlan, JourneyPlan, Plan, ShiftPlan, scheduled_from_shifts
 from .sampling import sampler_for
+from .transfers import transfer_rules
 
 
 def profile_volumes(volume: float, profile) -> np.ndarray:
@@ -101,6 +102,7 @@ def build_plan(scenario: Scenario, seed: int | None = None) -> Plan:
             disconnect_at_closing=ct.at_closing == "disconnect",
             sl_opening_hours=sl.opening_hours_only,
             overnight=ct.arrivals.overnight,
+            transfers=transfer_rules(ct, names, list(scenario.agent_groups)),
         ))
 
     groups = []

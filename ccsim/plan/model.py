@@ -22,6 +22,7 @@ import numpy as np
 from ..scenario.journeys import RatingSpec, WaitPredictor
 from ..scenario.schema import ContactTypeSpec
 from .sampling import Sampler, sampler_for
+from .transfers import TransferRule
 
 DAY_S = 86400.0
 
@@ -121,6 +122,7 @@ class ContactTypePlan:
     disconnect_at_closing: bool  # callers still waiting at a day's closing are disconnected
     sl_opening_hours: bool  # emails: the threshold counts opening hours only
     overnight: float  # emails: expected arrivals while closed, before each opening
+    transfers: tuple[TransferRule, ...] = ()  # tried in order after the talk (plan.transfers)
 
     def __setstate__(self, state: list[object]) -> None:
         # Unpickling (worker processes, dask) brings arrays back writeable: the plan

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..units import parse_clock
 from .errors import unknown_name
 from .fields import parse_duration
+from .transfers import transfer_issues
 
 Issue = tuple[tuple, str]  # (path, message)
 
@@ -105,6 +106,9 @@ def reference_issues(data: dict) -> list[Issue]:
                 if isinstance(spec, dict) and spec.get("overflow_after") not in (None, {}):
                     issues.append(((part, name, "overflow_after"),
                                    f"overflow_after needs 'routing: overflow' (routing is {routing!r})"))
+
+    if isinstance(types, dict):
+        issues.extend(transfer_issues(types, groups))
 
     unknown_skill = any("unknown contact type" in message for _, message in issues)
     if isinstance(groups, dict) and groups and not unknown_skill:

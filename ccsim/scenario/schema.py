@@ -31,6 +31,7 @@ from .journeys import (
 )
 from .limits import MIN_INTERVAL_S, LimitsSpec, LocatedValueError, check_sizes
 from .override_text import format_override
+from .transfers import TransferList
 from .workforce import ShiftSpec
 
 MAX_AGENTS = 100_000
@@ -203,6 +204,8 @@ class ContactTypeSpec(ScenarioModel):
     conversion: ConversionSpec | None = None
     rating: RatingSpec | None = None
     wait_predictor: WaitPredictor = "queue_position"
+    # Transfers after the talk to another type's queue, cold or warm (ccsim.scenario.transfers).
+    transfers: TransferList | None = None
 
     @model_validator(mode="after")
     def _channel_fields(self):
