@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import click
 
-from ..units import format_duration, parse_duration, parse_rate
+from ..units import format_duration, format_threshold, format_time, parse_duration, parse_rate
 
 
 def _convert(parse, what):
@@ -177,8 +177,8 @@ def rows_of(rate: float, aht: float, agents: list[int], threshold: float, patien
 
 
 def _cell(value: float, kind: str) -> str:
-    if kind == "seconds":
-        return f"{value:.2f}s" if math.isfinite(value) else "inf" if value > 0 else "-"
+    if kind == "seconds":  # in the unit a person reads it in: '7.8 s', '2.0 min', '1.6 h'
+        return format_time(value) if math.isfinite(value) else "inf" if value > 0 else "-"
     if not math.isfinite(value):
         return "-"
     return f"{value:.5f}" if kind == "rate" else f"{value:.4f}"
@@ -202,8 +202,9 @@ def _target_cell(target, value: float) -> str:
 
 
 def _target_text(target) -> str:
-    """'service_level >= 0.8000 (20s)', 'asa <= 20.00s', 'abandon_rate <= 0.05000'."""
-    text = f"{target.kpi} {target.op} {_target_cell(target, target.value)}"
+    """'service_level >= 0.8000 (20s)', 'asa <= 20 s', 'abandon_rate <= 0.05000'."""
+    value = format_threshold(target.value) if target.kpi == "asa" else _target_cell(target, target.value)
+    text = f"{target.kpi} {target.op} {value}"
     return text + (f" ({format_duration(target.threshold)})" if target.kpi == "service_level" else "")
 
 
