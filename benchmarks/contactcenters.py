@@ -68,6 +68,7 @@ MODELS = {
     "telethon": ("Telethon", "Telethon: 12 agents, 24 lines, 5 mornings"),
     "bilingual": ("Bilingual", "Bilingual: 2 types, 3 groups, retrials, 5 days"),
     "callcenter": ("CallCC", "CallCC (SSJ CallCenter): 13 h, busyness factor"),
+    "teamwork": ("Teamwork", "Teamwork: 5 groups in turn, transfers, conferences, 7 days"),
 }
 
 

@@ -67,6 +67,7 @@ _TYPE_TOTAL = ("contact_type", "interval", "total")
 _GROUP = ("agent_group", "interval")
 _EMAIL = "email types"
 _JOURNEYS = "caller journeys"
+_TRANSFERS = "transfers"
 _PER_AGENT = "statistics.per_agent"
 
 
@@ -165,6 +166,30 @@ _ENTRIES = (
        "the rating model's mean score per issue", _JOURNEYS, "journeys"),
     _k("share_satisfied", "satisfied", "share", "higher", _TYPE,
        "issues rated at or above the rating model's `satisfied_at` / issues", _JOURNEYS, "journeys"),
+    # ------------------------------------------------------------- transfers (report order)
+    _k("transfers_made", "transfers made", "contacts", "neither", _TYPE,
+       "legs transferred out of this type's contacts (counted where the new leg arrived)", _TRANSFERS, "transfers"),
+    _k("legs_in", "legs received", "contacts", "neither", _TYPE,
+       "legs this type received by transfer (in offered too)", _TRANSFERS, "transfers"),
+    _k("legs_answered", "legs answered", "contacts", "higher", _TYPE, "legs received and answered here",
+       _TRANSFERS, "transfers"),
+    _k("legs_abandoned", "legs abandoned", "contacts", "lower", _TYPE,
+       "legs whose caller hung up waiting here (patience or a warm transfer's wait limit)", _TRANSFERS, "transfers"),
+    _k("legs_voicemail", "legs to voicemail", "contacts", "lower", _TYPE,
+       "legs not reached whose caller left a message (if_not_reached: voicemail)", _TRANSFERS, "transfers"),
+    _k("legs_returned", "legs returned", "contacts", "lower", _TYPE,
+       "warm transfers not reached, the caller back with the first agent (if_not_reached: back)",
+       _TRANSFERS, "transfers"),
+    _k("conference_time", "conference time", "s", "neither", _TYPE,
+       "mean conference of the warm transfers answered here", _TRANSFERS, "transfers"),
+    _k("issues", "issues", "issues", "neither", _TYPE, "issues whose first contact is of this type",
+       _TRANSFERS, "transfers"),
+    _k("issues_served", "issues served", "issues", "higher", _TYPE,
+       "issues that ended with an agent (an answered leg nobody transferred on)", _TRANSFERS, "transfers"),
+    _k("legs_per_issue", "legs per issue", "contacts/issue", "neither", _TYPE,
+       "rows per issue, its first contact included", _TRANSFERS, "transfers"),
+    _k("journey_wait", "journey wait", "s", "lower", _TYPE,
+       "mean of the summed waits over all legs of each issue served", _TRANSFERS, "transfers"),
     _k("ivr_resolved", "resolved in the IVR", "contacts", "neither", _TYPE,
        "contacts resolved by self-service in the IVR (never reached the queue)", _JOURNEYS, "journeys"),
     _k("balked", "balked", "contacts", "lower", _TYPE,
