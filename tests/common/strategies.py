@@ -144,6 +144,13 @@ def distribution(draw, low: float, high: float) -> dict:
     return {"dist": kind, "values": [w(between(draw, 0.0, 2 * high)) for _ in range(integer(draw, 1, 5))]}
 
 
+def by_period(draw, n_intervals: int, low: float, high: float):
+    """One distribution, or now and then a list with one per interval (by the interval of arrival)."""
+    if not some(draw, 0.85):  # about 15 %, and off in the smallest example
+        return [distribution(draw, low, high) for _ in range(n_intervals)]
+    return distribution(draw, low, high)
+
+
 def ints(draw, n: int, low: int, high: int) -> list[int]:
     return [integer(draw, low, high) for _ in range(n)]
 
@@ -253,12 +260,13 @@ def contact_type(draw, names: list[str], channel: str, n_intervals: int, routing
     if channel != "voice" or some(draw, 0.3):
         ct["channel"] = channel
     ct["arrivals"] = arrivals(draw, n_intervals, channel)
-    ct["handle_time"] = distribution(draw, 60.0, 600.0) if channel == "email" else distribution(draw, 20.0, 480.0)
+    ct["handle_time"] = (by_period(draw, n_intervals, 60.0, 600.0) if channel == "email"
+                         else by_period(draw, n_intervals, 20.0, 480.0))
     zero = {"dist": "constant", "value": 0}
     if some(draw, 0.4):
-        ct["after_call_work"] = distribution(draw, 1.0, 90.0) if some(draw, 0.8) else zero
+        ct["after_call_work"] = by_period(draw, n_intervals, 1.0, 90.0) if some(draw, 0.8) else zero
     if channel != "email" and some(draw, 0.7):
-        ct["patience"] = distribution(draw, 1.0, 400.0) if some(draw, 0.9) else zero
+        ct["patience"] = by_period(draw, n_intervals, 1.0, 400.0) if some(draw, 0.9) else zero
     if channel != "email" and some(draw, 0.25):
         ct["lines"] = integer(draw, 1, 6)
     if some(draw, 0.5):
@@ -402,6 +410,11 @@ def scenarios(draw) -> dict:
         for n in names:
             if channels[n] != "email" and some(draw, 0.6):
                 types[n]["lines"] = "trunks"
+    if not some(draw, 0.8):  # a busyness factor shared by some types (about 20 %; off when shrunk)
+        data["busyness"] = {"day": pick(draw, (0.0, 1e-7, 0.2)) if some(draw) else between(draw, 0.0, 0.5)}
+        for n in names:
+            if some(draw, 0.6):
+                types[n]["arrivals"]["busyness"] = "day"
     if some(draw, 0.3):
         data["statistics"] = {"per_agent": draw(BOOL)}
     return data
@@ -432,6 +445,7 @@ def every_field_scenario(days: int = 2) -> dict:
         "routing": "overflow",
         "statistics": {"per_agent": True},
         "lines": {"trunks": 20},
+        "busyness": {"day": 0.1},
         "contact_types": {
             "support": {
                 "channel": "voice",
@@ -457,9 +471,10 @@ def every_field_scenario(days: int = 2) -> dict:
                 "wait_predictor": "last_to_enter_service",
             },
             "sales": {
-                "arrivals": {"per_interval": [10, 12, 14, 14, 12, 10]},
+                "arrivals": {"per_interval": [10, 12, 14, 14, 12, 10], "busyness": "day"},
                 "handle_time": {"dist": "gamma", "mean": "5min", "cv": 0.6},
-                "patience": {"dist": "exponential", "mean": "2min"},
+                "patience": [{"dist": "exponential", "mean": m}  # one per interval
+                             for m in ("2min", "2min", "3min", "3min", "2min", "90s")],
                 "overflow_after": "30s",
                 "agent_selection": "random",
                 "at_closing": "disconnect",
@@ -472,7 +487,7 @@ def every_field_scenario(days: int = 2) -> dict:
                 "channel": "chat",
                 "concurrency": 3,
                 "concurrency_slowdown": [1.0, 1.2, 1.4],
-                "arrivals": {"rate": "40/h"},
+                "arrivals": {"rate": "40/h", "busyness": "day"},
                 "handle_time": {"dist": "erlang", "mean": "8min", "k": 2},
                 "after_call_work": {"dist": "constant", "value": "15s"},
                 "patience": {"dist": "uniform", "low": "30s", "high": "3min"},
@@ -516,7 +531,8 @@ def every_field_scenario(days: int = 2) -> dict:
 # --------------------------------------------------------------------------- what a path holds
 
 # Keys whose mapping is keyed by names (contact types, agent groups, skills, line pools), not by fields.
-NAME_KEYED = {"contact_types", "agent_groups", "skills", "handle_time_factor", "reserve", "overflow_after", "lines"}
+NAME_KEYED = {"contact_types", "agent_groups", "skills", "handle_time_factor", "reserve", "overflow_after", "lines",
+              "busyness"}
 
 
 def walk(data, path=()):
@@ -560,6 +576,8 @@ def kind_of(data, path: tuple) -> str | None:
         return "bool"
     if top == "lines" and len(path) == 2:
         return "lines"
+    if top == "busyness" and len(path) == 2:
+        return "forecast_error"
     if top == "horizon":
         return {"start": "clock", "end": "clock", "interval": "positive_duration", "warmup": "duration",
                 "days": "days"}.get(key)
@@ -581,7 +599,7 @@ def kind_of(data, path: tuple) -> str | None:
             if key in ("per_interval", "profile") or (len(path) == 5 and path[3] in ("per_interval", "profile")):
                 return "nonnegative"
             return {"rate": "rate", "volume": "nonnegative", "forecast_error": "forecast_error",
-                    "overnight": "nonnegative"}.get(key)
+                    "overnight": "nonnegative", "busyness": "busyness_name"}.get(key)
         if field == "retrial" and len(path) == 5 and path[3] == "keep":
             return "retrial_kept"
         if field == "service_level":
@@ -644,6 +662,7 @@ BAD_VALUES = {
     "slowdown": [0.5, 21, "slow", NAN],
     "lines": [0, -1, 2.5],
     "pool_name": ["zz_nope"],
+    "busyness_name": ["zz_nope"],
     "at_closing": ["hang_up", "Disconnect", ""],
     "attempts": [0, 101, -1],
     "per_minute": [-1.5, 2, NAN],
