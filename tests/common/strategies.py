@@ -282,7 +282,7 @@ def contact_type(draw, names: list[str], channel: str, n_intervals: int, routing
     if routing == "overflow" and some(draw, 0.5):
         ct["overflow_after"] = duration(draw, 0.0, 90.0)
     if some(draw, 0.25):
-        ct["agent_selection"] = pick(draw, ("longest_idle", "random"))
+        ct["agent_selection"] = pick(draw, ("longest_idle", "random", "rank"))
     if channel != "email" and some(draw, 0.2):
         ct["at_closing"] = pick(draw, ("serve", "disconnect"))
     ct.update(journeys(draw, names, channel))
@@ -410,6 +410,10 @@ def scenarios(draw) -> dict:
         for n in names:
             if channels[n] != "email" and some(draw, 0.6):
                 types[n]["lines"] = "trunks"
+    for n in names:  # ranks for agent_selection: rank, on some of the groups serving the type
+        if types[n].get("agent_selection") == "rank" and some(draw):
+            serving = [g for g, s in zip(group_names, skill_sets, strict=True) if n in s]
+            types[n]["group_rank"] = {g: integer(draw, 1, 3) for g in subset(draw, serving)}
     if not some(draw, 0.8):  # a busyness factor shared by some types (about 20 %; off when shrunk)
         data["busyness"] = {"day": pick(draw, (0.0, 1e-7, 0.2)) if some(draw) else between(draw, 0.0, 0.5)}
         for n in names:
@@ -417,6 +421,8 @@ def scenarios(draw) -> dict:
                 types[n]["arrivals"]["busyness"] = "day"
     if some(draw, 0.3):
         data["statistics"] = {"per_agent": draw(BOOL)}
+        if some(draw):
+            data["statistics"]["occupancy_after_closing"] = draw(BOOL)
     return data
 
 
@@ -532,7 +538,7 @@ def every_field_scenario(days: int = 2) -> dict:
 
 # Keys whose mapping is keyed by names (contact types, agent groups, skills, line pools), not by fields.
 NAME_KEYED = {"contact_types", "agent_groups", "skills", "handle_time_factor", "reserve", "overflow_after", "lines",
-              "busyness"}
+              "busyness", "group_rank"}
 
 
 def walk(data, path=()):
@@ -572,7 +578,7 @@ def kind_of(data, path: tuple) -> str | None:
         return "replications"
     if path == ("routing",):
         return "routing"
-    if path == ("statistics", "per_agent"):
+    if path in (("statistics", "per_agent"), ("statistics", "occupancy_after_closing")):
         return "bool"
     if top == "lines" and len(path) == 2:
         return "lines"
@@ -595,6 +601,8 @@ def kind_of(data, path: tuple) -> str | None:
                     "lines": "pool_name" if isinstance(get(data, path), str) else "lines"}.get(field)
         if field == "concurrency_slowdown":
             return "slowdown"
+        if field == "group_rank":
+            return "rank" if len(path) == 4 else None
         if field == "arrivals":
             if key in ("per_interval", "profile") or (len(path) == 5 and path[3] in ("per_interval", "profile")):
                 return "nonnegative"
@@ -663,6 +671,7 @@ BAD_VALUES = {
     "lines": [0, -1, 2.5],
     "pool_name": ["zz_nope"],
     "busyness_name": ["zz_nope"],
+    "rank": [0, -1, 1.5, 1001, "first"],
     "at_closing": ["hang_up", "Disconnect", ""],
     "attempts": [0, 101, -1],
     "per_minute": [-1.5, 2, NAN],
