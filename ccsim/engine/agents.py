@@ -87,7 +87,7 @@ class GroupState:
 
     __slots__ = ("index", "queues", "queue_types", "idle", "present", "target", "leaving", "log_t", "log_n",
                  "closing", "callbacks", "on_break", "on_aux", "log_break", "log_aux", "rostered", "chat_open",
-                 "call_open", "plain", "fast", "choices", "emails", "max_chats", "blended")
+                 "call_open", "plain", "fast", "choices", "emails", "max_chats", "blended", "dialers")
 
     def __init__(self, index: int, queues: list[deque], queue_types: list[int]):
         self.index = index
@@ -116,6 +116,7 @@ class GroupState:
         self.emails: list[list] = []  # email skills by level (deferrable work)
         self.max_chats = 0
         self.blended = False  # voice_with_chat
+        self.dialers: list = []  # outbound dialers that look when an agent of the group takes work
 
     def log(self, now: float) -> None:
         """Record the agents available (present), on break and on aux from *now* on."""

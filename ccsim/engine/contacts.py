@@ -18,11 +18,13 @@ import math
 
 import numpy as np
 
-from .arrivals import ContactDraws
+from .arrivals import N_DECISIONS, ContactDraws
 from .records import ABANDONED, ANSWERED, FIRST, WAITING, Records
 
 INF = math.inf
 NAN = math.nan
+# The journey numbers of a row no journey reads (an outbound call in a run with caller journeys).
+_NO_JOURNEY = ((0.0,) * N_DECISIONS, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 class Contacts:
@@ -50,26 +52,32 @@ class Contacts:
         "predicted", "decisions", "ivr", "retrial_delay", "repeat_delay", "callback_handle", "rating_noise",
         "draws", "line_release", "n_first", "times_changed", "keeps_patience", "has_lines",
         "legs",
-        "disconnected",
+        "disconnected", "outbound", "dial_result",
     )
 
-    def __init__(self, draws: ContactDraws, lines: bool, times: bool):
+    def __init__(self, draws: ContactDraws, lines: bool, times: bool, outbound: bool = False):
         self.draws = draws  # the up-front block, kept to build records without copies
         n = self.n_first = int(draws.arrival.size)
         journeys = draws.journey is not None
+        # Outbound calls are rows created during the run (``dialled``): every column grows.
+        self.outbound = outbound
+        times = times or outbound
         self.arrival: list[float] = draws.arrival.tolist()
         self.ctype: list[int] = draws.ctype.tolist()
         self.work: list[float] = (draws.handle + draws.acw).tolist()  # agent busy time: talk + wrap-up
         # Talk, wrap-up and patience as lists only where the run reads or rewrites them (trunk
         # lines, chats, handle-time factors, journeys); otherwise the drawn arrays serve.
         # (An empty list where not kept: reading it would be a bug, and fails loudly.)
-        self.keeps_patience = journeys
+        self.keeps_patience = journeys or outbound
         self.handle: list[float] = draws.handle.tolist() if times or lines or journeys else []
         self.acw: list[float] = draws.acw.tolist() if times or journeys else []
-        self.patience: list[float] = draws.patience.tolist() if journeys else []
+        self.patience: list[float] = draws.patience.tolist() if self.keeps_patience else []
         # arrival + patience as numpy adds them: the same doubles as a Python float sum.
         self.deadline: list[float] = (draws.arrival + draws.patience).tolist()
         self.entry: list[float] = self.arrival if draws.entry is None else draws.entry.tolist()
+        if outbound and self.entry is self.arrival:
+            self.entry = list(self.arrival)  # a dialled call's party answers after the dialling
+        self.dial_result: list[int] = [-1] * n if outbound else []
         self.answer: list[float] = [NAN] * n
         self.group: list[int] = [-1] * n
         self.agent: list[int] = [-1] * n
@@ -102,12 +110,25 @@ class Contacts:
             self.rating_noise: list[float] = j.rating_noise.tolist()
 
     @classmethod
-    def from_draws(cls, draws: ContactDraws, lines: bool = False, times: bool = True) -> Contacts:
+    def from_draws(cls, draws: ContactDraws, lines: bool = False, times: bool = True,
+                   outbound: bool = False) -> Contacts:
         """The table holding the day's first attempts (and a snapshot's callers, first).
 
         lines: some type has trunk lines; times: talk and wrap-up may be rewritten during
-        the run (chats, handle-time factors)."""
-        return cls(draws, lines, times)
+        the run (chats, handle-time factors); outbound: some type is dialled (rows are added)."""
+        return cls(draws, lines, times, outbound)
+
+    def dialled(self, t: float, k: int, result: int) -> int:
+        """A call of outbound type *k* dialled at *t*, answered by *result*; return its row.
+
+        Its party has not answered yet (entry nan); talk, wrap-up and patience are set when
+        it does (``engine.dialer``)."""
+        c = len(self.arrival)
+        row = _NO_JOURNEY if self.journeys else ()
+        self.new(t, k, 0.0, 0.0, INF, c, 1, 1, FIRST, row)
+        self.entry[c] = NAN
+        self.dial_result[c] = result
+        return c
 
     def __len__(self) -> int:
         return len(self.arrival)
@@ -138,6 +159,8 @@ class Contacts:
             self.legs.new(c)
         if self.has_lines:
             self.line_release.append(0.0)
+        if self.outbound:
+            self.dial_result.append(-1)
         if self.journeys:
             decisions, ivr, retrial, repeat, callback, noise = row
             self.customer.append(customer)
@@ -163,7 +186,7 @@ class Contacts:
         contact, abandoned if it had a finite deadline and none did, else the fate decided
         during the run (blocked, balked, ...), else still waiting."""
         answer = np.array(self.answer, dtype=np.float64)
-        if self.journeys:
+        if self.journeys or self.outbound:
             deadline = np.array(self.deadline, dtype=np.float64)
         else:  # deadlines never move without journeys: as drawn (the same doubles as the list)
             deadline = self.draws.arrival + self.draws.patience
@@ -171,7 +194,7 @@ class Contacts:
         answered = ~np.isnan(answer)
         outcome[answered] = ANSWERED
         outcome[~answered & np.isfinite(deadline)] = ABANDONED
-        if self.journeys or self.has_lines or self.disconnected:  # fates are decided only by these
+        if self.journeys or self.has_lines or self.disconnected or self.outbound:  # fates are decided only by these
             fate = np.array(self.fate, dtype=np.int8)
             decided = fate != 0
             outcome[decided] = fate[decided]
@@ -219,6 +242,8 @@ class Contacts:
             patience=patience, present_log=present_log, end_s=end_s, forecast_factor=draws.forecast_factor, entry=entry,
             journey=journey, deferred=deferred,
         )
+        if self.outbound:
+            rec.dial_result = np.array(self.dial_result, dtype=np.int8)
         if self.legs is not None:
             rec.transfers = self.legs.columns()
         if self.disconnected:  # their wait is how long they had waited at the closing

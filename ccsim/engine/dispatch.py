@@ -241,7 +241,15 @@ class Dispatch(RunState):
         self.take_work(agent, g, now)
 
     def take_work(self, agent: Agent, g, now: float) -> None:
-        """The agent has room: work sources in order, else idle (or home when the day is over)."""
+        """The agent has room: work sources in order, else idle (or home when the day is over);
+        then the group's outbound dialers look (an idle agent may be theirs to call with)."""
+        self.find_work(agent, g, now)
+        if g.dialers:
+            for dialer in g.dialers:
+                dialer.dial(now)
+
+    def find_work(self, agent: Agent, g, now: float) -> None:
+        """Work sources in order, else idle (or home when the day is over)."""
         journeys = self.journeys
         callbacks = journeys is not None and g.callbacks and journeys.callbacks_waiting
         if callbacks and agent.contact < 0 and not agent.chats:

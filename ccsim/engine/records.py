@@ -13,9 +13,10 @@ IVR_RESOLVED = 4  # resolved in the IVR (self-service), never reached the queue
 BALKED = 5  # left at once on hearing the expected wait
 CALLBACK_FAILED = 6  # an accepted callback whose customer did not answer the agent's call
 DISCONNECTED = 7  # still waiting at the day's closing, disconnected (at_closing: disconnect)
+NOT_REACHED = 8  # an outbound call that reached no one an agent talks to (no answer, machine dropped)
 OUTCOME_NAMES = {WAITING: "waiting", ANSWERED: "answered", ABANDONED: "abandoned", BLOCKED: "blocked",
                  IVR_RESOLVED: "ivr_resolved", BALKED: "balked", CALLBACK_FAILED: "callback_failed",
-                 DISCONNECTED: "disconnected"}
+                 DISCONNECTED: "disconnected", NOT_REACHED: "not_reached"}
 
 # Legs of a transfer (ccsim.engine.transfers) not reached: a message left, or back with the first agent.
 VOICEMAIL_LEFT = 9
@@ -44,7 +45,7 @@ class Records:
         "arrival", "ctype", "outcome", "answer", "group", "handle", "acw", "patience",
         "present_log", "end_s", "forecast_factor", "entry", "journey", "deferred", "away_log",
         "transfers",
-        "chat_spans", "agents", "disconnected",
+        "chat_spans", "agents", "disconnected", "dial_result",
     )
 
     def __init__(self, arrival, ctype, outcome, answer, group, handle, acw, patience,
@@ -83,6 +84,10 @@ class Records:
         # Callers disconnected at a day's closing (at_closing: disconnect): (rows, waits up to
         # the closing); None when nobody was.
         self.disconnected: tuple[np.ndarray, np.ndarray] | None = None
+        # Outbound calls (a type with direction: outbound): who answered each row's call
+        # (``engine.dialer``: no answer, right party, wrong party, machine; -1 on inbound rows);
+        # None when no type is outbound.
+        self.dial_result: np.ndarray | None = None
 
     @property
     def wait(self) -> np.ndarray:
@@ -92,7 +97,7 @@ class Records:
         answered = (outcome == ANSWERED) | (outcome == CALLBACK_FAILED)
         wait = np.where(answered, self.answer - self.entry, self.patience)
         # Comparisons rather than np.isin: the same rows, at a fraction of the cost.
-        wait[(outcome == BLOCKED) | (outcome == IVR_RESOLVED) | (outcome == BALKED)] = 0.0
+        wait[(outcome == BLOCKED) | (outcome == IVR_RESOLVED) | (outcome == BALKED) | (outcome == NOT_REACHED)] = 0.0
         wait[outcome == WAITING] = np.inf
         if self.disconnected is not None:
             rows, waited = self.disconnected

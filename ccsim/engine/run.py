@@ -40,6 +40,7 @@ from .agents import Agent, GroupState, Wake
 from .arrivals import ContactDraws, draw_contacts
 from .chats import MAX_CHATS, ChatWork
 from .contacts import Contacts
+from .dialer import Dialer
 from .dispatch import Dispatch
 from .events import ARRIVAL, BLOCKED
 from .headcount import Headcount
@@ -59,7 +60,6 @@ from .selectors import (
     is_voice_group,
     longest_idle,
     random_offer,
-    rank_offer,
     voice_levels,
     voice_offer,
 )
@@ -115,14 +115,14 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
     """The state of one replication."""
 
     __slots__ = (
-        "rank_tiers", "plan", "env", "heap", "eid", "sink", "contacts", "arrival", "ctype", "handle", "acw", "work",
+        "plan", "env", "heap", "eid", "sink", "contacts", "arrival", "ctype", "handle", "acw", "work",
         "deadline", "entry", "answer", "group", "agent_of", "fate", "queues", "groups", "groups_of",
         "lines", "line_pool", "in_system", "line_heaps", "line_heap_cap", "line_release", "channel", "concurrency",
         "slowdown",
         "offer_to", "choice_of", "select", "offer_of", "plain_offer", "has_delay", "delays", "due_callbacks",
         "chat_end_callbacks", "per_agent", "agents", "busy_spans", "present_spans", "span_start", "span_end",
         "any_chat", "snapshot_chats", "journeys", "has_journey", "journey_serve", "workforce", "end_hooks", "initial",
-        "stream_t", "stream_c", "ivr_first", "fast_arrival", "agent_draws",
+        "stream_t", "stream_c", "ivr_first", "fast_arrival", "agent_draws", "dialers",
         "transfers", "transfer_at",
     )
 
@@ -138,7 +138,8 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
 
         # The contact table and its columns (the same lists: nothing is copied).
         self.lines = [ct.lines for ct in types]
-        t = self.contacts = Contacts.from_draws(draws, any(self.lines), self.any_chat_or_factor(plan))
+        outbound = any(ct.outbound is not None for ct in types)
+        t = self.contacts = Contacts.from_draws(draws, any(self.lines), self.any_chat_or_factor(plan), outbound)
         self.arrival, self.ctype, self.handle, self.acw, self.work = t.arrival, t.ctype, t.handle, t.acw, t.work
         self.deadline, self.entry, self.answer, self.group = t.deadline, t.entry, t.answer, t.group
         self.agent_of, self.fate, self.line_release = t.agent, t.fate, t.line_release
@@ -212,17 +213,6 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
                 self.agent_draws[k] = Uniforms(stream(plan.seed, replication, f"agent_selection/{ct.name}"))
                 self.offer_of[k] = random_offer
                 self.plain_offer[k] = False
-        # agent_selection: rank — the type's groups in tiers of equal rank, best first.
-        self.rank_tiers: list[list | None] = [None] * n_types
-        for k, ct in enumerate(types):
-            if ct.agent_selection == "rank":
-                rank_of = dict(zip(ct.group_indices, ct.group_rank, strict=True))
-                tiers: dict[int, list] = {}
-                for g, choice in self.offer_to[k]:
-                    tiers.setdefault(rank_of[g.index], []).append((g, choice))
-                self.rank_tiers[k] = [tiers[r] for r in sorted(tiers)]
-                self.offer_of[k] = rank_offer
-                self.plain_offer[k] = False
         self.due_callbacks = [self.overflow_due]
         self.chat_end_callbacks = [self.chat_end]
         self.end_hooks: list = []  # called as hook(agent, contact, now) when an agent is through with a contact
@@ -285,8 +275,13 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         # A freed agent of a plain group takes the inlined hot path of release() when there is
         # nothing else to mind: no sink to tell, no end-of-contact hook (and, checked there, no
         # scheduled callback waiting).
+        # Outbound types: a dialer each, which looks whenever an agent of its groups takes work.
+        self.dialers = [Dialer(self, ct.index, replication) for ct in types if ct.outbound is not None]
+        for d in self.dialers:
+            for g in {id(g): g for g in d.serving + d.watch}.values():
+                g.dialers.append(d)
         for g in self.groups:
-            g.fast = g.plain and sink is None and not self.end_hooks
+            g.fast = g.plain and sink is None and not self.end_hooks and not g.dialers
 
     @staticmethod
     def any_chat_or_factor(plan: Plan) -> bool:
@@ -312,6 +307,8 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
                 g.log(0.0)  # nobody before the snapshot; its agents arrive at start_s (below)
         if self.workforce is not None:
             self.workforce.start(None if initial is None else initial.start_s)
+        for dialer in self.dialers:
+            dialer.schedule(plan.days)
         disconnect = [ct.index for ct in plan.contact_types if ct.disconnect_at_closing]
         for day in range(plan.days):
             base = day * DAY_S

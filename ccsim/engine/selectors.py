@@ -28,10 +28,6 @@ afterwards.
 * ``random_offer`` — ``agent_selection: random``: one of the free agents of the groups
   allowed to take the contact now, each equally likely (its type's own random stream);
   with none free, as ``general_offer``.
-* ``rank_offer`` — ``agent_selection: rank``: the groups in tiers of equal rank, best first
-  (ContactCenters' routers with ordered type-to-group lists); within the first tier with a
-  free agent allowed to take the contact now, the one idle longest; with none free, as
-  ``general_offer``.
 """
 
 from __future__ import annotations
@@ -313,29 +309,3 @@ def random_offer(run, c: int, k: int, now: float, schedule: bool = True) -> bool
     del idle[i]  # the others keep their order (longest idle first)
     run.start(c, choice, agent, now)
     return True
-
-
-def rank_offer(run, c: int, k: int, now: float, schedule: bool = True) -> bool:
-    """Give contact c to the longest-idle free agent of the best-ranked tier of groups that has
-    one allowed to take it now (delays, reserves, emails in opening hours); with none free in
-    any tier, as ``general_offer`` (a chat to a chatting agent, a call to a blended one,
-    overflow timers)."""
-    ch = run.channel[k]
-    entry = run.entry[c]
-    for tier in run.rank_tiers[k]:
-        best, best_choice = None, None
-        for g, choice in tier:
-            if now < entry + choice.delay:
-                continue
-            if ch == EMAIL and not run.email_open(g, now):
-                continue
-            idle = g.idle
-            if idle and len(idle) > choice.reserve_other:
-                a = idle[0]
-                if best is None or a.idle_since < best.idle_since:
-                    best, best_choice = a, choice
-        if best is not None:
-            best.group.idle.popleft()
-            run.start(c, best_choice, best, now)
-            return True
-    return general_offer(run, c, k, now, schedule)

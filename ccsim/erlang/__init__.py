@@ -1,4 +1,5 @@
-"""Analytic queueing formulas: Erlang B, Erlang C (M/M/c) and Erlang A (M/M/c+M).
+"""Analytic queueing formulas: Erlang B, Erlang C (M/M/c), Erlang A (M/M/c+M) and Erlang
+Blend (inbound and outbound calls on one group under a threshold policy).
 
 They are the truth that simulation tests compare against and the starting point
 of staffing searches. Units: seconds for times, contacts per second for
@@ -14,7 +15,7 @@ blocked and no abandon is short, so it is also the service level over all offere
 ``service_level_virtual`` is the definition of Erlang X calculators: P(V <= t) for
 the virtual waiting time V, the wait of a caller who would never hang up.
 
-One module per model: ``b`` (Erlang B), ``c`` (Erlang C), ``a`` (Erlang A),
+One module per model: ``b`` (Erlang B), ``c`` (Erlang C), ``a`` (Erlang A), ``blend``,
 ``staffing`` (agents for a service level, square-root rule), ``targets`` (agents
 meeting targets on several KPIs), ``checks`` (argument checks, offered load).
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 from .a import ErlangAResult, erlang_a
 from .b import erlang_b
+from .blend import ErlangBlendResult, erlang_blend
 from .c import (
     ErlangCResult,
     erlang_c,
@@ -38,12 +40,14 @@ from .targets import TARGET_KPIS, StaffingTarget, agents_needed, target_value
 __all__ = [
     "TARGET_KPIS",
     "ErlangAResult",
+    "ErlangBlendResult",
     "ErlangCResult",
     "StaffingTarget",
     "agents_needed",
     "erlang_a",
     "erlang_a_agents",
     "erlang_b",
+    "erlang_blend",
     "erlang_c",
     "erlang_c_agents",
     "erlang_c_asa",

@@ -17,7 +17,7 @@ Fields:
   ``channel`` (split by channel), ``agent`` (per agent or across agents),
   ``interval``, ``total``;
 * ``when``: which results carry it (``always`` or the feature that adds it);
-* ``topic``: the family it belongs to (``contacts``, ``email``, ``journeys``,
+* ``topic``: the family it belongs to (``contacts``, ``email``, ``journeys``, ``outbound``,
   ``groups``, ``channels``, ``agents``, ``staffing``), which the report uses to
   group KPIs into sections.
 
@@ -69,6 +69,7 @@ _EMAIL = "email types"
 _JOURNEYS = "caller journeys"
 _TRANSFERS = "transfers"
 _PER_AGENT = "statistics.per_agent"
+_OUTBOUND = "outbound types"
 
 
 def _k(name, label, unit, direction, levels, definition, when="always", topic="contacts") -> Kpi:
@@ -204,6 +205,31 @@ _ENTRIES = (
     _k("deferred", "deferred past the horizon", "contacts", "neither", _TYPE,
        "retrials and repeat contacts that would fall after the horizon (per type for the day; nan per interval)",
        _JOURNEYS, "journeys"),
+    # ------------------------------------------------------------- outbound types
+    _k("dialled", "dialled", "contacts", "neither", _TYPE,
+       "calls the dialer placed (dialled = right_party + wrong_party + machines + no_answer), by the interval "
+       "in which they were dialled", _OUTBOUND, "outbound"),
+    _k("right_party", "right party", "contacts", "higher", _TYPE,
+       "dialled calls answered by the person sought", _OUTBOUND, "outbound"),
+    _k("wrong_party", "wrong party", "contacts", "lower", _TYPE,
+       "dialled calls answered by someone else (a live call, with its own short talk)", _OUTBOUND, "outbound"),
+    _k("machines", "answering machines", "contacts", "lower", _TYPE,
+       "dialled calls answered by an answering machine (dropped, or a message left)", _OUTBOUND, "outbound"),
+    _k("no_answer", "no answer", "contacts", "lower", _TYPE,
+       "dialled calls nobody answered (no answer, busy)", _OUTBOUND, "outbound"),
+    _k("right_party_rate", "right-party rate", "share", "higher", _TYPE,
+       "right_party / dialled: the list's right-party connect rate", _OUTBOUND, "outbound"),
+    _k("right_party_connects", "right-party connects", "contacts", "higher", _TYPE,
+       "right-party calls an agent talked to", _OUTBOUND, "outbound"),
+    _k("mismatches", "mismatches", "contacts", "lower", _TYPE,
+       "live calls (right or wrong party) answered while no agent was free: they waited, or hung up",
+       _OUTBOUND, "outbound"),
+    _k("outbound_abandon_rate", "abandoned (regulators' rule)", "share", "lower", _TYPE,
+       "live calls not connected to an agent within the dialer's grace (2 s by default) of the greeting — hung "
+       "up or connected later — / live calls; the rule's limit is usually 3 %", _OUTBOUND, "outbound"),
+    _k("idle_between_contacts", "idle between contacts", "s", "neither", _GROUP,
+       "a group serving an outbound type: time present and not busy / contacts started (the agents' wait "
+       "for the next call)", _OUTBOUND, "groups"),
     # ------------------------------------------------------------- agent groups
     _k("occupancy", "occupancy", "share", "neither", ("agent_group", "agent", "interval"),
        "handling time (talk + after-call work) / agent time present and available; chat time counts once per "

@@ -6,7 +6,8 @@ contacts arriving in the warm-up are left out. Queue length is integrated over
 each interval's span and over the days' statistics windows.
 
 * offered = contacts that arrived; offered = answered + abandoned + blocked + waiting
-  (+ disconnected at closing)
+  (+ disconnected at closing); of an outbound type, the calls answered by a party an agent
+  talks to (the dialled calls that reached no one are counted by ``outbound``)
 * service_level = answered within threshold / (answered + abandoned + disconnected),
   where abandons quicker than ``short_abandon`` are left out of both
 * asa = mean wait of answered contacts; wait_p90 = 90th percentile of it
@@ -30,7 +31,7 @@ import math
 
 import numpy as np
 
-from ..engine.records import ABANDONED, ANSWERED, BLOCKED, CB_ACCEPTED, DISCONNECTED, WAITING, Records
+from ..engine.records import ABANDONED, ANSWERED, BLOCKED, CB_ACCEPTED, DISCONNECTED, NOT_REACHED, WAITING, Records
 from ..plan import DAY_S, Plan
 from .replication import NAN, Replication, TypeKpis, div, grouped_mean, mean_of, safe_div
 from .service_level import counted as counts_in_base
@@ -89,6 +90,10 @@ def contact_kpis(plan: Plan, rec: Records, k: int, ctx: Replication | None = Non
     abandoned_i = counts[b] + counts[b + 1]
     short_i = counts[b + 1]
     offered_i = counts.sum(axis=0)
+    # Outbound calls that reached no one an agent talks to were dialled, not offered (see outbound).
+    nr = 3 * NOT_REACHED
+    if counts.shape[0] > nr:
+        offered_i = offered_i - counts[nr]
     blocked_i = counts[3 * BLOCKED]
     waiting_i = counts[3 * WAITING]
     # Disconnected at closing (at_closing: disconnect): unserved, so in the service level's base.
@@ -148,7 +153,7 @@ def contact_kpis(plan: Plan, rec: Records, k: int, ctx: Replication | None = Non
     }
     # Day counts are sums of the interval counts (whole numbers: exact in any order).
     total = counts.sum(axis=1).tolist()
-    n_off = float(sum(total))
+    n_off = float(sum(total)) - (total[nr] if len(total) > nr else 0.0)
     n_ans = total[a] + total[a + 1] + total[a + 2]
     n_ab = total[b] + total[b + 1]
     n_blocked = total[3 * BLOCKED]

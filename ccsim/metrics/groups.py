@@ -8,7 +8,8 @@ interval of their arrival (after the warm-up), whenever answered — after the
 horizon end too — so that the groups' handled add up to the contact types'
 answered; contacts_per_hour = contacts the group started (answered, or a callback
 attempt) in each interval or window per present agent-hour there. Time is
-integrated over each interval and over the days' statistics windows.
+integrated over each interval and over the days' statistics windows. Groups that serve an
+outbound type also get idle_between_contacts = (present - busy time) / contacts started (s).
 Chat time counts once per agent; the channels' KPIs are added by ``channels``.
 """
 
@@ -18,8 +19,8 @@ import numpy as np
 
 from ..engine.records import Records
 from ..plan import Plan
-from .after_closing import after_closing
 from .channels import group_channel_kpis
+from .outbound import idle_between_contacts, idle_between_contacts_day
 from .replication import NAN, Replication, channel_types, div, is_type, mean_of, safe_div
 from .timeline import Spans, step_areas
 
@@ -58,9 +59,6 @@ def group_kpis(plan: Plan, rec: Records, g: int, ctx: Replication | None = None)
     # Without breaks or aux, paid time is the present time (adding zeros changes no bit).
     paid = present if rec.away_log is None else present + away[0] + away[1]
     paid_day = present_day + away_day[0] + away_day[1]
-    if plan.occupancy_after_closing:  # the day runs on to the end of the last contact in hand
-        extra_busy, extra_present = after_closing(plan, s0, s1, log_t, log_n)
-        busy_day, present_day, paid_day = busy_day + extra_busy, present_day + extra_present, paid_day + extra_present
     # handled: the contacts the group answered, counted by arrival as the contact types count
     # them (the groups' handled add up to the answered); contacts_per_hour: the contacts the
     # group started in each interval and window, a rate over the time present in the same span.
@@ -100,6 +98,9 @@ def group_kpis(plan: Plan, rec: Records, g: int, ctx: Replication | None = None)
         "break_hours": away_day[0] / 3600.0,
         "aux_hours": away_day[1] / 3600.0,
     }
+    if any(plan.contact_types[k].outbound is not None for k in gp.skill_indices):  # a group that dials
+        intervals["idle_between_contacts"] = idle_between_contacts(present, busy, started)
+        day["idle_between_contacts"] = idle_between_contacts_day(present_day, busy_day, started_day)
     more_day, more_intervals = group_channel_kpis(plan, rec, g, present, present_day, ctx)
     day.update(more_day)
     intervals.update(more_intervals)

@@ -41,7 +41,9 @@ def outbound_kpis(plan: Plan, rec: Records, k: int, ctx: Replication | None = No
     result = rec.dial_result[mine]
     answered = rec.outcome[mine] == ANSWERED
     wait = ctx.wait[mine]
-    grace = plan.contact_types[k].outbound.grace_s
+    op = plan.contact_types[k].outbound
+    assert op is not None, "outbound KPIs are for outbound types"
+    grace = op.grace_s
     live = (result == RIGHT_PARTY) | (result == WRONG_PARTY)
     flags = {
         "dialled": np.ones(mine.size, dtype=bool),
@@ -74,9 +76,12 @@ def outbound_kpis(plan: Plan, rec: Records, k: int, ctx: Replication | None = No
     return out_day, intervals, parts
 
 
-def idle_between_contacts(present_s: np.ndarray | float, busy_s, started) -> np.ndarray | float:
-    """Agent idle time between contacts (s): time present and not busy per contact started."""
+def idle_between_contacts(present_s: np.ndarray, busy_s: np.ndarray, started: np.ndarray) -> np.ndarray:
+    """Agent idle time between contacts (s) per interval: time present and not busy per contact started."""
     idle = np.maximum(np.asarray(present_s, dtype=float) - np.asarray(busy_s, dtype=float), 0.0)
-    if np.ndim(idle) == 0:
-        return div(float(idle), float(started))
     return safe_div(idle, np.asarray(started, dtype=float))
+
+
+def idle_between_contacts_day(present_s: float, busy_s: float, started: float) -> float:
+    """The same over the day's statistics windows."""
+    return div(max(present_s - busy_s, 0.0), started)

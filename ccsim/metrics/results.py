@@ -10,6 +10,7 @@ from .channels import agent_rows, email_kpis
 from .contacts import NAMED_DEFINITIONS, contact_kpis, total_with_parts
 from .groups import group_kpis
 from .journeys import journey_kpis
+from .outbound import outbound_kpis
 from .replication import Replication
 from .transfers import transfer_kpis
 
@@ -83,10 +84,15 @@ def compute_results(plan: Plan, rec: Records) -> Results:
         name = ct.name
         day, per_interval, waits[name], parts[name] = contact_kpis(plan, rec, ct.index, ctx)
         types[name], type_intervals[name] = day, per_interval
-        if rec.journey is not None:
+        if rec.journey is not None and ct.outbound is None:  # dialled calls have no caller journey
             more_day, more_intervals = journey_kpis(plan, rec, ct.index, ctx)
             day.update(more_day)
             per_interval.update(more_intervals)
+        if ct.outbound is not None:
+            more_day, more_intervals, more_parts = outbound_kpis(plan, rec, ct.index, ctx)
+            day.update(more_day)
+            per_interval.update(more_intervals)
+            parts[name].update(more_parts)
         if rec.transfers is not None:
             more_day, more_intervals = transfer_kpis(plan, rec, ct.index, ctx)
             day.update(more_day)

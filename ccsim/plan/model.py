@@ -57,9 +57,8 @@ class JourneyPlan:
     predictor: WaitPredictor
 
     @classmethod
-    def of(cls, ct: ContactTypeSpec, names: list[str], interval_s: float | None = None) -> JourneyPlan:
-        """The journey of contact type *ct*; *names* are all contact types, in order; *interval_s*
-        the horizon's interval (for a handle time per interval that callbacks inherit)."""
+    def of(cls, ct: ContactTypeSpec, names: list[str]) -> JourneyPlan:
+        """The journey of contact type *ct*; *names* are all contact types, in order."""
         r, res, cb = ct.retrial, ct.resolution, ct.callback
         rep = res.repeat if res else None
         return cls(
@@ -79,7 +78,7 @@ class JourneyPlan:
             callback_over=cb.offer_when_expected_wait_over if cb else None,
             callback_accept=cb.accept_probability if cb else 0.0,
             callback_reach=cb.reach_probability if cb else 1.0,
-            callback_handle=sampler_for(cb.handle_time or ct.handle_time, interval_s) if cb else None,
+            callback_handle=sampler_for(cb.handle_time or ct.handle_time) if cb else None,
             dial_time=cb.dial_time if cb else 0.0,
             callback_scheduled=bool(cb and cb.mode == "scheduled"),
             callback_window=cb.window if cb else 0.0,
@@ -95,6 +94,32 @@ class JourneyPlan:
         return any((self.ivr_time is not None, self.balk_over is not None, self.retrial_p > 0,
                     self.fcr is not None, self.callback_over is not None,
                     self.conversion_p is not None, self.rating is not None))
+
+
+@dataclass(frozen=True, slots=True, eq=False, kw_only=True)
+class OutboundPlan:
+    """How an outbound type's dialer places calls (``scenario.outbound``), in seconds."""
+
+    policy: str  # preview, progressive or predictive
+    kappa: float  # calls per free agent
+    extra: int  # calls added (may be negative)
+    min_free: int  # free agents needed in the watch groups
+    watch: tuple[int, ...]  # groups whose free agents min_free counts
+    keep_free: int  # agents of the type's groups kept free (blending threshold)
+    start_s: float  # the dialer's hours each day, from the horizon start
+    end_s: float
+    campaign_size: float  # records in the list (inf: unlimited)
+    reach: tuple[float, ...]  # right party, per interval
+    wrong: tuple[float, ...]  # wrong party, per interval
+    machine: tuple[float, ...]  # answering machine, per interval
+    wrong_handle: Sampler
+    machine_handle: Sampler | None  # None: machines dropped by detection
+    machine_wait: float  # s a machine's message may start after the greeting
+    ring: Sampler | None  # dial to greeting (None: at once)
+    no_answer: Sampler | None  # dial to giving up
+    preview: Sampler | None  # preview: reading the record before dialling
+    abandon_limit: float | None  # pacing: limit on the day's abandoned share of live calls
+    grace_s: float  # a live call not connected within this is abandoned (regulators' rule)
 
 
 @dataclass(frozen=True, slots=True, eq=False, kw_only=True)
@@ -119,13 +144,12 @@ class ContactTypePlan:
     concurrency: int  # chats an agent may hold at once (chat; 1 otherwise)
     slowdown: tuple[float, ...]  # handle-time multiplier with 1, 2, ... chats open
     priority_boost: float  # s of head start in a shared queue discipline
-    agent_selection: str  # longest_idle, random or rank: who takes an arriving contact among the free agents
+    agent_selection: str  # longest_idle or random: who takes an arriving contact among the free agents
     disconnect_at_closing: bool  # callers still waiting at a day's closing are disconnected
     sl_opening_hours: bool  # emails: the threshold counts opening hours only
     overnight: float  # emails: expected arrivals while closed, before each opening
-    busyness: int = -1  # index in Plan.busyness_cv of the day factor it shares; -1: none
-    group_rank: tuple[int, ...] = ()  # agent_selection rank: rank of each of group_indices (lower first)
     transfers: tuple[TransferRule, ...] = ()  # tried in order after the talk (plan.transfers)
+    outbound: OutboundPlan | None = None  # direction: outbound — its dialer; None for inbound types
 
     def __setstate__(self, state: list[object]) -> None:
         # Unpickling (worker processes, dask) brings arrays back writeable: the plan
@@ -221,10 +245,6 @@ class Plan:
     # in the scenario's `lines` is shared by the types that name it (ContactTypePlan.line_pool).
     line_pools: tuple[int, ...] = ()
     line_pool_names: tuple[str, ...] = ()  # the shared pools' names (own pools: the type's name)
-    occupancy_after_closing: bool = False  # a day's occupancy counts work finished after closing
-    # Busyness factors shared by several types (scenario `busyness`): cv and name of each.
-    busyness_cv: tuple[float, ...] = ()
-    busyness_names: tuple[str, ...] = ()
 
     def interval_starts(self) -> np.ndarray:
         """Start of each interval of every day in simulation seconds (0 = first day's start).

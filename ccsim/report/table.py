@@ -13,6 +13,7 @@ from .channel_table import render_channels
 from .columns import GREEN, RED, RESET, TERMINAL, YELLOW, fit_lines, render_columns, resolve_width
 from .journey_table import render_journeys
 from .labels import fmt, fmt_estimate, fmt_spread, verdict_line
+from .outbound_table import render_outbound
 
 
 def _pct(e: Estimate) -> str:
@@ -156,6 +157,9 @@ def render_tables(est: Estimates, colour: bool = False, width: int | None | str 
     journeys = render_journeys(est, width=width, colour=colour)
     if journeys:
         lines += ["", journeys]
+    outbound = render_outbound(est, width=width, colour=colour)
+    if outbound:
+        lines += ["", outbound]
     risk = est.service_level_risk()
     if any(risk.values()):
         lines.append("")

@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, model_
 
 from ..units import format_clock_exact
 from .base import ScenarioModel
-from .distributions import PeriodDistributionSpec
+from .distributions import DistributionSpec
 from .fields import STAFFING, AuxShare, ClockTime, Duration, PositiveDuration, Probability, Rate, Variation
 from .journeys import (
     BalkingSpec,
@@ -30,6 +30,7 @@ from .journeys import (
     WaitPredictor,
 )
 from .limits import MIN_INTERVAL_S, LimitsSpec, LocatedValueError, check_sizes
+from .outbound import DialerSpec
 from .override_text import format_override
 from .transfers import TransferList
 from .workforce import ShiftSpec
@@ -129,9 +130,6 @@ class ArrivalsSpec(ScenarioModel):
     volume: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] | None = None
     profile: list[Annotated[float, Field(ge=0.0, allow_inf_nan=False)]] | None = None
     forecast_error: Variation = 0.0
-    # A busyness factor shared with other types: a name under the scenario's top-level
-    # `busyness` (one mean-1 gamma draw per day multiplies the rates of every type naming it).
-    busyness: Name | None = None
     # Emails: expected arrivals while the centre is closed before each day's opening
     # (spread over the closed hours; they join the backlog at the opening).
     overnight: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] = 0.0
@@ -170,6 +168,7 @@ class ServiceLevelSpec(ScenarioModel):
 
 
 EMAIL_SERVICE_LEVEL = ServiceLevelSpec(target=0.9, threshold=86400.0)
+OUTBOUND_SERVICE_LEVEL = ServiceLevelSpec(target=0.97, threshold=2.0)
 MAX_CONCURRENCY = 10
 
 
@@ -186,15 +185,11 @@ class ContactTypeSpec(ScenarioModel):
     overflow_after: Duration | None = None
     # Who takes an arriving contact among the free agents allowed to: the one idle longest,
     # or one drawn at random, each equally likely (ContactCenters' random router).
-    # With `rank`: the free agent of the best-ranked group (group_rank: {group: 1, ...}, lower
-    # first; a group not named ranks by its skill level for the type), ties by longest idle.
-    agent_selection: Literal["longest_idle", "random", "rank"] = "longest_idle"
-    group_rank: dict[Name, Annotated[int, Field(ge=1, le=1000)]] = {}
+    agent_selection: Literal["longest_idle", "random"] = "longest_idle"
     arrivals: ArrivalsSpec
-    # Each one distribution, or a list with one per interval (by the contact's interval of arrival).
-    handle_time: PeriodDistributionSpec
-    after_call_work: PeriodDistributionSpec | None = None
-    patience: PeriodDistributionSpec | None = None
+    handle_time: DistributionSpec
+    after_call_work: DistributionSpec | None = None
+    patience: DistributionSpec | None = None
     service_level: ServiceLevelSpec = ServiceLevelSpec()
     # Trunk lines: a limit of the type's own (a number), or a pool named in the scenario's
     # top-level `lines` that several types share (its name). A caller finding none free is blocked.
@@ -213,6 +208,9 @@ class ContactTypeSpec(ScenarioModel):
     wait_predictor: WaitPredictor = "queue_position"
     # Transfers after the talk to another type's queue, cold or warm (ccsim.scenario.transfers).
     transfers: TransferList | None = None
+    # Outbound: calls placed by a dialer from a campaign list instead of arrivals (outbound.py).
+    direction: Literal["inbound", "outbound"] = "inbound"
+    dialer: DialerSpec | None = None
 
     @model_validator(mode="after")
     def _channel_fields(self):
@@ -232,9 +230,6 @@ class ContactTypeSpec(ScenarioModel):
         if self.service_level.opening_hours_only and self.channel != "email":
             raise ValueError("service_level.opening_hours_only applies to emails (channel: email), "
                              f"not to {self.channel}")
-        if self.group_rank and self.agent_selection != "rank":
-            raise LocatedValueError(("group_rank",), "group_rank orders the groups for 'agent_selection: rank' "
-                                                     f"(agent_selection is {self.agent_selection!r})")
         if self.channel == "email":
             if self.patience is not None:
                 raise ValueError("emails never abandon: leave 'patience' out for channel: email")
@@ -244,6 +239,36 @@ class ContactTypeSpec(ScenarioModel):
                 raise ValueError("emails wait in the backlog overnight: 'at_closing: disconnect' applies to "
                                  "voice and chat, not to email")
         return self
+
+    @model_validator(mode="after")
+    def _outbound_fields(self):
+        if self.direction == "inbound":
+            if self.dialer is not None:
+                raise ValueError("'dialer' places outbound calls: give 'direction: outbound' with it")
+            return self
+        if self.dialer is None:
+            raise ValueError("an outbound type needs a 'dialer' (policy: preview, progressive or predictive)")
+        if self.channel != "voice":
+            raise ValueError(f"outbound types are calls (channel: voice), got channel: {self.channel}")
+        if self.arrivals.rate != 0.0:
+            raise ValueError("outbound calls are placed by the dialer: leave 'arrivals' out of an outbound type")
+        journeys = [f for f in ("ivr", "balking", "retrial", "resolution", "callback", "rating", "lines")
+                    if getattr(self, f) is not None]
+        if journeys:
+            raise ValueError(f"{', '.join(repr(f) for f in journeys)} apply to inbound types, not to "
+                             "'direction: outbound'")
+        return self
+
+    @model_validator(mode="before")
+    @classmethod
+    def _outbound_arrivals(cls, data):
+        """An outbound type has no arrivals of its own: the dialer places its calls."""
+        if isinstance(data, dict) and data.get("direction") == "outbound":
+            if "arrivals" not in data:
+                data = {**data, "arrivals": {"rate": 0}}
+            if "service_level" not in data:  # connected within the regulators' 2 s of the greeting
+                data = {**data, "service_level": OUTBOUND_SERVICE_LEVEL}
+        return data
 
     @model_validator(mode="before")
     @classmethod
@@ -315,9 +340,6 @@ class StatisticsSpec(ScenarioModel):
     """Optional statistics, off by default because they cost time."""
 
     per_agent: bool = False  # contacts per hour and occupancy per agent, and their spread
-    # A day's occupancy (and busy and present hours) runs on past the closing to the end of the
-    # group's last contact (ccsim.metrics.after_closing); intervals are unchanged.
-    occupancy_after_closing: bool = False
 
 
 # The loader validates a variant as it validates a file (overrides, cross-references, located
@@ -346,9 +368,6 @@ class Scenario(ScenarioModel):
     # Pools of trunk lines shared by several contact types: {pool: lines}; a type takes one
     # of its pool's lines with `lines: <pool>`.
     lines: dict[Name, Annotated[int, Field(ge=1, le=MAX_AGENTS * 100)]] = {}
-    # Busyness factors shared by several contact types: {name: cv}; a type's arrivals name one
-    # with `busyness: <name>`, and one mean-1 gamma draw with that cv per day multiplies them all.
-    busyness: dict[Name, Variation] = {}
     statistics: StatisticsSpec = StatisticsSpec()
     limits: LimitsSpec = LimitsSpec()
     # The data as the user wrote it (YAML values), kept so variants re-validate with

@@ -144,13 +144,6 @@ def distribution(draw, low: float, high: float) -> dict:
     return {"dist": kind, "values": [w(between(draw, 0.0, 2 * high)) for _ in range(integer(draw, 1, 5))]}
 
 
-def by_period(draw, n_intervals: int, low: float, high: float):
-    """One distribution, or now and then a list with one per interval (by the interval of arrival)."""
-    if not some(draw, 0.85):  # about 15 %, and off in the smallest example
-        return [distribution(draw, low, high) for _ in range(n_intervals)]
-    return distribution(draw, low, high)
-
-
 def ints(draw, n: int, low: int, high: int) -> list[int]:
     return [integer(draw, low, high) for _ in range(n)]
 
@@ -260,13 +253,12 @@ def contact_type(draw, names: list[str], channel: str, n_intervals: int, routing
     if channel != "voice" or some(draw, 0.3):
         ct["channel"] = channel
     ct["arrivals"] = arrivals(draw, n_intervals, channel)
-    ct["handle_time"] = (by_period(draw, n_intervals, 60.0, 600.0) if channel == "email"
-                         else by_period(draw, n_intervals, 20.0, 480.0))
+    ct["handle_time"] = distribution(draw, 60.0, 600.0) if channel == "email" else distribution(draw, 20.0, 480.0)
     zero = {"dist": "constant", "value": 0}
     if some(draw, 0.4):
-        ct["after_call_work"] = by_period(draw, n_intervals, 1.0, 90.0) if some(draw, 0.8) else zero
+        ct["after_call_work"] = distribution(draw, 1.0, 90.0) if some(draw, 0.8) else zero
     if channel != "email" and some(draw, 0.7):
-        ct["patience"] = by_period(draw, n_intervals, 1.0, 400.0) if some(draw, 0.9) else zero
+        ct["patience"] = distribution(draw, 1.0, 400.0) if some(draw, 0.9) else zero
     if channel != "email" and some(draw, 0.25):
         ct["lines"] = integer(draw, 1, 6)
     if some(draw, 0.5):
@@ -282,7 +274,7 @@ def contact_type(draw, names: list[str], channel: str, n_intervals: int, routing
     if routing == "overflow" and some(draw, 0.5):
         ct["overflow_after"] = duration(draw, 0.0, 90.0)
     if some(draw, 0.25):
-        ct["agent_selection"] = pick(draw, ("longest_idle", "random", "rank"))
+        ct["agent_selection"] = pick(draw, ("longest_idle", "random"))
     if channel != "email" and some(draw, 0.2):
         ct["at_closing"] = pick(draw, ("serve", "disconnect"))
     ct.update(journeys(draw, names, channel))
@@ -410,19 +402,8 @@ def scenarios(draw) -> dict:
         for n in names:
             if channels[n] != "email" and some(draw, 0.6):
                 types[n]["lines"] = "trunks"
-    for n in names:  # ranks for agent_selection: rank, on some of the groups serving the type
-        if types[n].get("agent_selection") == "rank" and some(draw):
-            serving = [g for g, s in zip(group_names, skill_sets, strict=True) if n in s]
-            types[n]["group_rank"] = {g: integer(draw, 1, 3) for g in subset(draw, serving)}
-    if not some(draw, 0.8):  # a busyness factor shared by some types (about 20 %; off when shrunk)
-        data["busyness"] = {"day": pick(draw, (0.0, 1e-7, 0.2)) if some(draw) else between(draw, 0.0, 0.5)}
-        for n in names:
-            if some(draw, 0.6):
-                types[n]["arrivals"]["busyness"] = "day"
     if some(draw, 0.3):
         data["statistics"] = {"per_agent": draw(BOOL)}
-        if some(draw):
-            data["statistics"]["occupancy_after_closing"] = draw(BOOL)
     return data
 
 
@@ -451,7 +432,6 @@ def every_field_scenario(days: int = 2) -> dict:
         "routing": "overflow",
         "statistics": {"per_agent": True},
         "lines": {"trunks": 20},
-        "busyness": {"day": 0.1},
         "contact_types": {
             "support": {
                 "channel": "voice",
@@ -477,10 +457,9 @@ def every_field_scenario(days: int = 2) -> dict:
                 "wait_predictor": "last_to_enter_service",
             },
             "sales": {
-                "arrivals": {"per_interval": [10, 12, 14, 14, 12, 10], "busyness": "day"},
+                "arrivals": {"per_interval": [10, 12, 14, 14, 12, 10]},
                 "handle_time": {"dist": "gamma", "mean": "5min", "cv": 0.6},
-                "patience": [{"dist": "exponential", "mean": m}  # one per interval
-                             for m in ("2min", "2min", "3min", "3min", "2min", "90s")],
+                "patience": {"dist": "exponential", "mean": "2min"},
                 "overflow_after": "30s",
                 "agent_selection": "random",
                 "at_closing": "disconnect",
@@ -493,7 +472,7 @@ def every_field_scenario(days: int = 2) -> dict:
                 "channel": "chat",
                 "concurrency": 3,
                 "concurrency_slowdown": [1.0, 1.2, 1.4],
-                "arrivals": {"rate": "40/h", "busyness": "day"},
+                "arrivals": {"rate": "40/h"},
                 "handle_time": {"dist": "erlang", "mean": "8min", "k": 2},
                 "after_call_work": {"dist": "constant", "value": "15s"},
                 "patience": {"dist": "uniform", "low": "30s", "high": "3min"},
@@ -537,8 +516,7 @@ def every_field_scenario(days: int = 2) -> dict:
 # --------------------------------------------------------------------------- what a path holds
 
 # Keys whose mapping is keyed by names (contact types, agent groups, skills, line pools), not by fields.
-NAME_KEYED = {"contact_types", "agent_groups", "skills", "handle_time_factor", "reserve", "overflow_after", "lines",
-              "busyness", "group_rank"}
+NAME_KEYED = {"contact_types", "agent_groups", "skills", "handle_time_factor", "reserve", "overflow_after", "lines"}
 
 
 def walk(data, path=()):
@@ -578,12 +556,10 @@ def kind_of(data, path: tuple) -> str | None:
         return "replications"
     if path == ("routing",):
         return "routing"
-    if path in (("statistics", "per_agent"), ("statistics", "occupancy_after_closing")):
+    if path == ("statistics", "per_agent"):
         return "bool"
     if top == "lines" and len(path) == 2:
         return "lines"
-    if top == "busyness" and len(path) == 2:
-        return "forecast_error"
     if top == "horizon":
         return {"start": "clock", "end": "clock", "interval": "positive_duration", "warmup": "duration",
                 "days": "days"}.get(key)
@@ -601,13 +577,11 @@ def kind_of(data, path: tuple) -> str | None:
                     "lines": "pool_name" if isinstance(get(data, path), str) else "lines"}.get(field)
         if field == "concurrency_slowdown":
             return "slowdown"
-        if field == "group_rank":
-            return "rank" if len(path) == 4 else None
         if field == "arrivals":
             if key in ("per_interval", "profile") or (len(path) == 5 and path[3] in ("per_interval", "profile")):
                 return "nonnegative"
             return {"rate": "rate", "volume": "nonnegative", "forecast_error": "forecast_error",
-                    "overnight": "nonnegative", "busyness": "busyness_name"}.get(key)
+                    "overnight": "nonnegative"}.get(key)
         if field == "retrial" and len(path) == 5 and path[3] == "keep":
             return "retrial_kept"
         if field == "service_level":
@@ -670,8 +644,6 @@ BAD_VALUES = {
     "slowdown": [0.5, 21, "slow", NAN],
     "lines": [0, -1, 2.5],
     "pool_name": ["zz_nope"],
-    "busyness_name": ["zz_nope"],
-    "rank": [0, -1, 1.5, 1001, "first"],
     "at_closing": ["hang_up", "Disconnect", ""],
     "attempts": [0, 101, -1],
     "per_minute": [-1.5, 2, NAN],
