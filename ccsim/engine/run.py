@@ -59,9 +59,11 @@ from .selectors import (
     is_plain_group,
     is_voice_group,
     longest_idle,
+    longest_queue,
     random_offer,
     voice_levels,
     voice_offer,
+    weighted_wait,
 )
 from .snapshot_start import start_from
 from .transfers import Transfers
@@ -118,7 +120,7 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         "plan", "env", "heap", "eid", "sink", "contacts", "arrival", "ctype", "handle", "acw", "work",
         "deadline", "entry", "answer", "group", "agent_of", "fate", "queues", "groups", "groups_of",
         "lines", "line_pool", "in_system", "line_heaps", "line_heap_cap", "line_release", "channel", "concurrency",
-        "slowdown",
+        "slowdown", "scored",
         "offer_to", "choice_of", "select", "offer_of", "plain_offer", "has_delay", "delays", "due_callbacks",
         "chat_end_callbacks", "per_agent", "agents", "busy_spans", "present_spans", "span_start", "span_end",
         "any_chat", "snapshot_chats", "journeys", "has_journey", "journey_serve", "workforce", "end_hooks", "initial",
@@ -196,6 +198,17 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         # it selects exactly as the general one would (the hot path), else the general one.
         self.select = [first_waiting if g.plain else voice_levels if is_voice_group(plan, gp) else by_level
                        for g, gp in zip(self.groups, plan.agent_groups, strict=True)]
+        # contact_selection: longest weighted wait or longest queue — a scored selector over the
+        # group's calls and chats (levels ignored; emails after them by level), never the hot path.
+        self.scored: list[list | None] = [None] * len(self.groups)
+        for gp, g in zip(plan.agent_groups, self.groups, strict=True):
+            if gp.contact_selection != "routing":
+                weight = dict(zip(gp.skill_indices, gp.wait_weights, strict=True))
+                self.scored[g.index] = [(choice, weight[k]) for k, choice in self.choice_of[g.index].items()
+                                        if choice.channel != EMAIL]
+                self.select[g.index] = weighted_wait if gp.contact_selection == "longest_weighted_wait" \
+                    else longest_queue
+                g.plain = False
         self.plain_offer = [
             self.channel[k] == CHANNELS["voice"] and all(
                 choice.delay == 0 and choice.reserve_other == 0 and choice.factor == 1.0 and not g.blended

@@ -17,6 +17,13 @@ afterwards.
   delay), the channel rules (one call or email, or chats up to the concurrency, calls
   beside chats with ``voice_with_chat``), and deferrable email after everything else.
 
+* ``weighted_wait`` — ``contact_selection: longest_weighted_wait``: levels ignored, the head
+  contact with the longest wait x the group's weight for its type (``wait_weights``, 1 by
+  default; ``priority_boost`` counts as wait); emails after everything, by level.
+* ``longest_queue`` — ``contact_selection: longest_queue``: levels ignored, the head of the
+  skill with the most contacts still waiting (ties: the earlier in the group's skills);
+  emails after everything, by level. Counting a queue's live contacts costs its length.
+
 *Agent selection* (who takes an arriving contact): ``offer(run, c, k, now) -> bool``.
 
 * ``longest_idle`` — the foundation's rule: the free agent idle longest among the groups
@@ -28,6 +35,10 @@ afterwards.
 * ``random_offer`` — ``agent_selection: random``: one of the free agents of the groups
   allowed to take the contact now, each equally likely (its type's own random stream);
   with none free, as ``general_offer``.
+* ``rank_offer`` — ``agent_selection: rank``: the groups in tiers of equal rank, best first
+  (ContactCenters' routers with ordered type-to-group lists); within the first tier with a
+  free agent allowed to take the contact now, the one idle longest; with none free, as
+  ``general_offer``.
 """
 
 from __future__ import annotations
@@ -165,6 +176,63 @@ def pick(run, agent, g, now: float, levels) -> tuple | None:
         if best is not None:
             return best, best_choice
     return None
+
+
+def weighted_wait(run, agent, g, now: float) -> None:
+    """ContactCenters' longest-weighted-waiting-time router, as a freed agent's choice."""
+    scored_pick(run, agent, g, now, False)
+
+
+def longest_queue(run, agent, g, now: float) -> None:
+    """ContactCenters' longest-queue-first router, as a freed agent's choice."""
+    scored_pick(run, agent, g, now, True)
+
+
+def scored_pick(run, agent, g, now: float, by_queue: bool) -> None:
+    """Take the best-scored contact the agent may take (``by_level``'s channel rules, delays and
+    reserves), as long as it has room; then email by level."""
+    items = run.scored[g.index]
+    while True:
+        picked = best_scored(run, agent, g, now, items, by_queue)
+        if picked is None and g.emails and run.email_open(g, now):
+            picked = pick(run, agent, g, now, g.emails)
+        if picked is None:
+            return
+        c, choice = picked
+        choice.queue.popleft()
+        run.start(c, choice, agent, now)
+        if agent.contact >= 0 and (not g.blended or agent.channel != VOICE):
+            return  # a call takes the whole agent
+
+
+def best_scored(run, agent, g, now: float, items, by_queue: bool) -> tuple | None:
+    """The (head contact, choice) of the skill with the best score: its live queue length
+    (by_queue), else its head's (wait + boost) x weight; ties go to the earlier skill."""
+    entry, deadline = run.entry, run.deadline
+    idle = len(g.idle)
+    solo, chats = agent.contact, agent.chats
+    can_voice = solo < 0 and (not chats or g.blended)
+    can_chat = solo < 0 or (g.blended and agent.channel == VOICE)
+    n_chats, cap, concurrency = len(chats), agent.room, run.concurrency
+    best, best_choice, best_score = None, None, 0.0
+    for choice, weight in items:
+        if choice.channel == VOICE:
+            if not can_voice:
+                continue
+        elif not can_chat or n_chats >= cap or n_chats >= concurrency[choice.k]:
+            continue
+        if choice.reserve_other > idle or not choice.queue:
+            continue
+        c = run.head(choice.queue, now)
+        if c is None or now < entry[c] + choice.delay:
+            continue
+        if by_queue:
+            score = float(sum(1 for x in choice.queue if deadline[x] > now))
+        else:
+            score = (now - entry[c] + choice.boost) * weight
+        if best is None or score > best_score:
+            best, best_choice, best_score = c, choice, score
+    return None if best is None else (best, best_choice)
 
 
 # --- agent selection -------------------------------------------------------------------------
@@ -309,3 +377,29 @@ def random_offer(run, c: int, k: int, now: float, schedule: bool = True) -> bool
     del idle[i]  # the others keep their order (longest idle first)
     run.start(c, choice, agent, now)
     return True
+
+
+def rank_offer(run, c: int, k: int, now: float, schedule: bool = True) -> bool:
+    """Give contact c to the longest-idle free agent of the best-ranked tier of groups that has
+    one allowed to take it now (delays, reserves, emails in opening hours); with none free in
+    any tier, as ``general_offer`` (a chat to a chatting agent, a call to a blended one,
+    overflow timers)."""
+    ch = run.channel[k]
+    entry = run.entry[c]
+    for tier in run.rank_tiers[k]:
+        best, best_choice = None, None
+        for g, choice in tier:
+            if now < entry + choice.delay:
+                continue
+            if ch == EMAIL and not run.email_open(g, now):
+                continue
+            idle = g.idle
+            if idle and len(idle) > choice.reserve_other:
+                a = idle[0]
+                if best is None or a.idle_since < best.idle_since:
+                    best, best_choice = a, choice
+        if best is not None:
+            best.group.idle.popleft()
+            run.start(c, best_choice, best, now)
+            return True
+    return general_offer(run, c, k, now, schedule)

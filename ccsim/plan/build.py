@@ -129,6 +129,8 @@ def build_plan(scenario: Scenario, seed: int | None = None) -> Plan:
             factor=tuple(g.handle_time_factor.get(skill, 1.0) for skill in g.skills),
             reserve=tuple(g.reserve.get(skill, 0) for skill in g.skills),
             delay=tuple(delays[index]), voice_with_chat=g.voice_with_chat,
+            contact_selection=g.contact_selection,
+            wait_weights=tuple(g.wait_weights.get(skill, 1.0) for skill in g.skills),
         ))
 
     return Plan(

@@ -222,6 +222,8 @@ class AgentGroupPlan:
     reserve: tuple[int, ...]
     delay: tuple[float, ...]
     voice_with_chat: bool  # calls and chats at once on one agent
+    contact_selection: str = "routing"  # routing, longest_weighted_wait or longest_queue
+    wait_weights: tuple[float, ...] = ()  # longest_weighted_wait: weight per skill (skill_indices order)
 
 
 @dataclass(frozen=True, slots=True, eq=False, kw_only=True)

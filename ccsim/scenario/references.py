@@ -89,7 +89,7 @@ def reference_issues(data: dict) -> list[Issue]:
                     served.add(skill) if isinstance(skill, str) else None
             _check_length(spec.get("staffing"), ("agent_groups", name, "staffing"), n, "headcount", issues)
             own = list(skills) if isinstance(skills, dict | list) else None
-            for field in ("handle_time_factor", "reserve", "overflow_after"):
+            for field in ("handle_time_factor", "reserve", "overflow_after", "wait_weights"):
                 per_skill = spec.get(field)
                 if own is None or not isinstance(per_skill, dict):
                     continue

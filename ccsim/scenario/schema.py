@@ -301,6 +301,11 @@ class AgentGroupSpec(ScenarioModel):
     reserve: dict[Name, Annotated[int, Field(ge=0, le=MAX_AGENTS)]] = {}
     overflow_after: dict[Name, Duration] = {}
     voice_with_chat: bool = False
+    # What a freed agent takes: the routing policy's choice (default), or over all its skills the
+    # contact with the longest wait x the group's weight for its type (wait_weights), or the
+    # head of the longest queue (ContactCenters' router families).
+    contact_selection: Literal["routing", "longest_weighted_wait", "longest_queue"] = "routing"
+    wait_weights: dict[Name, Annotated[float, Field(gt=0.0, le=1e6)]] = {}
     _levels: dict = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="wrap")
@@ -323,6 +328,9 @@ class AgentGroupSpec(ScenarioModel):
     def _unique_skills(self):
         if len(set(self.skills)) != len(self.skills):
             raise ValueError(f"skills must not repeat, got {self.skills}")
+        if self.wait_weights and self.contact_selection != "longest_weighted_wait":
+            raise LocatedValueError(("wait_weights",), "wait_weights weigh the waits for 'contact_selection: "
+                                    f"longest_weighted_wait' (contact_selection is {self.contact_selection!r})")
         if (self.staffing is None) == (self.shifts is None):
             raise ValueError("expected exactly one of 'staffing' (agents per interval) or 'shifts' (a roster)")
         return self

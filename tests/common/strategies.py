@@ -144,6 +144,13 @@ def distribution(draw, low: float, high: float) -> dict:
     return {"dist": kind, "values": [w(between(draw, 0.0, 2 * high)) for _ in range(integer(draw, 1, 5))]}
 
 
+def by_period(draw, n_intervals: int, low: float, high: float):
+    """One distribution, or now and then a list with one per interval (by the interval of arrival)."""
+    if not some(draw, 0.85):  # about 15 %, and off in the smallest example
+        return [distribution(draw, low, high) for _ in range(n_intervals)]
+    return distribution(draw, low, high)
+
+
 def ints(draw, n: int, low: int, high: int) -> list[int]:
     return [integer(draw, low, high) for _ in range(n)]
 
@@ -253,12 +260,13 @@ def contact_type(draw, names: list[str], channel: str, n_intervals: int, routing
     if channel != "voice" or some(draw, 0.3):
         ct["channel"] = channel
     ct["arrivals"] = arrivals(draw, n_intervals, channel)
-    ct["handle_time"] = distribution(draw, 60.0, 600.0) if channel == "email" else distribution(draw, 20.0, 480.0)
+    ct["handle_time"] = (by_period(draw, n_intervals, 60.0, 600.0) if channel == "email"
+                         else by_period(draw, n_intervals, 20.0, 480.0))
     zero = {"dist": "constant", "value": 0}
     if some(draw, 0.4):
-        ct["after_call_work"] = distribution(draw, 1.0, 90.0) if some(draw, 0.8) else zero
+        ct["after_call_work"] = by_period(draw, n_intervals, 1.0, 90.0) if some(draw, 0.8) else zero
     if channel != "email" and some(draw, 0.7):
-        ct["patience"] = distribution(draw, 1.0, 400.0) if some(draw, 0.9) else zero
+        ct["patience"] = by_period(draw, n_intervals, 1.0, 400.0) if some(draw, 0.9) else zero
     if channel != "email" and some(draw, 0.25):
         ct["lines"] = integer(draw, 1, 6)
     if some(draw, 0.5):
@@ -274,7 +282,7 @@ def contact_type(draw, names: list[str], channel: str, n_intervals: int, routing
     if routing == "overflow" and some(draw, 0.5):
         ct["overflow_after"] = duration(draw, 0.0, 90.0)
     if some(draw, 0.25):
-        ct["agent_selection"] = pick(draw, ("longest_idle", "random"))
+        ct["agent_selection"] = pick(draw, ("longest_idle", "random", "rank"))
     if channel != "email" and some(draw, 0.2):
         ct["at_closing"] = pick(draw, ("serve", "disconnect"))
     ct.update(journeys(draw, names, channel))
@@ -342,6 +350,10 @@ def agent_group(draw, skills: list[str], n_intervals: int, routing: str, h_start
         group["overflow_after"] = {s: duration(draw, 0.0, 90.0) for s in subset(draw, skills)}
     if some(draw, 0.3):
         group["voice_with_chat"] = draw(BOOL)
+    if not some(draw, 0.8):  # what a freed agent takes (about 20 %; the routing policy when shrunk)
+        group["contact_selection"] = pick(draw, ("routing", "longest_weighted_wait", "longest_queue"))
+        if group["contact_selection"] == "longest_weighted_wait" and some(draw):
+            group["wait_weights"] = {s: between(draw, 0.1, 10.0) for s in subset(draw, skills)}
     return group
 
 
@@ -402,8 +414,19 @@ def scenarios(draw) -> dict:
         for n in names:
             if channels[n] != "email" and some(draw, 0.6):
                 types[n]["lines"] = "trunks"
+    for n in names:  # ranks for agent_selection: rank, on some of the groups serving the type
+        if types[n].get("agent_selection") == "rank" and some(draw):
+            serving = [g for g, s in zip(group_names, skill_sets, strict=True) if n in s]
+            types[n]["group_rank"] = {g: integer(draw, 1, 3) for g in subset(draw, serving)}
+    if not some(draw, 0.8):  # a busyness factor shared by some types (about 20 %; off when shrunk)
+        data["busyness"] = {"day": pick(draw, (0.0, 1e-7, 0.2)) if some(draw) else between(draw, 0.0, 0.5)}
+        for n in names:
+            if some(draw, 0.6):
+                types[n]["arrivals"]["busyness"] = "day"
     if some(draw, 0.3):
         data["statistics"] = {"per_agent": draw(BOOL)}
+        if some(draw):
+            data["statistics"]["occupancy_after_closing"] = draw(BOOL)
     return data
 
 
@@ -432,6 +455,7 @@ def every_field_scenario(days: int = 2) -> dict:
         "routing": "overflow",
         "statistics": {"per_agent": True},
         "lines": {"trunks": 20},
+        "busyness": {"day": 0.1},
         "contact_types": {
             "support": {
                 "channel": "voice",
@@ -457,9 +481,10 @@ def every_field_scenario(days: int = 2) -> dict:
                 "wait_predictor": "last_to_enter_service",
             },
             "sales": {
-                "arrivals": {"per_interval": [10, 12, 14, 14, 12, 10]},
+                "arrivals": {"per_interval": [10, 12, 14, 14, 12, 10], "busyness": "day"},
                 "handle_time": {"dist": "gamma", "mean": "5min", "cv": 0.6},
-                "patience": {"dist": "exponential", "mean": "2min"},
+                "patience": [{"dist": "exponential", "mean": m}  # one per interval
+                             for m in ("2min", "2min", "3min", "3min", "2min", "90s")],
                 "overflow_after": "30s",
                 "agent_selection": "random",
                 "at_closing": "disconnect",
@@ -472,7 +497,7 @@ def every_field_scenario(days: int = 2) -> dict:
                 "channel": "chat",
                 "concurrency": 3,
                 "concurrency_slowdown": [1.0, 1.2, 1.4],
-                "arrivals": {"rate": "40/h"},
+                "arrivals": {"rate": "40/h", "busyness": "day"},
                 "handle_time": {"dist": "erlang", "mean": "8min", "k": 2},
                 "after_call_work": {"dist": "constant", "value": "15s"},
                 "patience": {"dist": "uniform", "low": "30s", "high": "3min"},
@@ -516,7 +541,8 @@ def every_field_scenario(days: int = 2) -> dict:
 # --------------------------------------------------------------------------- what a path holds
 
 # Keys whose mapping is keyed by names (contact types, agent groups, skills, line pools), not by fields.
-NAME_KEYED = {"contact_types", "agent_groups", "skills", "handle_time_factor", "reserve", "overflow_after", "lines"}
+NAME_KEYED = {"contact_types", "agent_groups", "skills", "handle_time_factor", "reserve", "overflow_after", "lines",
+              "busyness", "group_rank", "wait_weights"}
 
 
 def walk(data, path=()):
@@ -556,10 +582,12 @@ def kind_of(data, path: tuple) -> str | None:
         return "replications"
     if path == ("routing",):
         return "routing"
-    if path == ("statistics", "per_agent"):
+    if path in (("statistics", "per_agent"), ("statistics", "occupancy_after_closing")):
         return "bool"
     if top == "lines" and len(path) == 2:
         return "lines"
+    if top == "busyness" and len(path) == 2:
+        return "forecast_error"
     if top == "horizon":
         return {"start": "clock", "end": "clock", "interval": "positive_duration", "warmup": "duration",
                 "days": "days"}.get(key)
@@ -577,11 +605,13 @@ def kind_of(data, path: tuple) -> str | None:
                     "lines": "pool_name" if isinstance(get(data, path), str) else "lines"}.get(field)
         if field == "concurrency_slowdown":
             return "slowdown"
+        if field == "group_rank":
+            return "rank" if len(path) == 4 else None
         if field == "arrivals":
             if key in ("per_interval", "profile") or (len(path) == 5 and path[3] in ("per_interval", "profile")):
                 return "nonnegative"
             return {"rate": "rate", "volume": "nonnegative", "forecast_error": "forecast_error",
-                    "overnight": "nonnegative"}.get(key)
+                    "overnight": "nonnegative", "busyness": "busyness_name"}.get(key)
         if field == "retrial" and len(path) == 5 and path[3] == "keep":
             return "retrial_kept"
         if field == "service_level":
@@ -613,8 +643,9 @@ def kind_of(data, path: tuple) -> str | None:
                 return "clock"
             return {"headcount": "headcount", "length": "positive_duration"}.get(key)
         return {"resolution_factor": "factor", "absenteeism": "probability", "aux": "aux",
-                "voice_with_chat": "bool"}.get(field) if len(path) == 3 else {
-            "handle_time_factor": "factor", "reserve": "reserve", "overflow_after": "duration"}.get(field)
+                "voice_with_chat": "bool", "contact_selection": "contact_selection"}.get(field) if len(path) == 3 else {
+            "handle_time_factor": "factor", "reserve": "reserve", "overflow_after": "duration",
+            "wait_weights": "weight"}.get(field)
     return None
 
 
@@ -644,6 +675,10 @@ BAD_VALUES = {
     "slowdown": [0.5, 21, "slow", NAN],
     "lines": [0, -1, 2.5],
     "pool_name": ["zz_nope"],
+    "busyness_name": ["zz_nope"],
+    "rank": [0, -1, 1.5, 1001, "first"],
+    "contact_selection": ["shortest_queue", "Longest_queue", ""],
+    "weight": [0, -1, "heavy", NAN, INF],
     "at_closing": ["hang_up", "Disconnect", ""],
     "attempts": [0, 101, -1],
     "per_minute": [-1.5, 2, NAN],
@@ -723,11 +758,14 @@ def unknown_field(draw, data) -> Mutation:
     """A field no model has (or a skill no contact type is)."""
     candidates = model_nodes(data) + [
         p for p, v in walk(data) if isinstance(v, dict) and len(p) == 3 and p[0] == "agent_groups"
-        and p[2] in ("skills", "handle_time_factor", "reserve", "overflow_after")]
+        and p[2] in ("skills", "handle_time_factor", "reserve", "overflow_after", "wait_weights")] + [
+        p for p, v in walk(data) if isinstance(v, dict) and len(p) == 3 and p[0] == "contact_types"
+        and p[2] == "group_rank"]
     path = draw(st.sampled_from(candidates))
     key = "zz_" + pick(draw, ("x", "colour", "mean2", "skills", "start"))
     node = get(data, path)
-    node[key] = {"skills": 1, "handle_time_factor": 1.0, "reserve": 1, "overflow_after": 10}.get(
+    node[key] = {"skills": 1, "handle_time_factor": 1.0, "reserve": 1, "overflow_after": 10, "wait_weights": 1.0,
+                 "group_rank": 1}.get(
         path[-1] if path else None, 1)
     return Mutation(f"unknown field {key} in {path}", path + (key,))
 
