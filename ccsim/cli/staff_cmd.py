@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from ..scenario import ScenarioError
 from ..units import parse_duration
-from .common import SET_HELP, execution_options, executor_from_options, interrupted, load_scenario
+from .common import SET_HELP, ProgressBar, execution_options, executor_from_options, interrupted, load_scenario
 
 
 def _share(name: str, allow_one: bool = True):
@@ -161,6 +161,26 @@ def _write(path, text: str, written: list) -> None:
     written.append(str(path))
 
 
+def _progress_printer(quiet: bool):
+    """Progress inside every long step: a line when a step that is not a search iteration starts
+    (the checks on fresh days, the comparisons, the shifts), and on a terminal a bar while its
+    days are simulated."""
+    if quiet:
+        return None
+    bars: dict[str, list] = {}  # what -> [bar, replications done]: a new batch of variants starts a new bar
+
+    def show(what: str, done: int, total: int) -> None:
+        if done == 0:
+            click.echo(f"  {what}" + (f": {total:,} simulated days" if total else ""), err=True)
+            return
+        if what not in bars or done < bars[what][1]:
+            bars[what] = [ProgressBar(f"  {what}", enabled=sys.stderr.isatty()), 0]
+        bars[what][1] = done
+        bars[what][0](done, total)
+
+    return show
+
+
 def _step_printer(quiet: bool):
     if quiet:
         return None
@@ -264,10 +284,10 @@ def staff(scenario, overrides, settings_path, service_level, threshold, max_aban
             result = run_staff(sc, options, replications=replications, seed=seed,
                                check_replications=check_replications, check_seed=check_seed, start=start,
                                compare=not no_compare, max_agents=max_agents, workers=workers, executor=client,
-                               on_step=_step_printer(quiet))
+                               on_step=_step_printer(quiet), progress=_progress_printer(quiet))
             if with_shifts:
                 rounds = _roster(sc, result, options, patterns, check_replications, result.check_seed, workers,
-                                 client)
+                                 client, _progress_printer(quiet))
                 roster, roster_check = rounds[-1].roster, rounds[-1].check
     except InfeasibleTargets as exc:
         _fail(str(exc))
@@ -313,13 +333,13 @@ def staff(scenario, overrides, settings_path, service_level, threshold, max_aban
         click.echo("wrote " + ", ".join(written), err=True)
 
 
-def _roster(sc, result, options, patterns, replications, seed, workers, client):
+def _roster(sc, result, options, patterns, replications, seed, workers, client, progress=None):
     """Cover the requirement of *result* with shifts and simulate the roster (improving it if it misses)."""
     from ..staffing.closing import fit_roster
 
     required = {g: result.required[i] for i, g in enumerate(result.groups)}
     rounds = fit_roster(sc, required, options, patterns, replications=replications, seed=seed, workers=workers,
-                        executor=client)
+                        executor=client, progress=progress)
     return rounds
 
 
@@ -374,7 +394,7 @@ def shifts(scenario, requirement_path, overrides, settings_path, service_level, 
         with executor_from_options(executor, scheduler) as client:
             rounds = fit_roster(sc, requirement.required, options, patterns, shrinkage=shares,
                                 replications=replications, seed=seed, simulate=not no_simulate,
-                                workers=workers, executor=client)
+                                workers=workers, executor=client, progress=_progress_printer(quiet))
     except InfeasibleTargets as exc:
         _fail(str(exc))
     except KeyboardInterrupt:

@@ -4,7 +4,8 @@ Arrivals are a Poisson process with a piecewise-constant rate: the count in
 each interval is Poisson and, given the count, arrival times are independent
 uniforms in the interval. That is exact, including at interval boundaries
 (nothing is skipped or thinned). With ``forecast_error`` the day's volume is
-first multiplied by a mean-1 gamma factor with that coefficient of variation.
+first multiplied by a mean-1 gamma factor with that coefficient of variation; with
+``busyness`` also by the day's factor shared with the other types naming it.
 
 Every contact's handle time, after-call work and patience are drawn here,
 in arrival order, from the contact type's own streams: the n-th caller of a
@@ -62,13 +63,15 @@ class JourneyDraws:
         self.rating_noise = rating_noise  # standard normal, used for the customer's rating
 
 
-def _durations(sampler, seed: int, replication: int, key: str, n: int) -> np.ndarray:
+def _durations(sampler, seed: int, replication: int, key: str, n: int, times=None) -> np.ndarray:
     """*n* durations of *sampler* from stream *key*. Samplers that use no random numbers
     (constant, never) skip building the stream: building one costs more than most draws,
-    and the numbers of every other stream are the same either way."""
-    if not getattr(sampler, "uses_rng", True):
-        return sampler.draw(None, n)
-    return sampler.draw(stream(seed, replication, key), n)
+    and the numbers of every other stream are the same either way. A distribution per
+    interval draws each contact's from its interval of arrival (*times*, s)."""
+    rng = stream(seed, replication, key) if getattr(sampler, "uses_rng", True) else None
+    if getattr(sampler, "periodic", False):
+        return sampler.draw_at(rng, times)
+    return sampler.draw(rng, n)
 
 
 def _take_rows(a: np.ndarray, order: np.ndarray) -> np.ndarray:
@@ -80,15 +83,16 @@ def _take_rows(a: np.ndarray, order: np.ndarray) -> np.ndarray:
     return a[order]
 
 
-def draw_journey(ct, n: int, seed: int, replication: int) -> tuple:
-    """Journey numbers for *n* contacts of type *ct* (its own streams, block draws)."""
+def draw_journey(ct, n: int, seed: int, replication: int, times=None) -> tuple:
+    """Journey numbers for *n* contacts of type *ct* arriving at *times* (its own streams,
+    block draws)."""
     j = ct.journey
     name = ct.name
 
     def durations(sampler, key):
         if sampler is None:
             return np.zeros(n)
-        return _durations(sampler, seed, replication, f"{key}/{name}", n)
+        return _durations(sampler, seed, replication, f"{key}/{name}", n, times)
 
     return (
         stream(seed, replication, f"journey/{name}").random((n, N_DECISIONS)),
@@ -132,6 +136,18 @@ def overnight_arrivals(plan: Plan, ct, factors, seed: int, replication: int) -> 
     return opening, came
 
 
+def busyness_factors(plan: Plan, replication: int) -> np.ndarray:
+    """The day factors shared by several types (scenario ``busyness``): one mean-1 gamma per
+    factor and day, with the factor's cv, from the factor's own stream (rows: factors; a cv
+    below MIN_FORECAST_CV gives ones)."""
+    out = np.ones((len(plan.busyness_cv), plan.days))
+    for i, (name, cv) in enumerate(zip(plan.busyness_names, plan.busyness_cv, strict=True)):
+        if cv >= MIN_FORECAST_CV:
+            shape = 1.0 / cv**2
+            out[i] = stream(plan.seed, replication, f"busyness/{name}").gamma(shape, 1.0 / shape, plan.days)
+    return out
+
+
 def draw_contacts(plan: Plan, replication: int, start_s: float = 0.0) -> ContactDraws:
     """All contacts of one replication, every type merged in arrival order.
 
@@ -143,10 +159,13 @@ def draw_contacts(plan: Plan, replication: int, start_s: float = 0.0) -> Contact
     any_journey = any(ct.journey is not None for ct in plan.contact_types)
     any_overnight = False
     factors = np.ones((len(plan.contact_types), plan.days))
+    shared = busyness_factors(plan, replication)
     for ct in plan.contact_types:
         if ct.forecast_cv >= MIN_FORECAST_CV:
             shape = 1.0 / ct.forecast_cv**2
             factors[ct.index] = stream(seed, replication, f"forecast/{ct.name}").gamma(shape, 1.0 / shape, plan.days)
+        if ct.busyness >= 0:  # x the day's factor it shares with other types
+            factors[ct.index] = factors[ct.index] * shared[ct.busyness]
         # One rate per interval of every day, each day scaled by its own forecast factor.
         rates = np.concatenate([ct.rates * factors[ct.index, d] for d in range(plan.days)])
         times = arrival_times(plan, rates, stream(seed, replication, f"arrivals/{ct.name}"), start_s)
@@ -157,16 +176,16 @@ def draw_contacts(plan: Plan, replication: int, start_s: float = 0.0) -> Contact
             times, came = np.concatenate((times, night)), np.concatenate((times, night_came))
             any_overnight = True
         n = times.size
-        handle = _durations(ct.handle, seed, replication, f"handle_time/{ct.name}", n)
+        handle = _durations(ct.handle, seed, replication, f"handle_time/{ct.name}", n, times)
         if ct.after_call_work is not None:
-            acw = _durations(ct.after_call_work, seed, replication, f"after_call_work/{ct.name}", n)
+            acw = _durations(ct.after_call_work, seed, replication, f"after_call_work/{ct.name}", n, times)
         else:
             acw = np.zeros(n)
-        patience = _durations(ct.patience, seed, replication, f"patience/{ct.name}", n)
+        patience = _durations(ct.patience, seed, replication, f"patience/{ct.name}", n, times)
         parts.append((times, np.full(n, ct.index, dtype=np.int32), handle, acw, patience, came))
         if any_journey:
             if ct.journey is not None:
-                journeys.append(draw_journey(ct, n, seed, replication))
+                journeys.append(draw_journey(ct, n, seed, replication, times))
             else:
                 journeys.append((np.zeros((n, N_DECISIONS)),) + tuple(np.zeros(n) for _ in range(5)))
     factor = factors[:, 0] if plan.days == 1 else factors

@@ -326,7 +326,7 @@ class Journeys:
             return
         # The fresh row is read even for what the retrial keeps, so that every later contact
         # uses the same row in every variant (common random numbers).
-        handle, acw, patience, decisions, ivr, retrial, repeat, callback, noise = self.later_draws[k].next()
+        handle, acw, patience, decisions, ivr, retrial, repeat, callback, noise = self.later_draws[k].next(t)
         keep = self.keep[k]
         if keep is not None:
             if before >= 0:

@@ -18,7 +18,7 @@ BLOCK = 256
 class LaterDraws:
     """Buffered per-type draws for contacts created during the run."""
 
-    __slots__ = ("ct", "seed", "replication", "rows", "pos", "_streams")
+    __slots__ = ("ct", "seed", "replication", "rows", "pos", "_streams", "periodic")
 
     def __init__(self, ct, seed: int, replication: int):
         self.ct = ct
@@ -27,13 +27,25 @@ class LaterDraws:
         self.rows: list[tuple] = []
         self.pos = 0
         self._streams: dict[str, np.random.Generator] | None = None  # created on first use
+        # Columns drawn per interval (a distribution per interval): each row holds one value per
+        # interval there, and next(t) keeps the one of t's interval.
+        j = ct.journey
+        samplers = (ct.handle, ct.after_call_work, ct.patience, None, None, None, None,
+                    j.callback_handle if j else None)
+        self.periodic = [(col, x) for col, x in enumerate(samplers) if getattr(x, "periodic", False)]
 
-    def next(self) -> tuple:
-        """(handle, acw, patience, decisions, ivr, retrial_delay, repeat_delay, callback_handle, noise)."""
+    def next(self, t: float = 0.0) -> tuple:
+        """(handle, acw, patience, decisions, ivr, retrial_delay, repeat_delay, callback_handle, noise)
+        of a contact arriving at t (s)."""
         if self.pos == len(self.rows):
             self._refill()
         row = self.rows[self.pos]
         self.pos += 1
+        if self.periodic:
+            picked = list(row)
+            for col, x in self.periodic:
+                picked[col] = row[col][x.period(t)]
+            return tuple(picked)
         return row
 
     def _refill(self) -> None:
@@ -53,7 +65,10 @@ class LaterDraws:
         def maybe(sampler, key):
             if sampler is None:
                 return np.zeros(n)
-            return sampler.draw(rng(key) if sampler.uses_rng else None, n)
+            g = rng(key) if sampler.uses_rng else None
+            if getattr(sampler, "periodic", False):  # one column per interval, in interval order
+                return np.stack([x.draw(g, n) for x in sampler.samplers], axis=1)
+            return sampler.draw(g, n)
 
         handle = maybe(ct.handle, "handle_time")
         acw = maybe(ct.after_call_work, "after_call_work")

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..engine.records import Records
 from ..plan import Plan
+from .after_closing import after_closing
 from .channels import group_channel_kpis
 from .outbound import idle_between_contacts, idle_between_contacts_day
 from .replication import NAN, Replication, channel_types, div, is_type, mean_of, safe_div
@@ -59,6 +60,9 @@ def group_kpis(plan: Plan, rec: Records, g: int, ctx: Replication | None = None)
     # Without breaks or aux, paid time is the present time (adding zeros changes no bit).
     paid = present if rec.away_log is None else present + away[0] + away[1]
     paid_day = present_day + away_day[0] + away_day[1]
+    if plan.occupancy_after_closing:  # the day runs on to the end of the last contact in hand
+        extra_busy, extra_present = after_closing(plan, s0, s1, log_t, log_n)
+        busy_day, present_day, paid_day = busy_day + extra_busy, present_day + extra_present, paid_day + extra_present
     # handled: the contacts the group answered, counted by arrival as the contact types count
     # them (the groups' handled add up to the answered); contacts_per_hour: the contacts the
     # group started in each interval and window, a rate over the time present in the same span.

@@ -12,6 +12,8 @@ import numpy as np
 
 from ..scenario import distributions as d
 
+DAY_S = 86400.0  # the day's pattern repeats every 24 h (plan.model.DAY_S)
+
 
 class Sampler:
     """Draws *n* durations in seconds with ``draw(rng, n)``; knows its mean.
@@ -23,9 +25,14 @@ class Sampler:
     __slots__ = ("mean",)
     mean: float  # s (inf for never)
     uses_rng = True
+    periodic = False  # True for ByPeriod: draws depend on the contacts' times (draw_at)
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:  # pragma: no cover
         raise NotImplementedError
+
+    def at(self, t: float) -> Sampler:
+        """The sampler of a contact arriving at t (s from the horizon start): itself."""
+        return self
 
 
 class Exponential(Sampler):
@@ -127,10 +134,57 @@ class Never(Sampler):
         return np.full(n, np.inf)
 
 
-def sampler_for(spec) -> Sampler:
-    """Build the runtime sampler of a distribution specification (``None`` = never)."""
+class ByPeriod(Sampler):
+    """One sampler per interval of the day, by the contact's interval of arrival (a list of
+    distributions in the scenario). Contacts arriving after the last interval (none do: arrivals
+    stop at the horizon's end) would take the last one's."""
+
+    __slots__ = ("samplers", "interval_s", "uses_rng")
+    periodic = True
+
+    def __init__(self, samplers, interval_s: float):
+        self.samplers = tuple(samplers)
+        self.interval_s = float(interval_s)
+        self.mean = math.fsum(x.mean for x in self.samplers) / len(self.samplers)  # plain average
+        self.uses_rng = any(x.uses_rng for x in self.samplers)
+
+    def period(self, t):
+        """Interval index (0 = the horizon's first) of time(s) t, s from the first day's start."""
+        n = len(self.samplers)
+        if isinstance(t, np.ndarray):
+            return np.clip(((t % DAY_S) // self.interval_s).astype(np.int64), 0, n - 1)
+        return min(max(int((t % DAY_S) // self.interval_s), 0), n - 1)
+
+    def at(self, t: float) -> Sampler:
+        return self.samplers[self.period(t)]
+
+    def draw(self, rng, n):
+        raise TypeError("a distribution per interval draws by arrival time: use draw_at(rng, times)")
+
+    def draw_at(self, rng, times: np.ndarray) -> np.ndarray:
+        """One duration per contact arriving at *times* (s), each from its interval's sampler;
+        the intervals drawn in order, each as one block."""
+        times = np.asarray(times, dtype=float)
+        idx = self.period(times)
+        out = np.empty(times.size)
+        for p, x in enumerate(self.samplers):
+            rows = np.flatnonzero(idx == p)
+            if rows.size:
+                out[rows] = x.draw(rng, rows.size)
+        return out
+
+
+def sampler_for(spec, interval_s: float | None = None) -> Sampler:
+    """Build the runtime sampler of a distribution specification (``None`` = never).
+
+    interval_s: the horizon's interval (s), needed by a distribution per interval.
+    """
     if spec is None:
         return Never()
+    if isinstance(spec, d.PeriodsSpec):
+        if interval_s is None:
+            raise TypeError("a distribution per interval needs the horizon's interval")
+        return ByPeriod([sampler_for(p) for p in spec.periods], interval_s)
     if isinstance(spec, d.ExponentialSpec):
         return Exponential(spec.mean)
     if isinstance(spec, d.ConstantSpec):

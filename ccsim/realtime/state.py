@@ -82,6 +82,11 @@ def residual_data(scenario, snapshot: Snapshot) -> dict:
         for key in ("rate", "volume", "profile"):
             raw.pop(key, None)
         raw["per_interval"] = values.tolist()
+    for name in scenario.contact_types:  # a distribution per interval: from the snapshot's interval on
+        spec = data["contact_types"][name]
+        for key in ("handle_time", "after_call_work", "patience"):
+            if isinstance(spec.get(key), list):
+                spec[key] = spec[key][j:]
     for name, g in scenario.agent_groups.items():
         raw = data["agent_groups"][name] = dict(data["agent_groups"][name])
         now = snapshot.agent_groups.get(name)
@@ -104,7 +109,8 @@ def initial_state(plan, snapshot: Snapshot, start_s: float, replication: int,
     Residual talk time of busy agents (given the talk so far; the group's first skill's
     distribution), remaining patience of waiting callers (given the wait so far; promised
     callbacks never abandon), and fresh handle and after-call work for the callers waiting,
-    each from its own ``snapshot/...`` stream so the day's other streams are untouched.
+    each from its own ``snapshot/...`` stream so the day's other streams are untouched (a
+    distribution per interval: the snapshot's interval's).
     Returns the state and (ctype, handle, acw, patience, waited) of the waiting callers.
     """
     seed = plan.seed
@@ -114,11 +120,12 @@ def initial_state(plan, snapshot: Snapshot, start_s: float, replication: int,
         now = snapshot.agent_groups.get(gp.name)
         busy = np.asarray(now.busy if now else [], dtype=float)
         ct = plan.contact_types[gp.skill_indices[0]]
-        talk = residual(ct.handle, stream(seed, replication, f"snapshot/busy/{gp.name}"), busy)
+        talk = residual(ct.handle.at(start_s), stream(seed, replication, f"snapshot/busy/{gp.name}"), busy)
         if ct.after_call_work is not None:
-            talk = talk + ct.after_call_work.draw(stream(seed, replication, f"snapshot/busy_acw/{gp.name}"), busy.size)
+            acw_rng = stream(seed, replication, f"snapshot/busy_acw/{gp.name}")
+            talk = talk + ct.after_call_work.at(start_s).draw(acw_rng, busy.size)
         breaks = [start_s + (until - t_now) for until in (now.on_break if now else [])]
-        chats = open_chats(plan, gp, now.chats if now else [], seed, replication)
+        chats = open_chats(plan, gp, now.chats if now else [], seed, replication, start_s)
         slots = roster_slots(plan, gp, start_s) if gp.shifts is not None else None
         if slots is not None and now is None:  # not in the snapshot: the roster as planned
             breaks = [end for on_break, _, _, end in slots if on_break]
@@ -142,11 +149,11 @@ def initial_state(plan, snapshot: Snapshot, start_s: float, replication: int,
         waited = np.asarray(queued.waiting, dtype=float)
         promised = np.asarray(queued.callbacks, dtype=float)
         m = waited.size + promised.size
-        handle = ct.handle.draw(stream(seed, replication, f"snapshot/handle/{ct.name}"), m)
-        acw = (ct.after_call_work.draw(stream(seed, replication, f"snapshot/acw/{ct.name}"), m)
+        handle = ct.handle.at(start_s).draw(stream(seed, replication, f"snapshot/handle/{ct.name}"), m)
+        acw = (ct.after_call_work.at(start_s).draw(stream(seed, replication, f"snapshot/acw/{ct.name}"), m)
                if ct.after_call_work is not None else np.zeros(m))
         patience = np.concatenate([
-            residual(ct.patience, stream(seed, replication, f"snapshot/patience/{ct.name}"), waited),
+            residual(ct.patience.at(start_s), stream(seed, replication, f"snapshot/patience/{ct.name}"), waited),
             np.full(promised.size, np.inf)])
         for w, h, a, p in zip(np.concatenate([waited, promised]), handle, acw, patience, strict=True):
             rows.append((float(w), ct.index, float(h), float(a), float(p)))
@@ -156,7 +163,8 @@ def initial_state(plan, snapshot: Snapshot, start_s: float, replication: int,
     return state, rows
 
 
-def open_chats(plan, gp, chats: list[list[float]], seed: int, replication: int) -> list[list[tuple]]:
+def open_chats(plan, gp, chats: list[list[float]], seed: int, replication: int,
+               start_s: float = 0.0) -> list[list[tuple]]:
     """The snapshot's open chats of a group's agents: per agent [(type, talk left, wrap-up)].
 
     A chat is of the group's first chat skill; its talk left is drawn from that type's
@@ -168,8 +176,8 @@ def open_chats(plan, gp, chats: list[list[float]], seed: int, replication: int) 
     k = next(k for k in gp.skill_indices if plan.contact_types[k].channel == "chat")
     ct = plan.contact_types[k]
     so_far = np.array([t for agent in chats for t in agent], dtype=float)
-    left = residual(ct.handle, stream(seed, replication, f"snapshot/chat/{gp.name}"), so_far)
-    wrap = (ct.after_call_work.draw(stream(seed, replication, f"snapshot/chat_acw/{gp.name}"), so_far.size)
+    left = residual(ct.handle.at(start_s), stream(seed, replication, f"snapshot/chat/{gp.name}"), so_far)
+    wrap = (ct.after_call_work.at(start_s).draw(stream(seed, replication, f"snapshot/chat_acw/{gp.name}"), so_far.size)
             if ct.after_call_work is not None else np.zeros(so_far.size))
     out, i = [], 0
     for agent in chats:

@@ -73,6 +73,8 @@ def _describe(spec) -> str:
     """'lognormal, mean 5 min, cv 0.8' from a distribution specification (None: never)."""
     if spec is None:
         return "none (never abandons)"
+    if spec.dist == "periods":  # one per interval
+        return "per interval: " + "; ".join(_describe(p) for p in spec.periods)
     data = spec.model_dump()
     parts = [str(data.pop("dist"))]
     values = data.pop("values", None)

@@ -35,6 +35,22 @@ def interval_ci(est, section: str, name: str, kpi: str, col: int):
     return _num(mean), (None if ci is None else _num(ci[0])), (None if ci is None else _num(ci[1]))
 
 
+def binding_table(result: StaffingResult):
+    """Groups x intervals of the daily pattern: the ``Binding`` of each (None where unknown)."""
+    from ..staffing.binding import bindings
+
+    return bindings(result.search.binding, len(result.groups), result.plan.n_intervals)
+
+
+def binding_labels(result: StaffingResult) -> list[list[str | None]]:
+    """Groups x intervals: the binding constraint as a table names it ('SL', 'for 10:00 (SL)'), None
+    where unknown. Names are given when the plan has several contact types or groups."""
+    plan = result.plan
+    with_names = len(plan.contact_types) > 1 or len(plan.agent_groups) > 1
+    clock = result.interval_starts()
+    return [[None if b is None else b.label(clock, with_names) for b in row] for row in binding_table(result)]
+
+
 def rows(result: StaffingResult) -> list[dict]:
     """One row per (day,) interval and contact type, then per interval and agent group."""
     plan = result.plan
@@ -66,6 +82,7 @@ def rows(result: StaffingResult) -> list[dict]:
                 out.append(row)
         del k
     erlang_c, erlang_a = result.analytic_by_group("erlang_c"), result.analytic_by_group("erlang_a")
+    binding = binding_labels(result)
     for i, g in enumerate(result.groups):
         shrink = result.options.shrinkage.get(g, 0.0)
         for d in range(days):
@@ -80,6 +97,7 @@ def rows(result: StaffingResult) -> list[dict]:
                     "scheduled": int(result.scheduled[i, j]),
                     "occupancy": mean, "occupancy_ci_low": low, "occupancy_ci_high": high,
                     "agents_present": _num(est.group_intervals[g]["agents_present"][col]),
+                    "binding": binding[i][j],
                 })
                 out.append(row)
     return out
@@ -116,9 +134,12 @@ def plan_summary(plan, v: Validation) -> dict:
 def to_dict(result: StaffingResult, roster=None) -> dict:
     """The JSON document of a staffing run (see docs/staffing.md)."""
     from .._version import __version__
+    from ..staffing.binding import held_intervals
 
     s = result.search
     plan = result.plan
+    binding, starts = binding_labels(result), result.interval_starts()
+    held = held_intervals(binding_table(result))
     doc = {
         "scenario": result.scenario.name,
         "ccsim_version": __version__,
@@ -140,7 +161,9 @@ def to_dict(result: StaffingResult, roster=None) -> dict:
             g: {"required": result.required[i].tolist(), "scheduled": result.scheduled[i].tolist(),
                 "erlang_c": result.analytic_by_group("erlang_c")[i].tolist(),
                 "erlang_a": result.analytic_by_group("erlang_a")[i].tolist(),
-                "start": s.start[i].tolist()}
+                "start": s.start[i].tolist(), "binding": binding[i],
+                "held_for_later": [{"interval": starts[b.interval], "for": [starts[k] for k in b.held_for]}
+                                   for b in held if b.group == i]}
             for i, g in enumerate(result.groups)
         },
         "analytic": {

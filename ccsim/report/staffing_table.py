@@ -7,11 +7,12 @@ show the same values.
 
 from __future__ import annotations
 
+from ..staffing.binding import held_intervals
 from ..staffing.roster import roster_yaml_block
 from ..staffing.staff import StaffingResult, agent_hours
 from .columns import TERMINAL, fit_lines, render_columns, resolve_width
 from .labels import fmt_ci
-from .staffing_export import clock_starts, interval_ci, rows
+from .staffing_export import binding_labels, binding_table, clock_starts, interval_ci, rows
 
 
 def _pct(mean, low, high) -> str:
@@ -70,7 +71,7 @@ def render(result: StaffingResult, width: int | None | str = TERMINAL) -> str:
         headers = (["day"] if days else []) + ["start", "forecast", "offered", "Erlang C", "Erlang A", "sqrt (beta)",
                                                 "simulation", "scheduled", "service level", "verdict", "ASA"]
         headers += ["abandon"] if has_abandon else []
-        headers += ["occupancy"]
+        headers += ["occupancy", "binding"]
         body = []
         for tr, gr in zip(type_rows, group_rows, strict=True):
             row = ([str(tr["day"])] if days else []) + [
@@ -83,9 +84,10 @@ def render(result: StaffingResult, width: int | None | str = TERMINAL) -> str:
             if has_abandon:
                 row.append(_pct(tr["abandon_rate"], tr["abandon_rate_ci_low"], tr["abandon_rate_ci_high"]))
             row.append(_pct(gr["occupancy"], gr["occupancy_ci_low"], gr["occupancy_ci_high"]))
+            row.append(gr["binding"] or "-")
             body.append(row)
         first = 1 if days else 0
-        lines += _table(headers, body, right=set(range(first + 1, len(headers))) - {first + 9}, width=width,
+        lines += _table(headers, body, right=set(range(first + 1, len(headers) - 1)) - {first + 9}, width=width,
                         key=first + 1)
     else:
         headers = (["day"] if days else []) + ["start", "contact type", "forecast", "offered", "Erlang C",
@@ -101,14 +103,37 @@ def render(result: StaffingResult, width: int | None | str = TERMINAL) -> str:
                         key=first + 2)
         lines.append("")
         headers = (["day"] if days else []) + ["start", "agent group", "Erlang C", "Erlang A", "simulation",
-                                                "scheduled", "occupancy"]
+                                                "scheduled", "occupancy", "binding"]
         body = [([str(r["day"])] if days else []) + [
             r["start"], r["name"], str(r["erlang_c"]), str(r["erlang_a"]), str(r["required"]), str(r["scheduled"]),
-            _pct(r["occupancy"], r["occupancy_ci_low"], r["occupancy_ci_high"])] for r in group_rows]
-        lines += _table(headers, body, right=set(range(first + 2, len(headers))), width=width, key=first + 2)
+            _pct(r["occupancy"], r["occupancy_ci_low"], r["occupancy_ci_high"]), r["binding"] or "-"]
+            for r in group_rows]
+        lines += _table(headers, body, right=set(range(first + 2, len(headers) - 1)), width=width, key=first + 2)
+    lines += binding_notes(result)
     lines.append("")
     lines += render_plans(result, width)
     return "\n".join(fit_lines(lines, width)) + "\n"
+
+
+def binding_notes(result: StaffingResult) -> list[str]:
+    """What the binding column means, and every interval the queue holds up for a later one."""
+    s = result.search
+    if not s.binding:
+        return ["binding: not known — the search stopped before it had checked every single removal"]
+    lines = [f"binding: the target one agent fewer misses, each removal simulated on its own on the search's "
+             f"{result.days_per_variant} days ('for 10:00 (SL)': it misses only a later interval's)"]
+    held = held_intervals(binding_table(result))
+    if held:
+        starts = result.interval_starts()
+        several = len(result.groups) > 1
+        labels = binding_labels(result)
+        items = [f"{result.groups[b.group] + ' ' if several else ''}{starts[b.interval]} "
+                 f"{labels[b.group][b.interval]}" for b in held]
+        lines.append(f"smoothed by the queue: {len(held)} interval{'s' if len(held) != 1 else ''} "
+                     f"keep{'s' if len(held) == 1 else ''} agents for a later interval's targets, more than "
+                     f"{'it needs' if len(held) == 1 else 'they need'} alone (callers waiting at the end of an "
+                     f"interval are answered in the next): " + "; ".join(items))
+    return lines
 
 
 def render_plans(result: StaffingResult, width: int | None = None) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from .base import ScenarioModel
 from .fields import Duration, PositiveDuration
@@ -147,3 +147,40 @@ DISTRIBUTION_NAMES = (
     "exponential", "constant", "lognormal", "gamma", "erlang",
     "weibull", "uniform", "triangular", "empirical",
 )
+
+
+class PeriodsSpec(ScenarioModel):
+    """One distribution per interval of the horizon, chosen by the contact's interval of arrival
+    (a list in YAML, like ``arrivals.per_interval``; ContactCenters' MultiPeriodGen)."""
+
+    dist: Literal["periods"]
+    periods: list[DistributionSpec] = Field(min_length=1)
+
+    def analytic_mean(self) -> float:
+        """The plain average of the intervals' means (s): a summary for reports and warnings,
+        not weighted by arrivals (the engine draws each contact from its own interval's)."""
+        return math.fsum(p.analytic_mean() for p in self.periods) / len(self.periods)
+
+
+def _periods_from_list(value: object) -> object:
+    """A list of distributions (one per interval) is the ``periods`` form."""
+    if isinstance(value, list):
+        return {"dist": "periods", "periods": value}
+    return value
+
+
+# Service time, after-call work and patience: one distribution, or a list with one per interval.
+PeriodDistributionSpec = Annotated[
+    ExponentialSpec
+    | ConstantSpec
+    | LognormalSpec
+    | GammaSpec
+    | ErlangSpec
+    | WeibullSpec
+    | UniformSpec
+    | TriangularSpec
+    | EmpiricalSpec
+    | PeriodsSpec,
+    Field(discriminator="dist"),
+    BeforeValidator(_periods_from_list),
+]

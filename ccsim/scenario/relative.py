@@ -110,11 +110,23 @@ def _member(tp, node):
     return tp
 
 
+def _periods_item(tp):
+    """The type of one interval's distribution, where *tp* is a distribution that may be a
+    list with one per interval (``dist: periods``); else None."""
+    for model in _models(tp) or ():
+        literal = model.model_fields.get("dist")
+        if literal is not None and "periods" in typing.get_args(literal.annotation):
+            return typing.get_args(_split(_annotation(model.model_fields["periods"]))[0])[0]
+    return None
+
+
 def _field_type(root, data, path: tuple) -> tuple[object, object]:
     """The schema's type at *path*, and the field's default (None if it has none)."""
     tp, node, default = root, data, None
     for i, part in enumerate(path):
         base, _ = _split(tp)
+        if isinstance(node, list) and _periods_item(base) is not None:  # one distribution per interval
+            base = typing.List[_periods_item(base)]  # type: ignore[misc]  # noqa: UP006
         base = _member(base, node)
         if isinstance(base, type) and issubclass(base, BaseModel):
             fields = {info.alias or name: info for name, info in base.model_fields.items()}
@@ -192,6 +204,9 @@ def _apply(op: str, current, amount, tp, where: str, key) -> object:
             raise ValueError(f"{where} is a{'n arrivals block' if kind == 'arrivals' else ' distribution'}: "
                              f"it takes '*=' (a factor, e.g. *=1.1); to add or take away, change one of its "
                              f"fields ({example})")
+        item_tp = _periods_item(_split(tp)[0]) if kind == "distribution" else None
+        if isinstance(current, list) and item_tp is not None:  # one distribution per interval: each
+            return [_apply(op, v, amount, item_tp, f"{where}[{i}]", i) for i, v in enumerate(current)]
         if not isinstance(current, dict):
             raise ValueError(f"{where} is {_describe(current)} in the scenario, not a mapping")
         model = _member(_split(tp)[0], current)

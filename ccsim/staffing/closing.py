@@ -36,10 +36,13 @@ class RosterRound:
 def fit_roster(scenario: Scenario, required: dict[str, np.ndarray], options: StaffingOptions,
                patterns: PatternSpec | None, *, shrinkage: dict[str, float] | None = None,
                replications: int = 100, seed: int | None = None, simulate: bool = True,
-               rounds: int = ROUNDS, workers: int | None = 1, executor=None) -> list[RosterRound]:
+               rounds: int = ROUNDS, workers: int | None = 1, executor=None,
+               progress=None) -> list[RosterRound]:
     """Rosters covering *required* (agents present per group and interval), simulated and improved.
 
     *shrinkage* (default: the options') turns required agents into positions to cover.
+    progress: ``progress(what, done, total)`` as each round starts solving (done = total = 0)
+    and while its roster is simulated (replications).
     Returns every round; the last is the roster to use.
     """
     h = scenario.horizon
@@ -50,11 +53,16 @@ def fit_roster(scenario: Scenario, required: dict[str, np.ndarray], options: Sta
     seed = scenario.seed if seed is None else int(seed)
     out: list[RosterRound] = []
     added = 0
-    for _ in range(max(1, rounds)):
+    for k in range(max(1, rounds)):
+        if progress is not None:
+            progress(f"solving the shifts (round {k + 1})", 0, 0)
         positions = {g: np.array([positions_needed(v, shrink.get(g, 0.0)) for v in values])
                      for g, values in need.items()}
         roster = schedule(positions, patterns, h.start, h.interval, h.days, agent_hour)
-        check = (validate_roster(scenario, roster, options, replications, seed, workers, executor, shrinkage=shrink)
+        check = (validate_roster(scenario, roster, options, replications, seed, workers, executor, shrinkage=shrink,
+                                 progress=None if progress is None else
+                                 lambda _l, done, total, k=k: progress(f"simulating the roster (round {k + 1})",
+                                                                       done, total))
                  if simulate else None)
         out.append(RosterRound(roster, check, added))
         if check is None or check.intervals_met == check.n_intervals:

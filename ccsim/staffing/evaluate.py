@@ -63,11 +63,13 @@ class Evaluator:
     ``more`` adds further samples as (seed, replications) pairs: every variant
     runs on all of them (``staff`` adds the days of a check that found the
     sample too small). ``simulated_days`` counts replications simulated (each
-    is one simulated horizon), ``evaluations`` the distinct variants.
+    is one simulated horizon), ``evaluations`` the distinct variants. ``progress``
+    is called as ``progress(what, done, total)`` while a batch of variants runs
+    (*what* says how many variants and days, *done* of *total* replications).
     """
 
     def __init__(self, scenario: Scenario, targets: Targets, replications: int, seed: int,
-                 workers: int | None = 1, executor=None, more: list[tuple[int, int]] = ()):
+                 workers: int | None = 1, executor=None, more: list[tuple[int, int]] = (), progress=None):
         if replications < 1:
             raise ValueError(f"replications must be at least 1, got {replications}")
         self.scenario = scenario
@@ -82,6 +84,7 @@ class Evaluator:
         self.simulated_days = 0
         self.evaluations = 0
         self.seconds = 0.0
+        self.progress = progress
 
     def __enter__(self) -> Evaluator:
         if self.executor is None and self.workers > 1:
@@ -128,7 +131,10 @@ class Evaluator:
                 for seed, n in self.samples:
                     plan = plans[-1] if seed == self.seed else plan_for(variant, seed)
                     tasks += [(plan, r) for r in range(n)]
-            outputs = run_tasks(tasks, workers=1, executor=self.executor)
+            what = f"simulating {len(todo)} variant{'s' if len(todo) != 1 else ''} x {self.replications} days"
+            report = self.progress
+            outputs = run_tasks(tasks, workers=1, executor=self.executor,
+                                progress=None if report is None else lambda done, total: report(what, done, total))
             n = self.replications
             for i, (s, plan) in enumerate(zip(todo, plans, strict=True)):
                 results = [res for res, _ in outputs[i * n:(i + 1) * n]]

@@ -40,6 +40,7 @@ import numpy as np
 from ..plan import Plan
 from ..units import format_clock
 from .analytic import TypeAnalytic, agents_to_close_gap
+from .binding import Broken, broken_targets
 from .evaluate import Evaluation, Evaluator
 from .multiskill import group_to_raise
 from .targets import InfeasibleTargets, Targets
@@ -77,6 +78,8 @@ class SearchResult:
     simulated_days: int = 0
     seconds: float = 0.0
     minimal: bool = False  # True when the last check found no removable agent
+    # (group, interval) -> what one agent fewer there breaks, from the last check (``binding``)
+    binding: dict[tuple[int, int], tuple[Broken, ...]] = field(default_factory=dict)
 
 
 def frozen_intervals(plan: Plan) -> np.ndarray:
@@ -107,6 +110,7 @@ class Search:
         self.n = plan.n_intervals
         self.groups = [g.name for g in plan.agent_groups]
         self.type_index = {ct.name: ct.index for ct in plan.contact_types}
+        self.binding: dict[tuple[int, int], tuple[Broken, ...]] = {}
 
     # ------------------------------------------------------------ bookkeeping
 
@@ -262,6 +266,9 @@ class Search:
             evaluated = self.ev.evaluate_many(variants)
             removable = [c for c, trial in zip(candidates, evaluated, strict=True) if trial.verdicts.all_ok]
             if not removable:
+                # Each removal breaks something: what it breaks is the interval's binding constraint.
+                self.binding = {c: broken_targets(trial.verdicts, self.targets)
+                                for c, trial in zip(candidates, evaluated, strict=True)}
                 self._step("check", e, 0)
                 return e, True
             e, removed = self._combine(e, removable, None, fallback=True)
@@ -275,4 +282,4 @@ class Search:
         e = self.trim(e)
         e, minimal = self.check(e)
         return SearchResult(e.staffing.copy(), start.copy(), first, e, self.steps, self.ev.evaluations,
-                            self.ev.simulated_days, time.perf_counter() - started, minimal)
+                            self.ev.simulated_days, time.perf_counter() - started, minimal, self.binding)

@@ -135,24 +135,31 @@ def _interval_verdicts(est: Estimates, targets: Targets) -> tuple[dict, np.ndarr
 
 
 def validate_staffing(scenario: Scenario, staffing: np.ndarray, options: StaffingOptions, label: str,
-                      replications: int, seed: int, workers: int | None, executor=None) -> Validation:
+                      replications: int, seed: int, workers: int | None, executor=None,
+                      progress=None) -> Validation:
     """Simulate *staffing* on fresh random numbers and judge every interval (a CI that contains the
-    target is 'borderline', which counts as meeting it). Paid hours are the scheduled positions'."""
+    target is 'borderline', which counts as meeting it). Paid hours are the scheduled positions'.
+    progress: ``progress(label, done, total)`` per replication."""
     variant = scenario.with_changes(staffing_changes(scenario, staffing))
     hours = {g: paid_hours(scheduled_positions(staffing[i], options.shrinkage.get(g, 0.0)),
                            scenario.horizon.interval, scenario.horizon.days)
              for i, g in enumerate(scenario.agent_groups)}
-    return validate_variant(variant, staffing, hours, options, label, replications, seed, workers, executor)
+    return validate_variant(variant, staffing, hours, options, label, replications, seed, workers, executor,
+                            progress=progress)
 
 
 def validate_variant(variant: Scenario, staffing: np.ndarray, hours: dict[str, float], options: StaffingOptions,
-                     label: str, replications: int, seed: int, workers: int | None, executor=None) -> Validation:
+                     label: str, replications: int, seed: int, workers: int | None, executor=None,
+                     progress=None) -> Validation:
     """Simulate a scenario variant (a staffing or a roster) and judge every interval against the targets.
 
     *staffing* is what the variant provides per group and interval (agents, or a roster's agents
     on shift and not on a break); *hours* its paid hours per group over the horizon.
     """
-    est = simulate(variant, replications=replications, seed=seed, workers=workers, executor=executor)
+    if progress is not None:
+        progress(label, 0, replications)  # announced: a check of many days is a long step
+    est = simulate(variant, replications=replications, seed=seed, workers=workers, executor=executor,
+                   progress=None if progress is None else lambda done, total: progress(label, done, total))
     verdicts, ok = _interval_verdicts(est, options.targets)
     cost = plan_cost(options.cost, hours, est) if options.cost is not None else None
     return Validation(label, staffing, est, verdicts, int(ok.sum()), est.plan.n_intervals, hours, cost)
@@ -160,7 +167,7 @@ def validate_variant(variant: Scenario, staffing: np.ndarray, hours: dict[str, f
 
 def validate_roster(scenario: Scenario, roster, options: StaffingOptions, replications: int, seed: int,
                     workers: int | None = 1, executor=None, label: str = "roster",
-                    shrinkage: dict[str, float] | None = None) -> Validation:
+                    shrinkage: dict[str, float] | None = None, progress=None) -> Validation:
     """Close the loop: simulate the scenario with the roster's shifts and judge every interval.
 
     The simulation has the agents the roster makes available for contacts: with *shrinkage*
@@ -174,7 +181,7 @@ def validate_roster(scenario: Scenario, roster, options: StaffingOptions, replic
     plan = plan_for(scenario)
     covered = np.array([by_group.get(g.name, np.asarray(g.staffing, dtype=float)) for g in plan.agent_groups])
     return validate_variant(variant, covered, roster.paid_hours(), options, label, replications, seed, workers,
-                            executor)
+                            executor, progress=progress)
 
 
 @dataclass(frozen=True)
@@ -224,6 +231,7 @@ def staff(
     workers: int | None = 1,
     executor=None,
     on_step: Callable[[SearchStep], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> StaffingResult:
     """Find the staffing per agent group and interval that meets *options*' targets.
 
@@ -239,6 +247,9 @@ def staff(
         peak + 50); past it the targets are declared unreachable.
     workers, executor: where replications run (results do not depend on it).
     on_step: called with a ``SearchStep`` after every iteration (progress).
+    progress: called as ``progress(what, done, total)`` inside every long step: while a batch
+        of variants is simulated (replications done of total) and while the staffing found and
+        the ones compared are checked on fresh days (first with done = 0, when it starts).
 
     Raises ``InfeasibleTargets`` for targets no staffing meets.
     """
@@ -263,13 +274,14 @@ def staff(
     totals = [0, 0, 0.0]  # evaluations, simulated days, seconds over every round
     for refine in range(MAX_REFINE + 1):
         with Evaluator(scenario, targets, replications, seed, workers=workers, executor=executor,
-                       more=more) as evaluator:
+                       more=more, progress=progress) as evaluator:
             result = Search(evaluator, plan, targets, analytic, ceiling, on_step).run(begin)
         steps += result.steps
         first_round = first_round or result
         totals = [totals[0] + result.evaluations, totals[1] + result.simulated_days, totals[2] + result.seconds]
         found = validate_staffing(scenario, result.staffing, options, "simulation", check_replications,
-                                  check_seed + refine, workers, executor)
+                                  check_seed + refine, workers, executor,
+                                  progress=_labelled(progress, "checking the staffing found on fresh days"))
         if found.intervals_met == found.n_intervals or refine == MAX_REFINE:
             break
         # The check on fresh days missed an interval: the search's days were too few to tell. Go on
@@ -293,12 +305,20 @@ def staff(
             if same is not None:  # the same staffing: same numbers, no need to simulate it again
                 validations.append(dataclasses.replace(same, label=label))
             else:
-                validations.append(validate_staffing(scenario, staffing, options, label, check_replications,
-                                                     check_seed, workers, executor))
+                validations.append(validate_staffing(
+                    scenario, staffing, options, label, check_replications, check_seed, workers, executor,
+                    progress=_labelled(progress, f"simulating the {label} staffing on the same fresh days")))
     out = StaffingResult(scenario, plan, options, analytic, start, result, required, scheduled, validations,
                          seed, replications, check_seed, check_replications, time.perf_counter() - started)
     out.days_per_variant = replications + sum(n for _, n in more)
     return out
+
+
+def _labelled(progress, what: str):
+    """*progress* with its first argument replaced by *what* (None stays None)."""
+    if progress is None:
+        return None
+    return lambda _label, done, total: progress(what, done, total)
 
 
 def agent_hours(staffing: np.ndarray, plan: Plan) -> float:

@@ -327,6 +327,19 @@ def check_littles_law(plan, rec):
         assert area == pytest.approx(total, rel=REL, abs=1e-6), ct.name
 
 
+def check_busyness(plan, rec):
+    """Types sharing a busyness factor, with no forecast error of their own, get the same day
+    multiplier (``forecast_factor``: per type, or per type and day)."""
+    factor = np.asarray(rec.forecast_factor)
+    by_factor: dict[int, list[int]] = {}
+    for ct in plan.contact_types:
+        if getattr(ct, "busyness", -1) >= 0 and ct.forecast_cv < 1e-6:
+            by_factor.setdefault(ct.busyness, []).append(ct.index)
+    for ks in by_factor.values():
+        for k in ks[1:]:
+            assert np.array_equal(factor[k], factor[ks[0]]), (plan.contact_types[k].name, factor)
+
+
 def check_records(plan, rec):
     check_outcomes(plan, rec)
     check_waits(plan, rec)
@@ -335,3 +348,4 @@ def check_records(plan, rec):
     check_fcfs(plan, rec)
     check_lines(plan, rec)
     check_littles_law(plan, rec)
+    check_busyness(plan, rec)
