@@ -164,3 +164,18 @@ def test_the_command_prints_the_binding_column_the_notice_and_progress(tmp_path)
     assert quiet.exit_code == 0 and quiet.stderr == "", quiet.stderr
     doc = json.loads(quiet.stdout)
     assert doc["staffing"]["team"]["held_for_later"]
+
+
+def test_each_round_of_shifts_is_announced_and_its_days_counted():
+    from ccsim.staffing.closing import fit_roster
+    from tests.common.staffing import small_line
+
+    sc = small_line()
+    required = {"team": np.array([4, 5, 7, 9, 9, 8, 8, 8, 7, 6, 5, 4], dtype=float)}
+    events: list[tuple] = []
+    rounds = fit_roster(sc, required, resolve_options(sc), None, replications=6, seed=12, rounds=2,
+                        progress=lambda what, done, total: events.append((what, done, total)))
+    for k in range(len(rounds)):
+        solving = events.index((f"solving the shifts (round {k + 1})", 0, 0))
+        simulated = [e for e in events[solving:] if e[0] == f"simulating the roster (round {k + 1})"]
+        assert simulated[0][1:] == (0, 6) and simulated[-1][1:] == (6, 6)
