@@ -34,35 +34,38 @@ def write_outputs(out_dir: str | None, tables: dict[str, str], report_path: str 
     """Write an experiment's files as ``ccsim run --out`` does: all of them, or none.
 
     tables: file name -> text, written into *out_dir* as a whole (``OutputDir``: a staging
-    folder swapped in for the old one); report: the ``Report`` written to *report_path*
-    (inside that staging folder when it goes into *out_dir*, else staged beside it); files:
-    further path -> text (``sweep --csv``), each staged beside its path. Only when every file
-    is complete does any of them replace an old one, so a failure or an interrupt at any
-    moment leaves the previous output exactly as it was. Returns the final paths; raises
-    OSError (its filename the final path) or KeyboardInterrupt.
+    folder swapped in for the old one); report: the ``Report`` written to *report_path*;
+    files: further path -> text (``sweep --csv``). The report and those files go into the
+    staging folder too when they are in *out_dir*, else each is staged beside its path. Only
+    when every file is complete does any of them replace an old one, so a failure or an
+    interrupt at any moment leaves the previous output exactly as it was. Returns the final
+    paths; raises OSError (its filename the final path) or KeyboardInterrupt.
     """
     from ..report.export import OutputDir, stage_bytes
 
-    report_in_out = bool(report_path and out_dir and _same_folder(Path(report_path).parent, Path(out_dir)))
-    names = set(tables) | ({Path(report_path).name} if report_path and report_in_out else set())
+    others: dict[str, object] = dict(files or {})  # path -> text, or the report (rendered once its turn comes)
+    if report_path:
+        others[report_path] = report
+    inside = {p: v for p, v in others.items() if out_dir and _same_folder(Path(p).parent, Path(out_dir))}
+    beside = {p: v for p, v in others.items() if p not in inside}
+    names = set(tables) | {Path(p).name for p in inside}
     staged: list[tuple[Path, str]] = []  # (staged file, final path): put in place after the folder
     output = None
     written: list[Path] = []
+
+    def text_of(value) -> str:
+        return value if isinstance(value, str) else value.to_html()
+
     try:
         with contextlib.ExitStack() as stack:
             output = stack.enter_context(OutputDir(out_dir, names)) if out_dir else None
             if output is not None:
-                contents = dict(tables)
-                if report_path and report_in_out:
-                    contents[Path(report_path).name] = report.to_html()
+                contents = {**tables, **{Path(p).name: text_of(v) for p, v in inside.items()}}
                 for name, text in contents.items():
                     with open(output.staging / name, "w", encoding="utf-8", newline="") as handle:
                         handle.write(text)
-            extra = dict(files or {})
-            if report_path and not report_in_out:
-                extra[report_path] = report.to_html()
-            for path, text in extra.items():
-                staged.append((stage_bytes(path, text.encode("utf-8")), path))
+            for path, value in beside.items():
+                staged.append((stage_bytes(path, text_of(value).encode("utf-8")), path))
             if output is not None:
                 written = output.commit()
             while staged:

@@ -173,3 +173,21 @@ def test_a_sweep_replaces_its_files_together(previous_sweep):
     assert after["sweep.json"] != before["sweep.json"] and after["sweep.csv"] != before["sweep.csv"]
     assert points.read_bytes() == after["sweep.csv"] != old_points
     assert sorted(os.listdir(out.parent)) == ["out", "points.csv"]
+
+
+def test_a_sweep_csv_inside_the_out_folder_is_part_of_the_folder(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    first = sweep(out, "--csv", out / "points.csv", "--report", out / "sweep.html")
+    assert first.exit_code == 0, first.output
+    before = snapshot(out)
+    assert sorted(before) == ["points.csv", "sweep.csv", "sweep.html", "sweep.json"]
+    assert before["points.csv"] == before["sweep.csv"]
+    fill_disk(monkeypatch, len(before["sweep.json"]) + len(before["sweep.csv"]) + 100)  # full inside points.csv
+    failed = sweep(out, "--csv", out / "points.csv", "--report", out / "sweep.html", seed=2)
+    fails_with_one_line(failed, out)
+    assert snapshot(out) == before and sorted(os.listdir(tmp_path)) == ["out"]
+    monkeypatch.undo()
+    again = sweep(out, "--csv", out / "points.csv", "--report", out / "sweep.html", seed=2)
+    assert again.exit_code == 0, again.output
+    after = snapshot(out)
+    assert sorted(after) == sorted(before) and after["points.csv"] == after["sweep.csv"] != before["sweep.csv"]
