@@ -61,6 +61,7 @@ from .selectors import (
     longest_idle,
     longest_queue,
     random_offer,
+    rank_offer,
     voice_levels,
     voice_offer,
     weighted_wait,
@@ -117,7 +118,7 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
     """The state of one replication."""
 
     __slots__ = (
-        "plan", "env", "heap", "eid", "sink", "contacts", "arrival", "ctype", "handle", "acw", "work",
+        "rank_tiers", "plan", "env", "heap", "eid", "sink", "contacts", "arrival", "ctype", "handle", "acw", "work",
         "deadline", "entry", "answer", "group", "agent_of", "fate", "queues", "groups", "groups_of",
         "lines", "line_pool", "in_system", "line_heaps", "line_heap_cap", "line_release", "channel", "concurrency",
         "slowdown", "scored",
@@ -225,6 +226,17 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
             if ct.agent_selection == "random":
                 self.agent_draws[k] = Uniforms(stream(plan.seed, replication, f"agent_selection/{ct.name}"))
                 self.offer_of[k] = random_offer
+                self.plain_offer[k] = False
+        # agent_selection: rank — the type's groups in tiers of equal rank, best first.
+        self.rank_tiers: list[list | None] = [None] * n_types
+        for k, ct in enumerate(types):
+            if ct.agent_selection == "rank":
+                rank_of = dict(zip(ct.group_indices, ct.group_rank, strict=True))
+                tiers: dict[int, list] = {}
+                for g, choice in self.offer_to[k]:
+                    tiers.setdefault(rank_of[g.index], []).append((g, choice))
+                self.rank_tiers[k] = [tiers[r] for r in sorted(tiers)]
+                self.offer_of[k] = rank_offer
                 self.plain_offer[k] = False
         self.due_callbacks = [self.overflow_due]
         self.chat_end_callbacks = [self.chat_end]

@@ -87,13 +87,13 @@ def build_plan(scenario: Scenario, seed: int | None = None) -> Plan:
     types = []
     for index, (name, ct) in enumerate(scenario.contact_types.items()):
         sl = ct.service_level
-        journey = JourneyPlan.of(ct, names)
+        journey = JourneyPlan.of(ct, names, h.interval)
         types.append(ContactTypePlan(
             name=name, index=index, rates=_rates(ct.arrivals, n, h.interval),
             forecast_cv=ct.arrivals.forecast_error,
-            handle=sampler_for(ct.handle_time),
-            after_call_work=sampler_for(ct.after_call_work) if ct.after_call_work else None,
-            patience=sampler_for(ct.patience),
+            handle=sampler_for(ct.handle_time, h.interval),
+            after_call_work=sampler_for(ct.after_call_work, h.interval) if ct.after_call_work else None,
+            patience=sampler_for(ct.patience, h.interval),
             sl_target=sl.target, sl_threshold=sl.threshold, short_abandon=sl.short_abandon,
             lines=pools[line_pool[index]] if line_pool[index] >= 0 else 0, line_pool=line_pool[index],
             group_indices=tuple(serving[index]),
@@ -103,6 +103,9 @@ def build_plan(scenario: Scenario, seed: int | None = None) -> Plan:
             disconnect_at_closing=ct.at_closing == "disconnect",
             sl_opening_hours=sl.opening_hours_only,
             overnight=ct.arrivals.overnight,
+            busyness=-1 if ct.arrivals.busyness is None else list(scenario.busyness).index(ct.arrivals.busyness),
+            group_rank=tuple(ct.group_rank.get(gname, levels[i][skills[i].index(index)])
+                             for i, gname in ((i, list(scenario.agent_groups)[i]) for i in serving[index])),
             transfers=transfer_rules(ct, names, list(scenario.agent_groups)),
             outbound=None if ct.dialer is None else outbound_plan(
                 ct.dialer, serving[index], list(scenario.agent_groups), h.start, h.length_s, n, h.interval),
@@ -138,5 +141,7 @@ def build_plan(scenario: Scenario, seed: int | None = None) -> Plan:
         clock_start=h.start, horizon_s=h.length_s, interval_s=h.interval, n_intervals=n,
         warmup_s=h.warmup, contact_types=tuple(types), agent_groups=tuple(groups), days=h.days,
         routing=scenario.routing, per_agent=scenario.statistics.per_agent,
+        occupancy_after_closing=scenario.statistics.occupancy_after_closing,
         line_pools=tuple(pools), line_pool_names=tuple(pool_names),
+        busyness_cv=tuple(scenario.busyness.values()), busyness_names=tuple(scenario.busyness),
     )

@@ -57,8 +57,9 @@ class JourneyPlan:
     predictor: WaitPredictor
 
     @classmethod
-    def of(cls, ct: ContactTypeSpec, names: list[str]) -> JourneyPlan:
-        """The journey of contact type *ct*; *names* are all contact types, in order."""
+    def of(cls, ct: ContactTypeSpec, names: list[str], interval_s: float | None = None) -> JourneyPlan:
+        """The journey of contact type *ct*; *names* are all contact types, in order; *interval_s*
+        the horizon's interval (for a handle time per interval that callbacks inherit)."""
         r, res, cb = ct.retrial, ct.resolution, ct.callback
         rep = res.repeat if res else None
         return cls(
@@ -78,7 +79,7 @@ class JourneyPlan:
             callback_over=cb.offer_when_expected_wait_over if cb else None,
             callback_accept=cb.accept_probability if cb else 0.0,
             callback_reach=cb.reach_probability if cb else 1.0,
-            callback_handle=sampler_for(cb.handle_time or ct.handle_time) if cb else None,
+            callback_handle=sampler_for(cb.handle_time or ct.handle_time, interval_s) if cb else None,
             dial_time=cb.dial_time if cb else 0.0,
             callback_scheduled=bool(cb and cb.mode == "scheduled"),
             callback_window=cb.window if cb else 0.0,
@@ -144,10 +145,12 @@ class ContactTypePlan:
     concurrency: int  # chats an agent may hold at once (chat; 1 otherwise)
     slowdown: tuple[float, ...]  # handle-time multiplier with 1, 2, ... chats open
     priority_boost: float  # s of head start in a shared queue discipline
-    agent_selection: str  # longest_idle or random: who takes an arriving contact among the free agents
+    agent_selection: str  # longest_idle, random or rank: who takes an arriving contact among the free agents
     disconnect_at_closing: bool  # callers still waiting at a day's closing are disconnected
     sl_opening_hours: bool  # emails: the threshold counts opening hours only
     overnight: float  # emails: expected arrivals while closed, before each opening
+    busyness: int = -1  # index in Plan.busyness_cv of the day factor it shares; -1: none
+    group_rank: tuple[int, ...] = ()  # agent_selection rank: rank of each of group_indices (lower first)
     transfers: tuple[TransferRule, ...] = ()  # tried in order after the talk (plan.transfers)
     outbound: OutboundPlan | None = None  # direction: outbound — its dialer; None for inbound types
 
@@ -247,6 +250,10 @@ class Plan:
     # in the scenario's `lines` is shared by the types that name it (ContactTypePlan.line_pool).
     line_pools: tuple[int, ...] = ()
     line_pool_names: tuple[str, ...] = ()  # the shared pools' names (own pools: the type's name)
+    occupancy_after_closing: bool = False  # a day's occupancy counts work finished after closing
+    # Busyness factors shared by several types (scenario `busyness`): cv and name of each.
+    busyness_cv: tuple[float, ...] = ()
+    busyness_names: tuple[str, ...] = ()
 
     def interval_starts(self) -> np.ndarray:
         """Start of each interval of every day in simulation seconds (0 = first day's start).

@@ -38,6 +38,11 @@ def _check_length(value, path: tuple, n: int | None, what: str, issues: list[Iss
         )
 
 
+def _skills_of(group) -> list:
+    skills = group.get("skills") if isinstance(group, dict) else None
+    return list(skills) if isinstance(skills, dict | list) else []
+
+
 def reference_issues(data: dict) -> list[Issue]:
     """Return (path, message) for every cross-reference problem found in raw data."""
     issues: list[Issue] = []
@@ -47,6 +52,8 @@ def reference_issues(data: dict) -> list[Issue]:
 
     pools = data.get("lines")
     pool_names = [p for p in pools if isinstance(p, str)] if isinstance(pools, dict) else []
+    factors = data.get("busyness")
+    busyness_names = [f for f in factors if isinstance(f, str)] if isinstance(factors, dict) else []
     if isinstance(types, dict):
         for name, spec in types.items():
             if not isinstance(spec, dict):
@@ -57,6 +64,13 @@ def reference_issues(data: dict) -> list[Issue]:
                                unknown_name("line pool", pool, pool_names)
                                + ("" if pool_names else "; name a pool under the top-level 'lines' "
                                   "(lines: {" + pool + ": 15}), or give this type its own number of lines")))
+            arrivals = spec.get("arrivals")
+            factor = arrivals.get("busyness") if isinstance(arrivals, dict) else None
+            if isinstance(factor, str) and factor not in busyness_names:
+                issues.append((("contact_types", name, "arrivals", "busyness"),
+                               unknown_name("busyness factor", factor, busyness_names)
+                               + ("" if busyness_names else "; name it under the top-level 'busyness' "
+                                  "(busyness: {" + factor + ": 0.1})")))
             resolution = spec.get("resolution")
             repeat = resolution.get("repeat") if isinstance(resolution, dict) else None
             target = repeat.get("as") if isinstance(repeat, dict) else None
@@ -67,6 +81,9 @@ def reference_issues(data: dict) -> list[Issue]:
             if isinstance(arrivals, dict):
                 for key, what in (("per_interval", "expected volume"), ("profile", "weight")):
                     _check_length(arrivals.get(key), ("contact_types", name, "arrivals", key), n, what, issues)
+            for key in ("handle_time", "after_call_work", "patience"):  # one distribution per interval
+                if isinstance(spec.get(key), list):
+                    _check_length(spec[key], ("contact_types", name, key), n, "distribution", issues)
 
     served: set[str] = set()
     groups = data.get("agent_groups")
@@ -98,6 +115,19 @@ def reference_issues(data: dict) -> list[Issue]:
                         issues.append((("agent_groups", name, field, skill),
                                        f"{skill!r} is not one of this group's skills "
                                        f"({', '.join(map(str, own))})"))
+
+    if isinstance(types, dict) and isinstance(groups, dict):
+        for name, spec in types.items():
+            ranks = spec.get("group_rank") if isinstance(spec, dict) else None
+            for group in ranks if isinstance(ranks, dict) else ():
+                if not isinstance(group, str):
+                    continue
+                if group not in groups:
+                    issues.append((("contact_types", name, "group_rank", group),
+                                   unknown_name("agent group", group, list(groups))))
+                elif name not in _skills_of(groups[group]):
+                    issues.append((("contact_types", name, "group_rank", group),
+                                   f"group {group!r} does not have {name!r} among its skills"))
 
     routing = data.get("routing", "priority")
     if routing != "overflow":

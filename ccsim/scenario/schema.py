@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, model_
 
 from ..units import format_clock_exact
 from .base import ScenarioModel
-from .distributions import DistributionSpec
+from .distributions import PeriodDistributionSpec
 from .fields import STAFFING, AuxShare, ClockTime, Duration, PositiveDuration, Probability, Rate, Variation
 from .journeys import (
     BalkingSpec,
@@ -130,6 +130,9 @@ class ArrivalsSpec(ScenarioModel):
     volume: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] | None = None
     profile: list[Annotated[float, Field(ge=0.0, allow_inf_nan=False)]] | None = None
     forecast_error: Variation = 0.0
+    # A busyness factor shared with other types: a name under the scenario's top-level
+    # `busyness` (one mean-1 gamma draw per day multiplies the rates of every type naming it).
+    busyness: Name | None = None
     # Emails: expected arrivals while the centre is closed before each day's opening
     # (spread over the closed hours; they join the backlog at the opening).
     overnight: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] = 0.0
@@ -185,11 +188,15 @@ class ContactTypeSpec(ScenarioModel):
     overflow_after: Duration | None = None
     # Who takes an arriving contact among the free agents allowed to: the one idle longest,
     # or one drawn at random, each equally likely (ContactCenters' random router).
-    agent_selection: Literal["longest_idle", "random"] = "longest_idle"
+    # With `rank`: the free agent of the best-ranked group (group_rank: {group: 1, ...}, lower
+    # first; a group not named ranks by its skill level for the type), ties by longest idle.
+    agent_selection: Literal["longest_idle", "random", "rank"] = "longest_idle"
+    group_rank: dict[Name, Annotated[int, Field(ge=1, le=1000)]] = {}
     arrivals: ArrivalsSpec
-    handle_time: DistributionSpec
-    after_call_work: DistributionSpec | None = None
-    patience: DistributionSpec | None = None
+    # Each one distribution, or a list with one per interval (by the contact's interval of arrival).
+    handle_time: PeriodDistributionSpec
+    after_call_work: PeriodDistributionSpec | None = None
+    patience: PeriodDistributionSpec | None = None
     service_level: ServiceLevelSpec = ServiceLevelSpec()
     # Trunk lines: a limit of the type's own (a number), or a pool named in the scenario's
     # top-level `lines` that several types share (its name). A caller finding none free is blocked.
@@ -230,6 +237,9 @@ class ContactTypeSpec(ScenarioModel):
         if self.service_level.opening_hours_only and self.channel != "email":
             raise ValueError("service_level.opening_hours_only applies to emails (channel: email), "
                              f"not to {self.channel}")
+        if self.group_rank and self.agent_selection != "rank":
+            raise LocatedValueError(("group_rank",), "group_rank orders the groups for 'agent_selection: rank' "
+                                                     f"(agent_selection is {self.agent_selection!r})")
         if self.channel == "email":
             if self.patience is not None:
                 raise ValueError("emails never abandon: leave 'patience' out for channel: email")
@@ -348,6 +358,9 @@ class StatisticsSpec(ScenarioModel):
     """Optional statistics, off by default because they cost time."""
 
     per_agent: bool = False  # contacts per hour and occupancy per agent, and their spread
+    # A day's occupancy (and busy and present hours) runs on past the closing to the end of the
+    # group's last contact (ccsim.metrics.after_closing); intervals are unchanged.
+    occupancy_after_closing: bool = False
 
 
 # The loader validates a variant as it validates a file (overrides, cross-references, located
@@ -376,6 +389,9 @@ class Scenario(ScenarioModel):
     # Pools of trunk lines shared by several contact types: {pool: lines}; a type takes one
     # of its pool's lines with `lines: <pool>`.
     lines: dict[Name, Annotated[int, Field(ge=1, le=MAX_AGENTS * 100)]] = {}
+    # Busyness factors shared by several contact types: {name: cv}; a type's arrivals name one
+    # with `busyness: <name>`, and one mean-1 gamma draw with that cv per day multiplies them all.
+    busyness: dict[Name, Variation] = {}
     statistics: StatisticsSpec = StatisticsSpec()
     limits: LimitsSpec = LimitsSpec()
     # The data as the user wrote it (YAML values), kept so variants re-validate with
