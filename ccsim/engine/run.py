@@ -461,6 +461,8 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
                         callback(event)
                     if not event._ok and not hasattr(event, "_defused"):
                         raise event._value  # a failed SimPy event nobody defused
+            elif self.transfers is not None and self.transfers.stalled():
+                continue  # warm transfers nobody could answer: not reached now, their first agents go on
             else:
                 break
         return self.finish()

@@ -194,14 +194,12 @@ class Transfers:
 
     def initiate(self, c: int, k: int, i: int, agent: Agent, talk_end: float) -> None:
         """Agent's talk with c ends at *talk_end*: the transfer by rule i of type k starts then."""
-        run, t = self.run, self.contacts
+        run = self.run
         rule = self.rules[k][i]
         d = self.delay[k][i]
         t1 = talk_end + (d.next() if d is not None else 0.0)
         if not rule.warm:  # cold: through at the hand-over, then the wrap-up
-            t.handle[c] = t1 - t.answer[c]
-            t.work[c] = t.handle[c] + t.acw[c]
-            heappush(run.heap, (t1 + t.acw[c], _NORMAL, next(run.eid), agent))
+            self.talk_until(c, t1, agent)
         heappush(run.heap, (t1, _NORMAL, next(run.eid), Wake(self.on_start, (c, k, i, agent if rule.warm else None))))
 
     def start(self, event) -> None:
@@ -263,13 +261,11 @@ class Transfers:
         """A warm transfer's second agent answers *leg*: both agents with the caller for the
         conference, then the first agent's wrap-up; the second goes on with the leg's talk."""
         agent, c, k, i = w
-        run, t = self.run, self.contacts
+        t = self.contacts
         d = self.conf[k][i]
         conf = d.next() if d is not None else 0.0
         self.legs.conference[leg] = conf
-        t.handle[c] = now + conf - t.answer[c]
-        t.work[c] = t.handle[c] + t.acw[c]
-        heappush(run.heap, (now + conf + t.acw[c], _NORMAL, next(run.eid), agent))
+        self.talk_until(c, now + conf, agent)
         t.handle[leg] += conf
         t.work[leg] = t.handle[leg] + t.acw[leg]
 
@@ -302,13 +298,40 @@ class Transfers:
             t.fate[leg] = VOICEMAIL_LEFT
         self.finish_first(agent, c, now)
 
+    def stalled(self) -> bool:
+        """Nothing is left to happen but warm transfers wait for second agents nobody will
+        free (each first agent waiting on another): those are not reached now. True if
+        any was (its first agent then goes on, and the run with it)."""
+        t = self.contacts
+        now = self.run.env._now
+        waiting = [leg for leg in self.warm if math.isnan(t.answer[leg]) and t.fate[leg] == 0]
+        for leg in waiting:
+            t.deadline[leg] = now
+            t.patience[leg] = now - t.entry[leg]
+            self.due(Wake(self.on_due, leg))
+        return bool(waiting)
+
     def finish_first(self, agent: Agent, c: int, now: float) -> None:
         """The first agent of a warm transfer is through with c at *now*: its wrap-up follows."""
-        run, t = self.run, self.contacts
-        t.handle[c] = now - t.answer[c]
-        t.work[c] = t.handle[c] + t.acw[c]
         self.hold(c, now)
-        heappush(run.heap, (now + t.acw[c], _NORMAL, next(run.eid), agent))
+        self.talk_until(c, now, agent)
+
+    def talk_until(self, c: int, end: float, agent: Agent) -> None:
+        """The agent's talk with c runs to *end*; the agent is free after its wrap-up.
+
+        The agent's heap entry is answer + work, the sum the records make of its busy time,
+        with the talk rounded up where that sum would fall an ulp before *end* (never
+        before the clock: time must not run backwards)."""
+        t = self.contacts
+        answer, acw = t.answer[c], t.acw[c]
+        handle = end - answer
+        while answer + handle < end:
+            handle = math.nextafter(handle, INF)
+        t.handle[c] = handle
+        work = t.work[c] = handle + acw
+        while answer + work < end:
+            work = t.work[c] = math.nextafter(work, INF)
+        heappush(self.run.heap, (answer + work, _NORMAL, next(self.run.eid), agent))
 
     def closing(self, event) -> None:
         """After a day's closing disconnections: warm legs disconnected free their first agents."""

@@ -349,3 +349,84 @@ def check_records(plan, rec):
     check_lines(plan, rec)
     check_littles_law(plan, rec)
     check_busyness(plan, rec)
+
+
+# --------------------------------------------------------------------------- transfers
+
+
+@st.composite
+def transfer_rules(draw, names: list[str], groups: dict) -> list[dict]:
+    """1-3 transfer rules to any of *names* (itself included: loops end at the leg limit),
+    cold or warm, with every optional field now and then."""
+    rules = []
+    for _ in range(draw(st.integers(1, 3))):
+        warm = draw(st.booleans())
+        rule = {"to": draw(st.sampled_from(names)), "probability": draw(st.sampled_from([0.1, 0.3, 0.6, 1.0]))}
+        if warm:
+            rule["mode"] = "warm"
+            if draw(st.booleans()):
+                rule["conference"] = draw(durations(1.0, 120.0))
+            if draw(st.booleans()):
+                rule["wait_limit"] = draw(st.sampled_from([0, 30, 300]))
+        if draw(st.booleans()):
+            rule["delay"] = draw(durations(1.0, 30.0))
+        rule["if_not_reached"] = draw(st.sampled_from(("back", "abandon", "voicemail") if warm
+                                                      else ("abandon", "voicemail")))
+        if groups and draw(st.integers(0, 3)) == 0:
+            rule["groups"] = [draw(st.sampled_from(sorted(groups)))]
+        rules.append(rule)
+    return rules
+
+
+@st.composite
+def transfer_scenario_dicts(draw, max_types: int = 3, max_groups: int = 3) -> dict:
+    """``scenario_dicts`` with transfer rules on some of its types (at least one)."""
+    data = draw(scenario_dicts(max_types, max_groups))
+    names = list(data["contact_types"])
+    for i, name in enumerate(names):
+        if i == 0 or draw(st.booleans()):
+            serving = {g: spec for g, spec in data["agent_groups"].items() if name in spec["skills"]}
+            data["contact_types"][name]["transfers"] = draw(transfer_rules(names, serving))
+    return data
+
+
+def check_transfers(plan, rec):
+    """Every contact and leg ends once; legs chain into issues; the agents' times join up at
+    each hand-over; and the other invariants hold with the legs' own ends (a message left or
+    back with the first agent: the caller left that queue when its wait ran out)."""
+    import copy
+
+    from ccsim.engine.records import RETURNED, VOICEMAIL_LEFT
+
+    tr = rec.transfers
+    assert tr is not None
+    n = len(rec)
+    assert np.isin(rec.outcome, OUTCOMES + (VOICEMAIL_LEFT, RETURNED)).all()
+    leg = tr["prev"] >= 0
+    prev = tr["prev"][leg]
+    assert np.all(rec.outcome[prev] == ANSWERED), "a leg from a contact nobody answered"
+    assert np.array_equal(tr["issue"][leg], tr["issue"][prev])
+    assert np.array_equal(tr["leg"][leg], tr["leg"][prev] + 1)
+    assert np.all(tr["leg"] <= 20)
+    on = leg & (rec.outcome != RETURNED)
+    assert np.bincount(tr["prev"][on], minlength=n).max(initial=0) <= 1, "a caller carried on twice"
+    # The first agent's talk runs to the hand-over: a leg arrives no earlier than its talk ended.
+    talk_end = rec.answer[prev] + rec.handle[prev]
+    assert np.all(rec.arrival[leg] >= rec.answer[prev] - 1e-9)
+    assert np.all(talk_end >= rec.arrival[leg] - 1e-6)
+    warm = np.array([plan.contact_types[int(rec.ctype[p])].transfers[int(r)].warm
+                     for p, r in zip(prev.tolist(), tr["rule"][leg].tolist(), strict=True)], dtype=bool)
+    cold = ~warm
+    assert np.allclose(talk_end[cold], rec.arrival[leg][cold], rtol=0, atol=1e-6), "cold hand-over off"
+    both = warm & (rec.outcome[leg] == ANSWERED)
+    assert np.allclose(talk_end[both], rec.answer[leg][both] + tr["conference"][leg][both], rtol=0, atol=1e-6)
+    # The legs' own ends: they left the queue when their wait ran out, as an abandon does.
+    ended = copy.copy(rec)
+    ended.outcome = np.where(np.isin(rec.outcome, (VOICEMAIL_LEFT, RETURNED)), ABANDONED, rec.outcome)
+    wait = ended.wait
+    assert np.all(wait >= 0)
+    answered = rec.outcome == ANSWERED
+    assert np.all(rec.answer[answered] - rec.entry[answered] <= rec.patience[answered] + 1e-9)
+    check_skills_and_staffing(plan, ended)
+    check_work_conservation(plan, ended)
+    check_littles_law(plan, ended)

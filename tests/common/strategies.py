@@ -368,6 +368,42 @@ def shuffled(draw, items: list) -> list:
     return items
 
 
+def transfers(draw, data: dict) -> None:
+    """Transfer rules on some of the call types, to call types (about 20 %; off when shrunk):
+    cold or warm, each optional field now and then, loops to the type itself included."""
+    types = data["contact_types"]
+    calls = [n for n, ct in types.items()
+             if ct.get("channel", "voice") == "voice" and ct.get("direction", "inbound") == "inbound"]
+    if not calls or some(draw, 0.8):
+        return
+    for n in calls:
+        if n != calls[0] and some(draw):
+            continue
+        serving = [g for g, spec in data["agent_groups"].items() if n in spec["skills"]]
+        rules = []
+        for _ in range(integer(draw, 1, 3)):
+            warm = some(draw)
+            chance = between(draw, 0.0, 1.0) if some(draw) else pick(draw, (1, "50%"))
+            rule = {"to": pick(draw, calls), "probability": chance}
+            if warm:
+                rule["mode"] = "warm"
+                if some(draw):
+                    rule["conference"] = distribution(draw, 1.0, 120.0)
+                if some(draw):
+                    rule["wait_limit"] = duration(draw, 0.0, 300.0)
+            elif some(draw, 0.2):
+                rule["mode"] = "cold"
+            if some(draw, 0.3):
+                rule["delay"] = distribution(draw, 1.0, 30.0)
+            if some(draw):
+                rule["if_not_reached"] = pick(draw, ("back", "abandon", "voicemail") if warm
+                                              else ("abandon", "voicemail"))
+            if serving and some(draw, 0.25):
+                rule["groups"] = subset(draw, serving)
+            rules.append(rule)
+        types[n]["transfers"] = rules
+
+
 @st.composite
 def scenarios(draw) -> dict:
     """A valid scenario over every documented field, as plain data."""
@@ -423,6 +459,7 @@ def scenarios(draw) -> dict:
         for n in names:
             if some(draw, 0.6):
                 types[n]["arrivals"]["busyness"] = "day"
+    transfers(draw, data)
     if some(draw, 0.3):
         data["statistics"] = {"per_agent": draw(BOOL)}
         if some(draw):
@@ -479,6 +516,13 @@ def every_field_scenario(days: int = 2) -> dict:
                 "rating": {"scale": 5, "base": 4.6, "per_minute_waited": -0.15, "abandoned": -1.0,
                            "unresolved": -1.5, "per_extra_contact": -0.4, "noise": 0.6, "satisfied_at": 4},
                 "wait_predictor": "last_to_enter_service",
+                "transfers": [
+                    {"to": "sales", "probability": 0.1, "mode": "warm", "groups": ["advisors"],
+                     "delay": {"dist": "constant", "value": "5s"},
+                     "conference": {"dist": "exponential", "mean": "1min"},
+                     "wait_limit": "2min", "if_not_reached": "back"},
+                    {"to": "sales", "probability": 0.05, "mode": "cold", "if_not_reached": "voicemail"},
+                ],
             },
             "sales": {
                 "arrivals": {"per_interval": [10, 12, 14, 14, 12, 10], "busyness": "day"},

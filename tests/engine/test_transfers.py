@@ -8,11 +8,13 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 import ccsim
 from ccsim.engine.records import ABANDONED, ANSWERED, DISCONNECTED, RETURNED, VOICEMAIL_LEFT, WAITING
 from ccsim.erlang import erlang_b
 from ccsim.scenario import loads
+from tests.common.invariants import check_transfers, transfer_scenario_dicts
 
 Z = 3.29  # 99.9 % two-sided
 
@@ -186,3 +188,15 @@ def test_same_seed_same_legs():
     for x, y in zip(a.records, b.records, strict=True):
         assert np.array_equal(x.outcome, y.outcome)
         assert np.array_equal(x.transfers["prev"], y.transfers["prev"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(transfer_scenario_dicts())
+def test_random_scenarios_with_transfers_obey_the_invariants(spec):
+    est = ccsim.simulate(ccsim.scenario_from_dict(spec), replications=2, workers=1, keep_records=True)
+    for rec in est.records:
+        check_transfers(est.plan, rec)
+    for name, kpis in est.contact_types.items():
+        ends = ["answered", "abandoned", "blocked", "waiting_at_end", "legs_voicemail", "legs_returned"]
+        ends += ["disconnected"] if "disconnected" in kpis else []
+        assert np.array_equal(kpis["offered"].values, sum(kpis[k].values for k in ends)), name

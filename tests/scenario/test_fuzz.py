@@ -50,7 +50,8 @@ def fuzz(default: int, heavy: bool = False):
 # --------------------------------------------------------------------------- checks
 
 ENDS = ("answered", "abandoned", "blocked", "waiting_at_end")
-JOURNEY_ENDS = ("balked", "ivr_resolved", "callbacks_failed", "disconnected")  # where a scenario has them
+JOURNEY_ENDS = ("balked", "ivr_resolved", "callbacks_failed", "disconnected",
+                "legs_voicemail", "legs_returned")  # where a scenario has them
 
 
 def check_conservation(est) -> None:
