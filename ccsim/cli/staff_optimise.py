@@ -20,7 +20,8 @@ def _printer(quiet: bool):
     def show(step):
         what = {"start": "start (Erlang A)", "cut": f"integer programme, {step.cuts} cuts",
                 "polish": "single agents not needed removed",
-                "repair": "fresh check missed: more days", "verify": "verified on fresh days"}[step.phase]
+                "repair": "fresh check missed: its days join", "raise": "one agent more where they miss",
+                "verify": "verified on fresh days"}[step.phase]
         click.echo(f"  {step.phase:<6} {what:<34} cost {step.cost:>10,.2f}/day, {step.failing} missing "
                    f"({step.evaluations} staffings, {step.simulated_days:,} simulated days)", err=True)
 

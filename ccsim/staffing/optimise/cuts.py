@@ -122,25 +122,33 @@ def perturbations(staffing: np.ndarray, ceiling: np.ndarray) -> list[tuple[int, 
 
 
 def build_cuts(evaluator: Evaluator, base: Evaluation, constraints: list[Constraint], ceiling: np.ndarray,
-               relevant: dict[str, list[int]], confidence: float | None = None) -> list[Cut]:
-    """Cuts of every constraint counted at *base*; *relevant* maps a name to the groups that affect it."""
+               relevant: dict[str, list[int]], confidence: float | None = None,
+               base_sub: Evaluation | None = None) -> list[Cut]:
+    """Cuts of every constraint counted at *base*; *relevant* maps a name to the groups that affect it.
+
+    The variants run on *evaluator*'s days; *base_sub*: *base* on those same days when they are a
+    part of *base*'s sample (the differences are taken there, the cut's value at *base* on all)."""
     x = base.staffing
     n = x.shape[1]
     variants = perturbations(x, ceiling)
     evaluated = evaluator.evaluate_many([v for _, _, v in variants])
     by = {(g, phase): e for (g, phase, _), e in zip(variants, evaluated, strict=True)}
+    ref = base_sub if base_sub is not None else base
     cuts = []
     for c in constraints:
         f0 = value(base, c, confidence)
         if np.isnan(f0):
             continue
+        f0_ref = value(ref, c, confidence)
+        if np.isnan(f0_ref):
+            f0_ref = f0
         coef = {}
         if c.interval is None:  # the day: each residue's difference shared among its intervals by weight
             w = day_weights(base, c)
             for g in relevant[c.name]:
                 for phase in range(SPACING):
                     f1 = value(by[(g, phase)], c, confidence)
-                    d = 0.0 if np.isnan(f1) else max(0.0, f1 - f0)
+                    d = 0.0 if np.isnan(f1) else max(0.0, f1 - f0_ref)
                     residue = list(range(phase, n, SPACING))
                     share = float(w[residue].sum())
                     if d <= 0 or share <= 0:
@@ -156,7 +164,7 @@ def build_cuts(evaluator: Evaluator, base: Evaluation, constraints: list[Constra
                     f1 = value(by[(g, j % SPACING)], c, confidence)
                     # More agents never hurt a constraint in expectation; a negative difference on the
                     # sample is noise, and a NaN (nothing counted any more) is no information.
-                    d = 0.0 if np.isnan(f1) else max(0.0, f1 - f0)
+                    d = 0.0 if np.isnan(f1) else max(0.0, f1 - f0_ref)
                     if d > 0:
                         coef[(g, j)] = d
         b = c.limit if c.high_is_good else -c.limit

@@ -8,15 +8,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ...experiment import plan_for
 from ...scenario import Scenario
 from ...units import format_clock
 from ..evaluate import Evaluation, Evaluator, staffing_changes
-from ..multiskill import allocate
+from ..multiskill import allocate, group_to_raise
 from ..roster import Pattern, coverage, default_patterns, enumerate_patterns
 from ..search import Search, default_ceiling
 from ..settings import StaffingOptions
 from ..staff import Validation, prepare, validate_staffing, validate_variant
-from ..targets import InfeasibleTargets
+from ..targets import InfeasibleTargets, judge
 from .cuts import Constraint, Cut, build_cuts, constraints_of, margin
 from .model import Model, group_costs
 from .verify import Check, check_constraints, summary
@@ -24,6 +25,8 @@ from .verify import Check, check_constraints, summary
 DEFAULT_CHECK_REPLICATIONS = 200  # days per evaluation: as the search (staff.prepare)
 MAX_ITERATIONS = 25
 MAX_REPAIR = 2
+MIN_CUT_DAYS = 20
+REPAIR_DAYS = 100  # days of a missed check that join the sample (at least the sample's own)
 TRUST_MIN, TRUST_SHARE = 2, 0.2  # trust region per group and interval: max(2, 20 % of the agents)
 
 
@@ -31,7 +34,7 @@ TRUST_MIN, TRUST_SHARE = 2, 0.2  # trust region per group and interval: max(2, 2
 class OptimiseStep:
     """One step of the optimiser, for progress lines and the report."""
 
-    phase: str  # start, cut, polish, repair, verify
+    phase: str  # start, cut, polish, verify, repair (the check's days join the sample), raise
     iteration: int
     cost: float  # per day, at the step's staffing
     failing: int  # constraints missed on the sample
@@ -197,25 +200,58 @@ def optimise(
     def failing(e: Evaluation) -> int:
         return e.verdicts.n_failing() + missed_days(e)
 
-    def step(phase, it, staffing, failing, ncuts, ev):
+    def step(phase, it, staffing, failing, ncuts, *evs):
         s = OptimiseStep(phase, it, day_cost(staffing, hourly, interval_s), failing, ncuts,
-                         totals[0] + ev.evaluations, totals[1] + ev.simulated_days)
+                         totals[0] + sum(v.evaluations for v in evs), totals[1] + sum(v.simulated_days for v in evs))
         steps.append(s)
         if on_step is not None:
             on_step(s)
 
+    def verify(staffing: np.ndarray, z: np.ndarray | None, check_at: int, pool) -> tuple:
+        """The answer simulated on fresh days: (validation, checks, with_changes paths, paid hours, all met)."""
+        if shifts and (z is None or not np.array_equal(np.minimum(model.staffing(z), ceiling), staffing)):
+            z = _cover(model, staffing)  # shifts of least cost covering a staffing the cuts did not give
+        changes, paid = _answer(scenario, staffing, model, z if shifts else None, patterns, groups)
+        if shifts:  # simulate the shifts themselves, with their breaks, as the scenario written will
+            v = validate_variant(scenario.with_changes(changes), staffing, paid, options, "optimiser",
+                                 check_replications, check_at, workers, pool)
+        else:
+            v = validate_staffing(scenario, staffing, options, "optimiser", check_replications, check_at, workers,
+                                  pool)
+        found = check_constraints(v.estimates.replication_results, n, plan.days, constraints, targets)
+        day_missed = sum(1 for ch in found if ch.constraint.interval is None and ch.verdict == "missed")
+        steps.append(OptimiseStep("verify", 0, day_cost(staffing, hourly, interval_s),
+                                  v.n_intervals - v.intervals_met + day_missed, 0, *totals))
+        if on_step is not None:
+            on_step(steps[-1])
+        return v, found, changes, paid, z, v.intervals_met == v.n_intervals and not day_missed
+
     best_z = None  # the integer programme's solution that gave *best* (its shifts, one step)
+    known: list | None = None  # the answer's results on every day of the next round's sample, when known
     for repair in range(MAX_REPAIR + 1):
         cuts: list[Cut] = []
         with Evaluator(scenario, targets, replications, seed, workers=workers, executor=executor,
                        more=more) as ev:
+            if known is not None:  # its days were all simulated already: the sample and the check
+                ev.cache[Evaluator.key(x)] = Evaluation(x, plan_for(ev.variant(x), seed), known,
+                                                        judge(known, plan, targets))
+            # Cuts' differences come from the first *cut_days* days of the sample (common random numbers
+            # keep a difference's noise small), their value at the staffing from the whole sample: a repair
+            # round's sample is several times larger, its cuts cost little more.
+            cut_days = min(replications, max(MIN_CUT_DAYS, replications // 2))
+            sub = Evaluator(scenario, targets, cut_days, seed, workers=workers, executor=ev.executor)
             e = ev.evaluate(x)
             step("start" if repair == 0 else "repair", 0, x, failing(e), 0, ev)
             best = e if meets(e) else None  # (a repair round starts from the last answer, best_z)
             seen = {Evaluator.key(x)}
             converged = False
+            it = 0
             for it in range(1, MAX_ITERATIONS + 1):
-                cuts += build_cuts(ev, e, constraints, ceiling, relevant, targets.confidence)
+                head = e.results[:cut_days]
+                sub.cache.setdefault(Evaluator.key(e.staffing),
+                                     Evaluation(e.staffing, e.plan, head, judge(head, e.plan, targets)))
+                cuts += build_cuts(sub, e, constraints, ceiling, relevant, targets.confidence,
+                                   sub.cache[Evaluator.key(e.staffing)])
                 try:
                     radius = np.maximum(TRUST_MIN, np.ceil(TRUST_SHARE * e.staffing))
                     z, _ = model.solve(cuts, e.staffing, radius)
@@ -227,10 +263,14 @@ def optimise(
                     break  # the cuts give nothing new: raise from the best staffing so far (below)
                 seen.add(Evaluator.key(x))
                 e = ev.evaluate(x)
-                step("cut", it, x, failing(e), len(cuts), ev)
+                step("cut", it, x, failing(e), len(cuts), ev, sub)
                 if meets(e):
                     best, best_z, converged = e, z, True
                     break
+            if best is None:
+                best = _raise_by_one(ev, e, plan, ceiling, meets)
+                if best is not None:
+                    step("raise", it, best.staffing, failing(best), len(cuts), ev, sub)
             if best is None:
                 # The cuts did not reach a staffing meeting the sample: raise from the last one.
                 search = Search(ev, plan, targets, analytic, ceiling, None)
@@ -239,36 +279,38 @@ def optimise(
                     if meets(best) or np.array_equal(best.staffing, ceiling):
                         break
                     best = ev.evaluate(np.minimum(best.staffing + 1, ceiling))
-            # Polish: the cuts are outer approximations where a KPI is concave in the agents, and
-            # conservative where it is not (an understaffed interval): take out single agents the
-            # sample shows are not needed, a few intervals at a time (``Search.trim``).
-            # With shifts as the variables the staffing must stay what the shifts give: no polish.
-            if not shifts:
-                polished = Search(ev, plan, targets, analytic, ceiling, None).trim(best)
-                if polished is not best and meets(polished):  # (trim judges each interval alone)
-                    step("polish", it, polished.staffing, failing(polished), len(cuts), ev)
-                    best = polished
             x = best.staffing
             binding = binding_constraints(best, constraints, n, targets.confidence)
-            totals = [totals[0] + ev.evaluations, totals[1] + ev.simulated_days]
-        if shifts and (best_z is None or not np.array_equal(np.minimum(model.staffing(best_z), ceiling), x)):
-            best_z = _cover(model, x)  # shifts of least cost covering a staffing the cuts did not give
-        changes, paid = _answer(scenario, x, model, best_z if shifts else None, patterns, groups)
-        if shifts:  # simulate the shifts themselves, with their breaks, as the scenario written will
-            check = validate_variant(scenario.with_changes(changes), x, paid, options, "optimiser",
-                                     check_replications, check_seed + repair, workers, executor)
-        else:
-            check = validate_staffing(scenario, x, options, "optimiser", check_replications, check_seed + repair,
-                                      workers, executor)
-        checks = check_constraints(check.estimates.replication_results, n, plan.days, constraints, targets)
-        day_missed = sum(1 for ch in checks if ch.constraint.interval is None and ch.verdict == "missed")
-        steps.append(OptimiseStep("verify", 0, day_cost(x, hourly, interval_s),
-                                  check.n_intervals - check.intervals_met + day_missed, 0, *totals))
-        if on_step is not None:
-            on_step(steps[-1])
-        if (check.intervals_met == check.n_intervals and not day_missed) or repair == MAX_REPAIR:
+            totals = [totals[0] + ev.evaluations + sub.evaluations, totals[1] + ev.simulated_days + sub.simulated_days]
+            check_at = check_seed + repair
+            check, checks, changes, paid, best_z, ok = verify(x, best_z, check_at, ev.executor or executor)
+            if ok and repair == 0 and not shifts:
+                # Polish, once the answer is verified: the cuts are outer approximations where a KPI is
+                # concave in the agents, and conservative where it is not (an understaffed interval): take
+                # out single agents the sample shows are not needed, a few intervals at a time
+                # (``Search.trim``), and keep that staffing if fresh days never used confirm it too.
+                # (With shifts as the variables the staffing is what the shifts give: no polish.)
+                before = (ev.evaluations, ev.simulated_days)
+                polished = Search(ev, plan, targets, analytic, ceiling, None).trim(best)
+                totals = [totals[0] + ev.evaluations - before[0], totals[1] + ev.simulated_days - before[1]]
+                if polished is not best and meets(polished):  # (trim judges each interval alone)
+                    steps.append(OptimiseStep("polish", it, day_cost(polished.staffing, hourly, interval_s),
+                                              failing(polished), len(cuts), *totals))
+                    if on_step is not None:
+                        on_step(steps[-1])
+                    again = verify(polished.staffing, None, check_seed + 1, ev.executor or executor)
+                    if again[-1]:
+                        x, best, check_at = polished.staffing, polished, check_seed + 1
+                        check, checks, changes, paid, _, ok = again
+                        binding = binding_constraints(best, constraints, n, targets.confidence)
+            known = list(best.results)
+        if ok or repair == MAX_REPAIR:
             break
-        more.append((check_seed + repair, check_replications))  # the check's days join the sample
+        # The check's first days join the sample (free staffing: the check simulated the answer on them,
+        # so the next round knows it on every day of its sample).
+        join = min(check_replications, max(REPAIR_DAYS, replications))
+        more.append((check_at, join))
+        known = None if shifts else known + list(check.estimates.replication_results[:join])
     shift_counts = None
     if shifts and best_z is not None and patterns is not None:
         shift_counts = {g: [(patterns[p], int(c)) for p, c in enumerate(model.shifts(best_z, i)) if c > 0]
@@ -280,7 +322,31 @@ def optimise(
     return OptimiseResult(groups, starts, x, shift_counts, cost, hourly, binding, check, steps, totals[0],
                           totals[1], converged, time.perf_counter() - started, targets.confidence, checks,
                           changes, interval_s, {g: h / plan.days for g, h in paid.items()},
-                          check_seed + repair)
+                          check_at)
+
+
+def _raise_by_one(ev: Evaluator, e: Evaluation, plan, ceiling: np.ndarray, meets,
+                  rounds: int = 5) -> Evaluation | None:
+    """One agent more in every interval that misses on the sample (to the group that owns the contact
+    type, or the group over its occupancy cap), until the sample is met; None after *rounds*."""
+    type_index = {ct.name: ct.index for ct in plan.contact_types}
+    groups = [g.name for g in plan.agent_groups]
+    for _ in range(rounds):
+        if meets(e):
+            return e
+        add = np.zeros_like(e.staffing)
+        for j in np.flatnonzero(~e.verdicts.ok):
+            for name in e.verdicts.failing_types[j]:
+                add[group_to_raise(plan, type_index[name]), j] = 1
+            for name in e.verdicts.failing_groups[j]:
+                add[groups.index(name), j] = 1
+        if not add.any():  # a day-level target: one more everywhere its types are answered
+            add[:] = 1
+        new = np.minimum(e.staffing + add, ceiling)
+        if np.array_equal(new, e.staffing):
+            return None
+        e = ev.evaluate(new)
+    return e if meets(e) else None
 
 
 def _cover(model: Model, staffing: np.ndarray) -> np.ndarray:
