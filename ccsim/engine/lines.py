@@ -1,5 +1,6 @@
 """Trunk lines (a mixin of ``Run``): a contact holds a line of its type's pool from arrival
-until it leaves the queue or its talk ends; a caller finding every line taken is blocked.
+until it leaves the queue or its talk ends, and the type's ``line_hold`` after (a line
+released with a delay); a caller finding every line taken is blocked.
 A pool is a type's own limit (``lines: 15``) or shared by several types (``lines: trunks``).
 
 Releases are lazy: each hold pushes (release time, contact) on the pool's heap, and a
@@ -20,9 +21,11 @@ class Lines(RunState):
     __slots__ = ()
 
     def hold_line(self, k: int, c: int, until: float) -> None:
-        """Contact c holds its line until *until* (replacing an earlier release time)."""
+        """Contact c holds its line until *until*, and the type's line_hold after (replacing an
+        earlier release time)."""
         if self.line_release[c] < 0.0:
             return  # given back already: a contact takes one line, once (a chat re-projected later)
+        until += self.line_hold[k]
         self.line_release[c] = until
         heappush(self.line_heaps[self.line_pool[k]], (until, c))
 

@@ -121,7 +121,7 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         "rank_tiers", "plan", "env", "heap", "eid", "sink", "contacts", "arrival", "ctype", "handle", "acw", "work",
         "deadline", "entry", "answer", "group", "agent_of", "fate", "queues", "groups", "groups_of",
         "lines", "line_pool", "in_system", "line_heaps", "line_heap_cap", "line_release", "channel", "concurrency",
-        "slowdown", "scored",
+        "slowdown", "scored", "line_hold",
         "offer_to", "choice_of", "select", "offer_of", "plain_offer", "has_delay", "delays", "due_callbacks",
         "chat_end_callbacks", "per_agent", "agents", "busy_spans", "present_spans", "span_start", "span_end",
         "any_chat", "snapshot_chats", "journeys", "has_journey", "journey_serve", "workforce", "end_hooks", "initial",
@@ -141,6 +141,7 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
 
         # The contact table and its columns (the same lists: nothing is copied).
         self.lines = [ct.lines for ct in types]
+        self.line_hold = [ct.line_hold for ct in types]  # s after the caller leaves (hold_line adds it)
         outbound = any(ct.outbound is not None for ct in types)
         t = self.contacts = Contacts.from_draws(draws, any(self.lines), self.any_chat_or_factor(plan), outbound)
         self.arrival, self.ctype, self.handle, self.acw, self.work = t.arrival, t.ctype, t.handle, t.acw, t.work
@@ -373,7 +374,7 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         fast_arrival = self.fast_arrival
         in_system, line_heaps, line_heap_cap = self.in_system, self.line_heaps, self.line_heap_cap
         line_pool = self.line_pool
-        line_release = self.line_release
+        line_release, line_hold = self.line_release, self.line_hold
         seq = journeys.seq if journeys is not None else count()
         retrial_delay = self.contacts.retrial_delay if journeys is not None else []
         n = len(times)
@@ -430,7 +431,7 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
                     group[i] = g.index
                     agent_of[i] = best.number
                     if lines[k]:  # hold_line() inlined: its line until the talk ends
-                        until = now + handle[i]
+                        until = now + handle[i] + line_hold[k]
                         line_release[i] = until
                         heappush(line_heaps[line_pool[k]], (until, i))
                     best.contact = i

@@ -52,6 +52,7 @@ class RunState:
     line_pool: list[int]  # per type: its pool
     in_system: list[int]  # per pool: lines held (give-backs pending included)
     line_heaps: list[list[tuple[float, int]]]
+    line_hold: list[float]  # per type: s a line stays held after its caller leaves
     line_heap_cap: list[int]
     line_release: list[float]
     # Queues, groups, selection.

@@ -104,6 +104,7 @@ def build_plan(scenario: Scenario, seed: int | None = None) -> Plan:
             sl_opening_hours=sl.opening_hours_only,
             overnight=ct.arrivals.overnight,
             busyness=-1 if ct.arrivals.busyness is None else list(scenario.busyness).index(ct.arrivals.busyness),
+            line_hold=ct.line_hold,
             group_rank=tuple(ct.group_rank.get(gname, levels[i][skills[i].index(index)])
                              for i, gname in ((i, list(scenario.agent_groups)[i]) for i in serving[index])),
             transfers=transfer_rules(ct, names, list(scenario.agent_groups)),

@@ -151,6 +151,7 @@ class ContactTypePlan:
     overnight: float  # emails: expected arrivals while closed, before each opening
     busyness: int = -1  # index in Plan.busyness_cv of the day factor it shares; -1: none
     group_rank: tuple[int, ...] = ()  # agent_selection rank: rank of each of group_indices (lower first)
+    line_hold: float = 0.0  # s a line stays held after its caller leaves
     transfers: tuple[TransferRule, ...] = ()  # tried in order after the talk (plan.transfers)
     outbound: OutboundPlan | None = None  # direction: outbound — its dialer; None for inbound types
 

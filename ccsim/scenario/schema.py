@@ -204,6 +204,9 @@ class ContactTypeSpec(ScenarioModel):
     # At each day's closing (the horizon's end): agents serve the callers still waiting, or
     # those callers are disconnected (counted as `disconnected`, apart from abandons).
     at_closing: Literal["serve", "disconnect"] = "serve"
+    # A line stays held this long after its caller leaves (hangs up, abandons or is served) before
+    # another caller may take it (ContactCenters' line release delay); needs `lines`.
+    line_hold: Duration = 0.0
     # Caller journeys (all optional; omitted = off).
     ivr: IvrSpec | None = None
     balking: BalkingSpec | None = None
@@ -240,6 +243,9 @@ class ContactTypeSpec(ScenarioModel):
         if self.group_rank and self.agent_selection != "rank":
             raise LocatedValueError(("group_rank",), "group_rank orders the groups for 'agent_selection: rank' "
                                                      f"(agent_selection is {self.agent_selection!r})")
+        if self.line_hold and self.lines is None:
+            raise LocatedValueError(("line_hold",), "line_hold keeps a trunk line after its caller leaves: give "
+                                                    "the type 'lines' (a number, or a pool's name) with it")
         if self.channel == "email":
             if self.patience is not None:
                 raise ValueError("emails never abandon: leave 'patience' out for channel: email")

@@ -288,6 +288,8 @@ def check_lines(plan, rec):
     release = queue_leave(rec)
     answered = rec.outcome == ANSWERED
     release[answered] = rec.answer[answered] + rec.handle[answered]  # a line is held through talk
+    hold = np.array([getattr(t, "line_hold", 0.0) for t in plan.contact_types])
+    release = release + hold[rec.ctype]  # and line_hold after the caller leaves
     for ct in plan.contact_types:
         if not ct.lines:
             continue

@@ -450,6 +450,9 @@ def scenarios(draw) -> dict:
         for n in names:
             if channels[n] != "email" and some(draw, 0.6):
                 types[n]["lines"] = "trunks"
+    for n in names:  # a line held a while after its caller leaves (about 20 % of types with lines)
+        if "lines" in types[n] and not some(draw, 0.8):
+            types[n]["line_hold"] = duration(draw, 0.0, 60.0)
     for n in names:  # ranks for agent_selection: rank, on some of the groups serving the type
         if types[n].get("agent_selection") == "rank" and some(draw):
             serving = [g for g, s in zip(group_names, skill_sets, strict=True) if n in s]
@@ -502,6 +505,7 @@ def every_field_scenario(days: int = 2) -> dict:
                 "patience": {"dist": "weibull", "mean": "3min", "shape": 0.8},
                 "service_level": {"target": 0.8, "threshold": "20s", "short_abandon": "5s"},
                 "lines": 12,
+                "line_hold": "5s",
                 "priority_boost": "30s",
                 "ivr": {"time": {"dist": "constant", "value": "30s"}, "self_service": 0.1},
                 "balking": {"when_expected_wait_over": "90s", "probability": 0.3},
@@ -645,7 +649,7 @@ def kind_of(data, path: tuple) -> str | None:
         if len(path) == 3:
             return {"channel": "channel", "concurrency": "concurrency", "priority_boost": "duration",
                     "overflow_after": "duration", "wait_predictor": "wait_predictor",
-                    "agent_selection": "agent_selection", "at_closing": "at_closing",
+                    "agent_selection": "agent_selection", "at_closing": "at_closing", "line_hold": "duration",
                     "lines": "pool_name" if isinstance(get(data, path), str) else "lines"}.get(field)
         if field == "concurrency_slowdown":
             return "slowdown"
