@@ -9,9 +9,9 @@ current staffing and forward differences from one more agent (``cuts``). The
 integer programme of least cost subject to the cuts is solved with
 ``scipy.optimize.milp`` (HiGHS, ``model``); its answer is simulated, new cuts
 are added, and so on until the staffing meets every constraint on the sample.
-The differences come from the first days of the sample only (half, at least
-20: on common random numbers a difference is far less noisy than a level), the
-value at the staffing from all of it. The answer is then checked on fresh
+When a check on fresh days has made the sample larger, the differences still
+come from the first sample's days only (on common random numbers a difference
+is far less noisy than a level), the value at the staffing from all of it. The answer is then checked on fresh
 replications (``verify``: every constraint with its CI). Where the check
 misses, its first days join the sample — the answer's results on them are
 those of the check, so they cost nothing — and the cutting goes on; where it

@@ -25,7 +25,6 @@ from .verify import Check, check_constraints, summary
 DEFAULT_CHECK_REPLICATIONS = 200  # days per evaluation: as the search (staff.prepare)
 MAX_ITERATIONS = 25
 MAX_REPAIR = 2
-MIN_CUT_DAYS = 20
 REPAIR_DAYS = 100  # days of a missed check that join the sample (at least the sample's own)
 TRUST_MIN, TRUST_SHARE = 2, 0.2  # trust region per group and interval: max(2, 20 % of the agents)
 
@@ -235,10 +234,10 @@ def optimise(
             if known is not None:  # its days were all simulated already: the sample and the check
                 ev.cache[Evaluator.key(x)] = Evaluation(x, plan_for(ev.variant(x), seed), known,
                                                         judge(known, plan, targets))
-            # Cuts' differences come from the first *cut_days* days of the sample (common random numbers
-            # keep a difference's noise small), their value at the staffing from the whole sample: a repair
-            # round's sample is several times larger, its cuts cost little more.
-            cut_days = min(replications, max(MIN_CUT_DAYS, replications // 2))
+            # Cuts' differences come from the first sample's days (*replications*), their value at the
+            # staffing from the whole sample: a repair round's sample is several times larger, its cuts cost
+            # little more (on common random numbers a difference is far less noisy than a level).
+            cut_days = replications
             sub = Evaluator(scenario, targets, cut_days, seed, workers=workers, executor=ev.executor)
             e = ev.evaluate(x)
             step("start" if repair == 0 else "repair", 0, x, failing(e), 0, ev)
