@@ -348,8 +348,13 @@ class Transfers:
         run = self.run
         first = self.legs.issue[c]
         k = run.ctype[first]
-        if run.lines[k]:
-            run.hold_line(k, first, until)
+        if not run.lines[k]:
+            return
+        if until == INF:  # held until later notice: no heap entry (the older ones go stale)
+            if run.line_release[first] >= 0.0:
+                run.line_release[first] = INF
+            return
+        run.hold_line(k, first, until)
 
     def outcomes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The records' outcomes and deadlines, as ``Contacts.outcomes`` finds them, from the
