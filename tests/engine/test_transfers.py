@@ -200,3 +200,37 @@ def test_random_scenarios_with_transfers_obey_the_invariants(spec):
         ends = ["answered", "abandoned", "blocked", "waiting_at_end", "legs_voicemail", "legs_returned"]
         ends += ["disconnected"] if "disconnected" in kpis else []
         assert np.array_equal(kpis["offered"].values, sum(kpis[k].values for k in ends)), name
+
+
+def test_first_contact_resolution_counts_a_transferred_issue_as_one_contact():
+    """With plenty of agents (nobody waits or hangs up), an issue transferred with probability
+    0.4 is resolved at its last leg by that type's first_contact: FCR of the front's issues =
+    0.6 x 0.5 + 0.4 x 0.9 = 0.66, and each issue is one contact (contacts_per_issue = 1)."""
+    text = """\
+name: fcr with transfers
+horizon: {start: "08:00", end: "16:00", interval: 60min}
+seed: 3
+contact_types:
+  front:
+    arrivals: {rate: 120/h}
+    handle_time: {dist: exponential, mean: 2min}
+    resolution: {first_contact: 0.5}
+    transfers:
+      - {to: expert, probability: 0.4}
+  expert:
+    arrivals: {rate: 0}
+    handle_time: {dist: exponential, mean: 4min}
+    resolution: {first_contact: 0.9}
+agent_groups:
+  desk: {skills: [front], staffing: 30}
+  experts: {skills: [expert], staffing: 30}
+"""
+    est = ccsim.simulate(loads(text, source="f.yaml"), replications=20, workers=1)
+    front = est.contact_types["front"]
+    fcr = np.asarray(front["fcr"].values, dtype=float)
+    mean, se = fcr.mean(), fcr.std(ddof=1) / math.sqrt(fcr.size)
+    assert abs(mean - 0.66) <= Z * se, (mean, se)
+    assert np.all(np.asarray(front["contacts_per_issue"].values) == 1.0)
+    made = np.asarray(front["transfers_made"].values, dtype=float)
+    share = made.sum() / np.asarray(front["answered"].values, dtype=float).sum()
+    assert abs(share - 0.4) <= Z * math.sqrt(0.4 * 0.6 / np.asarray(front["answered"].values).sum())
