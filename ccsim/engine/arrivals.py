@@ -182,6 +182,8 @@ def draw_contacts(plan: Plan, replication: int, start_s: float = 0.0) -> Contact
         else:
             acw = np.zeros(n)
         patience = _durations(ct.patience, seed, replication, f"patience/{ct.name}", n, times)
+        if ct.voicemail_s < np.inf:  # a caller still waiting at the voicemail limit leaves then
+            patience = np.minimum(patience, ct.voicemail_s)
         parts.append((times, np.full(n, ct.index, dtype=np.int32), handle, acw, patience, came))
         if any_journey:
             if ct.journey is not None:

@@ -296,7 +296,8 @@ class Journeys:
             self.arrive(c, t)
         elif action == ENTER:
             self.enter(c, t)
-        elif math.isnan(self.answer[c]) and self.fate[c] == 0:  # RETRY: it did abandon
+        elif (math.isnan(self.answer[c]) and self.fate[c] == 0  # RETRY: it did abandon (a message: no)
+              and self.patience[c] < self.plan.contact_types[self.ctype[c]].voicemail_s):
             tab = self.contacts
             self.schedule(t, self.ctype[c], tab.customer[c], tab.contact_no[c], tab.attempt[c] + 1, RETRIAL, c)
 

@@ -73,6 +73,8 @@ class LaterDraws:
         handle = maybe(ct.handle, "handle_time")
         acw = maybe(ct.after_call_work, "after_call_work")
         patience = maybe(ct.patience, "patience")
+        if ct.voicemail_s < np.inf:  # a caller still waiting at the voicemail limit leaves then
+            patience = np.minimum(patience, ct.voicemail_s)
         decisions = rng("journey").random((n, N_DECISIONS))
         ivr = maybe(j.ivr_time if j else None, "ivr_time")
         retrial = maybe(j.retrial_delay if j else None, "retrial_delay")

@@ -22,6 +22,9 @@ OUTCOME_NAMES = {WAITING: "waiting", ANSWERED: "answered", ABANDONED: "abandoned
 VOICEMAIL_LEFT = 9
 RETURNED = 10
 OUTCOME_NAMES.update({VOICEMAIL_LEFT: "voicemail", RETURNED: "returned"})
+# A caller still waiting at its type's voicemail limit leaves a message (``voicemail.after``).
+MESSAGE = 11
+OUTCOME_NAMES[MESSAGE] = "message"
 
 # Kinds of contact (``Records.kind``) and callback states (``Records.callback``).
 FIRST, RETRIAL, REPEAT = 0, 1, 2

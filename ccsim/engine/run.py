@@ -46,7 +46,7 @@ from .events import ARRIVAL, BLOCKED
 from .headcount import Headcount
 from .journeys import RETRY, Journeys
 from .lines import Lines
-from .records import ABANDONED, Records
+from .records import ABANDONED, MESSAGE, Records
 from .records import BLOCKED as BLOCKED_OUTCOME
 from .selectors import (
     CHANNELS,
@@ -491,6 +491,12 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
             outcome, answer, deadline = self.transfers.outcomes()
         else:
             outcome, answer, deadline = t.outcomes()
+        vm = [ct.voicemail_s for ct in self.plan.contact_types]
+        if any(v < INF for v in vm):  # voicemail: the abandons that waited to the limit left a message
+            limit = np.array(vm)[np.asarray(self.ctype, dtype=np.int64)]
+            waited = deadline - np.asarray(self.entry, dtype=float)
+            outcome = outcome.copy()
+            outcome[(outcome == ABANDONED) & (waited >= limit * (1.0 - 1e-12))] = MESSAGE
         present_log = [(np.array(g.log_t), np.array(g.log_n)) for g in self.groups]
         # Abandonments are lazy (no events), so the last contact may leave after the last event.
         abandon_times = deadline[outcome == ABANDONED]

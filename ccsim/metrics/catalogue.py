@@ -79,7 +79,7 @@ def _k(name, label, unit, direction, levels, definition, when="always", topic="c
 _ENTRIES = (
     # ------------------------------------------------------------- contact types
     _k("offered", "offered", "contacts", "neither", _TYPE_TOTAL,
-       "contacts that arrived; offered = answered + abandoned + blocked + waiting_at_end (+ disconnected, "
+       "contacts that arrived; offered = answered + abandoned + blocked + waiting_at_end (+ disconnected, messages, "
        "+ balked, ivr_resolved and callbacks_failed with caller journeys)"),
     _k("answered", "answered", "contacts", "higher", _TYPE_TOTAL,
        "contacts that reached an agent (emails: emails started, every one of them replied)"),
@@ -91,8 +91,11 @@ _ENTRIES = (
     _k("disconnected", "disconnected", "contacts", "lower", _TYPE_TOTAL,
        "callers still waiting at a day's closing and disconnected then (`at_closing: disconnect`); not "
        "abandoned: their patience had not run out", when="at_closing: disconnect"),
+    _k("messages", "messages", "contacts", "lower", _TYPE_TOTAL,
+       "callers still waiting at the type's voicemail limit, who left a message then (`voicemail.after`); "
+       "not abandoned, and in the service level's base", when="voicemail"),
     _k("service_level", "service level", "share", "higher", _TYPE_TOTAL,
-       "answered within the threshold / (answered + abandoned + disconnected at closing), abandons quicker "
+       "answered within the threshold / (answered + abandoned + disconnected at closing + messages), abandons quicker "
        "than `short_abandon` left out of both, accepted callbacks out of both; waits from queue entry. "
        "Emails: replied within the threshold / (replied + emails in the backlog at the end already older "
        "than the threshold). The total uses each type's own threshold"),

@@ -31,7 +31,17 @@ import math
 
 import numpy as np
 
-from ..engine.records import ABANDONED, ANSWERED, BLOCKED, CB_ACCEPTED, DISCONNECTED, NOT_REACHED, WAITING, Records
+from ..engine.records import (
+    ABANDONED,
+    ANSWERED,
+    BLOCKED,
+    CB_ACCEPTED,
+    DISCONNECTED,
+    MESSAGE,
+    NOT_REACHED,
+    WAITING,
+    Records,
+)
 from ..plan import DAY_S, Plan
 from .replication import NAN, Replication, TypeKpis, div, grouped_mean, mean_of, safe_div
 from .service_level import counted as counts_in_base
@@ -100,7 +110,10 @@ def contact_kpis(plan: Plan, rec: Records, k: int, ctx: Replication | None = Non
     d = 3 * DISCONNECTED
     disconnected_i = counts[d] if counts.shape[0] > d else np.zeros(n_int)
     within_i = counts[a + 2]
-    sl_base_i = inbound_i + abandoned_i - short_i + disconnected_i
+    # Messages left at the voicemail limit (voicemail.after): unserved, so in the base too.
+    m = 3 * MESSAGE
+    messages_i = counts[m] if counts.shape[0] > m else np.zeros(n_int)
+    sl_base_i = inbound_i + abandoned_i - short_i + disconnected_i + messages_i
     waited_i = waited[a + 1] + waited[a + 2] + waited[b] + waited[b + 1]  # answered from the queue, abandoned
 
     # Queue length over time, from every contact of the type (warm-up ones too).
@@ -160,7 +173,8 @@ def contact_kpis(plan: Plan, rec: Records, k: int, ctx: Replication | None = Non
     n_within = total[a + 2]
     n_inbound = total[a + 1] + total[a + 2]
     n_disconnected = total[d] if len(total) > d else 0.0
-    sl_base = n_inbound + n_ab - total[b + 1] + n_disconnected
+    n_messages = total[m] if len(total) > m else 0.0
+    sl_base = n_inbound + n_ab - total[b + 1] + n_disconnected + n_messages
     n_waited = float(waited_i.sum())
     # Sums of waits as mean_of makes them (numpy's pairwise sum): the means below, and their parts.
     wait_sum = float(np.add.reduce(ans_waits))
@@ -195,6 +209,9 @@ def contact_kpis(plan: Plan, rec: Records, k: int, ctx: Replication | None = Non
         "mean_wait": (handled_sum, float(handled_waits.size)),
         "p_wait": (n_waited, float(handled_waits.size)),
     }
+    if any(np.isfinite(t.voicemail_s) for t in plan.contact_types):  # only where a scenario uses it
+        intervals["messages"] = messages_i
+        day["messages"] = n_messages
     if any(t.disconnect_at_closing for t in plan.contact_types):  # only where a scenario uses it
         intervals["disconnected"] = disconnected_i
         day["disconnected"] = n_disconnected
@@ -326,6 +343,8 @@ def total_with_parts(plan: Plan, days: dict[str, dict],
     }
     if any(t.disconnect_at_closing for t in plan.contact_types):
         out["disconnected"] = total("disconnected")
+    if any(np.isfinite(t.voicemail_s) for t in plan.contact_types):
+        out["messages"] = total("messages")
     total_parts = {"service_level": (within, sl_base), "abandon_rate": (abandoned, offered)}
     for key in TOTAL_NAMED:
         if parts is None:

@@ -105,6 +105,7 @@ def build_plan(scenario: Scenario, seed: int | None = None) -> Plan:
             overnight=ct.arrivals.overnight,
             busyness=-1 if ct.arrivals.busyness is None else list(scenario.busyness).index(ct.arrivals.busyness),
             line_hold=ct.line_hold,
+            voicemail_s=ct.voicemail.after if ct.voicemail is not None else float("inf"),
             group_rank=tuple(ct.group_rank.get(gname, levels[i][skills[i].index(index)])
                              for i, gname in ((i, list(scenario.agent_groups)[i]) for i in serving[index])),
             transfers=transfer_rules(ct, names, list(scenario.agent_groups)),

@@ -152,6 +152,7 @@ class ContactTypePlan:
     busyness: int = -1  # index in Plan.busyness_cv of the day factor it shares; -1: none
     group_rank: tuple[int, ...] = ()  # agent_selection rank: rank of each of group_indices (lower first)
     line_hold: float = 0.0  # s a line stays held after its caller leaves
+    voicemail_s: float = float("inf")  # s in queue after which a caller still waiting leaves a message
     transfers: tuple[TransferRule, ...] = ()  # tried in order after the talk (plan.transfers)
     outbound: OutboundPlan | None = None  # direction: outbound — its dialer; None for inbound types
 

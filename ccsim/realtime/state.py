@@ -155,6 +155,8 @@ def initial_state(plan, snapshot: Snapshot, start_s: float, replication: int,
         patience = np.concatenate([
             residual(ct.patience.at(start_s), stream(seed, replication, f"snapshot/patience/{ct.name}"), waited),
             np.full(promised.size, np.inf)])
+        if ct.voicemail_s < np.inf:  # the voicemail limit counts from their queue entry
+            patience[:waited.size] = np.minimum(patience[:waited.size], np.maximum(ct.voicemail_s - waited, 0.0))
         for w, h, a, p in zip(np.concatenate([waited, promised]), handle, acw, patience, strict=True):
             rows.append((float(w), ct.index, float(h), float(a), float(p)))
     rows.sort(key=lambda r: -r[0])  # longest waiting first (stable across types)

@@ -1,5 +1,5 @@
 """Caller journeys in the scenario language: IVR, balking, retrials, resolution and
-repeat contacts, callbacks, conversion and customer rating (per contact type)."""
+repeat contacts, callbacks, voicemail, conversion and customer rating (per contact type)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pydantic import Field
 
 from .base import ScenarioModel
 from .distributions import DistributionSpec
-from .fields import Duration, Probability
+from .fields import Duration, PositiveDuration, Probability
 
 
 class IvrSpec(ScenarioModel):
@@ -110,3 +110,10 @@ class RatingSpec(ScenarioModel):
 
 
 WaitPredictor = Literal["queue_position", "last_to_enter_service"]
+
+
+class VoicemailSpec(ScenarioModel):
+    """A caller still waiting after ``after`` in the queue leaves a message and hangs up:
+    counted as ``messages``, neither answered nor abandoned (ContactCenters' Telethon)."""
+
+    after: PositiveDuration

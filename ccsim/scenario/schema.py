@@ -27,6 +27,7 @@ from .journeys import (
     RatingSpec,
     ResolutionSpec,
     RetrialSpec,
+    VoicemailSpec,
     WaitPredictor,
 )
 from .limits import MIN_INTERVAL_S, LimitsSpec, LocatedValueError, check_sizes
@@ -213,6 +214,7 @@ class ContactTypeSpec(ScenarioModel):
     retrial: RetrialSpec | None = None
     resolution: ResolutionSpec | None = None
     callback: CallbackSpec | None = None
+    voicemail: VoicemailSpec | None = None
     conversion: ConversionSpec | None = None
     rating: RatingSpec | None = None
     wait_predictor: WaitPredictor = "queue_position"
@@ -249,6 +251,8 @@ class ContactTypeSpec(ScenarioModel):
         if self.channel == "email":
             if self.patience is not None:
                 raise ValueError("emails never abandon: leave 'patience' out for channel: email")
+            if self.voicemail is not None:
+                raise ValueError("emails wait in the backlog: 'voicemail' applies to voice and chat, not to email")
             if self.lines is not None:
                 raise ValueError("'lines' applies to voice and chat, not to email")
             if self.at_closing != "serve":

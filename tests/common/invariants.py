@@ -19,7 +19,7 @@ import pytest
 from hypothesis import strategies as st
 
 from ccsim.engine import ABANDONED, ANSWERED, BLOCKED, WAITING
-from ccsim.engine.records import DISCONNECTED
+from ccsim.engine.records import DISCONNECTED, MESSAGE
 from ccsim.plan import DAY_S
 
 OUTCOMES = (WAITING, ANSWERED, ABANDONED, BLOCKED, DISCONNECTED)
@@ -146,7 +146,7 @@ def queue_leave(rec):
     leave = np.full(len(rec), np.inf)
     answered = rec.outcome == ANSWERED
     leave[answered] = rec.answer[answered]
-    abandoned = rec.outcome == ABANDONED
+    abandoned = np.isin(rec.outcome, (ABANDONED, MESSAGE))  # a message: left at the voicemail limit
     leave[abandoned] = rec.arrival[abandoned] + rec.patience[abandoned]
     gone = rec.outcome == DISCONNECTED
     leave[gone] = rec.arrival[gone] + rec.wait[gone]
@@ -189,11 +189,16 @@ def check_outcomes(plan, rec):
         assert getattr(rec, name).shape == (n,), name
     assert np.all(np.diff(rec.arrival) >= 0), "records are not sorted by arrival"
     assert np.all((rec.arrival >= 0) & (rec.arrival < plan.horizon_s)), "arrival outside horizon"
-    assert np.isin(rec.outcome, OUTCOMES).all()
+    assert np.isin(rec.outcome, OUTCOMES + (MESSAGE,)).all()
     answered = rec.outcome == ANSWERED
     assert np.array_equal(answered, np.isfinite(rec.answer))
     assert np.array_equal(answered, rec.group >= 0)
     assert np.all(np.isfinite(rec.patience[rec.outcome == ABANDONED]))
+    # A message is left at the type's voicemail limit (its patience capped there), an abandon before.
+    limit = np.array([getattr(ct, "voicemail_s", np.inf) for ct in plan.contact_types])[rec.ctype]
+    msg = rec.outcome == MESSAGE
+    assert np.allclose(rec.patience[msg], limit[msg]), "a message before the voicemail limit"
+    assert np.all(rec.patience[rec.outcome == ABANDONED] <= limit[rec.outcome == ABANDONED] * (1 + 1e-12))
     assert np.all(np.isinf(rec.patience[rec.outcome == WAITING]))
     lines = np.array([ct.lines for ct in plan.contact_types])
     assert np.all(lines[rec.ctype[rec.outcome == BLOCKED]] > 0), "blocked without lines"

@@ -207,6 +207,8 @@ def journeys(draw, names: list[str], channel: str) -> dict:
             out["ivr"]["self_service"] = draw(UNIT)
     if some(draw, p):
         out["balking"] = {"when_expected_wait_over": duration(draw, 0.0, 300.0), "probability": draw(UNIT)}
+    if channel != "email" and not some(draw, 0.85):  # a message after a wait limit (off when shrunk)
+        out["voicemail"] = {"after": duration(draw, 1.0, 300.0)}
     if some(draw, p):
         out["retrial"] = {"probability": draw(UNIT), "delay": distribution(draw, 30.0, 1800.0)}
         if some(draw):
@@ -540,6 +542,7 @@ def every_field_scenario(days: int = 2) -> dict:
                              "mode": "virtual_hold"},
                 "conversion": {"probability": 0.3, "per_minute_waited": -0.02},
                 "wait_predictor": "queue_position",
+                "voicemail": {"after": "4min"},
             },
             "chat": {
                 "channel": "chat",
@@ -655,6 +658,8 @@ def kind_of(data, path: tuple) -> str | None:
             return "slowdown"
         if field == "group_rank":
             return "rank" if len(path) == 4 else None
+        if field == "voicemail":
+            return "positive_duration" if key == "after" else None
         if field == "arrivals":
             if key in ("per_interval", "profile") or (len(path) == 5 and path[3] in ("per_interval", "profile")):
                 return "nonnegative"

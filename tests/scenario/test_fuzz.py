@@ -50,7 +50,7 @@ def fuzz(default: int, heavy: bool = False):
 # --------------------------------------------------------------------------- checks
 
 ENDS = ("answered", "abandoned", "blocked", "waiting_at_end")
-JOURNEY_ENDS = ("balked", "ivr_resolved", "callbacks_failed", "disconnected",
+JOURNEY_ENDS = ("balked", "ivr_resolved", "callbacks_failed", "disconnected", "messages",
                 "legs_voicemail", "legs_returned")  # where a scenario has them
 
 
