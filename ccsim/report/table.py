@@ -14,6 +14,7 @@ from .columns import GREEN, RED, RESET, TERMINAL, YELLOW, fit_lines, render_colu
 from .journey_table import render_journeys
 from .labels import fmt, fmt_estimate, fmt_spread, verdict_line
 from .outbound_table import render_outbound
+from .transfer_table import render_transfers
 
 
 def _pct(e: Estimate) -> str:
@@ -157,6 +158,9 @@ def render_tables(est: Estimates, colour: bool = False, width: int | None | str 
     journeys = render_journeys(est, width=width, colour=colour)
     if journeys:
         lines += ["", journeys]
+    transfers = render_transfers(est, width=width, colour=colour)
+    if transfers:
+        lines += ["", transfers]
     outbound = render_outbound(est, width=width, colour=colour)
     if outbound:
         lines += ["", outbound]

@@ -234,3 +234,15 @@ agent_groups:
     made = np.asarray(front["transfers_made"].values, dtype=float)
     share = made.sum() / np.asarray(front["answered"].values, dtype=float).sum()
     assert abs(share - 0.4) <= Z * math.sqrt(0.4 * 0.6 / np.asarray(front["answered"].values).sum())
+
+
+def test_the_terminal_shows_a_transfers_table_only_where_there_are_transfers(mixed):
+    from ccsim.report.table import render_tables
+
+    est, _ = mixed
+    text = render_tables(est)
+    assert "transferred out" in text and "journey wait" in text
+    no_rules = MIXED[:MIXED.index("    transfers:\n")] + MIXED[MIXED.index("  expert:\n"):].replace(
+        "    transfers:\n      - {to: boss, probability: 0.2}\n", "")
+    plain = ccsim.simulate(loads(no_rules, source="p.yaml"), replications=1, workers=1)
+    assert "transferred out" not in render_tables(plain)
