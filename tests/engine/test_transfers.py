@@ -246,3 +246,20 @@ def test_the_terminal_shows_a_transfers_table_only_where_there_are_transfers(mix
         "    transfers:\n      - {to: boss, probability: 0.2}\n", "")
     plain = ccsim.simulate(loads(no_rules, source="p.yaml"), replications=1, workers=1)
     assert "transferred out" not in render_tables(plain)
+
+
+def test_a_rule_limited_to_some_groups_applies_only_after_their_service(mixed):
+    est, records = mixed
+    desk = [g.name for g in est.plan.agent_groups].index("desk")
+    seen = 0
+    for rec in records:
+        tr = rec.transfers
+        by_rule_1 = (tr["prev"] >= 0) & (tr["rule"] == 1)
+        prev = tr["prev"][by_rule_1]
+        prev = prev[rec.ctype[prev] == 0]  # rule 1 of front (groups: [desk])
+        assert np.all(rec.group[prev] == desk)
+        seen += prev.size
+    assert seen > 0
+    # The backup group serves front too, and its calls are transferred by the other rules.
+    backup = [g.name for g in est.plan.agent_groups].index("backup")
+    assert any(np.any(rec.group[rec.transfers["prev"][rec.transfers["prev"] >= 0]] == backup) for rec in records)
