@@ -61,7 +61,8 @@ TransferList = list[TransferSpec]
 
 def transfer_issues(types: dict, groups: object) -> list[tuple[tuple, str]]:
     """(path, message) for every transfer rule naming an unknown contact type or group, a
-    group that does not serve the type, or a transfer of a chat or email."""
+    group that does not serve the type, or a transfer of (or to) a chat, an email or an
+    outbound type."""
     issues: list[tuple[tuple, str]] = []
     type_names = list(types)
     group_specs = groups if isinstance(groups, dict) else {}
@@ -79,6 +80,9 @@ def transfer_issues(types: dict, groups: object) -> list[tuple[tuple, str]]:
             issues.append((base, f"expected at most {MAX_TRANSFER_RULES} transfer rules, got {len(rules)}"))
         if spec.get("channel", "voice") != "voice":
             issues.append((base, f"transfers apply to calls (channel: voice), not to {spec.get('channel')}"))
+        elif spec.get("direction", "inbound") == "outbound":
+            issues.append((base, "transfers apply to inbound calls; an outbound call is connected by its "
+                                 "dialer (direction: outbound)"))
         for i, rule in enumerate(rules):
             if not isinstance(rule, dict):
                 continue
@@ -91,6 +95,9 @@ def transfer_issues(types: dict, groups: object) -> list[tuple[tuple, str]]:
                 if channel != "voice":
                     issues.append((base + (i, "to"), f"a call is transferred to a call type (channel: voice); "
                                                      f"{target!r} is a {channel} type"))
+                elif isinstance(other, dict) and other.get("direction", "inbound") == "outbound":
+                    issues.append((base + (i, "to"), f"a call is transferred to an inbound type; {target!r} is "
+                                                     "dialled (direction: outbound)"))
             named = rule.get("groups")
             for j, group in enumerate(named if isinstance(named, list) else ()):
                 if not isinstance(group, str):

@@ -114,3 +114,21 @@ def test_the_command_line_exits_2_without_a_traceback(tmp_path):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "bad.yaml:9:" in done.stderr and "transfers[0].to" in done.stderr
+
+
+def test_transfers_of_or_to_an_outbound_type_are_refused():
+    dialled = ("  calls_out:\n    direction: outbound\n    handle_time: {dist: exponential, mean: 3min}\n"
+               "    dialer: {policy: progressive}\n")
+    text = scenario("      - {to: calls_out, probability: 0.2}\n").replace("  mail:\n", dialled + "  mail:\n")
+    text = text.replace("experts: {skills: [expert, mail]", "experts: {skills: [expert, mail, calls_out]")
+    with pytest.raises(ScenarioError) as info:
+        loads(text, source="s.yaml")
+    found = [str(p) for p in info.value.problems]
+    assert any("transfers[0].to: a call is transferred to an inbound type; 'calls_out' is dialled" in p
+               for p in found), found
+    source = text.replace("    dialer: {policy: progressive}\n",
+                          "    dialer: {policy: progressive}\n    transfers: [{to: expert, probability: 0.2}]\n")
+    with pytest.raises(ScenarioError) as info:
+        loads(source, source="s.yaml")
+    assert any("contact_types.calls_out.transfers: transfers apply to inbound calls" in str(p)
+               for p in info.value.problems)
