@@ -140,9 +140,11 @@ class Transfers:
         self.on_due = [self.due]
         self.on_closing = [self.closing]
         if any(types[k].disconnect_at_closing for k in targets):
+            start = 0.0 if run.initial is None else float(run.initial.start_s)  # a snapshot's start
             for day in range(plan.days):
                 close = day * DAY_S + plan.horizon_s
-                heappush(run.heap, (close, _AFTER, next(run.eid), Wake(self.on_closing, day)))
+                if close >= start:
+                    heappush(run.heap, (close, _AFTER, next(run.eid), Wake(self.on_closing, day)))
 
     # --- an agent answers --------------------------------------------------------------------
 
