@@ -5,6 +5,7 @@
   whole load above all its agents;
 * a mean handle time under ``SHORT_HANDLE_S``;
 * a call or chat type without patience: its callers wait for ever;
+* a warm transfer with no wait limit to a type without patience: its first agent may wait for ever;
 * a bare number (seconds) where minutes are usual: a duration of a handle time,
   after-call work, patience or delay of at most ``BARE_MINUTES_MAX``, an interval or
   a break of under a minute (``handle_time: {mean: 5}`` is 5 s; '5min' was meant?).
@@ -31,6 +32,7 @@ def scenario_warnings(scenario) -> list[ScenarioWarning]:
     found += bare
     found += _short_handle_times(scenario, {path[:3] for path, _ in bare})
     found += _no_patience(scenario)
+    found += _endless_warm(scenario)
     found += _overload(scenario, located.data)
     warnings = []
     for path, message in found:
@@ -103,6 +105,20 @@ def _no_patience(scenario) -> list[tuple[tuple, str]]:
              f"no patience: {'callers' if ct.channel == 'voice' else 'customers'} never hang up, however long "
              "they wait; give patience (e.g. {dist: exponential, mean: 3min}) if they do")
             for name, ct in scenario.contact_types.items() if ct.channel != "email" and ct.patience is None]
+
+
+def _endless_warm(scenario) -> list[tuple[tuple, str]]:
+    """Warm transfers with no wait limit to a type whose callers never hang up: the first
+    agent may wait as long as the second's queue lasts."""
+    out = []
+    for name, ct in scenario.contact_types.items():
+        for i, rule in enumerate(ct.transfers or ()):
+            target = scenario.contact_types.get(rule.to)
+            if rule.mode == "warm" and rule.wait_limit is None and target is not None and target.patience is None:
+                out.append((("contact_types", name, "transfers", i),
+                            f"a warm transfer to {rule.to!r}, whose callers never hang up, with no wait_limit: "
+                            "the first agent waits as long as that queue does; give a wait_limit (e.g. 2min)"))
+    return out
 
 
 def _arrivals_path(name: str, arrivals, worst: int) -> tuple:

@@ -132,3 +132,13 @@ def test_transfers_of_or_to_an_outbound_type_are_refused():
         loads(source, source="s.yaml")
     assert any("contact_types.calls_out.transfers: transfers apply to inbound calls" in str(p)
                for p in info.value.problems)
+
+
+def test_a_warm_transfer_that_may_wait_for_ever_is_warned_about():
+    endless = scenario("      - {to: expert, probability: 0.2, mode: warm}\n").replace(
+        "    handle_time: {dist: exponential, mean: 5min}\n    patience: {dist: exponential, mean: 2min}\n  mail:",
+        "    handle_time: {dist: exponential, mean: 5min}\n  mail:")
+    warned = [str(w) for w in loads(endless, source="s.yaml").warnings()]
+    assert any("s.yaml:9:" in w and "transfers[0]" in w and "no wait_limit" in w for w in warned), warned
+    limited = endless.replace("mode: warm}", "mode: warm, wait_limit: 2min}")
+    assert not any("no wait_limit" in str(w) for w in loads(limited, source="s.yaml").warnings())
