@@ -499,7 +499,7 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
             outcome[(outcome == ABANDONED) & (waited >= limit * (1.0 - 1e-12))] = MESSAGE
         present_log = [(np.array(g.log_t), np.array(g.log_n)) for g in self.groups]
         # Abandonments are lazy (no events), so the last contact may leave after the last event.
-        abandon_times = deadline[outcome == ABANDONED]
+        abandon_times = deadline[(outcome == ABANDONED) | (outcome == MESSAGE)]  # messages leave at the limit
         end_s = max(float(self.env._now), float(abandon_times.max()) if abandon_times.size else 0.0)
         j = self.journeys
         if j is None:

@@ -90,7 +90,9 @@ def contact_types(draw, n_intervals: int) -> dict:
                                                st.just({"dist": "constant", "value": 0})))
     if draw(st.booleans()):
         ct["patience"] = draw(st.one_of(durations(1.0, 600.0),
-                                        st.just({"dist": "constant", "value": 0})))
+                                        st.just({"dist": "constant", "value": 0}),
+                                        st.lists(durations(1.0, 600.0), min_size=n_intervals,
+                                                 max_size=n_intervals)))  # one per interval
     if draw(st.integers(0, 3)) == 0:
         ct["lines"] = draw(st.integers(1, 8))
     if draw(st.integers(0, 3)) == 0:
@@ -347,6 +349,43 @@ def check_busyness(plan, rec):
             assert np.array_equal(factor[k], factor[ks[0]]), (plan.contact_types[k].name, factor)
 
 
+def support(sampler) -> tuple[float, float, np.ndarray | None]:
+    """(low, high, values or None) a sampler's draws lie in."""
+    from ccsim.plan import sampling as s
+
+    if isinstance(sampler, s.Constant):
+        return sampler.mean, sampler.mean, None
+    if isinstance(sampler, s.Uniform | s.Triangular):
+        return sampler.low, sampler.high, None
+    if isinstance(sampler, s.Empirical):
+        return float(sampler.values.min()), float(sampler.values.max()), sampler.values
+    if isinstance(sampler, s.Never):
+        return np.inf, np.inf, None
+    return 0.0, np.inf, None
+
+
+def check_patience_draws(plan, rec):
+    """Each first attempt's patience is a draw of its interval of arrival's distribution (one
+    per interval, or the type's one), capped at the voicemail limit."""
+    first = np.ones(len(rec), dtype=bool) if rec.journey is None else rec.journey["attempt"] == 1
+    for ct in plan.contact_types:
+        rows = np.flatnonzero(first & (rec.ctype == ct.index))
+        if not rows.size:
+            continue
+        limit = getattr(ct, "voicemail_s", np.inf)
+        period = ct.patience.period(rec.arrival[rows]) if ct.patience.periodic else np.zeros(rows.size, int)
+        samplers = ct.patience.samplers if ct.patience.periodic else (ct.patience,)
+        for p, sampler in enumerate(samplers):
+            mine = rows[period == p]
+            low, high, values = support(sampler)
+            got = rec.patience[mine]
+            assert np.all(got >= min(low, limit) - 1e-9) and np.all(got <= min(high, limit) + 1e-9), (
+                ct.name, p, got.min() if got.size else None, low, high)
+            if values is not None:
+                capped = got[got < limit]
+                assert np.isin(capped, values).all(), (ct.name, p)
+
+
 def check_records(plan, rec):
     check_outcomes(plan, rec)
     check_waits(plan, rec)
@@ -356,6 +395,7 @@ def check_records(plan, rec):
     check_lines(plan, rec)
     check_littles_law(plan, rec)
     check_busyness(plan, rec)
+    check_patience_draws(plan, rec)
 
 
 # --------------------------------------------------------------------------- transfers

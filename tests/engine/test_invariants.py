@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 import ccsim
 from ccsim.engine import ABANDONED, ANSWERED, simulate_replication
 from ccsim.engine.arrivals import draw_contacts
+from ccsim.engine.records import MESSAGE
 from ccsim.plan import build_plan
 from tests.common.invariants import (
     OUTCOMES,
@@ -48,6 +49,8 @@ def check_kpis(plan, rec, result):
     bounds = np.append(plan.interval_starts(), plan.horizon_s)
     disconnecting = any(t.disconnect_at_closing for t in plan.contact_types)
     counts = COUNTS + (("disconnected",) if disconnecting else ())
+    messaging = any(np.isfinite(t.voicemail_s) for t in plan.contact_types)  # voicemail: messages counted
+    counts = counts + (("messages",) if messaging else ())
     for ct in plan.contact_types:
         day, per = result.contact_types[ct.name], result.intervals[ct.name]
         assert ("disconnected" in day) == disconnecting, ct.name  # only where a scenario disconnects
@@ -62,6 +65,10 @@ def check_kpis(plan, rec, result):
         if not disconnecting:
             assert not np.any(rec.outcome == OUTCOMES[-1])
             del by_outcome["disconnected"]
+        if messaging:
+            by_outcome["messages"] = MESSAGE
+        else:
+            assert not np.any(rec.outcome == MESSAGE)
         for kpi, code in by_outcome.items():
             assert day[kpi] == np.count_nonzero(mine & (rec.outcome == code)), (ct.name, kpi)
             assert np.array_equal(per[kpi], np.bincount(
@@ -69,7 +76,7 @@ def check_kpis(plan, rec, result):
         answered = mine & (rec.outcome == ANSWERED)
         # The service level's base: answered, abandoned (short abandons out) and disconnected at closing.
         base = np.count_nonzero(mine & ((rec.outcome == ANSWERED) | (rec.outcome == ABANDONED)
-                                        | (rec.outcome == OUTCOMES[-1]))
+                                        | (rec.outcome == OUTCOMES[-1]) | (rec.outcome == MESSAGE))
                                 & ~((rec.outcome == ABANDONED) & (rec.wait < ct.short_abandon)))
         within = np.count_nonzero(answered & (rec.wait <= ct.sl_threshold))
         if base:
