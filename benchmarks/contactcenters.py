@@ -69,6 +69,7 @@ MODELS = {
     "bilingual": ("Bilingual", "Bilingual: 2 types, 3 groups, retrials, 5 days"),
     "callcenter": ("CallCC", "CallCC (SSJ CallCenter): 13 h, busyness factor"),
     "teamwork": ("Teamwork", "Teamwork: 5 groups in turn, transfers, conferences, 7 days"),
+    "blend": ("Blend", "Blend: inbound and a threshold dialer, 2 groups, 6 h"),
 }
 
 

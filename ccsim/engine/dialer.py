@@ -29,6 +29,7 @@ from .records import NOT_REACHED as NOT_REACHED_OUTCOME
 from .selectors import Uniforms
 
 _NORMAL = 1  # simpy.events.NORMAL priority
+SAFETY = 0.8  # pacing aims at this share of the abandoned-call limit (room for chance)
 NAN = math.nan
 INF = math.inf
 
@@ -117,16 +118,19 @@ class Dialer:
 
     # --- the dialer's hours --------------------------------------------------------------------
 
-    def schedule(self, days: int) -> None:
-        """Open and close the dialer each day (its hours within the horizon)."""
+    def schedule(self, days: int, from_s: float = 0.0) -> None:
+        """Open and close the dialer each day (its hours within the horizon); a run starting
+        from a snapshot at *from_s* opens it then if its hours have begun."""
         env = self.run.env
         op = self.op
         for day in range(days):
             base = day * DAY_S
-            if op.end_s <= op.start_s:
+            start, end = base + op.start_s, base + op.end_s
+            start = max(start, from_s)
+            if end <= start:
                 continue
-            env.timeout(base + op.start_s).callbacks.append(self.open)
-            env.timeout(base + op.end_s).callbacks.append(self.close)
+            env.timeout(start).callbacks.append(self.open)
+            env.timeout(end).callbacks.append(self.close)
 
     def open(self, event) -> None:
         self.enabled = True
@@ -168,7 +172,7 @@ class Dialer:
         if self.limit is not None:
             base = max(0, free - self.pending)  # one per free agent: no mismatch of their own
             if calls > base:
-                calls = base + self.paced(calls - base, now)
+                calls = base + self.paced(calls - base, base, free, now)
         calls = int(min(calls, self.left))
         for _ in range(calls):
             self.place(now)
@@ -195,9 +199,6 @@ class Dialer:
         c = run.contacts.dialled(now, self.k, result)
         timer = self.ring if result != NO_ANSWER else self.no_answer
         delay = timer.next(now) if timer is not None else 0.0
-        if result in (RIGHT_PARTY, WRONG_PARTY):
-            self.live += 1
-            self.unsettled.append(c)
         if delay <= 0.0:
             self.answered(c, result, now)
             return
@@ -222,6 +223,9 @@ class Dialer:
         if result == NO_ANSWER or (result == MACHINE and self.machine_handle is None):
             run.fate[c] = NOT_REACHED_OUTCOME
             return
+        if result != MACHINE:  # a live party: counted by the pacing from its greeting on
+            self.live += 1
+            self.unsettled.append(c)
         if result == RIGHT_PARTY:
             handle = self.handle.next(now)
             acw = self.acw.next(now) if self.acw is not None else 0.0
@@ -284,17 +288,24 @@ class Dialer:
         run.answer[c] = now
         run.group[c] = g.index
         run.agent_of[c] = agent.number
-        if run.sink is not None and not run.fate[c]:
+        if run.sink is not None:  # the record reaches the agent, who works it whoever answers
             run.sink(ARRIVAL, now, c, k, -1, -1)
-        if run.sink is not None:
             run.sink(ANSWER, now, c, k, g.index, agent.number)
         agent.contact = c
         heappush(run.heap, (now + handle + acw, _NORMAL, next(run.eid), agent))
 
     # --- pacing ----------------------------------------------------------------------------------
 
-    def paced(self, surplus: int, now: float) -> int:
-        """How many of *surplus* calls beyond one per free agent pacing allows now."""
+    def paced(self, surplus: int, base: int, free: int, now: float) -> int:
+        """How many of *surplus* calls beyond one per free agent pacing allows now.
+
+        The day's abandons so far (live parties not connected within the grace), plus those
+        expected from the calls in flight — the live parties expected among the calls ringing
+        and the new ones, and those waiting now, beyond the agents free — must stay within
+        ``SAFETY`` x the limit of the live parties reached so far and expected from the new
+        calls. Calls of one per free agent never overflow on their own; beyond them, the
+        dialer places the most calls this allows.
+        """
         run = self.run
         answer, entry, grace = run.answer, run.entry, self.grace
         still = []
@@ -303,14 +314,18 @@ class Dialer:
             if a == a:  # connected
                 if a - entry[c] > grace:
                     self.bad += 1
-            elif entry[c] == entry[c] and now - entry[c] > grace:
+            elif now - entry[c] > grace:
                 self.bad += 1  # hung up, or waiting past the grace: abandoned as the rule counts it
             else:
                 still.append(c)
         self.unsettled = still
-        # Room left under the limit, counting every live call not settled yet as abandoned.
-        room = self.limit * self.live - self.bad - len(still)
-        if room <= 0 or self.p_live <= 0:
-            return 0 if room <= 0 else surplus
-        return min(surplus, int(room / self.p_live))
-
+        p = self.p_live
+        budget = self.limit * SAFETY
+        allowed = 0
+        for s in range(1, surplus + 1):
+            placed = base + s
+            overflow = p * (self.pending + placed) + len(still) - free
+            if self.bad + max(overflow, 0.0) > budget * (self.live + p * placed):
+                break
+            allowed = s
+        return allowed

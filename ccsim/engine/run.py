@@ -334,7 +334,7 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         if self.workforce is not None:
             self.workforce.start(None if initial is None else initial.start_s)
         for dialer in self.dialers:
-            dialer.schedule(plan.days)
+            dialer.schedule(plan.days, 0.0 if initial is None else float(initial.start_s))
         disconnect = [ct.index for ct in plan.contact_types if ct.disconnect_at_closing]
         for day in range(plan.days):
             base = day * DAY_S

@@ -4,7 +4,7 @@ Every action is ``PATH=VALUE``, ``PATH+=VALUE`` or ``PATH-=VALUE``, optionally `
 
 * ``agent_groups.NAME.staffing=N|+=N|-=N[@HH:MM]``: the headcount from the first interval
   boundary at or after the time (no ``@``: from now);
-* ``callbacks=on``: every contact type offers callbacks from now;
+* ``callbacks=on``: every inbound contact type offers callbacks from now;
 * intraday actions (see ``intraday.py``): ``agent_groups.NAME.shifts[I].breaks[J]=HH:MM``
   (move a break), ``agent_groups.NAME.overtime=DURATION`` and
   ``agent_groups.NAME.shifts[I].end+=DURATION`` (overtime), ``agent_groups.NAME.vto=N[@HH:MM]``
@@ -88,6 +88,8 @@ def apply_actions(data: dict, actions: list[Action], scenario, start_s: float) -
         if action.kind == "callbacks":
             for name in data["contact_types"]:
                 ct = data["contact_types"][name]
+                if ct.get("direction") == "outbound":
+                    continue  # dialled calls: nobody waits in a queue to be called back
                 if not ct.get("callback"):
                     ct["callback"] = dict(DEFAULT_CALLBACK)
         elif action.kind == "staffing":

@@ -65,6 +65,13 @@ def residual_data(scenario, snapshot: Snapshot) -> dict:
     data = copy.deepcopy(scenario._raw)
     data["horizon"] = dict(data["horizon"], start=format_clock_exact(h.start + j * h.interval), warmup=0)
     for name, ct in scenario.contact_types.items():
+        if ct.direction == "outbound":  # dialled, not arriving: its per-interval chances from now on
+            dialer = data["contact_types"][name]["dialer"]
+            for part in (dialer, dialer.get("wrong_party"), dialer.get("answering_machine")):
+                for key in ("reach", "probability"):
+                    if isinstance(part, dict) and isinstance(part.get(key), list):
+                        part[key] = part[key][j:]
+            continue
         arr = ct.arrivals
         raw = data["contact_types"][name]["arrivals"] = dict(data["contact_types"][name]["arrivals"])
         raw.pop("overnight", None)  # the night is over: its emails are in the snapshot's backlog

@@ -477,3 +477,71 @@ def check_transfers(plan, rec):
     check_skills_and_staffing(plan, ended)
     check_work_conservation(plan, ended)
     check_littles_law(plan, ended)
+
+
+# --------------------------------------------------------------------------- outbound calls
+
+
+def outbound_view(rec):
+    """The records with every dialled call seen as a contact arriving at its greeting, so the
+    invariants above apply to it too: calls that reached no one left out (or, in preview, kept
+    as the agent's answered work, from the dialling on), rows in order of arrival."""
+    import copy
+
+    from ccsim.engine.records import NOT_REACHED
+
+    result = rec.dial_result
+    if result is None:
+        return rec
+    dialled = result >= 0
+    reached = rec.outcome != NOT_REACHED
+    preview = dialled & ~reached & (rec.group >= 0)
+    keep = ~dialled | reached | preview
+    arrival = np.where(dialled, rec.entry, rec.arrival)
+    outcome = rec.outcome.copy()
+    outcome[preview] = ANSWERED
+    idx = np.flatnonzero(keep)[np.argsort(arrival[keep], kind="stable")]
+    n = rec.arrival.size
+    view = copy.copy(rec)
+    columns = {"arrival": arrival, "outcome": outcome}
+    for name in ("ctype", "answer", "group", "handle", "acw", "patience", "entry"):
+        columns.setdefault(name, getattr(rec, name))
+    for name, column in columns.items():
+        setattr(view, name, column[idx])
+    if rec.journey is not None:
+        view.journey = {k: (v[idx] if getattr(v, "shape", None) == (n,) else v) for k, v in rec.journey.items()}
+    if rec.disconnected is not None:
+        where = np.full(n, -1)
+        where[idx] = np.arange(idx.size)
+        rows, waited = rec.disconnected
+        view.disconnected = (where[rows], waited)
+    view.dial_result = None
+    return view
+
+
+def check_outbound(plan, rec):
+    """Dialled calls: placed within the dialer's hours (and no more than the list holds), each
+    answered by at most one party, a party's queue entry at or after the dialling, those that
+    reached no one decided at once; then every invariant on the records as ``outbound_view``
+    sees them."""
+    from ccsim.engine.dialer import MACHINE, NO_ANSWER
+    from ccsim.engine.records import NOT_REACHED
+
+    result = rec.dial_result
+    assert result is not None, "a scenario with an outbound type keeps the dial results"
+    for ct in plan.contact_types:
+        mine = rec.ctype == ct.index
+        op = ct.outbound
+        if op is None:
+            assert np.all(result[mine] == -1)
+            continue
+        assert np.all(result[mine] >= 0)
+        assert mine.sum() <= op.campaign_size
+        at = rec.arrival[mine] % DAY_S
+        assert np.all((at >= op.start_s - 1e-9) & (at < op.end_s + 1e-9)), "dialled outside the dialer's hours"
+        nobody = (result[mine] == NO_ANSWER) | ((result[mine] == MACHINE) & (op.machine_handle is None))
+        if op.policy != "preview":
+            assert np.array_equal(rec.outcome[mine] == NOT_REACHED, nobody)
+        reached = rec.outcome[mine] != NOT_REACHED
+        assert np.all(rec.entry[mine][reached] >= rec.arrival[mine][reached] - 1e-9)
+    check_records(plan, outbound_view(rec))

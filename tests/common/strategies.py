@@ -406,6 +406,76 @@ def transfers(draw, data: dict) -> None:
         types[n]["transfers"] = rules
 
 
+def outbound(draw, data: dict, n_intervals: int, h_start: float, h_end: float) -> None:
+    """An outbound type on a dialer, served by some of the groups (about 20 %; off when shrunk):
+    every policy and every optional field of the dialer now and then."""
+    if some(draw, 0.8):
+        return
+    name = "dialled"
+    policy = pick(draw, ("preview", "progressive", "predictive"))
+    dialer: dict = {"policy": policy}
+    if policy == "predictive":
+        if some(draw, 0.3):
+            dialer["preset"] = pick(draw, ("dialone", "dial1xfree", "dial2xfree"))
+        else:
+            if some(draw):
+                dialer["kappa"] = between(draw, 0.0, 4.0)
+            if some(draw):
+                dialer["extra"] = integer(draw, -2, 3)
+    if policy == "preview" and some(draw):
+        dialer["preview_time"] = distribution(draw, 1.0, 60.0)
+    groups = list(data["agent_groups"])
+    if some(draw, 0.3):
+        dialer["min_free"] = integer(draw, 0, 3)
+    if some(draw, 0.3):
+        dialer["watch"] = subset(draw, groups)
+    if some(draw, 0.3):
+        dialer["keep_free"] = integer(draw, 0, 2)
+    if some(draw, 0.3):
+        start = h_start + 900.0 * integer(draw, 0, int((h_end - h_start) // 900) - 1)
+        dialer["start"] = clock(start)
+        if some(draw):
+            dialer["end"] = clock(min(h_end, start + 900.0 * integer(draw, 1, 8)))
+    if some(draw, 0.3):
+        dialer["campaign_size"] = integer(draw, 0, 200)
+    if some(draw):
+        dialer["reach"] = (between(draw, 0.0, 0.6) if some(draw)
+                           else [between(draw, 0.0, 0.6) for _ in range(n_intervals)])
+    if some(draw, 0.3):
+        dialer["wrong_party"] = {"probability": between(draw, 0.0, 0.2)}
+        if some(draw):
+            dialer["wrong_party"]["handle_time"] = distribution(draw, 5.0, 60.0)
+    if some(draw, 0.3):
+        dialer["answering_machine"] = {"probability": between(draw, 0.0, 0.2)}
+        if some(draw):
+            dialer["answering_machine"]["handle_time"] = distribution(draw, 5.0, 60.0)
+        if some(draw):
+            dialer["answering_machine"]["wait"] = duration(draw, 0.0, 30.0)
+    for key in ("ring_time", "no_answer_time"):
+        if some(draw, 0.4):
+            dialer[key] = distribution(draw, 1.0, 40.0)
+    if some(draw, 0.3):
+        dialer["pacing"] = {"abandon_limit": between(draw, 0.0, 0.1)}
+        if some(draw):
+            dialer["pacing"]["grace"] = duration(draw, 0.0, 5.0)
+    elif some(draw, 0.2):
+        dialer["grace"] = duration(draw, 0.0, 5.0)
+    spec: dict = {"direction": "outbound", "handle_time": distribution(draw, 20.0, 600.0), "dialer": dialer}
+    if some(draw):
+        spec["patience"] = distribution(draw, 1.0, 20.0)
+    if some(draw, 0.3):
+        spec["after_call_work"] = distribution(draw, 1.0, 60.0)
+    data["contact_types"][name] = spec
+    for g in subset(draw, groups):  # who serves it: first or last among the group's skills
+        skills = data["agent_groups"][g]["skills"]
+        if isinstance(skills, dict):
+            skills[name] = integer(draw, 1, 3)
+        elif some(draw):
+            skills.append(name)
+        else:
+            skills.insert(0, name)
+
+
 @st.composite
 def scenarios(draw) -> dict:
     """A valid scenario over every documented field, as plain data."""
@@ -465,6 +535,7 @@ def scenarios(draw) -> dict:
             if some(draw, 0.6):
                 types[n]["arrivals"]["busyness"] = "day"
     transfers(draw, data)
+    outbound(draw, data, n_intervals, h_start, h_end)
     if some(draw, 0.3):
         data["statistics"] = {"per_agent": draw(BOOL)}
         if some(draw):
@@ -485,7 +556,9 @@ def every_field_scenario(days: int = 2) -> dict:
     - a callback is ``virtual_hold`` or ``scheduled`` (sales and support);
     - ``wait_predictor`` takes one value per type (support and sales differ);
     - emails take no ``patience`` or ``lines``; ``concurrency`` and its slowdown are for
-      chats only; ``overnight`` and ``opening_hours_only`` are for emails only.
+      chats only; ``overnight`` and ``opening_hours_only`` are for emails only;
+    - a dialer has one policy: predictive with kappa and extra (renewals), preview with its
+      preview time (surveys); a grace of its own or in its pacing.
     Every one of the nine distributions is used once or more.
     """
     return copy.deepcopy({
@@ -555,6 +628,30 @@ def every_field_scenario(days: int = 2) -> dict:
                 "service_level": {"target": 0.8, "threshold": "1min"},
                 "lines": "trunks",
             },
+            "renewals": {
+                "direction": "outbound",
+                "handle_time": {"dist": "exponential", "mean": "6min"},
+                "after_call_work": {"dist": "constant", "value": "20s"},
+                "patience": {"dist": "uniform", "low": "1s", "high": "6s"},
+                "service_level": {"target": 0.97, "threshold": "2s"},
+                "dialer": {
+                    "policy": "predictive", "kappa": 2.5, "extra": 1, "min_free": 1, "watch": ["sellers"],
+                    "keep_free": 1, "start": "08:30", "end": "10:45", "campaign_size": 500,
+                    "reach": [0.3, 0.3, 0.25, 0.25, 0.3, 0.3],
+                    "wrong_party": {"probability": 0.05, "handle_time": {"dist": "constant", "value": "20s"}},
+                    "answering_machine": {"probability": [0.2, 0.2, 0.1, 0.1, 0.2, 0.2],
+                                          "handle_time": {"dist": "constant", "value": "30s"}, "wait": "5s"},
+                    "ring_time": {"dist": "uniform", "low": "5s", "high": "20s"},
+                    "no_answer_time": {"dist": "constant", "value": "25s"},
+                    "pacing": {"abandon_limit": "3%", "grace": "2s"},
+                },
+            },
+            "surveys": {
+                "direction": "outbound",
+                "handle_time": {"dist": "constant", "value": "3min"},
+                "dialer": {"policy": "preview", "preview_time": {"dist": "constant", "value": "20s"},
+                           "reach": 0.4, "grace": "3s", "campaign_size": 40},
+            },
             "email": {
                 "channel": "email",
                 "arrivals": {"volume": 40, "profile": [1, 1, 1, 1, 1, 1], "overnight": 15},
@@ -563,9 +660,10 @@ def every_field_scenario(days: int = 2) -> dict:
             },
         },
         "agent_groups": {
-            "sellers": {"skills": ["sales"], "staffing": [3, 4, 4, 4, 4, 3], "absenteeism": 0.05, "aux": 0.05},
+            "sellers": {"skills": ["sales", "renewals"], "staffing": [3, 4, 4, 4, 4, 3], "absenteeism": 0.05,
+                        "aux": 0.05},
             "advisors": {
-                "skills": {"support": 1, "sales": 2, "email": 3},
+                "skills": {"support": 1, "sales": 2, "email": 3, "surveys": 4},
                 "handle_time_factor": {"sales": 1.2},
                 "reserve": {"support": 1},
                 "overflow_after": {"sales": "1min"},
@@ -651,9 +749,26 @@ def kind_of(data, path: tuple) -> str | None:
         field = path[2]
         if len(path) == 3:
             return {"channel": "channel", "concurrency": "concurrency", "priority_boost": "duration",
+                    "direction": "direction",
                     "overflow_after": "duration", "wait_predictor": "wait_predictor",
                     "agent_selection": "agent_selection", "at_closing": "at_closing", "line_hold": "duration",
                     "lines": "pool_name" if isinstance(get(data, path), str) else "lines"}.get(field)
+        if field == "dialer":
+            if len(path) == 4:
+                return {"policy": "policy", "preset": "preset", "kappa": "kappa", "extra": "extra",
+                        "min_free": "agents", "keep_free": "agents", "start": "clock", "end": "clock",
+                        "campaign_size": "agents", "reach": "probability", "grace": "duration"}.get(key)
+            if len(path) == 5 and path[3] == "reach":
+                return "probability"
+            if len(path) == 5 and path[3] == "watch":
+                return "group_name"
+            if path[3] in ("wrong_party", "answering_machine") and len(path) >= 5:
+                if path[4] == "probability":
+                    return "probability"
+                return "duration" if path[4] == "wait" else None
+            if path[3] == "pacing" and len(path) == 5:
+                return {"abandon_limit": "probability", "grace": "duration"}.get(key)
+            return None
         if field == "concurrency_slowdown":
             return "slowdown"
         if field == "group_rank":
@@ -709,7 +824,7 @@ BAD_VALUES = {
     "clock": BAD_CLOCKS,
     "duration": BAD_DURATIONS,
     "positive_duration": BAD_DURATIONS + [0, "0s", "0min"],
-    "rate": ["30 per hour", "30/hrs", "30/week", "30/0h", "/h", "-5/h", "fast", NAN, -0.1],
+    "rate": ["30 per hour", "30/hrz", "30/week", "30/0h", "/h", "-5/h", "fast", NAN, -0.1],
     "probability": [-0.1, 1.5, "half", "150%", "80 percent", NAN],
     "nonnegative": [-1, -0.5, "many", NAN, INF],
     "forecast_error": [-0.1, 5.5, NAN],
@@ -731,6 +846,14 @@ BAD_VALUES = {
     "busyness_name": ["zz_nope"],
     "rank": [0, -1, 1.5, 1001, "first"],
     "contact_selection": ["shortest_queue", "Longest_queue", ""],
+    "weight": [0, -1, "heavy", NAN, INF],
+    "direction": ["both", "Outbound", ""],
+    "policy": ["power", "Predictive", ""],
+    "preset": ["dial3xfree", "DIALONE", ""],
+    "kappa": [-0.5, 20.5, "double", NAN],
+    "extra": [1001, -1001, 1.5, "some"],
+    "agents": [-1, 1.5, "five"],
+    "group_name": ["zz_nope"],
     "weight": [0, -1, "heavy", NAN, INF],
     "at_closing": ["hang_up", "Disconnect", ""],
     "attempts": [0, 101, -1],
@@ -841,7 +964,7 @@ def missing_field(draw, data) -> Mutation:
         if "dist" in value:
             options += [(path, k) for k in REQUIRED.get(value["dist"], ()) + ("dist",)]
         elif len(path) == 2 and path[0] == "contact_types":
-            options += [(path, "arrivals"), (path, "handle_time")]
+            options += [(path, k) for k in ("arrivals", "handle_time") if k in get(data, path)]
         elif len(path) == 2 and path[0] == "agent_groups":
             options.append((path, "skills"))
         elif len(path) == 4 and path[2] == "shifts":
@@ -917,6 +1040,25 @@ def _cross_field(data) -> list:
     for t, spec in types.items():
         base = ("contact_types", t)
         channel = spec.get("channel", "voice")
+        if spec.get("direction") == "outbound":  # dialled: no arrivals, a dialer
+            dialer = spec["dialer"]
+            out.append(("arrivals on an outbound type", base,
+                        lambda sp=spec: sp.__setitem__("arrivals", {"rate": "10/h"})))
+            out.append(("outbound without a dialer", base, lambda sp=spec: sp.pop("dialer")))
+            out.append(("outbound chat", base, lambda sp=spec: sp.__setitem__("channel", "chat")))
+            out.append(("dialer's end before its start", base + ("dialer",),
+                        lambda d=dialer: d.update({"start": "10:00", "end": "09:00"})))
+            out.append(("preset beside kappa", base + ("dialer",),
+                        lambda d=dialer: d.update({"policy": "predictive", "preset": "dial2xfree", "kappa": 2})))
+            out.append(("preview time off preview", base + ("dialer",),
+                        lambda d=dialer: d.update({"policy": "progressive",
+                                                   "preview_time": {"dist": "constant", "value": 5}})))
+            out.append(("watching an unknown group", base + ("dialer", "watch", 0),
+                        lambda d=dialer: d.__setitem__("watch", ["zz_nope"])))
+            continue
+        if spec.get("direction", "inbound") == "inbound":
+            out.append(("dialer on an inbound type", base,
+                        lambda sp=spec: sp.__setitem__("dialer", {"policy": "progressive"})))
         arr = spec["arrivals"]
         out.append(("two arrival forms", base + ("arrivals",),
                     lambda a=arr: a.update({"rate": "10/h"} if "rate" not in a else {"volume": 10})))

@@ -10,12 +10,17 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import ccsim
+from ccsim.engine import simulate_replication
 from ccsim.engine.dialer import MACHINE, NO_ANSWER, RIGHT_PARTY, WRONG_PARTY
 from ccsim.engine.records import ABANDONED, ANSWERED, NOT_REACHED
 from ccsim.erlang import erlang_blend
+from ccsim.plan import build_plan
 from ccsim.scenario import ScenarioError, loads
+from tests.common.invariants import check_outbound, scenario_dicts
 
 Z = 3.29  # 99.9 %: several KPIs per test
 
@@ -265,7 +270,6 @@ def test_outbound_runs_with_events_and_journeys_beside_it(tmp_path):
     sc = scenario(text)
     from ccsim.engine.arrivals import draw_contacts
     from ccsim.engine.run import run_draws
-    from ccsim.plan import build_plan
 
     plan = build_plan(sc)
     events = []
@@ -276,3 +280,45 @@ def test_outbound_runs_with_events_and_journeys_beside_it(tmp_path):
     assert arrivals == reached and reached
     answered = {e[2] for e in events if e[0] == "answer" and e[3] == k}
     assert answered == set(np.flatnonzero((rec.ctype == k) & (rec.outcome == ANSWERED)).tolist())
+
+
+@st.composite
+def dialled_scenarios(draw):
+    """``scenario_dicts`` with an outbound type on a dialer (any policy), served by some groups."""
+    data = draw(scenario_dicts(max_types=2, max_groups=2))
+    groups = list(data["agent_groups"])
+    policy = draw(st.sampled_from(["preview", "progressive", "predictive"]))
+    dialer = {"policy": policy, "reach": draw(st.sampled_from([0.2, 0.5, 1.0])),
+              "ring_time": {"dist": "uniform", "low": 1, "high": 20},
+              "no_answer_time": {"dist": "constant", "value": draw(st.sampled_from([0, 15]))},
+              "end": "09:30", "keep_free": draw(st.integers(0, 1))}
+    if policy == "predictive":
+        dialer["kappa"] = draw(st.sampled_from([0.5, 2.0, 3.0]))
+        dialer["extra"] = draw(st.integers(-1, 2))
+        if draw(st.booleans()):
+            dialer["pacing"] = {"abandon_limit": 0.03}
+    if policy == "preview":
+        dialer["preview_time"] = {"dist": "constant", "value": 10}
+    if draw(st.booleans()):
+        dialer["wrong_party"] = {"probability": 0.1}
+    if draw(st.booleans()):
+        dialer["answering_machine"] = {"probability": 0.2, **({"handle_time": {"dist": "constant", "value": 15}}
+                                                               if draw(st.booleans()) else {})}
+    if draw(st.booleans()):
+        dialer["campaign_size"] = draw(st.integers(0, 60))
+    data["contact_types"]["dialled"] = {
+        "direction": "outbound", "handle_time": {"dist": "exponential", "mean": 120}, "dialer": dialer,
+        "patience": {"dist": "uniform", "low": 1, "high": 10}}
+    for g in draw(st.lists(st.sampled_from(groups), min_size=1, max_size=len(groups), unique=True)):
+        skills = data["agent_groups"][g]["skills"]
+        skills.insert(draw(st.integers(0, len(skills))), "dialled")
+    return data
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=dialled_scenarios(), replication=st.integers(0, 3))
+def test_every_run_with_a_dialer_keeps_every_invariant(data, replication):
+    """Dialled calls compose with lines, closings, warm-ups, staffing drops and several
+    groups and types: the engine's invariants hold on every run (tests.common.invariants)."""
+    plan = build_plan(ccsim.from_dict(data))
+    check_outbound(plan, simulate_replication(plan, replication))
