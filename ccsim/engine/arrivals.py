@@ -129,10 +129,29 @@ def overnight_arrivals(plan: Plan, ct, factors, seed: int, replication: int) -> 
     """Emails received while the centre is closed: (queue arrival = each day's opening, when they
     came in), a Poisson number per day spread uniformly over the closed hours before it."""
     rng = stream(seed, replication, f"overnight/{ct.name}")
+    if plan.calendar is not None:
+        return closed_arrivals(plan, ct, factors, rng)
     closed_s = DAY_S - plan.horizon_s
     counts = rng.poisson(ct.overnight * np.asarray(factors, dtype=float)[:plan.days])
     opening = np.repeat(np.arange(plan.days) * DAY_S, counts)
     came = opening - rng.random(int(counts.sum())) * closed_s
+    return opening, came
+
+
+def closed_arrivals(plan: Plan, ct, factors, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Emails received while closed, with a calendar: at ``overnight`` per night's closed hours
+    (DAY_S - horizon), so a closed weekend brings its hours' share; they join the backlog at
+    the next opening, dated uniformly over the closed time since the last closing (before
+    the first day's horizon: one night). None arrive after the last day's closing."""
+    per_s = ct.overnight / max(DAY_S - plan.horizon_s, 1.0)
+    windows = plan.calendar.windows()  # type: ignore[union-attr]  # a plan with a calendar
+    days = np.array([int(low // DAY_S) for low, _ in windows], dtype=int)
+    openings = np.array([low for low, _ in windows], dtype=float)
+    last_close = np.array([plan.horizon_s - DAY_S] + [high for _, high in windows[:-1]], dtype=float)[:len(windows)]
+    spans = np.maximum(openings - last_close, 0.0)
+    counts = rng.poisson(per_s * spans * np.asarray(factors, dtype=float)[days])
+    opening = np.repeat(openings, counts)
+    came = opening - rng.random(int(counts.sum())) * np.repeat(spans, counts)
     return opening, came
 
 
@@ -168,6 +187,8 @@ def draw_contacts(plan: Plan, replication: int, start_s: float = 0.0) -> Contact
             factors[ct.index] = factors[ct.index] * shared[ct.busyness]
         # One rate per interval of every day, each day scaled by its own forecast factor.
         rates = np.concatenate([ct.rates * factors[ct.index, d] for d in range(plan.days)])
+        if plan.calendar is not None:  # nobody calls, chats or writes in while closed
+            rates = rates * plan.calendar.mask()
         times = arrival_times(plan, rates, stream(seed, replication, f"arrivals/{ct.name}"), start_s)
         came = times
         if ct.overnight > 0 and start_s == 0.0:

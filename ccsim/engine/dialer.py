@@ -123,9 +123,15 @@ class Dialer:
         from a snapshot at *from_s* opens it then if its hours have begun."""
         env = self.run.env
         op = self.op
+        calendar = self.run.plan.calendar
         for day in range(days):
             base = day * DAY_S
             start, end = base + op.start_s, base + op.end_s
+            if calendar is not None:  # within the day's opening hours; none on a closed day
+                hours = calendar.hours[day]
+                if hours is None:
+                    continue
+                start, end = max(start, base + hours[0]), min(end, base + hours[1])
             start = max(start, from_s)
             if end <= start:
                 continue

@@ -294,5 +294,7 @@ class Dispatch(RunState):
         """Emails are worked during opening hours only (the backlog waits for the next day)."""
         if g.closing:
             return False
+        if self.plan.calendar is not None:
+            return self.plan.calendar.is_open_at(now)
         day = int(now // DAY_S)
         return day < self.plan.days and now - day * DAY_S < self.plan.horizon_s

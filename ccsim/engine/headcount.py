@@ -20,7 +20,11 @@ class Headcount(RunState):
     __slots__ = ()
 
     def staffing_of(self, g, day: int, interval: int) -> int:
-        """Agents to have logged in for a staffing-plan group (absentees taken out)."""
+        """Agents to have logged in for a staffing-plan group (absentees taken out); none
+        outside the calendar's opening hours."""
+        calendar = self.plan.calendar
+        if calendar is not None and not calendar.open_interval(day, interval):
+            return 0
         if self.workforce is not None:
             return self.workforce.staffing_of(g, day, interval)
         return self.plan.agent_groups[g.index].staffing[interval]

@@ -336,17 +336,20 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         for dialer in self.dialers:
             dialer.schedule(plan.days, 0.0 if initial is None else float(initial.start_s))
         disconnect = [ct.index for ct in plan.contact_types if ct.disconnect_at_closing]
+        calendar = plan.calendar
         for day in range(plan.days):
             base = day * DAY_S
-            if disconnect:  # before the day's close: its callers are gone when agents look for work
-                env.timeout(base + plan.horizon_s, value=disconnect).callbacks.append(self.disconnect_waiting)
+            hours = (0.0, plan.horizon_s) if calendar is None else calendar.hours[day]
+            if disconnect and hours is not None:  # before the day's close: its callers are gone
+                env.timeout(base + hours[1], value=disconnect).callbacks.append(self.disconnect_waiting)
             for i in range(0 if day else 1, plan.n_intervals):
-                changed = day > 0 and i == 0 or self.workforce is not None or initial is not None or any(
-                    gp.staffing[i] != gp.staffing[i - 1] for gp in plan.agent_groups if gp.shifts is None)
+                changed = (day > 0 and i == 0 or self.workforce is not None or initial is not None
+                           or calendar is not None or any(gp.staffing[i] != gp.staffing[i - 1]
+                                                          for gp in plan.agent_groups if gp.shifts is None))
                 if changed:
                     env.timeout(base + i * plan.interval_s, value=(day, i)).callbacks.append(self.on_boundary)
-            if day < plan.days - 1 and plan.horizon_s < DAY_S:
-                env.timeout(base + plan.horizon_s).callbacks.append(self.on_close)
+            if hours is not None and (day < plan.days - 1 and plan.horizon_s < DAY_S or hours[1] < plan.horizon_s):
+                env.timeout(base + hours[1]).callbacks.append(self.on_close)
         if initial is None:
             return 0
         env._now = float(initial.start_s)

@@ -71,11 +71,18 @@ class Workforce:
                     absent = rng.random(sh.headcount) < gp.absenteeism
                     if running_from is not None and day == 0 and sh.start_s <= running_from:
                         continue
+                    start_s, end_s = sh.start_s, sh.end_s
+                    if plan.calendar is not None:  # the day's opening hours (after the draws: CRN)
+                        start_s, end_s = open_part(plan.calendar.hours[day], start_s, end_s)
+                        if end_s <= start_s:
+                            continue
                     for a in range(sh.headcount):
                         if absent[a]:
                             continue
                         breaks = sh.break_starts(a)
-                        self._at(base + sh.start_s, self._login, (g, base, sh.end_s, breaks))
+                        if plan.calendar is not None:
+                            breaks = [(b, n) for b, n in breaks if b >= start_s and b + n <= end_s]
+                        self._at(base + start_s, self._login, (g, base, end_s, breaks))
 
     def plan_agent(self, agent, logout_s: float | None, breaks: list[tuple[float, float]]) -> None:
         """A snapshot's agent of a shift group: its breaks still to come, its logout, its aux."""
@@ -195,3 +202,10 @@ class _Call:
 
     def __call__(self, event) -> None:
         self.fn(*event._value)
+
+
+def open_part(hours: tuple[float, float] | None, start_s: float, end_s: float) -> tuple[float, float]:
+    """The part of a shift [start_s, end_s) inside a day's opening *hours* (empty if closed)."""
+    if hours is None:
+        return start_s, start_s
+    return max(start_s, hours[0]), min(end_s, hours[1])

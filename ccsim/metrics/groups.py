@@ -75,6 +75,8 @@ def group_kpis(plan: Plan, rec: Records, g: int, ctx: Replication | None = None)
     scheduled = np.array(gp.staffing, dtype=float)
     if plan.days > 1:
         scheduled = np.tile(scheduled, plan.days)
+    if plan.calendar is not None:  # nobody is scheduled while closed
+        scheduled = scheduled * plan.calendar.mask()
     first = grid.first
     scheduled_day = mean_of(scheduled[first:]) if first < scheduled.size else NAN
     present_h = present / 3600.0

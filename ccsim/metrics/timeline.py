@@ -193,9 +193,9 @@ def grid_of(plan: Plan) -> Grid:
 
 
 def opening_time(plan: Plan, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
-    """Seconds of each [t0, t1) that fall in the centre's opening hours (each day's horizon)."""
+    """Seconds of each [t0, t1) that fall in the centre's opening hours (each day's horizon,
+    or the calendar's hours of its open days)."""
     total = np.zeros(np.size(t0))
-    for d in range(plan.days):
-        low, high = d * DAY_S, d * DAY_S + plan.horizon_s
+    for low, high in plan.business_windows():
         total += np.clip(np.minimum(t1, high) - np.maximum(t0, low), 0.0, None)
     return total

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..scenario import Scenario
 from ..scenario.schema import ArrivalsSpec
+from .calendar import build_calendar
 from .model import AgentGroupPlan, ContactTypePlan, JourneyPlan, Plan, ShiftPlan, scheduled_from_shifts
 from .outbound import outbound_plan
 from .sampling import sampler_for
@@ -146,4 +147,5 @@ def build_plan(scenario: Scenario, seed: int | None = None) -> Plan:
         occupancy_after_closing=scenario.statistics.occupancy_after_closing,
         line_pools=tuple(pools), line_pool_names=tuple(pool_names),
         busyness_cv=tuple(scenario.busyness.values()), busyness_names=tuple(scenario.busyness),
+        calendar=build_calendar(h),
     )

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..scenario.journeys import RatingSpec, WaitPredictor
 from ..scenario.schema import ContactTypeSpec
+from .calendar import Calendar
 from .sampling import Sampler, sampler_for
 from .transfers import TransferRule
 
@@ -256,6 +257,15 @@ class Plan:
     # Busyness factors shared by several types (scenario `busyness`): cv and name of each.
     busyness_cv: tuple[float, ...] = ()
     busyness_names: tuple[str, ...] = ()
+    # Opening hours per day, closed days (plan/calendar.py); None: every day open start to end.
+    calendar: Calendar | None = None
+
+    def business_windows(self) -> list[tuple[float, float]]:
+        """[open, close) of each day's opening hours (s): the horizon, or the calendar's
+        hours with closed days left out."""
+        if self.calendar is None:
+            return [(d * DAY_S, d * DAY_S + self.horizon_s) for d in range(self.days)]
+        return self.calendar.windows()
 
     def interval_starts(self) -> np.ndarray:
         """Start of each interval of every day in simulation seconds (0 = first day's start).

@@ -265,7 +265,10 @@ class _Builder:
         if tag == _MERGE:
             return _MergeKey
         node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
-        return self.loader.yaml_constructors[tag](self.loader, node)
+        try:
+            return self.loader.yaml_constructors[tag](self.loader, node)
+        except ValueError:  # a date-like scalar that is no date (2026-13-01): the field says what it expects
+            return value
 
     def _here(self, mark) -> Position:
         return (self.source, mark.line + 1, mark.column + 1)

@@ -8,6 +8,7 @@ sees these classes.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import math
 import re
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, model_
 
 from ..units import format_clock_exact
 from .base import ScenarioModel
+from .calendar import WEEKDAYS, check_calendar, parse_first_day, parse_hours, parse_weekday_key
 from .distributions import PeriodDistributionSpec
 from .fields import STAFFING, AuxShare, ClockTime, Duration, PositiveDuration, Probability, Rate, Variation
 from .journeys import (
@@ -87,6 +89,9 @@ def _skills_by_level(value: object) -> object:
     return sorted(value, key=lambda skill: value[skill])
 
 
+Weekday = Literal[WEEKDAYS]  # type: ignore[valid-type]  # the seven names, monday first
+
+
 class HorizonSpec(ScenarioModel):
     """The simulated day: clock start and end, reporting interval, warm-up."""
 
@@ -95,6 +100,13 @@ class HorizonSpec(ScenarioModel):
     interval: PositiveDuration = 1800.0  # at least MIN_INTERVAL_S
     warmup: Duration = 0.0
     days: Annotated[int, Field(ge=1, le=366)] = 1  # consecutive days, each with the same pattern
+    # The calendar (scenario/calendar.py): the first day's weekday or date, hours per weekday
+    # ("closed" or "09:00-13:00"; weekdays not named keep start-end), holidays (dates or day numbers).
+    first_day: Annotated[Weekday | dt.date, BeforeValidator(parse_first_day)] | None = None
+    opening_hours: dict[Annotated[Weekday, BeforeValidator(parse_weekday_key)],
+                        Annotated[Literal["closed"] | tuple[float, float], BeforeValidator(parse_hours)]] = Field(
+        default_factory=dict)
+    holidays: list[Annotated[int, Field(ge=1, le=366)] | dt.date] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -112,6 +124,7 @@ class HorizonSpec(ScenarioModel):
             )
         if self.warmup >= length:
             raise ValueError(f"warmup {self.warmup:g} s must be shorter than the horizon ({length:g} s)")
+        check_calendar(self)
         return self
 
     @property
