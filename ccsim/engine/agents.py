@@ -87,7 +87,8 @@ class GroupState:
 
     __slots__ = ("index", "queues", "queue_types", "idle", "present", "target", "leaving", "log_t", "log_n",
                  "closing", "callbacks", "on_break", "on_aux", "log_break", "log_aux", "rostered", "chat_open",
-                 "call_open", "plain", "fast", "choices", "emails", "max_chats", "blended", "dialers")
+                 "call_open", "plain", "fast", "choices", "emails", "max_chats", "blended", "dialers",
+                 "movers")
 
     def __init__(self, index: int, queues: list[deque], queue_types: list[int]):
         self.index = index
@@ -117,6 +118,7 @@ class GroupState:
         self.max_chats = 0
         self.blended = False  # voice_with_chat
         self.dialers: list = []  # outbound dialers that look when an agent of the group takes work
+        self.movers: list = []  # agents_move: movers that may take a freed lent agent back home
 
     def log(self, now: float) -> None:
         """Record the agents available (present), on break and on aux from *now* on."""

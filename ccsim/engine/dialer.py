@@ -72,7 +72,7 @@ class Dialer:
         "run", "k", "op", "serving", "watch", "policy", "kappa", "extra", "min_free", "keep_free", "left",
         "enabled", "pending", "u", "handle", "acw", "patience", "wrong_handle", "machine_handle", "ring",
         "no_answer", "preview", "callbacks", "interval_s", "n_intervals", "live", "bad", "unsettled",
-        "limit", "grace", "p_live",
+        "limit", "grace", "p_live", "mover",
     )
 
     def __init__(self, run, k: int, replication: int):
@@ -115,6 +115,7 @@ class Dialer:
         self.bad = 0
         self.unsettled: list[int] = []
         self.p_live = 1.0
+        self.mover = None  # engine.agents_move.AgentMover when the dialer lends agents (agents_move)
 
     # --- the dialer's hours --------------------------------------------------------------------
 
@@ -142,10 +143,15 @@ class Dialer:
         self.enabled = True
         self.live = self.bad = 0  # the abandoned share is measured per day
         self.unsettled = []
-        self.dial(self.run.env.now)
+        now = self.run.env.now
+        if self.mover is not None:
+            self.mover.open(now, (now // DAY_S) * DAY_S + self.op.end_s)
+        self.dial(now)
 
     def close(self, event) -> None:
         self.enabled = False  # calls ringing still come back and are served
+        if self.mover is not None:
+            self.mover.close(self.run.env.now)
 
     # --- placing calls ---------------------------------------------------------------------------
 
@@ -289,6 +295,7 @@ class Dialer:
         tab = run.contacts
         handle = reading + ringing + talk
         tab.handle[c], tab.acw[c], tab.work[c] = handle, acw, handle + acw
+        tab.patience[c] = self.patience.next(now)  # as drawn: connected at once, it never waits
         run.entry[c] = now
         g = agent.group
         run.answer[c] = now

@@ -242,7 +242,12 @@ class Dispatch(RunState):
 
     def take_work(self, agent: Agent, g, now: float) -> None:
         """The agent has room: work sources in order, else idle (or home when the day is over);
-        then the group's outbound dialers look (an idle agent may be theirs to call with)."""
+        then the group's outbound dialers look (an idle agent may be theirs to call with). A lent
+        agent due back at its own group goes there instead (agents_move)."""
+        if g.movers:
+            for mover in g.movers:
+                if mover.reclaims(agent, g, now):
+                    return
         self.find_work(agent, g, now)
         if g.dialers:
             for dialer in g.dialers:

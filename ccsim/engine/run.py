@@ -37,6 +37,7 @@ from ..plan import DAY_S, Plan
 from ..plan.streams import stream
 from .agent_time import AgentTime
 from .agents import Agent, GroupState, Wake
+from .agents_move import AgentMover
 from .arrivals import ContactDraws, draw_contacts
 from .chats import MAX_CHATS, ChatWork
 from .contacts import Contacts
@@ -303,6 +304,9 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         # scheduled callback waiting).
         # Outbound types: a dialer each, which looks whenever an agent of its groups takes work.
         self.dialers = [Dialer(self, ct.index, replication) for ct in types if ct.outbound is not None]
+        for d in self.dialers:  # agents_move: inbound agents lent to the campaign on service level
+            if d.op.agents_move is not None:
+                d.mover = AgentMover(self, d.k)
         for d in self.dialers:
             for g in {id(g): g for g in d.serving + d.watch}.values():
                 g.dialers.append(d)

@@ -99,6 +99,20 @@ class JourneyPlan:
 
 
 @dataclass(frozen=True, slots=True, eq=False, kw_only=True)
+class AgentsMovePlan:
+    """Inbound agents lent to a campaign on the inbound service level (``scenario.outbound``)."""
+
+    lend: tuple[int, ...]  # lending groups
+    to: tuple[int, ...]  # receiving groups
+    window_s: float
+    every_s: float
+    above: float  # lend while the window's inbound service level is above this
+    below: float  # bring back while it is below this
+    keep_idle_inbound: int
+    max_idle_outbound: int
+
+
+@dataclass(frozen=True, slots=True, eq=False, kw_only=True)
 class OutboundPlan:
     """How an outbound type's dialer places calls (``scenario.outbound``), in seconds."""
 
@@ -122,6 +136,7 @@ class OutboundPlan:
     preview: Sampler | None  # preview: reading the record before dialling
     abandon_limit: float | None  # pacing: limit on the day's abandoned share of live calls
     grace_s: float  # a live call not connected within this is abandoned (regulators' rule)
+    agents_move: AgentsMovePlan | None = None  # agents lent by inbound groups (AGENTSMOVE)
 
 
 @dataclass(frozen=True, slots=True, eq=False, kw_only=True)

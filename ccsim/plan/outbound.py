@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from ..scenario.outbound import DialerSpec, per_interval
-from .model import OutboundPlan
+from .model import AgentsMovePlan, OutboundPlan
 from .sampling import sampler_for
 
 
@@ -21,6 +21,11 @@ def outbound_plan(dialer: DialerSpec, serving: list[int], group_names: list[str]
         return None if spec is None else sampler_for(spec)  # one distribution each (not per interval)
 
     machine = dialer.answering_machine
+    move = dialer.agents_move
+    agents_move = None if move is None else AgentsMovePlan(
+        lend=tuple(group_names.index(g) for g in move.lend), to=tuple(group_names.index(g) for g in move.to),
+        window_s=move.window, every_s=move.every, above=move.to_outbound_above, below=move.to_inbound_below,
+        keep_idle_inbound=move.keep_idle_inbound, max_idle_outbound=move.max_idle_outbound)
     return OutboundPlan(
         policy=dialer.policy, kappa=kappa, extra=extra, min_free=dialer.min_free, watch=watch,
         keep_free=dialer.keep_free, start_s=start, end_s=max(start, end),
@@ -33,5 +38,5 @@ def outbound_plan(dialer: DialerSpec, serving: list[int], group_names: list[str]
         ring=sampler(dialer.ring_time), no_answer=sampler(dialer.no_answer_time),
         preview=sampler(dialer.preview_time),
         abandon_limit=dialer.pacing.abandon_limit if dialer.pacing is not None else None,
-        grace_s=dialer.grace_s(),
+        grace_s=dialer.grace_s(), agents_move=agents_move,
     )

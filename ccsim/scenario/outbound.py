@@ -36,7 +36,7 @@ from pydantic import Field, model_validator
 from .base import ScenarioModel
 from .distributions import ConstantSpec, DistributionSpec
 from .errors import unknown_name
-from .fields import ClockTime, Duration, Probability
+from .fields import ClockTime, Duration, PositiveDuration, Probability
 
 MAX_KAPPA = 20.0
 MAX_CALLS_AT_ONCE = 1000
@@ -69,6 +69,39 @@ class PacingSpec(ScenarioModel):
     grace: Duration = 2.0
 
 
+class AgentsMoveSpec(ScenarioModel):
+    """Agents lent by inbound groups to the campaign's groups while inbound service is good, and
+    brought back when it is not (ContactCenters' AGENTSMOVE; SER's SmartAgent Manager).
+
+    Every ``every`` during the dialer's hours the inbound service level is measured over the
+    last ``window``: inbound calls of the lending groups' skills that ended then (answered, or
+    hung up), answered within their type's threshold / all of them. Above
+    ``to_outbound_above``, one idle agent of the lending groups moves to a campaign group (while
+    at least ``keep_idle_inbound`` others stay idle there and fewer than ``max_idle_outbound``
+    campaign agents are idle); below ``to_inbound_below``, one lent agent comes back (an idle one
+    at once, else the next to finish a call). At the dialer's close every lent agent comes back.
+    A group's scheduled staffing still counts the agents it lent."""
+
+    lend: list[str] = Field(min_length=1)  # inbound groups lending agents
+    to: list[str] = Field(min_length=1)  # the campaign's groups receiving them
+    window: PositiveDuration = 1800.0
+    every: PositiveDuration = 60.0
+    to_outbound_above: Probability = 0.9
+    to_inbound_below: Probability = 0.8
+    keep_idle_inbound: Annotated[int, Field(ge=0, le=100_000)] = 1
+    max_idle_outbound: Annotated[int, Field(ge=1, le=100_000)] = 1
+
+    @model_validator(mode="after")
+    def _thresholds(self):
+        if self.to_inbound_below > self.to_outbound_above:
+            raise ValueError(f"to_inbound_below ({self.to_inbound_below:g}) must not be above "
+                             f"to_outbound_above ({self.to_outbound_above:g})")
+        both = set(self.lend) & set(self.to)
+        if both:
+            raise ValueError(f"a group lends or receives agents, not both: {', '.join(sorted(both))}")
+        return self
+
+
 class DialerSpec(ScenarioModel):
     """How an outbound type's calls are placed (see the module docstring)."""
 
@@ -90,6 +123,7 @@ class DialerSpec(ScenarioModel):
     preview_time: DistributionSpec | None = None  # preview: the agent reads the record first
     pacing: PacingSpec | None = None
     grace: Duration | None = None  # abandoned when no agent within this (default: pacing's, else 2 s)
+    agents_move: AgentsMoveSpec | None = None  # inbound agents lent to the campaign on service level
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -141,6 +175,25 @@ def outbound_issues(types: dict, groups, n: int | None) -> list[tuple[tuple, str
         if not isinstance(dialer, dict):
             continue
         where = ("contact_types", name, "dialer")
+        move = dialer.get("agents_move")
+        for key in ("lend", "to"):
+            names = move.get(key) if isinstance(move, dict) else None
+            for i, group in enumerate(names if isinstance(names, list) else ()):
+                if not isinstance(group, str) or not group_names:
+                    continue
+                if group not in group_names:
+                    issues.append(((*where, "agents_move", key, i), unknown_name("agent group", group, group_names)))
+                    continue
+                spec_g = groups[group]
+                skills = spec_g.get("skills") if isinstance(spec_g, dict) else None
+                if key == "to" and isinstance(skills, list | dict) and name not in skills:
+                    issues.append(((*where, "agents_move", key, i),
+                                   f"group {group!r} receives lent agents for {name!r}: "
+                                   f"give it {name!r} among its skills"))
+                if isinstance(spec_g, dict) and (spec_g.get("shifts") is not None or spec_g.get("aux")):
+                    issues.append(((*where, "agents_move", key, i),
+                                   f"group {group!r} works shifts or has aux time: agents move between groups "
+                                   "staffed per interval only"))
         watch = dialer.get("watch")
         if isinstance(watch, list):
             for i, group in enumerate(watch):

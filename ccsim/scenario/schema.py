@@ -285,7 +285,7 @@ class ContactTypeSpec(ScenarioModel):
             raise ValueError(f"outbound types are calls (channel: voice), got channel: {self.channel}")
         if self.arrivals.rate != 0.0:
             raise ValueError("outbound calls are placed by the dialer: leave 'arrivals' out of an outbound type")
-        journeys = [f for f in ("ivr", "balking", "retrial", "resolution", "callback", "rating", "lines")
+        journeys = [f for f in ("ivr", "balking", "retrial", "resolution", "callback", "rating", "lines", "voicemail")
                     if getattr(self, f) is not None]
         if journeys:
             raise ValueError(f"{', '.join(repr(f) for f in journeys)} apply to inbound types, not to "

@@ -368,6 +368,10 @@ def check_patience_draws(plan, rec):
     """Each first attempt's patience is a draw of its interval of arrival's distribution (one
     per interval, or the type's one), capped at the voicemail limit."""
     first = np.ones(len(rec), dtype=bool) if rec.journey is None else rec.journey["attempt"] == 1
+    if rec.dial_result is not None:  # an answering machine's patience is the dialer's wait for it
+        from ccsim.engine.dialer import MACHINE
+
+        first &= rec.dial_result != MACHINE
     for ct in plan.contact_types:
         rows = np.flatnonzero(first & (rec.ctype == ct.index))
         if not rows.size:
@@ -515,7 +519,7 @@ def outbound_view(rec):
         where[idx] = np.arange(idx.size)
         rows, waited = rec.disconnected
         view.disconnected = (where[rows], waited)
-    view.dial_result = None
+    view.dial_result = result[idx]
     return view
 
 
@@ -544,4 +548,54 @@ def check_outbound(plan, rec):
             assert np.array_equal(rec.outcome[mine] == NOT_REACHED, nobody)
         reached = rec.outcome[mine] != NOT_REACHED
         assert np.all(rec.entry[mine][reached] >= rec.arrival[mine][reached] - 1e-9)
-    check_records(plan, outbound_view(rec))
+    view = outbound_view(rec)
+    moves = [ct.outbound.agents_move for ct in plan.contact_types
+             if ct.outbound is not None and ct.outbound.agents_move is not None]
+    if not moves:
+        check_records(plan, view)
+        return
+    # Agents lent between groups: each group's own schedule no longer holds, the groups' together does.
+    for check in (check_outcomes, check_waits, check_work_conservation, check_fcfs, check_lines, check_littles_law):
+        check(plan, view)
+    answered = view.outcome == ANSWERED
+    for mp in moves:
+        members = mp.lend + mp.to
+        points = np.unique(np.concatenate([view.present_log[g][0] for g in members] + [plan.interval_starts()]))
+        present = sum(level_at(*view.present_log[g], points) for g in members)
+        scheduled = sum(scheduled_at(plan, g, points) for g in members)
+        busy = 0
+        for g in members:
+            mine = answered & (view.group == g)
+            here = level_at(*view.present_log[g], points)
+            in_use = spans_covering(view.answer[mine], busy_end(view, mine), points)
+            assert np.all(in_use <= here), f"group {plan.agent_groups[g].name}: busy > present"
+            busy = busy + in_use
+        assert np.all(present >= scheduled), "agents lost in a move"
+        assert np.all(present - scheduled <= busy), "agents made in a move"
+
+
+# --------------------------------------------------------------------------- calendars
+
+
+def check_calendar(plan, rec):
+    """With a calendar (horizon.first_day, opening_hours, holidays): nobody calls, chats, writes
+    in, calls back or is dialled while closed (emails received then arrive at an opening), and no
+    agent logs in while closed — a closed day has no arrivals and no staffing."""
+    cal = plan.calendar
+    if cal is None:
+        return
+    from ccsim.engine.records import TRANSFER
+
+    kind = rec.journey["kind"] if rec.journey is not None else np.zeros(len(rec), dtype=int)
+    openings = np.array([low for low, _ in cal.windows()])
+    email = np.array([ct.channel == "email" for ct in plan.contact_types], dtype=bool)[rec.ctype]
+    for i in np.flatnonzero(kind != TRANSFER):
+        t = float(rec.arrival[i])
+        assert cal.is_open_at(t) or (email[i] and np.any(openings == t)), (
+            f"contact {i} of {plan.contact_types[rec.ctype[i]].name} arrives at {t:g} s, while closed")
+    for g, (times, present) in enumerate(rec.present_log):
+        # A rise that lasts no time is no login (an agent back from aux after closing leaves at once).
+        lasts = np.diff(np.concatenate((times, [np.inf]))) > 0
+        rise = np.flatnonzero((np.diff(np.concatenate(([0], present))) > 0) & lasts)
+        for t in times[rise]:
+            assert cal.is_open_at(float(t)), f"group {plan.agent_groups[g].name}: a login at {t:g} s, while closed"

@@ -461,12 +461,31 @@ def outbound(draw, data: dict, n_intervals: int, h_start: float, h_end: float) -
     elif some(draw, 0.2):
         dialer["grace"] = duration(draw, 0.0, 5.0)
     spec: dict = {"direction": "outbound", "handle_time": distribution(draw, 20.0, 600.0), "dialer": dialer}
+    servers = subset(draw, groups)  # who serves it (below); lenders: groups staffed per interval, no aux
+    lenders = [g for g in groups if g not in servers and "shifts" not in data["agent_groups"][g]
+               and not data["agent_groups"][g].get("aux")]
+    receivers = [g for g in servers
+                 if "shifts" not in data["agent_groups"][g] and not data["agent_groups"][g].get("aux")]
+    if lenders and receivers and some(draw, 0.3):
+        move: dict = {"lend": subset(draw, lenders), "to": subset(draw, receivers)}
+        if some(draw):
+            move["window"] = duration(draw, 60.0, 3600.0)
+        if some(draw):
+            move["every"] = duration(draw, 10.0, 600.0)
+        if some(draw):
+            low = between(draw, 0.0, 1.0)
+            move["to_inbound_below"], move["to_outbound_above"] = low, between(draw, low, 1.0)
+        if some(draw):
+            move["keep_idle_inbound"] = integer(draw, 0, 2)
+        if some(draw):
+            move["max_idle_outbound"] = integer(draw, 1, 3)
+        dialer["agents_move"] = move
     if some(draw):
         spec["patience"] = distribution(draw, 1.0, 20.0)
     if some(draw, 0.3):
         spec["after_call_work"] = distribution(draw, 1.0, 60.0)
     data["contact_types"][name] = spec
-    for g in subset(draw, groups):  # who serves it: first or last among the group's skills
+    for g in servers:  # who serves it: first or last among the group's skills
         skills = data["agent_groups"][g]["skills"]
         if isinstance(skills, dict):
             skills[name] = integer(draw, 1, 3)
@@ -768,6 +787,12 @@ def kind_of(data, path: tuple) -> str | None:
                 return "duration" if path[4] == "wait" else None
             if path[3] == "pacing" and len(path) == 5:
                 return {"abandon_limit": "probability", "grace": "duration"}.get(key)
+            if path[3] == "agents_move":
+                if len(path) == 6:
+                    return "group_name"
+                return {"window": "positive_duration", "every": "positive_duration",
+                        "to_outbound_above": "probability", "to_inbound_below": "probability",
+                        "keep_idle_inbound": "agents", "max_idle_outbound": "agents"}.get(key)
             return None
         if field == "concurrency_slowdown":
             return "slowdown"
