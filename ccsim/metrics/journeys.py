@@ -72,13 +72,8 @@ def journey_kpis(plan: Plan, rec: Records, k: int, ctx=None) -> tuple[dict, dict
     j = rec.journey
     assert j is not None, "journey KPIs need journey records"
     n_int = ctx.grid.n_int
-    counted = rec.arrival >= plan.warmup_s
-    rows = ctx.type_mask(k)
-    if rows is not None:
-        counted &= rows
     # The type's counted contacts only, in their order: every KPI below counts among them.
-    mine = np.flatnonzero(counted)
-    interval = ctx.arrival_interval[mine]
+    mine, interval = ctx.counted_rows(k)
     outcome = rec.outcome[mine]
     wait = ctx.wait[mine]
     cb = j["callback"][mine]

@@ -32,12 +32,7 @@ def outbound_kpis(plan: Plan, rec: Records, k: int, ctx: Replication | None = No
     ctx = ctx or Replication(plan, rec)
     n_int = ctx.grid.n_int
     assert rec.dial_result is not None, "outbound KPIs need the dial results"
-    counted = rec.arrival >= plan.warmup_s
-    rows = ctx.type_mask(k)
-    if rows is not None:
-        counted &= rows
-    mine = np.flatnonzero(counted)
-    interval = ctx.arrival_interval[mine]
+    mine, interval = ctx.counted_rows(k)
     result = rec.dial_result[mine]
     answered = rec.outcome[mine] == ANSWERED
     wait = ctx.wait[mine]

@@ -101,6 +101,16 @@ class Replication:
         """Rows of contact type *k*, or None when every row is (a single type)."""
         return None if self._order is None else self.rec.ctype == k
 
+    def counted_rows(self, k):
+        """The rows of contact type *k* counted in the statistics (arrived after the warm-up), in
+        their order, and their intervals of arrival."""
+        counted = self.rec.arrival >= self.plan.warmup_s
+        rows = self.type_mask(k)
+        if rows is not None:
+            counted &= rows
+        mine = np.flatnonzero(counted)
+        return mine, self.arrival_interval[mine]
+
     def pick(self, column, k):
         """The rows of *column* (one entry per contact) of contact type *k*, in their order.
 
