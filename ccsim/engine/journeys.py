@@ -314,6 +314,9 @@ class Journeys:
 
         before: the attempt a retrial follows (-1 for a repeat contact)."""
         plan = self.plan
+        if plan.calendar is not None:  # closed (a night, a closed day): into the next opening hours
+            opens = plan.calendar.next_open(t)
+            t = opens if opens is not None else plan.days * DAY_S
         day = int(t // DAY_S)
         offset = t - day * DAY_S
         if offset >= plan.horizon_s:

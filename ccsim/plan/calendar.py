@@ -52,6 +52,20 @@ class Calendar:
         """[open, close) of every open day in simulation seconds (closed days left out)."""
         return [(d * DAY_S + h[0], d * DAY_S + h[1]) for d, h in enumerate(self.hours) if h is not None]
 
+    def next_open(self, t: float) -> float | None:
+        """*t* if open then; else as long after the next opening as *t* fell after the last
+        closing (modulo the next day's hours), so customers who call back while closed spread
+        over the next opening hours; None when no opening follows."""
+        last_close = None
+        for low, high in self.windows():
+            if high > t:
+                if low <= t:
+                    return t
+                late = t - (last_close if last_close is not None else t)
+                return low + late % (high - low)
+            last_close = high
+        return None
+
     def is_open_at(self, t: float) -> bool:
         """Whether simulation time *t* (s) falls in a day's opening hours."""
         day = int(t // DAY_S)

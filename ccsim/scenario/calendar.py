@@ -66,6 +66,30 @@ def parse_hours(value: object) -> object:
     return value
 
 
+def parse_holiday(value: object) -> object:
+    """A day number (1 = the first day) or a date; anything else refused in one message."""
+    expected = "expected a day number (1 = the first day) or a date such as 2026-12-25"
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not 1 <= value <= 366:
+            raise ValueError(f"{expected}, got {value}")
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isdigit():
+            return parse_holiday(int(text))
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ValueError(f"{expected}, got {value!r}")
+
+
 def parse_weekday_key(value: object) -> object:
     if isinstance(value, str) and value.strip().lower() in WEEKDAYS:
         return value.strip().lower()

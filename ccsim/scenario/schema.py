@@ -18,7 +18,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, PrivateAttr, model_
 
 from ..units import format_clock_exact
 from .base import ScenarioModel
-from .calendar import WEEKDAYS, check_calendar, parse_first_day, parse_hours, parse_weekday_key
+from .calendar import WEEKDAYS, check_calendar, parse_first_day, parse_holiday, parse_hours, parse_weekday_key
 from .distributions import PeriodDistributionSpec
 from .fields import STAFFING, AuxShare, ClockTime, Duration, PositiveDuration, Probability, Rate, Variation
 from .journeys import (
@@ -106,7 +106,7 @@ class HorizonSpec(ScenarioModel):
     opening_hours: dict[Annotated[Weekday, BeforeValidator(parse_weekday_key)],
                         Annotated[Literal["closed"] | tuple[float, float], BeforeValidator(parse_hours)]] = Field(
         default_factory=dict)
-    holidays: list[Annotated[int, Field(ge=1, le=366)] | dt.date] = Field(default_factory=list)
+    holidays: list[Annotated[int | dt.date, BeforeValidator(parse_holiday)]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self):

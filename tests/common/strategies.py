@@ -495,6 +495,38 @@ def outbound(draw, data: dict, n_intervals: int, h_start: float, h_end: float) -
             skills.insert(0, name)
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def calendar(draw, horizon: dict, h_start: float, h_end: float, interval: float) -> None:
+    """The horizon's calendar: a first day (weekday or date), hours for some weekdays (closed,
+    or a part of the horizon on its interval boundaries), holidays (day numbers or dates)."""
+    days = horizon.get("days", 1)
+    if some(draw, 0.3):
+        horizon["days"] = days = integer(draw, 2, 3)
+    as_date = some(draw)
+    first = 1 + integer(draw, 0, 25)
+    weekday = (first + 5) % 7 if as_date else integer(draw, 0, 6)  # 1 February 2026 is a Sunday
+    horizon["first_day"] = (f"2026-02-{first:02d}" if as_date else
+                            WEEKDAYS[weekday].capitalize() if some(draw, 0.2) else WEEKDAYS[weekday])
+    if some(draw, 0.7):
+        hours = {}
+        n = int(round((h_end - h_start) / interval))
+        # Mostly the horizon's own weekdays, sometimes one it does not reach.
+        own = [WEEKDAYS[(weekday + d) % 7] for d in range(days)] + [pick(draw, WEEKDAYS)]
+        for day in subset(draw, list(dict.fromkeys(own)), 1, 3):
+            if some(draw, 0.4):
+                hours[day] = "closed"
+            else:
+                a = integer(draw, 0, n - 1)
+                b = integer(draw, a + 1, n)
+                hours[day] = f"{clock(h_start + a * interval)}-{clock(h_start + b * interval)}"
+        horizon["opening_hours"] = hours
+    if some(draw, 0.4):
+        numbers = subset(draw, list(range(1, days + 1)), 1, days)
+        horizon["holidays"] = [f"2026-02-{first + d - 1:02d}" if as_date and some(draw) else d for d in numbers]
+
+
 @st.composite
 def scenarios(draw) -> dict:
     """A valid scenario over every documented field, as plain data."""
@@ -515,6 +547,8 @@ def scenarios(draw) -> dict:
         horizon["warmup"] = duration(draw, 0.0, hours * 3600.0 - 1.0)
     if some(draw, 0.4):
         horizon["days"] = integer(draw, 1, 2)
+    if not some(draw, 0.8):  # a calendar (about 20 %; off when shrunk)
+        calendar(draw, horizon, h_start, h_end, interval)
     routing = pick(draw, ROUTINGS)
     names = shuffled(draw, NAMES)[: integer(draw, 1, 3)]
     channels = {n: pick(draw, ("voice", "voice", "chat", "email")) for n in names}
@@ -578,9 +612,11 @@ def every_field_scenario(days: int = 2) -> dict:
       chats only; ``overnight`` and ``opening_hours_only`` are for emails only;
     - a dialer has one policy: predictive with kappa and extra (renewals), preview with its
       preview time (surveys); a grace of its own or in its pacing.
-    Every one of the nine distributions is used once or more.
+    Every one of the nine distributions is used once or more. With two days or more the
+    horizon has a calendar (a Thursday, Friday's hours shorter, Saturday closed, a holiday on
+    day 4).
     """
-    return copy.deepcopy({
+    data = copy.deepcopy({
         "name": "Every documented field",
         "description": "Calls with every caller journey, chat, email, overflow, shifts and breaks.",
         "horizon": {"start": "08:00", "end": "11:00", "interval": "30min", "warmup": "10min", "days": days},
@@ -704,6 +740,12 @@ def every_field_scenario(days: int = 2) -> dict:
             },
         },
     })
+    if days >= 2:
+        data["horizon"].update({"first_day": "2026-12-03", "opening_hours": {"friday": "08:30-10:30",
+                                                                          "saturday": "closed"}})
+        if days >= 4:
+            data["horizon"]["holidays"] = [4]
+    return data
 
 
 # --------------------------------------------------------------------------- what a path holds
@@ -756,9 +798,11 @@ def kind_of(data, path: tuple) -> str | None:
         return "lines"
     if top == "busyness" and len(path) == 2:
         return "forecast_error"
+    if top == "horizon" and len(path) == 3:
+        return {"opening_hours": "hours", "holidays": "holiday"}.get(path[1])
     if top == "horizon":
-        return {"start": "clock", "end": "clock", "interval": "positive_duration", "warmup": "duration",
-                "days": "days"}.get(key)
+        return {"first_day": "first_day", "start": "clock", "end": "clock", "interval": "positive_duration",
+                "warmup": "duration", "days": "days"}.get(key)
     if parent and is_dist(data, parent):
         return {"dist": "dist", "mean": "positive_duration", "value": "duration", "cv": "cv", "k": "k",
                 "shape": "shape", "low": "duration", "mode": "duration", "high": "duration"}.get(key)
@@ -856,6 +900,9 @@ BAD_VALUES = {
     "seed": [-1, 2**63, "abc"],
     "replications": [0, -3, 100_001, "ten"],
     "days": [0, 367, 1.5, "two"],
+    "first_day": ["caturday", "2026-02-30", 5, ""],
+    "hours": ["shut", "17:00-09:00", "00:00-23:59", "9 to 5", "25:00-26:00", 3],
+    "holiday": [0, -1, 367, "xmas", 1.5, "2020-01-01"],
     "routing": ["round_robin", "", "Priority"],
     "channel": ["phone", "sms", ""],
     "wait_predictor": ["magic", ""],

@@ -153,3 +153,47 @@ def test_the_command_line_exits_2_without_a_traceback(tmp_path):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "bad.yaml:" in done.stderr and "holidays[0]" in done.stderr
+
+
+def test_no_dialling_on_a_closed_day():
+    """The bundled blended campaign over a closed Saturday and an open Sunday: every call,
+    inbound or dialled, is on Sunday; the open day dials as the one-day scenario does."""
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "scenarios" / "sales_blend.yaml"
+    sc = ccsim.load(path, overrides=["horizon.days=2", "horizon.first_day=saturday",
+                                     "horizon.opening_hours.saturday=closed"])
+    est = ccsim.simulate(sc, replications=1, keep_records=True)
+    rec = est.records[0]
+    dialled = np.isin(rec.ctype, [ct.index for ct in est.plan.contact_types if ct.outbound is not None])
+    assert dialled.sum() > 100
+    assert not np.any(rec.arrival < DAY_S), "a call on the closed Saturday"
+    for g in range(len(est.plan.agent_groups)):
+        times, present = rec.present_log[g]
+        assert np.all(present[times < DAY_S] == 0)
+
+
+@pytest.mark.parametrize("kind, path", [("first_day", ("horizon", "first_day")),
+                                        ("hours", ("horizon", "opening_hours", "sunday")),
+                                        ("holiday", ("horizon", "holidays", 0))])
+def test_the_fuzzers_bad_calendar_values_are_refused_where_they_stand(kind, path):
+    """Each bad value the scenario fuzzer writes into a calendar field is refused, located at it."""
+    import copy
+
+    import yaml
+
+    from ccsim.scenario.errors import format_path
+    from tests.common.strategies import BAD_VALUES, get, kind_of
+
+    base = yaml.safe_load(BASE.format(calendar="  first_day: 2026-11-29\n  opening_hours: {sunday: closed}\n"
+                                               "  holidays: [2]\n"))
+    assert kind_of(base, path) == kind
+    for bad in BAD_VALUES[kind]:
+        data = copy.deepcopy(base)
+        get(data, path[:-1])[path[-1]] = bad
+        with pytest.raises(ScenarioError) as info:
+            loads(yaml.safe_dump(data, sort_keys=False), source="s.yaml")
+        anchor = format_path(path)
+        where = [p for p in info.value.problems if p.path == anchor or p.path.startswith((anchor + ".", anchor + "["))]
+        assert where, (bad, [str(p) for p in info.value.problems])
+        assert str(where[0]).startswith("s.yaml:")

@@ -33,6 +33,7 @@ from ccsim.engine.records import CALLBACK_FAILED, CB_ACCEPTED
 from ccsim.plan import build_plan
 from ccsim.scenario import ScenarioError
 from tests.common.events import check_done_names_its_contact, check_events
+from tests.common.invariants import check_calendar
 from tests.common.strategies import bad_overrides, every_field_scenario, invalid_scenarios, scenarios
 
 EXAMPLES = os.environ.get("CCSIM_FUZZ_EXAMPLES")
@@ -132,7 +133,9 @@ def test_valid_scenarios_run_and_keep_their_books(spec, replications):
 def test_contacts_of_a_type_are_answered_in_queue_order(spec, replication):
     sc = ccsim.from_dict(spec)
     plan = build_plan(sc)
-    check_fifo_within_type(sc, plan, simulate_replication(plan, replication))
+    rec = simulate_replication(plan, replication)
+    check_fifo_within_type(sc, plan, rec)
+    check_calendar(plan, rec)  # with a calendar: nobody arrives or logs in while closed
 
 
 def no_nan(text: str):
@@ -189,6 +192,8 @@ def test_every_field_scenario_runs_keeps_its_books_and_its_queue_order():
     check_conservation(est)
     for rec in est.records:
         check_fifo_within_type(sc, est.plan, rec)
+        check_calendar(est.plan, rec)
+    assert est.plan.calendar.hours[1] == (1800.0, 9000.0)  # Friday 08:30-10:30
     # Each journey and channel is really exercised, not merely switched on.
     support, sales = est.contact_types["support"], est.contact_types["sales"]
     for kpi in ("blocked", "balked", "ivr_resolved", "retrials", "callbacks_accepted", "callbacks_failed"):
