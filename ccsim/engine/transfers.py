@@ -142,7 +142,10 @@ class Transfers:
         if any(types[k].disconnect_at_closing for k in targets):
             start = 0.0 if run.initial is None else float(run.initial.start_s)  # a snapshot's start
             for day in range(plan.days):
-                close = day * DAY_S + plan.horizon_s
+                hours = (0.0, plan.horizon_s) if plan.calendar is None else plan.calendar.hours[day]
+                if hours is None:  # a closed day has no closing
+                    continue
+                close = day * DAY_S + hours[1]
                 if close >= start:
                     heappush(run.heap, (close, _AFTER, next(run.eid), Wake(self.on_closing, day)))
 
@@ -213,7 +216,7 @@ class Transfers:
         kt = rule.to
         leg = self.new_leg(c, kt, i, now)
         ct = self.plan.contact_types[kt]
-        if ct.disconnect_at_closing and now - (now // DAY_S) * DAY_S >= self.plan.horizon_s:
+        if ct.disconnect_at_closing and self.after_closing(now):
             # After the day's closing, to a type that disconnects those waiting then.
             t.fate[leg] = DISCONNECTED
             t.deadline[leg] = now
@@ -334,6 +337,13 @@ class Transfers:
         while answer + work < end:
             work = t.work[c] = math.nextafter(work, INF)
         heappush(self.run.heap, (answer + work, _NORMAL, next(self.run.eid), agent))
+
+    def after_closing(self, now: float) -> bool:
+        """Whether *now* is after the day's closing (the horizon's end, or the calendar's hours)."""
+        plan = self.plan
+        if plan.calendar is not None:
+            return not plan.calendar.is_open_at(now)
+        return now - (now // DAY_S) * DAY_S >= plan.horizon_s
 
     def closing(self, event) -> None:
         """After a day's closing disconnections: warm legs disconnected free their first agents."""

@@ -197,3 +197,27 @@ def test_the_fuzzers_bad_calendar_values_are_refused_where_they_stand(kind, path
         where = [p for p in info.value.problems if p.path == anchor or p.path.startswith((anchor + ".", anchor + "["))]
         assert where, (bad, [str(p) for p in info.value.problems])
         assert str(where[0]).startswith("s.yaml:")
+
+
+def test_callers_are_disconnected_at_the_days_own_closing():
+    """Friday 09:00-13:00 in a 09:00-17:00 horizon: arrivals stop at 13:00, and a type that
+    disconnects at closing does so then (not at 17:00)."""
+    from ccsim.engine.records import DISCONNECTED
+
+    sc = ccsim.from_dict({
+        "name": "short friday", "seed": 2, "replications": 2,
+        "horizon": {"start": "09:00", "end": "17:00", "interval": "1h", "days": 2, "first_day": "friday",
+                    "opening_hours": {"friday": "09:00-13:00", "saturday": "closed"}},
+        "contact_types": {"calls": {"arrivals": {"rate": "80/h"}, "at_closing": "disconnect",
+                                    "handle_time": {"dist": "exponential", "mean": "3min"},
+                                    "patience": {"dist": "exponential", "mean": "30min"}}},
+        "agent_groups": {"team": {"skills": ["calls"], "staffing": 3}},
+    })
+    est = ccsim.simulate(sc, keep_records=True)
+    for rec in est.records:
+        assert rec.arrival.max() < 4 * 3600.0
+        gone = rec.outcome == DISCONNECTED
+        assert gone.sum() > 0
+        np.testing.assert_allclose(rec.arrival[gone] + rec.wait[gone], 4 * 3600.0)
+        assert np.all(rec.answer[rec.outcome == 1] < 4 * 3600.0 + 1e-9)
+    assert est.contact_types["calls"]["disconnected"].mean > 0
