@@ -34,6 +34,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, ValidationError, model_validator
 
+from ..plan.calendar import build_calendar
 from ..scenario.base import ScenarioModel
 from ..scenario.errors import Problem, ScenarioError, format_path, unknown_name
 from ..scenario.fields import ClockTime, Duration
@@ -174,16 +175,35 @@ def remaining_intervals(snapshot: Snapshot, scenario) -> tuple[int, int]:
     return j, h.n_intervals - j
 
 
+def _closed_at(time_s: float, h) -> str | None:
+    """Why a one-day scenario's calendar has the centre closed at *time_s* (None: open)."""
+    calendar = build_calendar(h) if h.days == 1 else None
+    if calendar is None:
+        return None
+    hours = calendar.hours[0]
+    if hours is None:
+        return "the scenario's calendar has its day closed (a closed weekday or a holiday): nothing to snapshot"
+    if not hours[0] <= time_s - h.start < hours[1]:
+        return (f"{_clock(time_s)} is outside the day's opening hours "
+                f"{_clock(h.start + hours[0])}-{_clock(h.start + hours[1])} (horizon.opening_hours)")
+    return None
+
+
 def _reference_issues(snap: Snapshot, scenario):
     """Checks of a snapshot's valid parts against *scenario*; unknown names are ``_unknown_names``'."""
     h = scenario.horizon
     if h.days != 1:
-        yield ("time",), f"snapshots need a one-day horizon (the scenario has days: {h.days})"
+        yield ("time",), (f"snapshots need a one-day horizon (the scenario has days: {h.days}); for one day "
+                          "of it, give the scenario horizon.days: 1 (and that day's first_day)")
     if snap.time is None:
         return  # the time's own error is reported; what depends on it cannot be checked
     if not h.start <= snap.time < h.end:
         yield ("time",), (f"{_clock(snap.time)} is outside the scenario's horizon "
                           f"{_clock(h.start)}-{_clock(h.end)}")
+        return
+    closed = _closed_at(snap.time, h)
+    if closed:
+        yield ("time",), closed
         return
     _, left = remaining_intervals(snap, scenario)
     for name, rf in snap.reforecast.items():

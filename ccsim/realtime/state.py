@@ -18,6 +18,7 @@ import numpy as np
 from ..engine.arrivals import N_DECISIONS, ContactDraws, JourneyDraws, draw_contacts
 from ..plan import profile_volumes
 from ..plan.streams import stream
+from ..scenario.calendar import hours_from
 from ..units import format_clock_exact
 from .residual import residual
 from .snapshot import Snapshot, remaining_intervals
@@ -64,6 +65,8 @@ def residual_data(scenario, snapshot: Snapshot) -> dict:
     n = h.n_intervals
     data = copy.deepcopy(scenario._raw)
     data["horizon"] = dict(data["horizon"], start=format_clock_exact(h.start + j * h.interval), warmup=0)
+    if h.opening_hours:  # the calendar's hours from the new start on
+        data["horizon"]["opening_hours"] = hours_from(h, h.start + j * h.interval)
     for name, ct in scenario.contact_types.items():
         if ct.direction == "outbound":  # dialled, not arriving: its per-interval chances from now on
             dialer = data["contact_types"][name]["dialer"]

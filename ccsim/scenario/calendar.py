@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..units import parse_clock
+from ..units import format_clock_exact, parse_clock
 from .limits import LocatedValueError
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -130,6 +130,19 @@ def check_calendar(h) -> None:
                                                          f"{last.isoformat()}, got {day.isoformat()}")
         elif not 1 <= day <= h.days:
             raise LocatedValueError(("holidays", i), f"expected a day number from 1 to {h.days}, got {day}")
+
+
+def hours_from(h, start_s: float) -> dict[str, str]:
+    """A HorizonSpec's opening hours for a horizon starting at *start_s* instead (a snapshot's
+    rest of the day): each weekday's opening moved to it at the earliest, closed if it closed
+    before."""
+    out = {}
+    for day, hours in h.opening_hours.items():
+        if hours == CLOSED or hours[1] <= start_s:
+            out[day] = CLOSED
+        else:
+            out[day] = f"{format_clock_exact(max(hours[0], start_s))}-{format_clock_exact(hours[1])}"
+    return out
 
 
 def holiday_numbers(h) -> set[int]:
