@@ -51,7 +51,7 @@ from .records import (
     RETRIAL,
 )
 
-ARRIVE, ENTER, RETRY = 0, 1, 2
+ARRIVE, ENTER, RETRY, MESSAGE_LEFT = 0, 1, 2, 3
 INF = math.inf
 
 
@@ -210,6 +210,10 @@ class Journeys:
         q.append(c)
         if cb[c] != CB_ACCEPTED and dl < INF and self.will_retry(c):
             heappush(self.later, (dl + self.contacts.retrial_delay[c], next(self.seq), RETRY, c))
+        if jp is not None and jp.message_callback and cb[c] != CB_ACCEPTED and dl < INF:
+            limit = self.plan.contact_types[k].voicemail_s
+            if self.patience[c] >= limit:  # still waiting at the limit unless answered: a message then
+                heappush(self.later, (now + limit, next(self.seq), MESSAGE_LEFT, c))
 
     def due_callback(self, g, now: float, overdue_only: bool) -> int | None:
         """The scheduled callback group g should make now, if any (oldest first)."""
@@ -296,10 +300,31 @@ class Journeys:
             self.arrive(c, t)
         elif action == ENTER:
             self.enter(c, t)
+        elif action == MESSAGE_LEFT:
+            if math.isnan(self.answer[c]) and self.fate[c] == 0:  # not answered: the message is left
+                self.call_back_message(c, t)
         elif (math.isnan(self.answer[c]) and self.fate[c] == 0  # RETRY: it did abandon (a message: no)
               and self.patience[c] < self.plan.contact_types[self.ctype[c]].voicemail_s):
             tab = self.contacts
             self.schedule(t, self.ctype[c], tab.customer[c], tab.contact_no[c], tab.attempt[c] + 1, RETRIAL, c)
+
+    def call_back_message(self, c: int, t: float) -> None:
+        """Caller c left a message at t asking to be called back: a scheduled callback of the same
+        customer (the next attempt), in its type's callback list until an agent makes it."""
+        k = self.ctype[c]
+        jp = self.journey[k]
+        tab = self.contacts
+        handle, acw, _, decisions, ivr, retrial, repeat, callback, noise = self.later_draws[k].next(t)
+        back = tab.new(t, k, handle, acw, INF, tab.customer[c], tab.contact_no[c], tab.attempt[c] + 1, RETRIAL,
+                       (decisions, ivr, retrial, repeat, callback, noise))
+        tab.cb[back] = CB_ACCEPTED  # never abandons: the customer waits to be called
+        self.callback_due[back] = t + jp.message_window
+        self.callback_queues[k].append(back)
+        self.callbacks_waiting += 1
+        sink = self.run.sink
+        if sink is not None:
+            sink(ev.ARRIVAL, t, back, k, -1, -1)
+            sink(ev.CALLBACK_ACCEPTED, t, back, k, -1, -1)
 
     def drawn_times(self, c: int) -> tuple[float, float, float]:
         """(handle, acw, patience) of contact c as drawn, of a type whose retrials keep some."""

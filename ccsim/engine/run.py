@@ -263,7 +263,8 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         # conversion to draw, the wait to announce next); the others are answered plainly.
         self.journey_serve = [ct.journey is not None and (
             ct.journey.callback_over is not None or ct.journey.fcr is not None
-            or ct.journey.conversion_p is not None or ct.journey.predictor == "last_to_enter_service")
+            or ct.journey.conversion_p is not None or ct.journey.predictor == "last_to_enter_service"
+            or ct.journey.message_callback)
             for ct in types]
         self.journeys = None
         if draws.journey is not None:

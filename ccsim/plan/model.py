@@ -56,6 +56,8 @@ class JourneyPlan:
     conversion_slope: float  # change of the conversion probability per minute waited
     rating: RatingSpec | None
     predictor: WaitPredictor
+    message_callback: bool = False  # voicemail.callback: a message asks for a scheduled callback
+    message_window: float = 7200.0  # s: its callback's window
 
     @classmethod
     def of(cls, ct: ContactTypeSpec, names: list[str], interval_s: float | None = None) -> JourneyPlan:
@@ -63,6 +65,8 @@ class JourneyPlan:
         the horizon's interval (for a handle time per interval that callbacks inherit)."""
         r, res, cb = ct.retrial, ct.resolution, ct.callback
         rep = res.repeat if res else None
+        vm = ct.voicemail
+        message_cb = bool(vm is not None and vm.callback)
         return cls(
             ivr_time=sampler_for(ct.ivr.time) if ct.ivr else None,
             self_service=ct.ivr.self_service if ct.ivr else 0.0,
@@ -80,14 +84,18 @@ class JourneyPlan:
             callback_over=cb.offer_when_expected_wait_over if cb else None,
             callback_accept=cb.accept_probability if cb else 0.0,
             callback_reach=cb.reach_probability if cb else 1.0,
-            callback_handle=sampler_for(cb.handle_time or ct.handle_time, interval_s) if cb else None,
-            dial_time=cb.dial_time if cb else 0.0,
-            callback_scheduled=bool(cb and cb.mode == "scheduled"),
+            callback_handle=(sampler_for((cb.handle_time if cb else None) or ct.handle_time, interval_s)
+                             if cb or message_cb else None),
+            dial_time=cb.dial_time if cb else (30.0 if message_cb else 0.0),
+            callback_scheduled=bool(cb and cb.mode == "scheduled") or message_cb,
             callback_window=cb.window if cb else 0.0,
             conversion_p=ct.conversion.probability if ct.conversion else None,
             conversion_slope=ct.conversion.per_minute_waited if ct.conversion else 0.0,
             rating=ct.rating,
             predictor=ct.wait_predictor,
+            message_callback=message_cb,
+            message_window=(vm.window if vm is not None and vm.window is not None
+                            else cb.window if cb else 7200.0),
         )
 
     @property
@@ -95,7 +103,7 @@ class JourneyPlan:
         """True when any journey feature changes what happens to a contact."""
         return any((self.ivr_time is not None, self.balk_over is not None, self.retrial_p > 0,
                     self.fcr is not None, self.callback_over is not None,
-                    self.conversion_p is not None, self.rating is not None))
+                    self.conversion_p is not None, self.rating is not None, self.message_callback))
 
 
 @dataclass(frozen=True, slots=True, eq=False, kw_only=True)

@@ -114,6 +114,13 @@ WaitPredictor = Literal["queue_position", "last_to_enter_service"]
 
 class VoicemailSpec(ScenarioModel):
     """A caller still waiting after ``after`` in the queue leaves a message and hangs up:
-    counted as ``messages``, neither answered nor abandoned (ContactCenters' Telethon)."""
+    counted as ``messages``, neither answered nor abandoned (ContactCenters' Telethon).
+
+    With ``callback: true`` each message asks for a call back: a scheduled callback of the same
+    customer, made when agents of the type are otherwise idle and first of all once ``window``
+    has passed (default: the type's callback window, else 2 h), reaching the customer with the
+    type's callback ``reach_probability`` (else always)."""
 
     after: PositiveDuration
+    callback: bool = False
+    window: Duration | None = None

@@ -261,6 +261,12 @@ class ContactTypeSpec(ScenarioModel):
         if self.line_hold and self.lines is None:
             raise LocatedValueError(("line_hold",), "line_hold keeps a trunk line after its caller leaves: give "
                                                     "the type 'lines' (a number, or a pool's name) with it")
+        vm = self.voicemail
+        if vm is not None and vm.window is not None and not vm.callback:
+            raise ValueError("voicemail.window is the callback window of a message: give 'callback: true' with it")
+        if vm is not None and vm.callback and self.callback is not None and self.callback.mode != "scheduled":
+            raise ValueError("a message's callback waits in the scheduled callback list: with 'voicemail: {callback: "
+                             "true}', the type's callback needs 'mode: scheduled' (it is virtual_hold)")
         if self.channel == "email":
             if self.patience is not None:
                 raise ValueError("emails never abandon: leave 'patience' out for channel: email")

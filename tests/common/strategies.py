@@ -238,6 +238,12 @@ def journeys(draw, names: list[str], channel: str) -> dict:
             if callback["mode"] == "scheduled" and some(draw):
                 callback["window"] = duration(draw, 0.0, 7200.0)
         out["callback"] = callback
+    if "voicemail" in out and some(draw, 0.4):  # the message asks for a callback (a scheduled one)
+        out["voicemail"]["callback"] = True
+        if some(draw):
+            out["voicemail"]["window"] = duration(draw, 0.0, 7200.0)
+        if "callback" in out:
+            out["callback"]["mode"] = "scheduled"
     if some(draw, p):
         out["conversion"] = {"probability": draw(UNIT)}
         if some(draw):
@@ -843,7 +849,7 @@ def kind_of(data, path: tuple) -> str | None:
         if field == "group_rank":
             return "rank" if len(path) == 4 else None
         if field == "voicemail":
-            return "positive_duration" if key == "after" else None
+            return {"after": "positive_duration", "window": "duration", "callback": "bool"}.get(key)
         if field == "arrivals":
             if key in ("per_interval", "profile") or (len(path) == 5 and path[3] in ("per_interval", "profile")):
                 return "nonnegative"

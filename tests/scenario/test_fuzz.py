@@ -84,8 +84,9 @@ def check_fifo_within_type(scenario, plan, rec) -> None:
     for ct in plan.contact_types:
         mine = reached & (rec.ctype == ct.index)
         spec = scenario.contact_types[ct.name]
-        if spec.callback is not None and spec.callback.mode == "scheduled" and rec.journey is not None:
-            mine &= rec.journey["callback"] != CB_ACCEPTED
+        scheduled = spec.callback is not None and spec.callback.mode == "scheduled"
+        if (scheduled or (spec.voicemail is not None and spec.voicemail.callback)) and rec.journey is not None:
+            mine &= rec.journey["callback"] != CB_ACCEPTED  # called back from the callback list
         idx = np.flatnonzero(mine)
         order = idx[np.lexsort((rec.answer[idx], rec.entry[idx]))]  # ties in entry: any order
         answers = rec.answer[order]
