@@ -142,14 +142,17 @@ def closed_arrivals(plan: Plan, ct, factors, rng) -> tuple[np.ndarray, np.ndarra
     """Emails received while closed, with a calendar: at ``overnight`` per night's closed hours
     (DAY_S - horizon), so a closed weekend brings its hours' share; they join the backlog at
     the next opening, dated uniformly over the closed time since the last closing (before
-    the first day's horizon: one night). None arrive after the last day's closing."""
-    per_s = ct.overnight / max(DAY_S - plan.horizon_s, 1.0)
+    the first day's horizon: one night). None arrive after the last day's closing. A 24-hour
+    horizon has no night to take a rate from: each opening gets ``overnight``, as without a
+    calendar."""
+    night_s = DAY_S - plan.horizon_s
     windows = plan.calendar.windows()  # type: ignore[union-attr]  # a plan with a calendar
     days = np.array([int(low // DAY_S) for low, _ in windows], dtype=int)
     openings = np.array([low for low, _ in windows], dtype=float)
     last_close = np.array([plan.horizon_s - DAY_S] + [high for _, high in windows[:-1]], dtype=float)[:len(windows)]
     spans = np.maximum(openings - last_close, 0.0)
-    counts = rng.poisson(per_s * spans * np.asarray(factors, dtype=float)[days])
+    nights = spans / night_s if night_s > 0 else np.ones(len(windows))
+    counts = rng.poisson(ct.overnight * nights * np.asarray(factors, dtype=float)[days])
     opening = np.repeat(openings, counts)
     came = opening - rng.random(int(counts.sum())) * np.repeat(spans, counts)
     return opening, came

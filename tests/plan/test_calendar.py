@@ -221,3 +221,23 @@ def test_callers_are_disconnected_at_the_days_own_closing():
         np.testing.assert_allclose(rec.arrival[gone] + rec.wait[gone], 4 * 3600.0)
         assert np.all(rec.answer[rec.outcome == 1] < 4 * 3600.0 + 1e-9)
     assert est.contact_types["calls"]["disconnected"].mean > 0
+
+
+def test_a_24_hour_horizon_gets_a_nights_mail_per_opening():
+    """With no night to take a rate from, each opening gets `overnight` emails, as without a
+    calendar: an open calendar changes nothing, a closed Tuesday removes its day."""
+    base = {"name": "m", "seed": 1, "replications": 2,
+            "horizon": {"start": "00:00", "end": "24:00", "interval": "1h", "days": 3},
+            "contact_types": {"email": {"channel": "email", "arrivals": {"rate": "2/h", "overnight": 30},
+                                        "handle_time": {"dist": "exponential", "mean": "5min"}}},
+            "agent_groups": {"t": {"skills": ["email"], "staffing": 1}}}
+
+    def run(**calendar):
+        sc = ccsim.from_dict({**base, "horizon": {**base["horizon"], **calendar}})
+        return ccsim.simulate(sc, keep_records=True).records
+
+    for a, b in zip(run(), run(first_day="monday"), strict=True):
+        np.testing.assert_array_equal(a.arrival, b.arrival)
+    for rec in run(first_day="monday", opening_hours={"tuesday": "closed"}):
+        assert not np.any((rec.arrival >= DAY_S) & (rec.arrival < 2 * DAY_S))
+        assert np.count_nonzero(rec.arrival == 2 * DAY_S) < 80  # one opening's mail, not a day's worth per second
