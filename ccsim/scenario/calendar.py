@@ -145,6 +145,12 @@ def hours_from(h, start_s: float) -> dict[str, str]:
     return out
 
 
+def open_days(h) -> list[bool]:
+    """Per day of a HorizonSpec with a calendar, whether it opens at all."""
+    first, holidays = first_weekday(h.first_day), holiday_numbers(h)
+    return [d not in holidays and h.opening_hours.get(WEEKDAYS[(first + d) % 7]) != CLOSED for d in range(h.days)]
+
+
 def holiday_numbers(h) -> set[int]:
     """Day indices (0 = the first day) of a HorizonSpec's holidays."""
     out = set()

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from ..units import format_clock
+from .calendar import open_days
 from .errors import ScenarioWarning, format_path
 from .positions import Located
 
@@ -33,6 +34,7 @@ def scenario_warnings(scenario) -> list[ScenarioWarning]:
     found += _short_handle_times(scenario, {path[:3] for path, _ in bare})
     found += _no_patience(scenario)
     found += _endless_warm(scenario)
+    found += _closed_throughout(scenario)
     found += _overload(scenario, located.data)
     warnings = []
     for path, message in found:
@@ -105,6 +107,15 @@ def _no_patience(scenario) -> list[tuple[tuple, str]]:
              f"no patience: {'callers' if ct.channel == 'voice' else 'customers'} never hang up, however long "
              "they wait; give patience (e.g. {dist: exponential, mean: 3min}) if they do")
             for name, ct in scenario.contact_types.items() if ct.channel != "email" and ct.patience is None]
+
+
+def _closed_throughout(scenario) -> list[tuple[tuple, str]]:
+    """A calendar that closes every day of the horizon: nothing happens at all."""
+    h = scenario.horizon
+    if h.first_day is None or any(open_days(h)):
+        return []
+    return [(("horizon",), f"the calendar closes every day of the horizon ({h.days} from {h.first_day}): "
+                           "nobody arrives and nobody works; check first_day, opening_hours and holidays")]
 
 
 def _endless_warm(scenario) -> list[tuple[tuple, str]]:

@@ -241,3 +241,14 @@ def test_a_24_hour_horizon_gets_a_nights_mail_per_opening():
     for rec in run(first_day="monday", opening_hours={"tuesday": "closed"}):
         assert not np.any((rec.arrival >= DAY_S) & (rec.arrival < 2 * DAY_S))
         assert np.count_nonzero(rec.arrival == 2 * DAY_S) < 80  # one opening's mail, not a day's worth per second
+
+
+def test_a_calendar_closed_every_day_is_warned_about_and_runs_empty():
+    sc = scenario("  first_day: saturday\n  opening_hours: {saturday: closed, sunday: closed}\n"
+                  "  holidays: [3, 4, 5, 6, 7]\n")
+    found = [str(w) for w in sc.warnings()]
+    assert any("s.yaml:2:1: warning: horizon: the calendar closes every day of the horizon (7 from saturday)" in w
+               for w in found), found
+    assert scenario().warnings() == []
+    est = ccsim.simulate(sc, keep_records=True)
+    assert all(rec.arrival.size == 0 for rec in est.records)
