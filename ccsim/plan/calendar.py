@@ -10,7 +10,8 @@ the next opening, and the email service level in business hours counts open time
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -27,6 +28,15 @@ class Calendar:
     weekdays: tuple[int, ...]  # per day, 0 = Monday
     interval_s: float
     n_intervals: int  # per day
+    # Derived once (a retrial's next opening is looked up per retrial): the open days' windows
+    # in simulation seconds, and their closing times for bisection.
+    _windows: tuple[tuple[float, float], ...] = field(init=False, repr=False)
+    _closes: tuple[float, ...] = field(init=False, repr=False)
+
+    def __post_init__(self):
+        windows = tuple((d * DAY_S + h[0], d * DAY_S + h[1]) for d, h in enumerate(self.hours) if h is not None)
+        object.__setattr__(self, "_windows", windows)
+        object.__setattr__(self, "_closes", tuple(high for _, high in windows))
 
     def is_open(self, day: int) -> bool:
         return 0 <= day < len(self.hours) and self.hours[day] is not None
@@ -41,30 +51,27 @@ class Calendar:
 
     def mask(self) -> np.ndarray:
         """1.0 for each open interval of every day, 0.0 for a closed one (days x n_intervals)."""
-        out = np.zeros(len(self.hours) * self.n_intervals)
-        for d in range(len(self.hours)):
-            for i in range(self.n_intervals):
-                if self.open_interval(d, i):
-                    out[d * self.n_intervals + i] = 1.0
-        return out
+        mid = (np.arange(self.n_intervals) + 0.5) * self.interval_s
+        low = np.array([np.inf if h is None else h[0] for h in self.hours]).reshape(-1, 1)
+        high = np.array([-np.inf if h is None else h[1] for h in self.hours]).reshape(-1, 1)
+        return ((mid >= low) & (mid < high)).astype(float).ravel()
 
     def windows(self) -> list[tuple[float, float]]:
         """[open, close) of every open day in simulation seconds (closed days left out)."""
-        return [(d * DAY_S + h[0], d * DAY_S + h[1]) for d, h in enumerate(self.hours) if h is not None]
+        return list(self._windows)
 
     def next_open(self, t: float) -> float | None:
         """*t* if open then; else as long after the next opening as *t* fell after the last
         closing (modulo the next day's hours), so customers who call back while closed spread
         over the next opening hours; None when no opening follows."""
-        last_close = None
-        for low, high in self.windows():
-            if high > t:
-                if low <= t:
-                    return t
-                late = t - (last_close if last_close is not None else t)
-                return low + late % (high - low)
-            last_close = high
-        return None
+        i = bisect_right(self._closes, t)  # the first window closing after t
+        if i == len(self._windows):
+            return None
+        low, high = self._windows[i]
+        if low <= t:
+            return t
+        late = t - self._closes[i - 1] if i > 0 else 0.0
+        return low + late % (high - low)
 
     def is_open_at(self, t: float) -> bool:
         """Whether simulation time *t* (s) falls in a day's opening hours."""

@@ -252,3 +252,17 @@ def test_a_calendar_closed_every_day_is_warned_about_and_runs_empty():
     assert scenario().warnings() == []
     est = ccsim.simulate(sc, keep_records=True)
     assert all(rec.arrival.size == 0 for rec in est.records)
+
+
+def test_a_customer_calling_back_while_closed_comes_in_the_next_opening_hours():
+    """As long after the next opening as the call fell after the last closing, modulo the
+    next day's hours: 10 min after Monday's 17:00 is 10 min after Wednesday's 10:00 when
+    Tuesday is a holiday and Wednesday opens 10:00-11:00."""
+    from ccsim.plan.calendar import Calendar
+
+    cal = Calendar(hours=((0.0, 28800.0), None, (3600.0, 7200.0)), weekdays=(0, 1, 2),
+                   interval_s=3600.0, n_intervals=8)
+    assert cal.next_open(100.0) == 100.0  # open: at once
+    assert cal.next_open(28800.0 + 600.0) == 2 * DAY_S + 3600.0 + 600.0
+    assert cal.next_open(DAY_S + 5.0) == 2 * DAY_S + 3600.0 + 5.0  # 57,605 s late: 5 s into the hour
+    assert cal.next_open(2 * DAY_S + 7200.0) is None  # after the last closing: after the horizon
