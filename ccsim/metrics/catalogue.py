@@ -212,6 +212,8 @@ _ENTRIES = (
     _k("dialled", "dialled", "contacts", "neither", _TYPE,
        "calls the dialer placed (dialled = right_party + wrong_party + machines + no_answer), by the interval "
        "in which they were dialled", _OUTBOUND, "outbound"),
+    _k("reached", "reached", "contacts", "higher", _TYPE,
+       "dialled calls someone (or an answering machine) answered: dialled - no_answer", _OUTBOUND, "outbound"),
     _k("right_party", "right party", "contacts", "higher", _TYPE,
        "dialled calls answered by the person sought", _OUTBOUND, "outbound"),
     _k("wrong_party", "wrong party", "contacts", "lower", _TYPE,

@@ -5,6 +5,7 @@ dialled (after the warm-up), like every contact count. A *live* call is one a pe
 answered: the right party or a wrong party (answering machines are not live).
 
 * dialled = calls placed; dialled = right_party + wrong_party + machines + no_answer
+* reached = dialled calls someone (or a machine) answered: dialled - no_answer
 * right_party, wrong_party, machines, no_answer: who answered them
 * right_party_rate = right_party / dialled (the list's right-party connect rate)
 * right_party_connects = right-party calls an agent talked to
@@ -23,7 +24,7 @@ from ..engine.records import ANSWERED, Records
 from ..plan import Plan
 from .replication import Replication, div, safe_div
 
-OUTBOUND_KPIS = ("dialled", "right_party", "wrong_party", "machines", "no_answer", "right_party_rate",
+OUTBOUND_KPIS = ("dialled", "reached", "right_party", "wrong_party", "machines", "no_answer", "right_party_rate",
                  "right_party_connects", "mismatches", "outbound_abandon_rate")
 
 
@@ -46,6 +47,7 @@ def outbound_kpis(plan: Plan, rec: Records, k: int, ctx: Replication | None = No
         "wrong_party": result == WRONG_PARTY,
         "machines": result == MACHINE,
         "no_answer": result == NO_ANSWER,
+        "reached": result != NO_ANSWER,
         "right_party_connects": answered & (result == RIGHT_PARTY),
         "mismatches": live & (~answered | (wait > 0)),
         "_live": live,
@@ -56,12 +58,13 @@ def outbound_kpis(plan: Plan, rec: Records, k: int, ctx: Replication | None = No
         table[i] = np.bincount(interval[flag], minlength=n_int)
     per = dict(zip(flags, table, strict=True))
     day = {name: float(v.sum()) for name, v in per.items()}
-    intervals = {name: per[name] for name in ("dialled", "right_party", "wrong_party", "machines", "no_answer")}
+    counts = ("dialled", "reached", "right_party", "wrong_party", "machines", "no_answer")
+    intervals = {name: per[name] for name in counts}
     intervals["right_party_rate"] = safe_div(per["right_party"], per["dialled"])
     intervals["right_party_connects"] = per["right_party_connects"]
     intervals["mismatches"] = per["mismatches"]
     intervals["outbound_abandon_rate"] = safe_div(per["_late"], per["_live"])
-    out_day = {name: day[name] for name in ("dialled", "right_party", "wrong_party", "machines", "no_answer")}
+    out_day = {name: day[name] for name in counts}
     out_day["right_party_rate"] = div(day["right_party"], day["dialled"])
     out_day["right_party_connects"] = day["right_party_connects"]
     out_day["mismatches"] = day["mismatches"]

@@ -18,7 +18,7 @@ def outbound_plan(dialer: DialerSpec, serving: list[int], group_names: list[str]
     end = horizon_s if dialer.end is None else min(horizon_s, dialer.end - horizon_start)
 
     def sampler(spec):
-        return None if spec is None else sampler_for(spec)  # one distribution each (not per interval)
+        return None if spec is None else sampler_for(spec, interval_s)  # one, or one per interval
 
     machine = dialer.answering_machine
     move = dialer.agents_move
@@ -33,7 +33,7 @@ def outbound_plan(dialer: DialerSpec, serving: list[int], group_names: list[str]
         reach=tuple(per_interval(dialer.reach, n_intervals)),
         wrong=tuple(per_interval(dialer.wrong_party.probability, n_intervals)),
         machine=tuple(per_interval(machine.probability, n_intervals)),
-        wrong_handle=sampler_for(dialer.wrong_party.handle_time),
+        wrong_handle=sampler_for(dialer.wrong_party.handle_time, interval_s),
         machine_handle=sampler(machine.handle_time), machine_wait=machine.wait,
         ring=sampler(dialer.ring_time), no_answer=sampler(dialer.no_answer_time),
         preview=sampler(dialer.preview_time),

@@ -34,7 +34,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from .base import ScenarioModel
-from .distributions import ConstantSpec, DistributionSpec
+from .distributions import ConstantSpec, PeriodDistributionSpec
 from .errors import unknown_name
 from .fields import ClockTime, Duration, PositiveDuration, Probability
 
@@ -50,7 +50,7 @@ class WrongPartySpec(ScenarioModel):
     """A live person who is not the one sought: a short talk with an agent."""
 
     probability: PerInterval = 0.0
-    handle_time: DistributionSpec = ConstantSpec(dist="constant", value=20.0)
+    handle_time: PeriodDistributionSpec = ConstantSpec(dist="constant", value=20.0)
 
 
 class AnsweringMachineSpec(ScenarioModel):
@@ -58,7 +58,7 @@ class AnsweringMachineSpec(ScenarioModel):
     leaves a message, if one is free within ``wait`` of the greeting."""
 
     probability: PerInterval = 0.0
-    handle_time: DistributionSpec | None = None
+    handle_time: PeriodDistributionSpec | None = None
     wait: Duration = 10.0
 
 
@@ -118,9 +118,10 @@ class DialerSpec(ScenarioModel):
     reach: PerInterval = 1.0  # right-party connect probability per call
     wrong_party: WrongPartySpec = WrongPartySpec()
     answering_machine: AnsweringMachineSpec = AnsweringMachineSpec()
-    ring_time: DistributionSpec | None = None  # dial to greeting, when someone (or a machine) answers
-    no_answer_time: DistributionSpec | None = None  # dial to giving up, when nobody does
-    preview_time: DistributionSpec | None = None  # preview: the agent reads the record first
+    # Each one distribution, or one per interval (by the interval of the dialling).
+    ring_time: PeriodDistributionSpec | None = None  # dial to greeting, when someone (or a machine) answers
+    no_answer_time: PeriodDistributionSpec | None = None  # dial to giving up, when nobody does
+    preview_time: PeriodDistributionSpec | None = None  # preview: the agent reads the record first
     pacing: PacingSpec | None = None
     grace: Duration | None = None  # abandoned when no agent within this (default: pacing's, else 2 s)
     agents_move: AgentsMoveSpec | None = None  # inbound agents lent to the campaign on service level
@@ -207,4 +208,12 @@ def outbound_issues(types: dict, groups, n: int | None) -> list[tuple[tuple, str
             if n is not None and isinstance(value, list) and len(value) != n:
                 issues.append(((*where, *path), f"expected one probability per interval ({n} intervals), "
                                                 f"got {len(value)} values"))
+        for path in (("ring_time",), ("no_answer_time",), ("preview_time",), ("wrong_party", "handle_time"),
+                     ("answering_machine", "handle_time")):
+            value = dialer.get(path[0])
+            if len(path) == 2:
+                value = value.get(path[1]) if isinstance(value, dict) else None
+            if n is not None and isinstance(value, list) and len(value) != n:
+                issues.append(((*where, *path), f"expected one distribution per interval ({n} intervals), "
+                                                f"got {len(value)}"))
     return issues

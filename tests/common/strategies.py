@@ -459,7 +459,7 @@ def outbound(draw, data: dict, n_intervals: int, h_start: float, h_end: float) -
             dialer["answering_machine"]["wait"] = duration(draw, 0.0, 30.0)
     for key in ("ring_time", "no_answer_time"):
         if some(draw, 0.4):
-            dialer[key] = distribution(draw, 1.0, 40.0)
+            dialer[key] = by_period(draw, n_intervals, 1.0, 40.0)
     if some(draw, 0.3):
         dialer["pacing"] = {"abandon_limit": between(draw, 0.0, 0.1)}
         if some(draw):

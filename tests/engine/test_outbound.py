@@ -244,6 +244,9 @@ def test_blend_threshold_protects_the_inbound_service_level():
     ("direction: outbound\n    arrivals: {rate: 10/h}\n    handle_time: {dist: constant, value: 60s}\n"
      "    dialer: {policy: progressive}",
      "contact_types.sales", "leave 'arrivals' out"),
+    ("direction: outbound\n    handle_time: {dist: constant, value: 60s}\n"
+     "    dialer: {policy: progressive, ring_time: [{dist: constant, value: 5s}]}",
+     "contact_types.sales.dialer.ring_time", "one distribution per interval (2 intervals), got 1"),
 ])
 def test_outbound_fields_are_checked_with_located_errors(body, where, expected):
     text = f"""name: bad
@@ -322,3 +325,26 @@ def test_every_run_with_a_dialer_keeps_every_invariant(data, replication):
     groups and types: the engine's invariants hold on every run (tests.common.invariants)."""
     plan = build_plan(ccsim.from_dict(data))
     check_outbound(plan, simulate_replication(plan, replication))
+
+
+def test_ring_times_per_interval_follow_the_interval_of_the_dialling():
+    text = """
+name: rings
+horizon: {start: "09:00", end: "11:00", interval: 60min}
+seed: 2
+replications: 3
+contact_types:
+  sales:
+    direction: outbound
+    handle_time: {dist: constant, value: 60s}
+    dialer: {policy: progressive, reach: 1, ring_time: [{dist: constant, value: 5s}, {dist: constant, value: 25s}]}
+agent_groups:
+  team: {skills: [sales], staffing: 3}
+"""
+    est = ccsim.simulate(loads(text), workers=1, keep_records=True)
+    for rec in est.records:
+        dialled = rec.dial_result >= 0
+        ring = (rec.entry - rec.arrival)[dialled]
+        first = rec.arrival[dialled] < 3600.0
+        assert np.allclose(ring[first], 5.0) and np.allclose(ring[~first], 25.0)
+        assert (est.contact_types["sales"]["reached"].values == est.contact_types["sales"]["dialled"].values).all()
