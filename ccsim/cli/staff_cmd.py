@@ -268,7 +268,8 @@ def staff(scenario, overrides, settings_path, service_level, threshold, max_aban
                              check_replications=max(check_replications, 200), check_seed=check_seed,
                              max_agents=max_agents, compare=not no_compare, as_json=as_json, workers=workers,
                              client=client, quiet=quiet, csv_path=csv_path, out_dir=out_dir,
-                             scenario_out=scenario_out, report_path=report_path)
+                             scenario_out=scenario_out, report_path=report_path,
+                             progress=_progress_printer(quiet))
         except InfeasibleTargets as exc:
             _fail(str(exc))
         except KeyboardInterrupt:

@@ -34,7 +34,7 @@ def _note(quiet: bool):
 
 def run_optimise(sc, options, *, search_printer, one_step, replications, seed, check_replications, check_seed,
                  max_agents, compare, as_json, workers, client, quiet, csv_path=None, out_dir=None,
-                 scenario_out=None, report_path=None):
+                 scenario_out=None, report_path=None, progress=None):
     from ..report.export import rows_csv
     from ..report.staffing_optimise import optimise_doc, optimise_rows, optimised_yaml, render_optimise
     from ..staffing.optimise import optimise
@@ -57,7 +57,8 @@ def run_optimise(sc, options, *, search_printer, one_step, replications, seed, c
     if compare:
         plans = compare_plans(sc, options, result, one_step=one_step, replications=replications, seed=seed,
                               check_replications=check_replications, check_seed=check_seed, max_agents=max_agents,
-                              workers=workers, executor=client, on_plan=note, search_step=search_printer)
+                              workers=workers, executor=client, on_plan=note, search_step=search_printer,
+                              progress=progress)
     else:
         plans = [optimiser_plan(result)]
     doc = optimise_doc(result, plans, premium)

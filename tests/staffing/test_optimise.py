@@ -122,10 +122,13 @@ def test_cli_optimise_one_step_writes_out_csv_report_and_a_scenario_that_runs(tm
 
     path = scenario(tmp_path)
     out, written = tmp_path / "out", tmp_path / "optimised.yaml"
-    result = invoke("staff", path, "--method", "optimise", "--one-step", *FAST, "--out", out, "--csv",
+    talkative = [a for a in FAST if a != "--quiet"]  # progress lines on stderr (no bars: not a terminal)
+    result = invoke("staff", path, "--method", "optimise", "--one-step", *talkative, "--out", out, "--csv",
                     tmp_path / "opt.csv", "--write-scenario", written, "--report", tmp_path / "opt.html")
     assert result.exit_code == 0, result.output
     assert "binding constraint" in result.output and "two step (search, then shifts)" in result.output
+    # Progress inside the comparison's long steps too: the two step's roster rounds are announced.
+    assert "solving the shifts (round 1)" in result.output
     doc = json.loads((out / "staffing.json").read_text())
     assert sorted(p.name for p in out.iterdir()) == ["staffing.csv", "staffing.json"]  # nothing staged left
     labels = [r["label"] for r in doc["compared"]]

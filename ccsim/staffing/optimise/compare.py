@@ -67,8 +67,12 @@ def optimiser_plan(result: OptimiseResult) -> ComparedPlan:
 def compare_plans(scenario: Scenario, options: StaffingOptions, result: OptimiseResult, *, one_step: bool,
                   replications: int | None, seed: int | None, check_replications: int, check_seed: int | None,
                   max_agents: int | None, workers: int | None = 1, executor=None,
-                  on_plan: Callable[[str], None] | None = None, search_step=None) -> list[ComparedPlan]:
-    """The search, two step (with *one_step*) and Erlang A, verified on *check_replications* fresh days."""
+                  on_plan: Callable[[str], None] | None = None, search_step=None,
+                  progress=None) -> list[ComparedPlan]:
+    """The search, two step (with *one_step*) and Erlang A, verified on *check_replications* fresh days.
+
+    progress: ``progress(what, done, total)`` inside the long steps (the search's checks, the two
+    step's roster rounds), as ``ccsim staff`` shows them."""
     from ..closing import fit_roster
     from ..staff import staff
 
@@ -87,14 +91,14 @@ def compare_plans(scenario: Scenario, options: StaffingOptions, result: Optimise
     note("simulation search (for comparison)")
     search = staff(scenario, options, replications=replications, seed=seed, check_replications=check_replications,
                    check_seed=check_seed, compare=False, max_agents=max_agents, workers=workers, executor=executor,
-                   on_step=search_step)
+                   on_step=search_step, progress=progress)
     out.append(ComparedPlan("simulation search", search.required, day_cost(search.required, hourly, interval_s),
                             search.validation, verified(search.validation, targets, n, days)))
     if one_step:
         note("two step: the search's requirement covered by shifts (for comparison)")
         required = {g: search.required[i] for i, g in enumerate(result.groups)}
         rounds = fit_roster(scenario, required, options, options.patterns, replications=check_replications,
-                            seed=search.check_seed, workers=workers, executor=executor)
+                            seed=search.check_seed, workers=workers, executor=executor, progress=progress)
         roster, check = rounds[-1].roster, rounds[-1].check
         assert check is not None  # simulated
         paid = {r.group: r.paid_hours for r in roster.groups}
