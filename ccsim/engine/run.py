@@ -25,7 +25,6 @@ of the same heap, called back as ``Environment.step`` would.
 from __future__ import annotations
 
 import gc
-from collections import deque
 from contextlib import contextmanager
 from heapq import heappop, heappush
 from itertools import count
@@ -34,12 +33,11 @@ import numpy as np
 import simpy
 
 from ..plan import DAY_S, Plan
-from ..plan.streams import stream
 from .agent_time import AgentTime
-from .agents import Agent, GroupState, Wake
+from .agents import Agent, Wake
 from .agents_move import AgentMover
 from .arrivals import ContactDraws, draw_contacts
-from .chats import MAX_CHATS, ChatWork
+from .chats import ChatWork
 from .contacts import Contacts
 from .dialer import Dialer
 from .dispatch import Dispatch
@@ -49,24 +47,7 @@ from .journeys import RETRY, Journeys
 from .lines import Lines
 from .records import ABANDONED, MESSAGE, Records
 from .records import BLOCKED as BLOCKED_OUTCOME
-from .selectors import (
-    CHANNELS,
-    EMAIL,
-    Choice,
-    Uniforms,
-    by_level,
-    first_waiting,
-    general_offer,
-    is_plain_group,
-    is_voice_group,
-    longest_idle,
-    longest_queue,
-    random_offer,
-    rank_offer,
-    voice_levels,
-    voice_offer,
-    weighted_wait,
-)
+from .routing_setup import RoutingSetup
 from .snapshot_start import start_from
 from .transfers import Transfers
 from .workforce import Workforce
@@ -115,7 +96,7 @@ def run_draws(plan: Plan, draws: ContactDraws, replication: int = 0, initial=Non
         run.close()
 
 
-class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
+class Run(RoutingSetup, Dispatch, ChatWork, AgentTime, Headcount, Lines):
     """The state of one replication."""
 
     __slots__ = (
@@ -158,88 +139,7 @@ class Run(Dispatch, ChatWork, AgentTime, Headcount, Lines):
         self.line_heaps: list[list] = [[] for _ in plan.line_pools]
         self.line_heap_cap = [4 * n + 64 for n in plan.line_pools]  # stale holds kept before a clean-up
 
-        # Queues, groups, and each group's skills as the selection sees them.
-        self.queues = [deque() for _ in range(n_types)]
-        self.groups = [GroupState(g.index, [self.queues[k] for k in g.skill_indices], list(g.skill_indices))
-                       for g in plan.agent_groups]
-        self.groups_of = [[self.groups[i] for i in ct.group_indices] for ct in types]
-        self.channel = [CHANNELS[ct.channel] for ct in types]
-        self.concurrency = [ct.concurrency for ct in types]
-        # Multipliers by chats open on the agent, up to the most any chat type allows (an agent
-        # may hold chats of several types: each progresses by its own type's list, last value on).
-        self.slowdown = [list(ct.slowdown) + [ct.slowdown[-1]] * (MAX_CHATS - len(ct.slowdown)) for ct in types]
-        self.any_chat = any(ct.channel == "chat" for ct in types)
-        self.offer_to: list[list] = [[] for _ in types]
-        self.choice_of: list[dict] = []
-        self.has_delay = [False] * n_types
-        delays: list[set] = [set() for _ in types]
-        longest_idle_policy = plan.routing == "longest_idle_agent"
-        for gp, g in zip(plan.agent_groups, self.groups, strict=True):
-            total_reserve = sum(gp.reserve)
-            levels: dict[int, list] = {}
-            email_levels: dict[int, list] = {}
-            mine = {}
-            for j, k in enumerate(gp.skill_indices):
-                choice = Choice(self.queues[k], k, self.channel[k], gp.delay[j], total_reserve - gp.reserve[j],
-                                types[k].priority_boost, gp.factor[j])
-                level = 1 if longest_idle_policy else gp.levels[j]
-                (email_levels if choice.channel == EMAIL else levels).setdefault(level, []).append(choice)
-                self.offer_to[k].append((g, choice))
-                mine[k] = choice
-                if choice.delay > 0:
-                    self.has_delay[k] = True
-                    delays[k].add(choice.delay)
-            self.choice_of.append(mine)
-            g.choices = [levels[v] for v in sorted(levels)]
-            g.emails = [email_levels[v] for v in sorted(email_levels)]
-            chats = [self.concurrency[k] for k in gp.skill_indices if self.channel[k] == CHANNELS["chat"]]
-            g.max_chats = max(chats) if chats else 0
-            g.blended = gp.voice_with_chat
-            g.plain = is_plain_group(plan, gp)
-        self.delays = [sorted(d) for d in delays]
-        # Contact selection per group, agent selection per type: the foundation's rule where
-        # it selects exactly as the general one would (the hot path), else the general one.
-        self.select = [first_waiting if g.plain else voice_levels if is_voice_group(plan, gp) else by_level
-                       for g, gp in zip(self.groups, plan.agent_groups, strict=True)]
-        # contact_selection: longest weighted wait or longest queue — a scored selector over the
-        # group's calls and chats (levels ignored; emails after them by level), never the hot path.
-        self.scored: list[list | None] = [None] * len(self.groups)
-        for gp, g in zip(plan.agent_groups, self.groups, strict=True):
-            if gp.contact_selection != "routing":
-                weight = dict(zip(gp.skill_indices, gp.wait_weights, strict=True))
-                self.scored[g.index] = [(choice, weight[k]) for k, choice in self.choice_of[g.index].items()
-                                        if choice.channel != EMAIL]
-                self.select[g.index] = weighted_wait if gp.contact_selection == "longest_weighted_wait" \
-                    else longest_queue
-                g.plain = False
-        self.plain_offer = [
-            self.channel[k] == CHANNELS["voice"] and all(
-                choice.delay == 0 and choice.reserve_other == 0 and choice.factor == 1.0 and not g.blended
-                for g, choice in self.offer_to[k])
-            for k in range(n_types)]
-        voice_only = [self.channel[k] == CHANNELS["voice"] and not any(g.blended for g, _ in self.offer_to[k])
-                      for k in range(n_types)]
-        self.offer_of = [longest_idle if plain else voice_offer if voice else general_offer
-                         for plain, voice in zip(self.plain_offer, voice_only, strict=True)]
-        # agent_selection: random — its own selector and its own stream of uniforms, and never
-        # the inlined longest-idle hot path (plain_offer off: fast_arrival below follows it).
-        self.agent_draws: list[Uniforms | None] = [None] * n_types
-        for k, ct in enumerate(types):
-            if ct.agent_selection == "random":
-                self.agent_draws[k] = Uniforms(stream(plan.seed, replication, f"agent_selection/{ct.name}"))
-                self.offer_of[k] = random_offer
-                self.plain_offer[k] = False
-        # agent_selection: rank — the type's groups in tiers of equal rank, best first.
-        self.rank_tiers: list[list | None] = [None] * n_types
-        for k, ct in enumerate(types):
-            if ct.agent_selection == "rank":
-                rank_of = dict(zip(ct.group_indices, ct.group_rank, strict=True))
-                tiers: dict[int, list] = {}
-                for g, choice in self.offer_to[k]:
-                    tiers.setdefault(rank_of[g.index], []).append((g, choice))
-                self.rank_tiers[k] = [tiers[r] for r in sorted(tiers)]
-                self.offer_of[k] = rank_offer
-                self.plain_offer[k] = False
+        self.set_up_routing(plan, replication)
         self.due_callbacks = [self.overflow_due]
         self.chat_end_callbacks = [self.chat_end]
         self.end_hooks: list = []  # called as hook(agent, contact, now) when an agent is through with a contact
