@@ -594,8 +594,14 @@ def check_calendar(plan, rec):
         assert cal.is_open_at(t) or (email[i] and np.any(openings == t)), (
             f"contact {i} of {plan.contact_types[rec.ctype[i]].name} arrives at {t:g} s, while closed")
     for g, (times, present) in enumerate(rec.present_log):
-        # A rise that lasts no time is no login (an agent back from aux after closing leaves at once).
-        lasts = np.diff(np.concatenate((times, [np.inf]))) > 0
-        rise = np.flatnonzero((np.diff(np.concatenate(([0], present))) > 0) & lasts)
-        for t in times[rise]:
+        # Agents logged in = present + away (on break or aux): an agent back from aux after
+        # closing is no login. A rise that lasts no time is none either.
+        points = times
+        total = present
+        if rec.away_log is not None:  # logged with the present count, entry for entry
+            on_break, on_aux = rec.away_log[g]
+            total = present + on_break + on_aux
+        lasts = np.diff(np.concatenate((points, [np.inf]))) > 0
+        rise = np.flatnonzero((np.diff(np.concatenate(([0], total))) > 0) & lasts)
+        for t in points[rise]:
             assert cal.is_open_at(float(t)), f"group {plan.agent_groups[g].name}: a login at {t:g} s, while closed"
