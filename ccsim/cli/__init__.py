@@ -52,6 +52,27 @@ def _terminate_as_interrupt(ctx: click.Context) -> None:
     ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, previous))
 
 
+def _redeliver_interrupts(ctx: click.Context) -> None:
+    """A Ctrl-C that lands while Python runs clean-up code (a weak reference's or a finaliser's
+    callback) would be printed there as "Exception ignored ... KeyboardInterrupt" with a
+    traceback, and lost. It is delivered again instead, so that it lands in the command's own
+    code: the command stops as for any Ctrl-C (exit 130, nothing written). The previous hook is
+    put back when the command ends."""
+    previous = sys.unraisablehook
+
+    def hook(unraisable) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            # From another thread, a moment later: raised here it would land in this hook again.
+            again = threading.Timer(0.005, os.kill, (os.getpid(), signal.SIGINT))
+            again.daemon = True
+            again.start()
+            return
+        previous(unraisable)
+
+    sys.unraisablehook = hook
+    ctx.call_on_close(lambda: setattr(sys, "unraisablehook", previous))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ccsim")
 @click.pass_context
@@ -63,6 +84,7 @@ def main(ctx: click.Context) -> None:
     95 % confidence intervals over replications.
     """
     _terminate_as_interrupt(ctx)
+    _redeliver_interrupts(ctx)
 
 
 @main.command()

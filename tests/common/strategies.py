@@ -932,7 +932,6 @@ BAD_VALUES = {
     "extra": [1001, -1001, 1.5, "some"],
     "agents": [-1, 1.5, "five"],
     "group_name": ["zz_nope"],
-    "weight": [0, -1, "heavy", NAN, INF],
     "at_closing": ["hang_up", "Disconnect", ""],
     "attempts": [0, 101, -1],
     "per_minute": [-1.5, 2, NAN],
