@@ -55,6 +55,19 @@ def split_change(text: str) -> tuple[tuple, str, object]:
     return path, op, value
 
 
+def _holds(data, path: tuple) -> bool:
+    """Is there a value at *path* in the data?"""
+    node = data
+    for part in path:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return False
+    return True
+
+
 def apply_overrides(located: Located, overrides: list[str]) -> tuple[Located, list[Problem]]:
     """Return a copy of *located* with each override applied, and any problems."""
     data = copy.deepcopy(located.data)
@@ -65,6 +78,8 @@ def apply_overrides(located: Located, overrides: list[str]) -> tuple[Located, li
         label = f"--set {text}"
         try:
             path, op, value = split_change(text)
+            if op in OPERATORS and isinstance(path[-1], str) and _holds(data, (*path[:-1], path[-1] + op[0])):
+                path, op = (*path[:-1], path[-1] + op[0]), "="  # a name ending in '-' (or '+', '*'), set with '='
             _check_names(data, path, op)
             if op in OPERATORS:
                 value = change(op, data, path, value)
