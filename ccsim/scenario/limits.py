@@ -48,6 +48,54 @@ def _expected_per_day(a, length_s: float) -> tuple[float, str]:
     return (expected + a.overnight) * (1.0 + 4.0 * a.forecast_error), form
 
 
+def _mean(spec) -> float:
+    """A distribution's mean (s), the shortest interval's when it is given per interval; 0 for none."""
+    if spec is None:
+        return 0.0
+    periods = getattr(spec, "periods", None)
+    if periods is not None:
+        return min(p.analytic_mean() for p in periods)
+    return spec.analytic_mean()
+
+
+def _share(value) -> float:
+    """A probability given once or per interval, at its largest."""
+    return max(value) if isinstance(value, list) else float(value)
+
+
+def _dialled_per_day(name: str, ct, scenario) -> float:
+    """Expected calls a type's dialer places in a day (an estimate, on the large side).
+
+    The dialer keeps ``kappa x agents + extra`` calls going at once (one per agent for the
+    progressive and preview policies), over the agents of the groups that serve the type and
+    those lent to it. Each such slot places a call, waits for its ring (or no-answer), and a
+    live party then holds an agent for the handle time: a slot's cycle is the mean of these,
+    at least one second. The campaign's size caps the day.
+    """
+    dialer, h = ct.dialer, scenario.horizon
+    groups = scenario.agent_groups
+    serving = {g for g, spec in groups.items() if name in spec.skills}
+    if dialer.agents_move is not None:
+        serving |= set(dialer.agents_move.lend)
+    agents = sum(_agents(groups[g])[0] for g in serving if g in groups)
+    kappa, extra = dialer.ratio()
+    slots = max(1.0, kappa * agents + extra) if dialer.policy == "predictive" else max(1.0, float(agents))
+    right, wrong = _share(dialer.reach), _share(dialer.wrong_party.probability)
+    machine = _share(dialer.answering_machine.probability)
+    nobody = max(0.0, 1.0 - right - wrong - machine)
+    ring_s, no_answer_s = _mean(dialer.ring_time), _mean(dialer.no_answer_time)
+    dial_s = _mean(dialer.preview_time) + nobody * no_answer_s + (1.0 - nobody) * ring_s
+    talk_s = (right * (_mean(ct.handle_time) + _mean(ct.after_call_work))
+              + wrong * _mean(dialer.wrong_party.handle_time)
+              + machine * _mean(dialer.answering_machine.handle_time))
+    start = h.start if dialer.start is None else max(h.start, dialer.start)
+    end = h.end if dialer.end is None else min(h.end, dialer.end)
+    per_day = slots * max(0.0, end - start) / max(1.0, dial_s + talk_s)
+    if dialer.campaign_size is not None:
+        per_day = min(per_day, dialer.campaign_size / h.days)
+    return per_day
+
+
 def _agents(group) -> tuple[int, str]:
     if group.shifts is not None:
         return sum(s.headcount for s in group.shifts), "shifts"
@@ -60,18 +108,23 @@ def check_sizes(scenario) -> None:
     h, limits = scenario.horizon, scenario.limits
     raise_hint = "raise limits.{} in the scenario if you really mean it".format
     days = h.days
-    per_type = {name: _expected_per_day(ct.arrivals, h.length_s) for name, ct in scenario.contact_types.items()}
+    per_type = {name: (_dialled_per_day(name, ct, scenario), "dialer") if ct.dialer is not None
+                else _expected_per_day(ct.arrivals, h.length_s) for name, ct in scenario.contact_types.items()}
     total = sum(per_day for per_day, _ in per_type.values()) * days
     if not total <= limits.contacts:  # also catches nan
         name, (per_day, form) = max(per_type.items(), key=lambda item: item[1][0])
         path = ("contact_types", name, "arrivals", form)
+        what, fix = "contacts", "check the rate's unit, e.g. '1000/h',"
+        if form == "dialer":
+            path = ("contact_types", name, "dialer", "campaign_size")
+            what, fix = "dialled calls", "give the campaign a size (campaign_size),"
         made = ""
         if days > 1 or len(per_type) > 1:
             made = f"{f' x {days} days' if days > 1 else ''} make {total:,.0f} contacts per replication" + (
                 " (all contact types)" if len(per_type) > 1 else "")
         raise LocatedValueError(path, (
-            f"about {per_day:,.0f} contacts per simulated day{made}; at most {limits.contacts:,} are "
-            f"simulated: check the rate's unit, e.g. '1000/h', or {raise_hint('contacts')}"))
+            f"about {per_day:,.0f} {what} per simulated day{made}; at most {limits.contacts:,} are "
+            f"simulated: {fix} or {raise_hint('contacts')}"))
     agents = {name: _agents(g) for name, g in scenario.agent_groups.items()}
     total_agents = sum(n for n, _ in agents.values())
     if total_agents > limits.agents:

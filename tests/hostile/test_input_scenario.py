@@ -95,6 +95,35 @@ def test_intervals_times_days_times_types_are_guarded():
     assert problem.line is not None and "limits.intervals" in problem.message
 
 
+def _endless_campaign(**dialer) -> dict:
+    """A 24-hour predictive campaign of 2,000 agents dialling an unlimited list, nobody answering at once."""
+    data = small(**{"horizon.start": "00:00", "horizon.end": "24:00"})
+    data["contact_types"]["out"] = {
+        "direction": "outbound", "handle_time": {"dist": "exponential", "mean": 120},
+        "dialer": {"policy": "predictive", "kappa": 20, "reach": 0.0,
+                   "no_answer_time": {"dist": "constant", "value": 0.01}, **dialer}}
+    data["agent_groups"]["sales"] = {"skills": ["out"], "staffing": 2000}
+    return data
+
+
+def test_an_endless_campaign_of_instant_no_answers_is_guarded(tmp_path):
+    """40,000 calls ringing at once, each over in a moment, all day: hundreds of millions of rows."""
+    stderr = refused(write(tmp_path, _endless_campaign()), where="contact_types.out.dialer.campaign_size",
+                     says="dialled calls per simulated day")
+    assert "campaign_size" in stderr and "limits.contacts" in stderr
+
+
+def test_a_campaign_of_a_given_size_is_not_refused():
+    data = _endless_campaign(campaign_size=50_000)
+    assert ccsim.loads(yaml.safe_dump(data), source="s.yaml").contact_types["out"].dialer.campaign_size == 50_000
+
+
+def test_the_bundled_campaigns_pass_the_guard():
+    root = Path(__file__).resolve().parents[2]
+    for path in (root / "scenarios" / "sales_blend.yaml", root / "benchmarks" / "contactcenters" / "blend.yaml"):
+        assert any(ct.dialer is not None for ct in ccsim.load(path).contact_types.values())
+
+
 def test_a_user_who_means_it_raises_the_limit():
     data = small(**{"horizon.days": 366, "limits.contacts": 600_000_000})
     data["contact_types"]["a"]["arrivals"] = {"rate": "800000/h"}
