@@ -156,10 +156,8 @@ class LiveState:
         return self.asa_sum[k] / n if n else math.nan
 
     def _entry(self, c: int) -> float:
-        """When contact c entered the queue; a snapshot's caller, as long ago as it had waited."""
-        waited = self.waited
-        if waited is not None and c < len(waited):
-            return self.entry[c] - waited[c]
+        """When contact c entered the queue; a snapshot's caller, as long before the snapshot
+        as it had waited (the run's entry column says so already: ``Run.open``)."""
         return self.entry[c]
 
     # --- the service level so far ------------------------------------------------------------

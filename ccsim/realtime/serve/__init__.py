@@ -12,23 +12,20 @@ def build(scenario, snapshot, *, speed: float = 60.0, seed: int | None = None, r
           levels=None):
     """The app, its ``LiveFeed`` and its ``WhatIfJobs`` for *scenario* from *snapshot*."""
     from ...experiment import plan_for
-    from ..state import initial_state, snapshot_draws
-    from ..whatif import residual_scenario
+    from ..capture import Floor, live_run_parts
     from .app import create_app
     from .board import Board
     from .jobs import WhatIfJobs
     from .stream import LiveFeed
 
-    residual, extra = residual_scenario(scenario, snapshot, seed=seed)
-    plan = plan_for(residual, seed if seed is not None else scenario.seed)
-    start_s = snapshot.time - plan.clock_start
-    initial, rows = initial_state(plan, snapshot, start_s, replication, extra)
-    draws = snapshot_draws(plan, replication, start_s, rows)
+    plan, draws, initial = live_run_parts(scenario, snapshot, seed=seed, replication=replication)
     day = plan_for(scenario, seed)
     offset = round((plan.clock_start - day.clock_start) / plan.interval_s)
     forecast = [[float(r * day.interval_s) for r in ct.rates[offset:offset + plan.n_intervals]]
                 for ct in day.contact_types]
     board = Board(plan, forecast, levels)
-    feed = LiveFeed(plan, draws, board, replication=replication, initial=initial, speed=speed)
+    floor = Floor(plan, snapshot, initial.start_s)
+    feed = LiveFeed(plan, draws, board, replication=replication, initial=initial, speed=speed, floor=floor,
+                    scenario=scenario, source=snapshot)
     jobs = WhatIfJobs(scenario, snapshot, seed)
     return create_app(feed, jobs, board), feed, jobs

@@ -1,0 +1,109 @@
+"""What-if from the live moment: the live run's state turned into a snapshot (ccsim.realtime.capture)."""
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from ccsim.realtime import load_snapshot
+from ccsim.realtime.capture import CaptureError, capture_at, check_capturable
+from ccsim.realtime.snapshot import loads_snapshot
+from ccsim.realtime.whatif import whatif
+from ccsim.scenario import load, loads
+from ccsim.units import parse_clock
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Nobody calls before 11:00 and every duration is constant: the centre at any moment
+# before 11:00 is known exactly from the snapshot at 10:00.
+QUIET_MORNING = """
+name: Quiet morning
+horizon: {start: "10:00", end: "12:00", interval: 30min}
+seed: 3
+replications: 2
+contact_types:
+  sales:
+    channel: voice
+    arrivals: {per_interval: [0, 0, 40, 40]}
+    handle_time: {dist: constant, value: 10min}
+    patience: {dist: constant, value: 1h}
+    service_level: {target: 0.8, threshold: 20s}
+agent_groups:
+  sellers:
+    skills: [sales]
+    staffing: [3, 3, 3, 3]
+"""
+
+AT_TEN = """
+time: "10:00"
+contact_types:
+  sales: {waiting: [1min, 30s]}
+agent_groups:
+  sellers: {idle: 0, busy: [4min, 2min], on_break: ["10:20"]}
+"""
+
+
+@pytest.fixture(scope="module")
+def quiet():
+    sc = loads(QUIET_MORNING)
+    return sc, loads_snapshot(AT_TEN, scenario=sc)
+
+
+def test_capture_at_a_known_moment_is_the_centre_then(quiet):
+    sc, ten = quiet
+    snap = capture_at(sc, ten, parse_clock("10:03"))
+    assert snap.time == parse_clock("10:03")
+    assert snap.contact_types["sales"].waiting == [240.0, 210.0]  # 1 min and 30 s, 3 min later
+    sellers = snap.agent_groups["sellers"]
+    assert sellers.busy == [420.0, 300.0] and sellers.idle == 0 and sellers.chats == []
+    assert sellers.on_break == [parse_clock("10:20")]
+    assert sellers.staffing == [3, 3, 3, 3]
+    # 10:10: the callers were answered as the calls ended (10:06 and 10:08), nobody waits.
+    later = capture_at(sc, ten, parse_clock("10:10"))
+    assert later.contact_types == {}
+    assert later.agent_groups["sellers"].busy == [240.0, 120.0]
+    # 10:25: all three calls are over and the break too: three idle agents.
+    idle = capture_at(sc, ten, parse_clock("10:25")).agent_groups["sellers"]
+    assert (idle.idle, idle.busy, idle.on_break) == (3, [], [])
+
+
+def test_whatif_from_a_captured_moment_is_the_whatif_from_the_same_snapshot_by_hand(quiet):
+    sc, ten = quiet
+    captured = capture_at(sc, ten, parse_clock("10:03"))
+    by_hand = loads_snapshot("""
+time: "10:03"
+contact_types:
+  sales: {waiting: [4min, 3.5min]}
+agent_groups:
+  sellers: {idle: 0, busy: [7min, 5min], on_break: ["10:20"]}
+""", scenario=sc)
+    actions = ["agent_groups.sellers.staffing+=1@11:00"]
+    assert whatif(sc, captured, actions, seed=11).to_dict() == whatif(sc, by_hand, actions, seed=11).to_dict()
+
+
+def test_capture_at_the_start_gives_back_the_snapshot_the_run_started_from():
+    sc = load(ROOT / "scenarios/retail_bank.yaml")
+    source = load_snapshot(ROOT / "scenarios/snapshot_example.yaml", sc)
+    captured = capture_at(sc, source, source.time)
+    assert captured.contact_types["sales"].callbacks == [540.0, 240.0]
+    assert captured.reforecast["sales"].factor == 1.15
+    advisors = captured.agent_groups["advisors"]  # three off sick: in the rest of the day's staffing
+    assert advisors.staffing[0] == max(0, sc.agent_groups["advisors"].staffing_at(7) - 3)
+    a = whatif(sc, source, ["callbacks=on"], replications=2).to_dict()
+    b = whatif(sc, captured, ["callbacks=on"], replications=2).to_dict()
+    assert a == b
+
+
+def test_a_capture_holds_counts_and_durations_only(quiet):
+    sc, ten = quiet
+    data = capture_at(sc, ten, parse_clock("10:03")).model_dump()
+    assert set(data["contact_types"]["sales"]) == {"waiting", "callbacks"}
+    assert all(isinstance(v, float) for v in data["contact_types"]["sales"]["waiting"])
+
+
+def test_capture_is_refused_for_a_multi_day_run_and_after_the_end(quiet):
+    with pytest.raises(CaptureError, match="2 days"):
+        check_capturable(SimpleNamespace(days=2))
+    sc, ten = quiet
+    with pytest.raises(CaptureError, match="before the live run's start"):
+        capture_at(sc, ten, parse_clock("09:59"))
