@@ -170,10 +170,13 @@ def busyness_factors(plan: Plan, replication: int) -> np.ndarray:
     return out
 
 
-def draw_contacts(plan: Plan, replication: int, start_s: float = 0.0) -> ContactDraws:
+def draw_contacts(plan: Plan, replication: int, start_s: float = 0.0, first_night: bool = True) -> ContactDraws:
     """All contacts of one replication, every type merged in arrival order.
 
     start_s: first possible arrival (s from the horizon start; a snapshot's time).
+    first_night: False from a snapshot: the emails received overnight before the first
+        day are in its backlog; those of the later nights are drawn (with start_s > 0 and
+        first_night True, no overnight emails at all).
     """
     seed = plan.seed
     parts = []
@@ -194,8 +197,11 @@ def draw_contacts(plan: Plan, replication: int, start_s: float = 0.0) -> Contact
             rates = rates * plan.calendar.mask()
         times = arrival_times(plan, rates, stream(seed, replication, f"arrivals/{ct.name}"), start_s)
         came = times
-        if ct.overnight > 0 and start_s == 0.0:
+        if ct.overnight > 0 and (start_s == 0.0 or not first_night):
             night, night_came = overnight_arrivals(plan, ct, factors[ct.index], seed, replication)
+            if not first_night:  # a snapshot's backlog has the first night's
+                later = night >= DAY_S
+                night, night_came = night[later], night_came[later]
             # After the day's own contacts, so theirs keep the numbers drawn without overnight mail.
             times, came = np.concatenate((times, night)), np.concatenate((times, night_came))
             any_overnight = True

@@ -25,6 +25,11 @@ class Headcount(RunState):
         calendar = self.plan.calendar
         if calendar is not None and not calendar.open_interval(day, interval):
             return 0
+        initial = self.initial
+        if day == 0 and initial is not None and initial.staffing is not None:  # a multi-day snapshot's day
+            today = initial.staffing[g.index]
+            if today is not None:
+                return today[interval]
         if self.workforce is not None:
             return self.workforce.staffing_of(g, day, interval)
         return self.plan.agent_groups[g.index].staffing[interval]

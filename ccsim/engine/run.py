@@ -248,6 +248,8 @@ class Run(RoutingSetup, Dispatch, ChatWork, AgentTime, Headcount, Lines):
             if disconnect and hours is not None:  # before the day's close: its callers are gone
                 env.timeout(base + hours[1], value=disconnect).callbacks.append(self.disconnect_waiting)
             for i in range(0 if day else 1, plan.n_intervals):
+                if day == 0 and initial is not None and i * plan.interval_s <= initial.start_s:
+                    continue  # before a (multi-day) snapshot's time: its state says who is in
                 changed = (day > 0 and i == 0 or self.workforce is not None or initial is not None
                            or calendar is not None or any(gp.staffing[i] != gp.staffing[i - 1]
                                                           for gp in plan.agent_groups if gp.shifts is None))

@@ -79,12 +79,28 @@ def parse_action(text: str) -> Action:
     return Action(text, path, op, value, at_s, "staffing" if is_staffing else "set")
 
 
-def apply_actions(data: dict, actions: list[Action], scenario, start_s: float) -> tuple[dict, dict[str, int]]:
+def apply_actions(data: dict, actions: list[Action], scenario, start_s: float,
+                  today: dict[str, list[int]] | None = None) -> tuple[dict, dict[str, int]]:
     """Apply *actions* to residual scenario data (*start_s*: the snapshot's clock time, s);
-    return it and the agents to add now per group (negative: fewer now)."""
+    return it and the agents to add now per group (negative: fewer now).
+
+    today: a multi-day snapshot's headcount of each interval of its day per staffing-plan
+    group (``state.day_staffing``): staffing actions change that day's, returned in the
+    ``NowChanges.staffing`` of the agents to add; other changes hold to the horizon's end.
+    """
+    from .state import NowChanges
+
     data = copy.deepcopy(data)
-    extra_now: dict[str, int] = {}
+    extra_now = NowChanges()
     for action in actions:
+        if today is not None and (action.kind not in ("callbacks", "staffing", "set")
+                                  or action.kind == "staffing" and action.path[1] not in today
+                                  and action.path[1] in data["agent_groups"]):
+            raise ValueError(f"{action.text}: on a snapshot of a multi-day scenario the actions are staffing "
+                             "changes of groups given by intervals, callbacks=on and scenario changes (PATH=VALUE)")
+        if today is not None and action.kind == "staffing":
+            change_day_staffing(action, scenario, start_s, today, extra_now)
+            continue
         if action.kind == "callbacks":
             for name in data["contact_types"]:
                 ct = data["contact_types"][name]
@@ -128,6 +144,29 @@ def change_staffing(data: dict, action: Action, scenario, start_s: float, extra_
     if first == 0:
         extra_now[name] = extra_now.get(name, 0) + staffing[0] - group["staffing"][0]
     group["staffing"] = staffing
+
+
+def change_day_staffing(action: Action, scenario, start_s: float, today: dict[str, list[int]],
+                        extra_now) -> None:
+    """``staffing=N|+=N|-=N[@HH:MM]`` on a multi-day snapshot's day: its intervals from the
+    first boundary at or after the time (no ``@``: from the snapshot's interval)."""
+    name = action.path[1]
+    if name not in today:
+        raise ValueError(f"{action.text}: unknown agent group {name!r} (known: {', '.join(scenario.agent_groups)})")
+    h = scenario.horizon
+    now = int((start_s - h.start) // h.interval)
+    first = now
+    if action.at_s is not None:
+        first = max(now, math.ceil((action.at_s - h.start) / h.interval - 1e-9))
+    staffing = list(today[name])
+    for i in range(first, len(staffing)):
+        old = staffing[i]
+        new = {"=": action.value, "+=": old + action.value, "-=": old - action.value}[action.op]
+        staffing[i] = max(0, int(new))
+    if first == now:
+        extra_now[name] = extra_now.get(name, 0) + staffing[now] - today[name][now]
+    today[name] = staffing
+    extra_now.staffing[name] = staffing
 
 
 def _set(data: dict, action: Action) -> None:

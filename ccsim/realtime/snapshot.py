@@ -2,6 +2,8 @@
 
 ```yaml
 time: "11:40"                      # clock time of the snapshot
+day: 3                             # multi-day horizon: the day it was taken on (1 = the first)
+# date: 2026-12-02                 # or its date, when horizon.first_day is a date
 contact_types:
   sales:
     waiting: [4min, 95s, 20s]      # how long each caller now in the queue has waited
@@ -25,10 +27,17 @@ a bad value in one part does not hide an unknown name or a wrong length in anoth
 A snapshot is exported from a live system, so a bad value is never quoted back
 (the field path and what was expected say enough); counts and lists are bounded
 by the scenario's limits (docs/output.md, "Input bounds").
+
+A scenario of several days (``horizon.days > 1``) needs the snapshot's ``day`` (or
+``date``): the run goes on from that day's ``time`` to the end of the horizon, later
+days with their own calendar. Checked against a scenario, the snapshot comes back with
+``day`` set (a ``date`` turned into its day number), or with neither for a one-day
+scenario: ``snapshot.day is None`` means a one-day run.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -36,6 +45,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from ..plan.calendar import build_calendar
 from ..scenario.base import ScenarioModel
+from ..scenario.calendar import WEEKDAYS, first_weekday, holiday_numbers
 from ..scenario.errors import Problem, ScenarioError, format_path, unknown_name
 from ..scenario.fields import ClockTime, Duration
 from ..scenario.limits import MAX_AGENTS_TOTAL
@@ -87,9 +97,17 @@ class Snapshot(ScenarioModel):
     """The centre at ``time``: queues, agents, rest-of-day staffing and re-forecast."""
 
     time: ClockTime
+    day: Annotated[int, Field(ge=1, le=366)] | None = None  # day of a multi-day horizon, 1 = the first
+    date: dt.date | None = None  # or its date (a horizon whose first_day is a date)
     contact_types: dict[str, ContactTypeNow] = {}
     agent_groups: dict[str, AgentGroupNow] = {}
     reforecast: dict[str, Reforecast] = {}
+
+    @model_validator(mode="after")
+    def _one_day_form(self):
+        if self.day is not None and self.date is not None:
+            raise ValueError("give either 'day' or 'date', not both")
+        return self
 
 
 def load_snapshot(path: str | Path, scenario=None) -> Snapshot:
@@ -128,6 +146,9 @@ def snapshot_from_located(located: Located, scenario=None) -> Snapshot:
             problems.append(Problem(*located.where(path), format_path(path), message))
     if problems or snap is None:
         raise SnapshotError(problems)
+    if scenario is not None:
+        day = snapshot_day(snap, scenario.horizon)
+        snap = snap.model_copy(update={"day": None if scenario.horizon.days == 1 else day + 1, "date": None})
     return snap
 
 
@@ -144,6 +165,13 @@ def _valid_parts(data) -> Snapshot | None:
         time = parse_clock(data.get("time"))
     except ValueError:
         time = None
+    day: dict[str, Any] = {}
+    for key in ("day", "date"):
+        if data.get(key) is not None:
+            try:
+                day[key] = Snapshot.model_validate({"time": 0, key: data[key]}).model_dump()[key]
+            except ValidationError:
+                day[key] = _INVALID
     parts: dict[str, Any] = {}
     for section, model in _PARTS.items():
         entries = data.get(section)
@@ -153,7 +181,10 @@ def _valid_parts(data) -> Snapshot | None:
                 parts[section][name] = model.model_validate(entry if entry is not None else {})
             except ValidationError:
                 continue
-    return Snapshot.model_construct(time=time, **parts)
+    return Snapshot.model_construct(time=time, **day, **parts)
+
+
+_INVALID = object()  # a day or date whose own error is reported: what depends on it is not checked
 
 
 def _unknown_names(data, scenario):
@@ -175,42 +206,100 @@ def remaining_intervals(snapshot: Snapshot, scenario) -> tuple[int, int]:
     return j, h.n_intervals - j
 
 
-def _closed_at(time_s: float, h) -> str | None:
-    """Why a one-day scenario's calendar has the centre closed at *time_s* (None: open)."""
-    calendar = build_calendar(h) if h.days == 1 else None
+def snapshot_day(snap: Snapshot, h) -> int:
+    """The day of horizon *h* a snapshot checked against it was taken on (0 = the first)."""
+    if snap.day is not None:
+        return snap.day - 1
+    if snap.date is not None and isinstance(h.first_day, dt.date):
+        return (snap.date - h.first_day).days
+    return 0
+
+
+def _day_issues(snap: Snapshot, h):
+    """The snapshot's day (or date) against the horizon: given when it has several days, in
+    it, and open. Yields (path, message); returns nothing more to check when one is wrong."""
+    if snap.day is _INVALID or snap.date is _INVALID:
+        return
+    if snap.day is not None and snap.date is not None:
+        return  # 'give either' is reported
+    last = (h.first_day + dt.timedelta(days=h.days - 1)) if isinstance(h.first_day, dt.date) else None
+    dates = f" or date: YYYY-MM-DD ({h.first_day.isoformat()} to {last.isoformat()})" if last else ""
+    if snap.day is None and snap.date is None:
+        if h.days > 1:
+            yield ("day",), (f"the scenario's horizon has {h.days} days (horizon.days): give the day the snapshot "
+                             f"was taken on, day: N (1 to {h.days}){dates}")
+        return
+    if snap.day is not None and not 1 <= snap.day <= h.days:
+        yield ("day",), f"expected a day of the scenario's horizon from 1 to {h.days} (horizon.days), got {snap.day}"
+        return
+    if snap.date is not None:
+        if last is None:
+            yield ("date",), (f"a date needs the scenario's horizon.first_day as a date (it is "
+                              f"{h.first_day or 'not given'}); give day: N (1 to {h.days}) instead")
+            return
+        if not h.first_day <= snap.date <= last:
+            yield ("date",), (f"expected a date of the scenario's horizon, {h.first_day.isoformat()} to "
+                              f"{last.isoformat()}, got {snap.date.isoformat()}")
+            return
+
+
+def _closed_at(time_s: float, h, day: int) -> str | None:
+    """Why the scenario's calendar has the centre closed on *day* (0 = the first) at
+    *time_s* (None: open)."""
+    calendar = build_calendar(h)
     if calendar is None:
         return None
-    hours = calendar.hours[0]
+    hours = calendar.hours[day]
     if hours is None:
-        return "the scenario's calendar has its day closed (a closed weekday or a holiday): nothing to snapshot"
+        if h.days == 1:
+            return "the scenario's calendar has its day closed (a closed weekday or a holiday): nothing to snapshot"
+        weekday = WEEKDAYS[(first_weekday(h.first_day) + day) % 7]
+        why = "a holiday (horizon.holidays)" if day in holiday_numbers(h) else \
+            f"closed on {weekday}s (horizon.opening_hours)"
+        opened = [str(d + 1) for d, hrs in enumerate(calendar.hours) if hrs is not None]
+        return (f"day {day + 1} ({weekday}{_date_of(h, day)}) is {why}: nothing to snapshot; expected an open day "
+                f"({', '.join(opened[:12])}{', ...' if len(opened) > 12 else ''})")
     if not hours[0] <= time_s - h.start < hours[1]:
         return (f"{_clock(time_s)} is outside the day's opening hours "
                 f"{_clock(h.start + hours[0])}-{_clock(h.start + hours[1])} (horizon.opening_hours)")
     return None
 
 
+def _date_of(h, day: int) -> str:
+    return f", {(h.first_day + dt.timedelta(days=day)).isoformat()}" if isinstance(h.first_day, dt.date) else ""
+
+
 def _reference_issues(snap: Snapshot, scenario):
     """Checks of a snapshot's valid parts against *scenario*; unknown names are ``_unknown_names``'."""
     h = scenario.horizon
-    if h.days != 1:
-        yield ("time",), (f"snapshots need a one-day horizon (the scenario has days: {h.days}); for one day "
-                          "of it, give the scenario horizon.days: 1 (and that day's first_day)")
+    day_issues = list(_day_issues(snap, h))
+    yield from day_issues
     if snap.time is None:
         return  # the time's own error is reported; what depends on it cannot be checked
     if not h.start <= snap.time < h.end:
         yield ("time",), (f"{_clock(snap.time)} is outside the scenario's horizon "
                           f"{_clock(h.start)}-{_clock(h.end)}")
         return
-    closed = _closed_at(snap.time, h)
+    if day_issues or snap.day is _INVALID or snap.date is _INVALID:
+        return
+    day = snapshot_day(snap, h)
+    closed = _closed_at(snap.time, h, day)
     if closed:
-        yield ("time",), closed
+        calendar = build_calendar(h)
+        open_day = calendar is None or calendar.hours[day] is not None
+        path = ("time",) if h.days == 1 or open_day else ("date",) if snap.date is not None else ("day",)
+        yield path, closed
         return
     _, left = remaining_intervals(snap, scenario)
     for name, rf in snap.reforecast.items():
-        if name in scenario.contact_types and rf.per_interval is not None and len(rf.per_interval) != left:
+        if name in scenario.contact_types and rf.per_interval is not None and h.days > 1:
+            yield (("reforecast", name, "per_interval"),
+                   f"a snapshot of a {h.days}-day horizon takes a reforecast 'factor' (on the rest of the "
+                   "horizon), not 'per_interval' (for a one-day scenario)")
+        elif name in scenario.contact_types and rf.per_interval is not None and len(rf.per_interval) != left:
             yield (("reforecast", name, "per_interval"),
                    f"expected {left} values (one per interval from the snapshot's), got {len(rf.per_interval)}")
-    yield from _size_issues(snap, scenario, left)
+    yield from _size_issues(snap, scenario, left, h.days - day - 1)
     for name, g in snap.agent_groups.items():
         if name not in scenario.agent_groups:
             continue
@@ -247,7 +336,7 @@ def _reference_issues(snap: Snapshot, scenario):
                        f"break end {_clock(until)} is not after the snapshot time {_clock(snap.time)}")
 
 
-def _size_issues(snap: Snapshot, scenario, left: int):
+def _size_issues(snap: Snapshot, scenario, left: int, later_days: int = 0):
     """Agents and contacts of the snapshot within the scenario's limits (scenario/limits.py)."""
     limits = scenario.limits
     agents = {name: (g.idle or 0) + len(g.busy) + len(g.chats) + len(g.on_break)
@@ -277,10 +366,11 @@ def _size_issues(snap: Snapshot, scenario, left: int):
             day = sum(a.per_interval)
         else:
             day = a.volume or 0.0
-        remaining += day * left / h.n_intervals * (rf.factor if rf is not None else 1.0)
+        remaining += day * (left / h.n_intervals + later_days) * (rf.factor if rf is not None else 1.0)
     if not remaining <= limits.contacts and snap.reforecast:
+        rest = "the rest of the horizon" if later_days else "the rest of the day"
         yield (("reforecast",),
-               f"about {remaining:,.0f} contacts for the rest of the day; at most {limits.contacts:,} are "
+               f"about {remaining:,.0f} contacts for {rest}; at most {limits.contacts:,} are "
                "simulated (the scenario's limits.contacts)")
 
 

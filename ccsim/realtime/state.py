@@ -7,18 +7,30 @@ volume). Simulation time 0 is that interval's start; the snapshot is at
 ``start_s`` inside it, and arrivals begin there (``draw_contacts(start_s=...)``).
 For a snapshot taken on an interval boundary this is exactly "the scenario run
 from that time", with the same random streams.
+
+A snapshot of a multi-day scenario (``snapshot.day`` set) keeps whole days instead: the
+residual scenario is days ``day`` to the last of the original, each from ``horizon.start``
+to ``horizon.end``, with ``first_day`` moved to the snapshot's day (its weekday or date)
+and the holidays renumbered, so every later day keeps its calendar. Simulation time 0 is
+the snapshot day's horizon start; the run begins at ``start_s`` = the snapshot's time
+from it. The snapshot's day differs from the days after it only in its staffing: the
+headcount of each of its remaining intervals (``absent``, ``staffing``, the what-if's
+staffing actions; absenteeism left out, as the snapshot says who is in) goes to the
+engine as ``InitialState.staffing``; the later days keep the scenario's plan and its
+absenteeism. A re-forecast ``factor`` scales the rest of the horizon.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 
 import numpy as np
 
 from ..engine.arrivals import N_DECISIONS, ContactDraws, JourneyDraws, draw_contacts
 from ..plan import profile_volumes
 from ..plan.streams import stream
-from ..scenario.calendar import hours_from
+from ..scenario.calendar import WEEKDAYS, first_weekday, hours_from
 from ..units import format_clock_exact
 from .residual import residual
 from .snapshot import Snapshot, remaining_intervals
@@ -46,20 +58,55 @@ class GroupStart:
 
 class InitialState:
     """What ``run_draws(initial=...)`` needs: the start time, the agents, and the callers
-    already waiting (the first ``n_waiting`` contacts of the draws, longest waiting first)."""
+    already waiting (the first ``n_waiting`` contacts of the draws, longest waiting first).
 
-    __slots__ = ("start_s", "groups", "n_waiting", "ctype", "waited")
+    ``staffing``: a multi-day snapshot's headcount of each interval of its day per group
+    (None for a group working shifts), which the engine follows on the first day instead of
+    the plan's; None for a one-day snapshot (its residual plan has the day's staffing).
+    """
 
-    def __init__(self, start_s, groups, n_waiting, ctype, waited):
+    __slots__ = ("start_s", "groups", "n_waiting", "ctype", "waited", "staffing")
+
+    def __init__(self, start_s, groups, n_waiting, ctype, waited, staffing=None):
         self.start_s: float = start_s
         self.groups: list[GroupStart] = groups
         self.n_waiting: int = n_waiting
         self.ctype: list[int] = ctype
         self.waited: np.ndarray = waited  # s already waited (or since the callback promise)
+        self.staffing: list[list[int] | None] | None = staffing
+
+
+class NowChanges(dict):
+    """A what-if's agents to add now per group (negative: fewer now), and — for a multi-day
+    snapshot — ``staffing``: the headcount of each of the snapshot day's intervals of the
+    groups whose staffing an action changed (name -> one value per interval of the day)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.staffing: dict[str, list[int]] = {}
+
+
+def day_staffing(scenario_or_plan_groups, snapshot: Snapshot, j: int, n: int) -> dict[str, list[int]]:
+    """Per staffing-plan group: the headcount of each interval of the snapshot's day, the
+    plan's from interval *j* on (0 before it) less the snapshot's ``absent``, or its
+    ``staffing``; *scenario_or_plan_groups*: (name, staffing of interval i) pairs."""
+    out = {}
+    for name, staffing_at in scenario_or_plan_groups:
+        now = snapshot.agent_groups.get(name)
+        values = [0] * j + [int(round(staffing_at(i))) for i in range(j, n)]
+        if now is not None and now.staffing is not None:
+            values[j:] = list(now.staffing)
+        elif now is not None and now.absent:
+            values[j:] = [max(0, v - now.absent) for v in values[j:]]
+        out[name] = values
+    return out
 
 
 def residual_data(scenario, snapshot: Snapshot) -> dict:
-    """The scenario's data cut at the snapshot's interval, re-forecast and re-staffed."""
+    """The scenario's data cut at the snapshot's interval, re-forecast and re-staffed (a
+    multi-day snapshot: from the snapshot's day to the horizon's end, ``residual_days``)."""
+    if snapshot.day is not None:
+        return residual_days(scenario, snapshot)
     h = scenario.horizon
     j, _ = remaining_intervals(snapshot, scenario)
     n = h.n_intervals
@@ -112,6 +159,35 @@ def residual_data(scenario, snapshot: Snapshot) -> dict:
     return data
 
 
+def residual_days(scenario, snapshot: Snapshot) -> dict:
+    """A multi-day scenario's data from the snapshot's day (1-based ``snapshot.day``) on: whole
+    days with their calendar, the first day the snapshot's; a re-forecast factor on them all."""
+    h = scenario.horizon
+    shift = (snapshot.day or 1) - 1
+    data = copy.deepcopy(scenario._raw)
+    horizon = data["horizon"] = dict(data["horizon"], days=h.days - shift, warmup=0)
+    if h.first_day is not None:
+        if isinstance(h.first_day, dt.date):
+            first = h.first_day + dt.timedelta(days=shift)
+            horizon["first_day"] = first.isoformat()
+            horizon["holidays"] = [d.isoformat() for d in h.holidays if isinstance(d, dt.date) and d >= first] + [
+                int(d) - shift for d in h.holidays if not isinstance(d, dt.date) and int(d) > shift]
+        else:
+            horizon["first_day"] = WEEKDAYS[(first_weekday(h.first_day) + shift) % 7]
+            horizon["holidays"] = [int(d) - shift for d in h.holidays if int(d) > shift]
+    for name, rf in snapshot.reforecast.items():
+        arr = data["contact_types"][name].get("arrivals")
+        if rf.factor is None or not isinstance(arr, dict):
+            continue  # per_interval is refused for a multi-day snapshot (snapshot.py)
+        raw = data["contact_types"][name]["arrivals"] = dict(arr)
+        spec = scenario.contact_types[name].arrivals
+        for key in ("rate", "volume", "per_interval"):
+            value = getattr(spec, key)
+            if value is not None:
+                raw[key] = [v * rf.factor for v in value] if key == "per_interval" else value * rf.factor
+    return data
+
+
 def initial_state(plan, snapshot: Snapshot, start_s: float, replication: int,
                   extra_idle: dict[str, int] | None = None) -> tuple[InitialState, list]:
     """The snapshot's agents and callers for one replication, and their per-contact arrays.
@@ -125,6 +201,14 @@ def initial_state(plan, snapshot: Snapshot, start_s: float, replication: int,
     """
     seed = plan.seed
     t_now = plan.clock_start + start_s
+    staffing = None
+    j = 0
+    if snapshot.day is not None:  # the snapshot's day: its own headcount (the later days: the plan's)
+        j = min(int(start_s // plan.interval_s), plan.n_intervals - 1)
+        by_name = day_staffing([(gp.name, gp.staffing.__getitem__) for gp in plan.agent_groups if gp.shifts is None],
+                               snapshot, j, plan.n_intervals)
+        by_name.update(getattr(extra_idle, "staffing", {}))
+        staffing = [by_name.get(gp.name) for gp in plan.agent_groups]
     groups = []
     for gp in plan.agent_groups:
         now = snapshot.agent_groups.get(gp.name)
@@ -145,7 +229,8 @@ def initial_state(plan, snapshot: Snapshot, start_s: float, replication: int,
             planned_breaks = sum(1 for slot in slots if slot[0])
             idle = max(0, len(slots) - max(planned_breaks, len(breaks)) - busy.size - len(chats))
         else:
-            idle = max(0, int(round(gp.staffing[0])) - busy.size - len(breaks) - len(chats))
+            scheduled = gp.staffing[0] if staffing is None else staffing[gp.index][j]
+            idle = max(0, int(round(scheduled)) - busy.size - len(breaks) - len(chats))
         extra = (extra_idle or {}).get(gp.name, 0)
         idle = max(0, idle + extra)
         rosters = None if slots is None else assign_slots(slots, busy.size + len(chats), len(breaks), idle,
@@ -171,7 +256,7 @@ def initial_state(plan, snapshot: Snapshot, start_s: float, replication: int,
             rows.append((float(w), ct.index, float(h), float(a), float(p)))
     rows.sort(key=lambda r: -r[0])  # longest waiting first (stable across types)
     waited = np.array([r[0] for r in rows])
-    state = InitialState(start_s, groups, len(rows), [r[1] for r in rows], waited)
+    state = InitialState(start_s, groups, len(rows), [r[1] for r in rows], waited, staffing)
     return state, rows
 
 
@@ -244,7 +329,7 @@ def assign_slots(slots: list[tuple], busy: int, on_break: int, idle: int, added:
 
 def snapshot_draws(plan, replication: int, start_s: float, rows: list) -> ContactDraws:
     """The day's draws from ``start_s`` with the snapshot's callers in front (arriving at start_s)."""
-    draws = draw_contacts(plan, replication, start_s=start_s)
+    draws = draw_contacts(plan, replication, start_s=start_s, first_night=False)
     m = len(rows)
     if m == 0:
         return draws

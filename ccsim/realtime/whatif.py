@@ -33,8 +33,8 @@ from ..scenario import Problem, ScenarioError
 from ..scenario.loader import from_dict
 from ..units import format_clock, format_time
 from .actions import DEFAULT_CALLBACK, Action, apply_actions, parse_action
-from .snapshot import Snapshot
-from .state import fix_records, initial_state, residual_data, snapshot_draws
+from .snapshot import Snapshot, remaining_intervals
+from .state import day_staffing, fix_records, initial_state, residual_data, snapshot_draws
 
 __all__ = ["DEFAULT_CALLBACK", "Action", "WhatIf", "apply_actions", "parse_action", "render_whatif",
            "residual_scenario", "run_from_snapshot", "whatif"]
@@ -54,15 +54,30 @@ class WhatIf:
         self.comparisons = {label: Comparison(*_common(base, est), labels=(labels[0], label))
                             for label, est in list(variants.items())[1:]}
 
+    def reported(self) -> list[tuple[int, str, int | None]]:
+        """(index in the residual run's intervals, 'HH:MM', day of the scenario's horizon or None)
+        of each interval reported: from the snapshot's on (a multi-day snapshot: to the horizon's
+        end, the later days' whole)."""
+        est = next(iter(self.variants.values()))
+        starts = est.interval_starts()
+        if self.snapshot.day is None:
+            return [(i, start, None) for i, start in enumerate(starts)]
+        first = int((self.snapshot.time - est.plan.clock_start) // est.plan.interval_s)
+        days = est.interval_days()
+        return [(i, starts[i], self.snapshot.day + days[i] - 1) for i in range(first, len(starts))]
+
     def interval_table(self) -> list[dict]:
-        """Per variant, contact type and interval: offered, SL, abandonment, ASA (mean, CI)."""
+        """Per variant, contact type and interval: offered, SL, abandonment, ASA (mean, CI);
+        a multi-day snapshot's rows also name the ``day`` (of the scenario's horizon)."""
         rows = []
+        reported = self.reported()
         for label, est in self.variants.items():
-            starts = est.interval_starts()
             for name in est.scenario.contact_types:
                 stack = {k: np.array([r.intervals[name][k] for r in est.replication_results]) for k in KPIS}
-                for i, start in enumerate(starts):
+                for i, start, day in reported:
                     row: dict[str, object] = {"variant": label, "contact_type": name, "interval": start}
+                    if day is not None:
+                        row["day"] = day
                     for k in KPIS:
                         mean, ci = mean_ci(stack[k][:, i])
                         row[k] = _num(mean)
@@ -72,8 +87,9 @@ class WhatIf:
 
     def to_dict(self) -> dict:
         first = next(iter(self.variants.values()))
+        day = {} if self.snapshot.day is None else {"snapshot_day": self.snapshot.day}
         return {
-            "snapshot_time": format_clock(self.snapshot.time),
+            "snapshot_time": format_clock(self.snapshot.time), **day,
             "seed": first.seed, "replications": first.replications,
             "variants": list(self.variants),
             "intervals": self.interval_table(),
@@ -123,7 +139,12 @@ def residual_scenario(scenario, snapshot: Snapshot, actions=(), seed: int | None
     """(residual Scenario with *actions* applied, agents to add now per group)."""
     data = residual_data(scenario, snapshot)
     start_s = snapshot.time
-    data, extra_now = apply_actions(data, list(actions), scenario, start_s)
+    today = None
+    if snapshot.day is not None:  # staffing actions change the snapshot's day only
+        h = scenario.horizon
+        today = day_staffing([(name, g.staffing_at) for name, g in scenario.agent_groups.items() if g.shifts is None],
+                             snapshot, remaining_intervals(snapshot, scenario)[0], h.n_intervals)
+    data, extra_now = apply_actions(data, list(actions), scenario, start_s, today)
     if seed is not None:
         data["seed"] = int(seed)
     try:
@@ -135,7 +156,8 @@ def residual_scenario(scenario, snapshot: Snapshot, actions=(), seed: int | None
 
 def whatif(scenario, snapshot: Snapshot, actions: dict[str, list[str]] | Sequence[str] = (),
            replications: int | None = None, seed: int | None = None, progress=None) -> WhatIf:
-    """Simulate the rest of the day from *snapshot*: the baseline and each action.
+    """Simulate the rest of the day from *snapshot* (a multi-day scenario's: to the horizon's
+    end): the baseline and each action.
 
     actions: a list of action strings (each its own variant) or a dict
         label -> list of action strings (several actions in one variant).
@@ -173,27 +195,25 @@ def render_whatif(result: WhatIf, intervals: int = 4, width: int | None = None) 
     """
     from ..report.columns import fit_lines, render_columns
 
-    lines = [f"What if, from {format_clock(result.snapshot.time)} "
+    day = "" if result.snapshot.day is None else f" on day {result.snapshot.day}"
+    lines = [f"What if, from {format_clock(result.snapshot.time)}{day} "
              f"({next(iter(result.variants.values())).replications} replications, common random numbers)"]
     rows = result.interval_table()
     names = list(next(iter(result.variants.values())).scenario.contact_types)
-    starts = next(iter(result.variants.values())).interval_starts()[:intervals]
+    reported = result.reported()[:intervals]
+    starts = [start if d is None or d == result.snapshot.day else f"d{d} {start}" for _, start, d in reported]
     for name in names:
         lines.append("")
         lines.append(f"{name}: service level (95 % CI) / abandonment / ASA")
         body = []
         for label in result.variants:
-            cells = [label]
-            for s in starts:
-                row = next(r for r in rows if r["variant"] == label and r["contact_type"] == name
-                           and r["interval"] == s)
-                cells.append(_cell(row))
-            body.append(cells)
+            mine = [r for r in rows if r["variant"] == label and r["contact_type"] == name]
+            body.append([label] + [_cell(row) for row in mine[:len(reported)]])
         lines += ["  " + line for line in render_columns(["variant", *starts], body, set(range(1, len(starts) + 1)),
                                                           width=None if width is None else max(20, width - 2))]
     for label, comp in result.comparisons.items():
         lines.append("")
-        lines.append(f"{label} vs as is (rest of the day, paired):")
+        lines.append(f"{label} vs as is (rest of the {'horizon' if result.snapshot.day else 'day'}, paired):")
         for row in comp.rows():
             if row["section"] == "contact_types" and row["kpi"] in ("service_level", "abandon_rate"):
                 ci = row["paired_ci95"]

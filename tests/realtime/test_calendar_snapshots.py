@@ -1,5 +1,6 @@
 """Snapshots and the horizon's calendar: a one-day scenario's snapshot keeps the day's
-opening hours; a snapshot while closed, or of a multi-day scenario, is a located error."""
+opening hours; a snapshot while closed, or of a multi-day scenario without its day, is a located
+error (multi-day snapshots: test_multiday_snapshots.py)."""
 
 from __future__ import annotations
 
@@ -39,17 +40,18 @@ def test_a_snapshot_keeps_the_days_shorter_hours():
 
 
 @pytest.mark.parametrize("sets, message", [
-    (("horizon.days=3",), "time: snapshots need a one-day horizon (the scenario has days: 3)"),
+    (("horizon.days=3",), "6:1: day: the scenario's horizon has 3 days (horizon.days): give the day the "
+                          "snapshot was taken on, day: N (1 to 3)"),
     (("horizon.first_day=sunday", "horizon.opening_hours.sunday=closed"),
-     "time: the scenario's calendar has its day closed"),
-    (("horizon.first_day=monday", "horizon.holidays=[1]"), "time: the scenario's calendar has its day closed"),
+     "6:7: time: the scenario's calendar has its day closed"),
+    (("horizon.first_day=monday", "horizon.holidays=[1]"), "6:7: time: the scenario's calendar has its day closed"),
     (("horizon.first_day=saturday", "horizon.opening_hours.saturday=08:00-11:00"),
-     "time: 11:40 is outside the day's opening hours 08:00-11:00 (horizon.opening_hours)"),
+     "6:7: time: 11:40 is outside the day's opening hours 08:00-11:00 (horizon.opening_hours)"),
 ])
 def test_a_snapshot_while_closed_is_refused_where_it_stands(sets, message):
     done = whatif(*sets)
     assert done.exit_code == 2, done.output
-    assert f"snapshot_example.yaml:6:7: {message}" in done.output
+    assert f"snapshot_example.yaml:{message}" in done.output
     assert "Traceback" not in done.output
     bank = load(BANK, overrides=list(sets))
     with pytest.raises(ScenarioError):
