@@ -15,6 +15,7 @@ from ccsim.realtime import load_snapshot  # noqa: E402
 from ccsim.realtime.serve import build  # noqa: E402
 from ccsim.realtime.serve.board import Threshold, parse_threshold, status  # noqa: E402
 from ccsim.scenario import load  # noqa: E402
+from ccsim.units import parse_clock  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios/retail_bank.yaml"
@@ -106,3 +107,74 @@ def test_non_local_bind_is_refused():
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert "--allow-remote" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def _finished(c, job_id, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = c.get(f"/api/whatif/{job_id}").json()
+        if body["status"] not in ("queued", "running"):
+            return body
+        time.sleep(0.1)
+    raise AssertionError(f"what-if {job_id} still {body['status']}")
+
+
+def test_whatif_from_now_runs_from_the_live_clock(client):
+    c, feed = client
+    assert feed.wait_started()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and c.get("/api/state").json()["t"] < 900:  # past 11:45
+        time.sleep(0.1)
+    job = c.post("/api/whatif", json={"actions": ["callbacks=on"], "replications": 2, "from": "now"})
+    assert job.status_code == 202, job.text
+    assert job.json()["from"] == "now" and job.json()["from_time"] >= "11:45:00"
+    body = _finished(c, job.json()["id"])
+    assert body["status"] == "done", body
+    assert body["result"]["from_time"] == body["from_time"]
+    # Interval figures from the interval after the one the what-if starts in (that one is cut).
+    starts = [start for start, _ in body["result"]["simulated_offered"]["sales"]]
+    at = parse_clock(body["from_time"])
+    assert 0 <= parse_clock(starts[0]) - at < 1800
+    assert len(body["result"]["simulated_service_level"]["support"]) == len(starts)
+    listed = c.get("/api/whatif").json()
+    assert [j["id"] for j in listed][-1] == body["id"] and listed[-1]["from"] == "now"
+    assert c.post("/api/whatif", json={"actions": ["callbacks=on"], "from": "yesterday"}).status_code == 400
+
+
+def test_whatif_from_now_is_refused_once_the_live_run_has_ended():
+    sc = load(SCENARIO)
+    app, feed, jobs = build(sc, load_snapshot(SNAPSHOT, sc), speed=600.0)
+    with TestClient(app) as c:
+        assert feed.wait_started()
+        feed.stop()
+        refused = c.post("/api/whatif", json={"actions": ["callbacks=on"], "from": "now"})
+        assert refused.status_code == 409 and "has ended" in refused.json()["error"]
+        assert c.post("/api/whatif", json={"actions": ["callbacks=on"], "replications": 1}).status_code == 202
+
+
+def test_board_gives_the_levels_in_force_defaults_filled_in():
+    sc = load(SCENARIO)
+    app, feed, jobs = build(sc, load_snapshot(SNAPSHOT, sc), levels=dict([parse_threshold("queue=3,6")]))
+    try:
+        levels = TestClient(app).get("/api/board").json()["levels"]  # no lifespan: the run not started
+    finally:
+        jobs.close()
+    sales = levels["contact_types"]["sales"]
+    assert sales["queue"] == {"amber": 3, "red": 6, "better": "lower"}
+    assert sales["longest_wait"] == {"amber": 20, "red": 40, "better": "lower"}  # the SL threshold, twice it
+    assert sales["service_level"] == {"amber": 0.8, "red": 0.7, "better": "higher"}  # target, 10 points below
+    assert levels["contact_types"]["support"]["asa"]["red"] == 30
+    assert levels["staffed"] == {"amber": 0.95, "red": 0.85, "better": "higher"}
+
+
+def test_a_snapshot_callers_wait_counts_once_on_the_board():
+    sc = load(SCENARIO)
+    app, feed, jobs = build(sc, load_snapshot(SNAPSHOT, sc), speed=1.0)
+    feed.start()
+    try:
+        assert feed.wait_started()
+        sales = json.loads(feed.latest)["contact_types"][0]
+    finally:
+        feed.stop()
+        jobs.close()
+    assert 540 <= sales["longest_wait"] < 560  # the callback promised 9 min before 11:40

@@ -8,8 +8,11 @@ its command line, before it starts, and writes none):
 * ``GET /api/state`` the latest wallboard figures (JSON);
 * ``GET /api/stream`` the same figures as server-sent events (``event: state``);
 * ``POST /api/speed`` ``{"speed": 60}``;
-* ``POST /api/whatif`` ``{"actions": ["callbacks=on"], "replications": 20}`` -> a job;
-  ``GET /api/whatif/{id}`` its progress and result; ``DELETE /api/whatif/{id}`` cancels it.
+* ``POST /api/whatif`` ``{"actions": ["callbacks=on"], "replications": 20, "from": "now"}`` -> a job,
+  from the snapshot given on the command line (``"from": "snapshot"``, the default) or from the
+  live run's moment now (``"now"``: ``ccsim.realtime.capture``; 409 when the run has ended);
+  ``GET /api/whatif`` the jobs kept, newest last; ``GET /api/whatif/{id}`` its progress and result;
+  ``DELETE /api/whatif/{id}`` cancels it.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from starlette.responses import FileResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from .jobs import check_request
 from .stream import SPEEDS
 
 POLL_S = 0.25  # how often each page's stream looks for new figures
@@ -58,7 +62,8 @@ def create_app(feed, jobs, board) -> Starlette:
         return FileResponse(str(static_dir / "index.html"), headers=HEADERS | {"Content-Security-Policy": CSP})
 
     async def board_info(request: Request) -> Response:
-        return JSONResponse(board.static() | {"speeds": list(SPEEDS), "snapshot_time": jobs.snapshot_clock()},
+        return JSONResponse(board.static() | {"speeds": list(SPEEDS), "snapshot_time": jobs.snapshot_clock(),
+                                              "from_now": feed.floor is not None and feed.plan.days == 1},
                             headers=HEADERS)
 
     async def state(request: Request) -> Response:
@@ -107,16 +112,34 @@ def create_app(feed, jobs, board) -> Starlette:
         body = await _body(request)
         if isinstance(body, Response):
             return body
-        unknown = sorted(set(body) - {"actions", "replications"})
+        unknown = sorted(set(body) - {"actions", "replications", "from"})
         if unknown:
-            return _error(f"unknown field {unknown[0]!r} (expected: actions, replications)")
+            return _error(f"unknown field {unknown[0]!r} (expected: actions, replications, from)")
+        origin = body.get("from", "snapshot")
+        if origin not in ("snapshot", "now"):
+            return _error(f"from: expected \"snapshot\" or \"now\", got {origin!r}")
         try:
-            job = jobs.submit(body.get("actions"), body.get("replications"))
+            check_request(body.get("actions"), body.get("replications"))
+        except ValueError as exc:
+            return _error(str(exc))
+        snapshot = None
+        if origin == "now":
+            try:
+                snapshot = await asyncio.to_thread(feed.capture)
+            except ValueError as exc:  # CaptureError, or a SnapshotError of the moment (closed)
+                problems = getattr(exc, "problems", None)
+                message = "; ".join(p.message for p in problems) if problems else str(exc)
+                return _error(f"from now: {message}", 409)
+        try:
+            job = jobs.submit(body.get("actions"), body.get("replications"), snapshot, origin)
         except ValueError as exc:
             return _error(str(exc))
         except RuntimeError as exc:
             return _error(str(exc), 503)
         return JSONResponse(job.to_dict(), status_code=202, headers=HEADERS)
+
+    async def job_list(request: Request) -> Response:
+        return JSONResponse([j.to_dict() for j in list(jobs.jobs.values())], headers=HEADERS)
 
     async def job(request: Request) -> Response:
         found = jobs.jobs.get(request.path_params["job_id"])
@@ -133,6 +156,7 @@ def create_app(feed, jobs, board) -> Starlette:
         Route("/api/stream", stream),
         Route("/api/speed", speed, methods=["POST"]),
         Route("/api/whatif", submit, methods=["POST"]),
+        Route("/api/whatif", job_list, methods=["GET"]),
         Route("/api/whatif/{job_id:int}", job, methods=["GET", "DELETE"]),
         Mount("/static", app=StaticFiles(directory=str(static_dir)), name="static"),
     ]

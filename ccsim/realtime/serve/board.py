@@ -144,10 +144,24 @@ class Board:
                 "contact_types": types, "agent_groups": groups,
                 "actual": [list(row) for row in self.actual]}
 
+    def levels_in_force(self) -> dict:
+        """The amber and red levels each tile is coloured by, defaults filled in: per contact
+        type and KPI, and for the groups' staffed share; ``better`` says which way is good."""
+        def entry(name, levels):
+            return {"amber": round(levels[0], 9), "red": round(levels[1], 9),
+                    "better": "higher" if KPIS[name] else "lower"}
+
+        types = {ct.name: {name: entry(name, default_levels(name, self.levels[name], ct))
+                           for name in KPIS if name != "staffed"} for ct in self.plan.contact_types}
+        return {"contact_types": types, "staffed": entry("staffed", default_levels("staffed", self.levels["staffed"]))}
+
     def static(self) -> dict:
-        """What does not change during the run: names, interval starts, forecast, thresholds."""
+        """What does not change during the run: names, interval starts, forecast, thresholds
+        (as given: None for a scenario default) and the levels in force."""
         return {"name": self.plan.name, "intervals": self.interval_starts(),
                 "contact_types": [ct.name for ct in self.plan.contact_types],
+                "sl_targets": [ct.sl_target for ct in self.plan.contact_types],
                 "agent_groups": [g.name for g in self.plan.agent_groups],
                 "forecast": self.forecast,
-                "thresholds": {name: {"amber": th.amber, "red": th.red} for name, th in self.levels.items()}}
+                "thresholds": {name: {"amber": th.amber, "red": th.red} for name, th in self.levels.items()},
+                "levels": self.levels_in_force()}

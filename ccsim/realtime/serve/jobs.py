@@ -14,6 +14,7 @@ import itertools
 import math
 import threading
 
+from ...units import format_clock_exact, parse_clock
 from ..whatif import parse_action, whatif
 
 MAX_ACTIONS = 8
@@ -63,12 +64,20 @@ def result_table(result) -> dict:
                                                 else [_num(v) for v in d["paired_ci95"]]}
                                      for d in _rows(result, label) if d["name"] == name}
             rows.append(row)
-    simulated: dict[str, list] = {}  # "as is": mean contacts offered per interval, per contact type
+    # "as is": mean contacts offered and service level per interval, per contact type
+    simulated: dict[str, list] = {}
+    simulated_sl: dict[str, list] = {}
+    start = result.snapshot.time
     for row in doc["intervals"]:
-        if row["variant"] == "as is":
+        # The interval the what-if starts inside holds only the rest of it: not a figure to
+        # set beside a whole interval's forecast.
+        if row["variant"] == "as is" and parse_clock(row["interval"]) >= start:
             simulated.setdefault(row["contact_type"], []).append([row["interval"], row["offered"]])
-    return {"snapshot_time": doc["snapshot_time"], "replications": doc["replications"], "seed": doc["seed"],
-            "variants": doc["variants"], "rows": rows, "simulated_offered": simulated}
+            simulated_sl.setdefault(row["contact_type"], []).append([row["interval"], row["service_level"]])
+    return {"snapshot_time": doc["snapshot_time"], "from_time": format_clock_exact(result.snapshot.time),
+            "replications": doc["replications"], "seed": doc["seed"],
+            "variants": doc["variants"], "rows": rows, "simulated_offered": simulated,
+            "simulated_service_level": simulated_sl}
 
 
 def _num(v):
@@ -81,10 +90,16 @@ def _rows(result, label):
 
 
 class Job:
-    __slots__ = ("id", "actions", "replications", "status", "done", "total", "result", "error", "cancel")
+    """One what-if: its actions, from which snapshot (``origin`` "snapshot": the one the server
+    was given; "now": the live run captured when the job was asked for), progress and result."""
 
-    def __init__(self, job_id: int, actions: list[str], replications: int | None):
+    __slots__ = ("id", "actions", "replications", "status", "done", "total", "result", "error", "cancel",
+                 "snapshot", "origin")
+
+    def __init__(self, job_id: int, actions: list[str], replications: int | None, snapshot=None,
+                 origin: str = "snapshot"):
         self.id, self.actions, self.replications = job_id, actions, replications
+        self.snapshot, self.origin = snapshot, origin
         self.status = "queued"  # queued, running, done, failed, cancelled
         self.done, self.total = 0, 0
         self.result: dict | None = None
@@ -93,7 +108,8 @@ class Job:
 
     def to_dict(self) -> dict:
         return {"id": self.id, "actions": self.actions, "status": self.status, "done": self.done,
-                "total": self.total, "error": self.error, "result": self.result}
+                "total": self.total, "error": self.error, "result": self.result, "from": self.origin,
+                "from_time": None if self.snapshot is None else format_clock_exact(self.snapshot.time)}
 
 
 class WhatIfJobs:
@@ -114,12 +130,14 @@ class WhatIfJobs:
 
         return format_clock(self.snapshot.time)
 
-    def submit(self, actions, replications=None) -> Job:
+    def submit(self, actions, replications=None, snapshot=None, origin: str = "snapshot") -> Job:
+        """Queue a what-if of *actions*; from *snapshot* (default: the server's), said to be
+        from *origin* ("snapshot" or "now")."""
         texts, reps = check_request(actions, replications)
         with self._wake:
             if self._closed:
                 raise RuntimeError("the server is shutting down")
-            job = Job(next(self._ids), texts, reps)
+            job = Job(next(self._ids), texts, reps, snapshot if snapshot is not None else self.snapshot, origin)
             self.jobs[job.id] = job
             for old in [j for j in self.jobs.values() if j.status in ("done", "failed", "cancelled")][:-KEEP]:
                 del self.jobs[old.id]
@@ -166,7 +184,7 @@ class WhatIfJobs:
         try:
             if job.cancel.is_set():
                 raise Cancelled()
-            result = whatif(self.scenario, self.snapshot, job.actions, replications=job.replications,
+            result = whatif(self.scenario, job.snapshot, job.actions, replications=job.replications,
                             seed=self.seed, progress=progress)
             job.result = result_table(result)
             job.status = "done"
