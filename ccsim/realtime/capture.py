@@ -14,8 +14,8 @@ event heap for when agents on break come back, at a moment between two events.
 
 What a snapshot cannot say is said as near as it can be: an agent away on aux time
 is on break until it is back; an agent in after-call work is busy, its talk so far
-counted to now; a caller still in the IVR waits, from its arrival. The rest of the
-day's staffing is the live run's (a snapshot's ``absent`` already in it), and its
+counted to now; a caller still in the IVR is waiting, 0 s so far. The rest of the
+day's staffing is the live run's (a snapshot's ``absent`` and absentees out), and its
 re-forecast carries over.
 """
 
@@ -26,6 +26,7 @@ from collections import deque
 
 from ..engine import events as ev
 from ..engine.agents import Agent, AgentState, Wake
+from ..plan import DAY_S
 from ..units import format_clock_exact
 from .snapshot import Snapshot, snapshot_from_dict
 
@@ -110,27 +111,32 @@ def away_until(heap) -> dict[int, float]:
 
 
 def check_capturable(plan) -> None:
-    """CaptureError when a snapshot cannot hold the live run's moment (a multi-day run)."""
-    if plan.days != 1:
-        raise CaptureError(f"the live run covers {plan.days} days and a what-if from now takes one day: run the "
+    """CaptureError when a snapshot cannot hold the live run's moment (a multi-day run, with
+    snapshots that name no day)."""
+    if plan.days != 1 and "day" not in Snapshot.model_fields:
+        raise CaptureError(f"the live run covers {plan.days} days and a snapshot holds one day only: run the "
                            "what-if from the snapshot, or serve one day of the scenario (horizon.days: 1)")
 
 
 def capture_snapshot(plan, live, floor: Floor, at_s: float, scenario, source: Snapshot | None = None,
-                     next_t: float = math.inf, heap=()) -> Snapshot:
+                     next_t: float = math.inf, run=None) -> Snapshot:
     """The snapshot of the live run at *at_s* (s from the plan's start, a whole clock second).
 
     *live*: the run's ``LiveState``; *floor*: its ``Floor``; both have seen every event
     before *at_s* and none after. *next_t*: the time of the event the run holds (an agent
-    whose return from break is that event is not on the heap any more). *heap*: the
-    run's event heap. *source*: the snapshot the run started from (its re-forecast
-    carries over). Validated against *scenario*: SnapshotError if the moment cannot be
-    a snapshot (the centre closed, ...).
+    whose return from break is that event is not on the heap any more). *run*: the
+    engine's ``Run`` (its event heap says when agents away come back, its headcount the
+    rest of the day's staffing, absentees out; without it, the plan's). *source*: the
+    snapshot the run started from (its day and re-forecast carry over). Validated
+    against *scenario*: SnapshotError if the moment cannot be a snapshot (the centre
+    closed, between two days, ...).
     """
     check_capturable(plan)
     if not floor.last_t <= at_s <= next_t:
         raise CaptureError(f"the moment {at_s:g} s is not between the last event ({floor.last_t:g} s) and the next")
-    i = min(int(at_s // plan.interval_s), plan.n_intervals - 1)
+    day = int(at_s // DAY_S)  # days after the source's (a multi-day run)
+    in_day = at_s - day * DAY_S
+    i = min(int(in_day // plan.interval_s), plan.n_intervals - 1)
     types: dict[str, dict] = {}
     for ct in plan.contact_types:
         k = ct.index
@@ -145,7 +151,7 @@ def capture_snapshot(plan, live, floor: Floor, at_s: float, scenario, source: Sn
         callbacks += [at_s - t for c, (kc, t) in floor.promised.items() if kc == k]
         if waiting or callbacks:
             types[ct.name] = {"waiting": sorted(waiting, reverse=True), "callbacks": sorted(callbacks, reverse=True)}
-    back = away_until(heap)
+    back = away_until(run.heap if run is not None else ())
     groups: dict[str, dict] = {}
     for gp in plan.agent_groups:
         busy, chats, on_break, idle = [], [], [], 0
@@ -166,10 +172,16 @@ def capture_snapshot(plan, live, floor: Floor, at_s: float, scenario, source: Sn
                 idle += 1
         now: dict = {"idle": idle, "busy": sorted(busy, reverse=True), "chats": chats, "on_break": sorted(on_break)}
         if gp.shifts is None:
-            now["staffing"] = [int(round(s)) for s in gp.staffing[i:plan.n_intervals]]
+            if run is not None:
+                g = run.groups[gp.index]
+                now["staffing"] = [int(run.staffing_of(g, day, j)) for j in range(i, plan.n_intervals)]
+            else:
+                now["staffing"] = [int(round(s)) for s in gp.staffing[i:plan.n_intervals]]
         groups[gp.name] = now
-    data: dict = {"time": format_clock_exact(plan.clock_start + at_s), "contact_types": types,
+    data: dict = {"time": format_clock_exact(plan.clock_start + in_day), "contact_types": types,
                   "agent_groups": groups}
+    if plan.days > 1 or getattr(source, "day", None) is not None:
+        data["day"] = (getattr(source, "day", None) or 1) + day
     if source is not None and source.reforecast:
         # The source's per-interval re-forecast starts at the plan's first interval, as the run.
         data["reforecast"] = {name: {"factor": rf.factor} if rf.factor is not None
@@ -208,16 +220,18 @@ class _Reached(Exception):
     pass
 
 
-def capture_at(scenario, source: Snapshot, clock_s: float, *, seed: int | None = None,
+def capture_at(scenario, source: Snapshot, clock_s: float, *, day: int | None = None, seed: int | None = None,
                replication: int = 0) -> Snapshot:
     """The live run of *scenario* from *source* (as ``ccsim serve`` runs it: replication
     *replication*, root seed *seed* or the scenario's), unpaced, captured at the clock time
-    *clock_s* (s since midnight, a whole second): what "from now" takes at that moment."""
+    *clock_s* (s since midnight, a whole second) of *day* (a multi-day scenario's day, 1 =
+    the first; default: the source's): what "from now" takes at that moment."""
     from ..engine.run import Run
     from .live import LiveState
 
     plan, draws, initial = live_run_parts(scenario, source, seed=seed, replication=replication)
-    at_s = clock_s - plan.clock_start
+    first = getattr(source, "day", None) or 1
+    at_s = ((day or first) - first) * DAY_S + clock_s - plan.clock_start
     if not initial.start_s <= at_s:
         raise CaptureError(f"{format_clock_exact(clock_s)} is before the live run's start")
     floor = Floor(plan, source, initial.start_s)
@@ -226,7 +240,7 @@ def capture_at(scenario, source: Snapshot, clock_s: float, *, seed: int | None =
     def sink(kind, t, c, k, g, a):
         if t > at_s and not taken:
             live.now = at_s
-            taken.append(capture_snapshot(plan, live, floor, at_s, scenario, source, next_t=t, heap=run.heap))
+            taken.append(capture_snapshot(plan, live, floor, at_s, scenario, source, next_t=t, run=run))
             raise _Reached()
         live(kind, t, c, k, g, a)
         floor(kind, t, c, k, g, a)

@@ -1,12 +1,11 @@
 """What-if from the live moment: the live run's state turned into a snapshot (ccsim.realtime.capture)."""
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from ccsim.realtime import load_snapshot
-from ccsim.realtime.capture import CaptureError, capture_at, check_capturable
+from ccsim.realtime.capture import CaptureError, capture_at
 from ccsim.realtime.snapshot import loads_snapshot
 from ccsim.realtime.whatif import whatif
 from ccsim.scenario import load, loads
@@ -101,9 +100,27 @@ def test_a_capture_holds_counts_and_durations_only(quiet):
     assert all(isinstance(v, float) for v in data["contact_types"]["sales"]["waiting"])
 
 
-def test_capture_is_refused_for_a_multi_day_run_and_after_the_end(quiet):
-    with pytest.raises(CaptureError, match="2 days"):
-        check_capturable(SimpleNamespace(days=2))
+def test_capture_before_the_start_is_refused(quiet):
     sc, ten = quiet
     with pytest.raises(CaptureError, match="before the live run's start"):
         capture_at(sc, ten, parse_clock("09:59"))
+
+
+def test_a_multi_day_run_is_captured_on_its_day():
+    sc = loads(QUIET_MORNING.replace('interval: 30min}', 'interval: 30min, days: 2}'))
+    ten = loads_snapshot(AT_TEN + "day: 1\n", scenario=sc)
+    snap = capture_at(sc, ten, parse_clock("10:03"))
+    assert (snap.day, snap.time) == (1, parse_clock("10:03"))
+    assert snap.agent_groups["sellers"].busy == [420.0, 300.0]
+    # The second morning: day 1's callers all served, three sellers logged in at 10:00, nobody calls yet.
+    second = capture_at(sc, ten, parse_clock("10:05"), day=2)
+    assert (second.day, second.time, second.contact_types) == (2, parse_clock("10:05"), {})
+    sellers = second.agent_groups["sellers"]
+    assert (sellers.idle, sellers.busy, sellers.on_break, sellers.staffing) == (3, [], [], [3, 3, 3, 3])
+    by_hand = loads_snapshot('time: "10:05"\nday: 2\nagent_groups: {sellers: {idle: 3}}\n', scenario=sc)
+    actions = ["callbacks=on"]
+    assert whatif(sc, second, actions, seed=5).to_dict() == whatif(sc, by_hand, actions, seed=5).to_dict()
+    # Between the two days (12:00 to 10:00) the centre is outside its horizon: no snapshot.
+    with pytest.raises(ValueError, match="outside the scenario's horizon"):
+        capture_at(sc, ten, parse_clock("13:00"))
+

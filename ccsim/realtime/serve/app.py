@@ -63,7 +63,7 @@ def create_app(feed, jobs, board) -> Starlette:
 
     async def board_info(request: Request) -> Response:
         return JSONResponse(board.static() | {"speeds": list(SPEEDS), "snapshot_time": jobs.snapshot_clock(),
-                                              "from_now": feed.floor is not None and feed.plan.days == 1},
+                                              "from_now": feed.floor is not None},
                             headers=HEADERS)
 
     async def state(request: Request) -> Response:

@@ -138,7 +138,7 @@ class LiveFeed:
             next_t = max(next_t, at_s)
         try:
             request.snapshot = capture_snapshot(self.plan, self.state, self.floor, at_s, self.scenario,
-                                                self.source, next_t=next_t, heap=self.run.heap)
+                                                self.source, next_t=next_t, run=self.run)
         except ValueError as exc:
             request.error = exc
         with self._lock:
