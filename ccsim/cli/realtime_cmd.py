@@ -73,15 +73,16 @@ def _event_stream(target):
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON document instead of tables.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Also write the JSON document here.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def whatif(scenario, snapshot_path, import_from, import_maps, import_time, actions, overrides, replications, seed,
-           intervals, as_json, out_path, quiet):
+def whatif(scenario, snapshot_path, import_from, import_maps, import_time, import_day, import_date, actions,
+           overrides, replications, seed, intervals, as_json, out_path, quiet):
     """Simulate SCENARIO from a snapshot to the end of the day, with what-if actions."""
     from ..realtime import parse_action, render_whatif
     from ..realtime import whatif as run_whatif
     from ..report.export import atomic_write_text
 
     sc = load_scenario(scenario, overrides)  # --set, relative too: ccsim.scenario.relative.change
-    snap = snapshot_from_options(sc, snapshot_path, import_from, import_maps, import_time, _snapshot)
+    snap = snapshot_from_options(sc, snapshot_path, import_from, import_maps, import_time, _snapshot, import_day,
+                                 import_date)
     for text in actions:
         try:
             parse_action(text)
@@ -172,7 +173,7 @@ def _live(scenario, snapshot_path, speed, seed, replication, events_target, dura
     from ..units import format_clock_exact
 
     print(f"stopped at {format_clock_exact(plan.clock_start + pacer.sim_now)}"
-          f"{'' if records is None else ' (end of day)'}", file=out)
+          f"{'' if records is None else ' (end of day)' if plan.days == 1 else ' (end of the horizon)'}", file=out)
     for ct in plan.contact_types:
         k = ct.index
         sl = state.service_level(k)

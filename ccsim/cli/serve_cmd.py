@@ -39,8 +39,8 @@ def _loopback(host: str) -> bool:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback only, unless "
               "--allow-remote).")
 @click.option("--allow-remote", is_flag=True, help="Allow a --host that is not loopback (no authentication!).")
-def serve(scenario, snapshot_path, import_from, import_maps, import_time, speed, threshold_texts, seed, port, host,
-          allow_remote):
+def serve(scenario, snapshot_path, import_from, import_maps, import_time, import_day, import_date, speed,
+          threshold_texts, seed, port, host, allow_remote):
     """Serve a wallboard of SCENARIO's live run, with what-if, at http://127.0.0.1:PORT (Ctrl-C stops, exit 130)."""
     if not _loopback(host) and not allow_remote:
         click.echo(f"error: --host {host} is not a loopback address; the wallboard has no authentication, so it "
@@ -55,7 +55,7 @@ def serve(scenario, snapshot_path, import_from, import_maps, import_time, speed,
         sys.exit(2)
     from ..realtime.serve import build
     from ..realtime.serve.board import parse_threshold
-    from ..realtime.snapshot import snapshot_from_dict
+    from ..realtime.snapshot import first_open_day, snapshot_from_dict
     from ..units import format_clock_exact
 
     levels = {}
@@ -68,9 +68,13 @@ def serve(scenario, snapshot_path, import_from, import_maps, import_time, speed,
         levels[name] = th
     sc = load_scenario(scenario)
     if snapshot_path is None and import_from is None:
-        snap = snapshot_from_dict({"time": format_clock_exact(sc.horizon.start)}, scenario=sc)
+        empty = {"time": format_clock_exact(sc.horizon.start)}
+        if sc.horizon.days > 1:  # an empty centre on the horizon's first open day
+            empty["day"] = first_open_day(sc.horizon)
+        snap = snapshot_from_dict(empty, scenario=sc)
     else:
-        snap = snapshot_from_options(sc, snapshot_path, import_from, import_maps, import_time, _snapshot)
+        snap = snapshot_from_options(sc, snapshot_path, import_from, import_maps, import_time, _snapshot, import_day,
+                                     import_date)
     app, feed, jobs = build(sc, snap, speed=float(speed), seed=seed, levels=levels)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)

@@ -24,8 +24,23 @@ def _clock_option(value, what: str):
         raise click.BadParameter(str(exc), param_hint=what) from None
 
 
+def _date_option(value):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"expected a date such as 2026-12-02, got {value!r}", param_hint="--date") from None
+
+
 def import_options(func):
-    """--from KIND EXPORT, --map, --time: a snapshot from a real-time export."""
+    """--from KIND EXPORT, --map, --time, --day/--date: a snapshot from a real-time export."""
+    func = click.option("--date", "import_date", metavar="YYYY-MM-DD",
+                        help="With --from, for a multi-day scenario whose horizon.first_day is a date: the date the "
+                             "export was taken on.")(func)
+    func = click.option("--day", "import_day", type=click.IntRange(min=1), metavar="N",
+                        help="With --from, for a multi-day scenario: the day of its horizon the export was taken "
+                             "on (1 = the first).")(func)
     func = click.option("--time", "import_time", metavar="HH:MM",
                         help="With --from: the snapshot's clock time (default: the export's own, where it has one)."
                         )(func)
@@ -38,15 +53,18 @@ def import_options(func):
     return func
 
 
-def imported(sc, import_from, import_maps=(), import_time=None):
+def imported(sc, import_from, import_maps=(), import_time=None, import_day=None, import_date=None):
     """The ``SnapshotImport`` of ``--from KIND EXPORT``; problems are printed and exit 2.
     The notes of the fill rules go to stderr."""
     from ..realtime.importers import import_snapshot, parse_mapping
 
     kind, path = import_from
     at = _clock_option(import_time, "--time") if import_time is not None else None
+    if import_day is not None and import_date is not None:
+        raise click.UsageError("give either --day or --date, not both")
+    date = _date_option(import_date) if import_date is not None else None
     try:
-        result = import_snapshot(kind, path, sc, parse_mapping(import_maps), at)
+        result = import_snapshot(kind, path, sc, parse_mapping(import_maps), at, import_day, date)
     except ScenarioError as error:
         fail_input(error, what="export")
     for note in result.notes:
@@ -54,15 +72,21 @@ def imported(sc, import_from, import_maps=(), import_time=None):
     return result
 
 
-def snapshot_from_options(sc, snapshot_path, import_from, import_maps, import_time, load):
+def snapshot_from_options(sc, snapshot_path, import_from, import_maps, import_time, load, import_day=None,
+                          import_date=None):
     """The snapshot of ``--snapshot FILE`` (read by *load*) or of ``--from KIND EXPORT``."""
     if (snapshot_path is None) == (import_from is None):
         raise click.UsageError("give either --snapshot FILE or --from KIND EXPORT")
     if snapshot_path is not None:
-        if import_maps or import_time:
-            raise click.UsageError("--map and --time go with --from")
+        if import_maps or import_time or import_day is not None or import_date is not None:
+            raise click.UsageError("--map, --time, --day and --date go with --from (a snapshot file gives its "
+                                   "own day: or date:)")
         return load(snapshot_path, sc)
-    return imported(sc, import_from, import_maps, import_time).snapshot(sc)
+    result = imported(sc, import_from, import_maps, import_time, import_day, import_date)
+    try:
+        return result.snapshot(sc)
+    except ScenarioError as error:
+        fail_input(error, what="export")
 
 
 @click.command()
@@ -70,14 +94,14 @@ def snapshot_from_options(sc, snapshot_path, import_from, import_maps, import_ti
 @import_options
 @click.option("--out", "out_path", type=click.Path(dir_okay=False),
               help="Write the snapshot here (atomically); default: print it.")
-def snapshot(scenario, import_from, import_maps, import_time, out_path):
+def snapshot(scenario, import_from, import_maps, import_time, import_day, import_date, out_path):
     """Write a snapshot of SCENARIO's centre from a real-time export (--from KIND EXPORT)."""
     from ..report.export import atomic_write_text
 
     if import_from is None:
         raise click.UsageError("--from KIND EXPORT is required (KIND: connect, genesys or avaya)")
     sc = load_scenario(scenario)
-    text = imported(sc, import_from, import_maps, import_time).to_yaml()
+    text = imported(sc, import_from, import_maps, import_time, import_day, import_date).to_yaml()
     if not out_path:
         click.echo(text, nl=False)
         return

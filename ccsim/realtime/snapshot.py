@@ -215,6 +215,15 @@ def snapshot_day(snap: Snapshot, h) -> int:
     return 0
 
 
+def first_open_day(h) -> int:
+    """The first day of horizon *h* (1 = the first) its calendar opens at the horizon start
+    (1 without a calendar, or when none does)."""
+    calendar = build_calendar(h)
+    if calendar is None:
+        return 1
+    return next((d + 1 for d, hours in enumerate(calendar.hours) if hours is not None and hours[0] == 0.0), 1)
+
+
 def _day_issues(snap: Snapshot, h):
     """The snapshot's day (or date) against the horizon: given when it has several days, in
     it, and open. Yields (path, message); returns nothing more to check when one is wrong."""

@@ -8,6 +8,7 @@ The field mappings and the fill rules: docs/realtime.md, "From your real-time fe
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from .base import Feed, SnapshotImport, build_snapshot, parse_mapping
@@ -33,14 +34,16 @@ def read_feed(kind: str, path: str | Path) -> Feed:
 
 
 def import_snapshot(kind: str, path: str | Path, scenario, mapping: dict[str, str] | None = None,
-                    time_s: float | None = None) -> SnapshotImport:
+                    time_s: float | None = None, day: int | None = None,
+                    date: dt.date | None = None) -> SnapshotImport:
     """A snapshot of *scenario* from the real-time export at *path*.
 
     kind: 'connect', 'genesys' or 'avaya'. mapping: normalised queue name -> target
     (``parse_mapping``). time_s: the snapshot's clock time, s since midnight (default:
-    the export's own, where it has one).
+    the export's own, where it has one). day (1 = the horizon's first) or date: the day
+    of a multi-day scenario the export was taken on (the snapshot's ``day``/``date``).
     """
-    return build_snapshot(kind, read_feed(kind, path), scenario, mapping, time_s)
+    return build_snapshot(kind, read_feed(kind, path), scenario, mapping, time_s, day, date)
 
 
 __all__ = ["KINDS", "SnapshotImport", "import_snapshot", "parse_mapping", "read_feed"]

@@ -28,6 +28,7 @@ place in the file, not by its name), and agents' names or ids are never read.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
@@ -217,8 +218,10 @@ def spread(n: int, mean_s: float) -> list[float]:
 
 
 def build_snapshot(kind: str, feed: Feed, scenario, mapping: dict[str, str] | None = None,
-                   time_s: float | None = None) -> SnapshotImport:
-    """The snapshot data of *feed* for *scenario* at *time_s* (default: the export's own time)."""
+                   time_s: float | None = None, day: int | None = None,
+                   date: dt.date | None = None) -> SnapshotImport:
+    """The snapshot data of *feed* for *scenario* at *time_s* (default: the export's own time),
+    on *day* (1 = the horizon's first) or *date* of a multi-day scenario."""
     mapping = mapping or {}
     source = feed.source
     problems: list[Problem] = []
@@ -246,6 +249,10 @@ def build_snapshot(kind: str, feed: Feed, scenario, mapping: dict[str, str] | No
     now = float(round(now))
     notes = list(feed.notes)
     data: dict = {"time": format_clock_exact(now)}
+    if day is not None:
+        data["day"] = int(day)
+    if date is not None:
+        data["date"] = date.isoformat()
     contact_types: dict = {}
     for ctype, rows in queues.items():
         n = sum(r.waiting for r in rows)
