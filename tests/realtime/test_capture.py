@@ -124,3 +124,21 @@ def test_a_multi_day_run_is_captured_on_its_day():
     with pytest.raises(ValueError, match="outside the scenario's horizon"):
         capture_at(sc, ten, parse_clock("13:00"))
 
+
+
+@pytest.mark.parametrize("path", sorted(p.name for p in (ROOT / "scenarios").glob("*.yaml")
+                                        if not p.name.startswith("snapshot")))
+def test_every_bundled_scenario_is_captured_midday_and_its_whatif_runs(path):
+    from ccsim.realtime.snapshot import snapshot_from_dict
+    from ccsim.units import format_clock_exact
+
+    sc = load(ROOT / "scenarios" / path)
+    h = sc.horizon
+    empty = {"time": format_clock_exact(h.start)} | ({"day": 1} if h.days > 1 else {})
+    at = h.start + (h.end - h.start) * 0.4
+    at = at - at % 60 + 17
+    snap = capture_at(sc, snapshot_from_dict(empty, scenario=sc), at)  # validated against the scenario
+    assert snap.time == at and (snap.day == 1 if h.days > 1 else snap.day is None)
+    assert set(snap.agent_groups) == set(sc.agent_groups)
+    result = whatif(sc, snap, [], replications=1)
+    assert list(result.variants) == ["as is"]

@@ -178,3 +178,21 @@ def test_a_snapshot_callers_wait_counts_once_on_the_board():
         feed.stop()
         jobs.close()
     assert 540 <= sales["longest_wait"] < 560  # the callback promised 9 min before 11:40
+
+
+def test_the_live_moment_captured_while_paced_is_the_unpaced_capture_at_that_moment():
+    from ccsim.realtime.capture import capture_at
+
+    sc = load(SCENARIO)
+    source = load_snapshot(SNAPSHOT, sc)
+    app, feed, jobs = build(sc, source, speed=600.0)
+    feed.start()
+    try:
+        assert feed.wait_started()
+        time.sleep(1.0)
+        now = feed.capture()
+    finally:
+        feed.stop()
+        jobs.close()
+    assert now.time > source.time
+    assert now == capture_at(sc, source, now.time)

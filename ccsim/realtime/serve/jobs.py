@@ -1,5 +1,9 @@
 """What-if jobs for the wallboard: ``ccsim whatif`` run in the background, one at a time.
 
+Each job runs from its own snapshot: the one given on the command line, or the live
+run's moment when the job was asked for ("from now", ``ccsim.realtime.capture``); the
+job and its result say from what time it ran.
+
 A job runs ``ccsim.realtime.whatif`` (the same actions, the same common random
 numbers, the same estimates) in a thread of the server's own process — no worker
 processes, so none can be left behind — reports its progress, and can be cancelled
