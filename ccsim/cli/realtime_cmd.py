@@ -75,7 +75,8 @@ def _event_stream(target):
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def whatif(scenario, snapshot_path, import_from, import_maps, import_time, import_day, import_date, actions,
            overrides, replications, seed, intervals, as_json, out_path, quiet):
-    """Simulate SCENARIO from a snapshot to the end of the day, with what-if actions."""
+    """Simulate SCENARIO from a snapshot to the end of the day (of a multi-day scenario: from the
+    snapshot's day to the horizon's end), with what-if actions."""
     from ..realtime import parse_action, render_whatif
     from ..realtime import whatif as run_whatif
     from ..report.export import atomic_write_text

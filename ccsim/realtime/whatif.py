@@ -1,5 +1,8 @@
 """What-if from now: simulate the rest of the day from a snapshot, with actions side by side.
 
+A snapshot of a multi-day scenario (``snapshot.day``) runs from its time to the horizon's
+end; staffing actions hold on the snapshot's day, other changes to the end (``actions``).
+
 Every variant (the baseline "as is" and each action) runs replication r on the
 same random streams, so arrivals, handle times and patience are the same in all
 of them and differences are estimated from paired replications (``ccsim.compare``).
