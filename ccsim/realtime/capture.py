@@ -160,7 +160,7 @@ def capture_snapshot(plan, live, floor: Floor, at_s: float, scenario, source: Sn
                 continue
             if floor.state[a] in (ON_BREAK, ON_AUX):
                 until = back.get(a, next_t)
-                on_break.append(format_clock_exact(plan.clock_start + math.ceil(max(until, at_s + 1))))
+                on_break.append(format_clock_exact(plan.clock_start + math.ceil(max(until, at_s + 1)) - day * DAY_S))
                 continue
             held = floor.in_hand.get(a) or []
             call = [at_s - since for _, chat, since in held if not chat]

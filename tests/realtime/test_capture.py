@@ -142,3 +142,14 @@ def test_every_bundled_scenario_is_captured_midday_and_its_whatif_runs(path):
     assert set(snap.agent_groups) == set(sc.agent_groups)
     result = whatif(sc, snap, [], replications=1)
     assert list(result.variants) == ["as is"]
+
+
+def test_agents_away_on_aux_a_later_day_are_on_break_until_they_are_back_that_day():
+    text = QUIET_MORNING.replace('interval: 30min}', 'interval: 30min, days: 2}').replace(
+        "staffing: [3, 3, 3, 3]", "staffing: [3, 3, 3, 3]\n    aux: 30%")
+    sc = loads(text)
+    ten = loads_snapshot(AT_TEN + "day: 1\n", scenario=sc)
+    at = parse_clock("10:10:07")
+    sellers = capture_at(sc, ten, at, day=2).agent_groups["sellers"]
+    assert sellers.on_break and all(at < until <= parse_clock("12:00") for until in sellers.on_break)
+    assert sellers.idle + len(sellers.busy) + len(sellers.on_break) == 3
