@@ -196,3 +196,33 @@ def test_the_live_moment_captured_while_paced_is_the_unpaced_capture_at_that_mom
         jobs.close()
     assert now.time > source.time
     assert now == capture_at(sc, source, now.time)
+
+
+def test_the_boards_service_level_per_interval_is_the_kpi_per_interval_at_the_end():
+    import math
+
+    from ccsim.metrics import compute_results
+    from ccsim.plan import build_plan
+    from ccsim.realtime.whatif import residual_scenario, run_from_snapshot
+
+    sc = load(SCENARIO)
+    source = load_snapshot(SNAPSHOT, sc)
+    app, feed, jobs = build(sc, source, speed=1e9)  # the rest of the day in a moment
+    feed.start()
+    try:
+        deadline = time.monotonic() + 30
+        while feed.running and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        feed.stop()
+        jobs.close()
+    assert not feed.running and feed.error is None
+    live = json.loads(feed.latest)["actual_service_level"]
+    residual, extra = residual_scenario(sc, source)
+    plan = build_plan(residual)
+    _, records, _ = run_from_snapshot(sc, source, 0, plan=plan, extra_now=extra)
+    kpi = compute_results(plan, records).intervals
+    for ct in plan.contact_types:
+        expected = [None if math.isnan(v) else pytest.approx(float(v), abs=1e-12)
+                    for v in kpi[ct.name]["service_level"]]
+        assert live[ct.index] == expected, ct.name

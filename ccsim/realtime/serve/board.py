@@ -100,12 +100,39 @@ class Board:
         self.forecast = forecast  # per contact type, expected contacts per interval of the plan
         n = plan.n_intervals
         self.actual = [[0] * n for _ in plan.contact_types]
+        # Service level per interval so far: LiveState's counts of finished contacts (its one
+        # definition), binned by the contact's arrival interval as the KPI bins them.
+        self.sl_base = [[0] * n for _ in plan.contact_types]
+        self.sl_in_time = [[0] * n for _ in plan.contact_types]
+        self._seen = [(0, 0) for _ in plan.contact_types]
 
     def count(self, kind: str, t: float, c: int, k: int, g: int, a: int) -> None:
         if kind == "arrival" and k >= 0:
             i = int(t // self.plan.interval_s)
             if 0 <= i < self.plan.n_intervals:
                 self.actual[k][i] += 1
+
+    def count_service(self, state, c: int, k: int) -> None:
+        """After *state* (``LiveState``) took an event of contact *c* of type *k*: what it
+        added to the service level's counts goes to c's arrival interval."""
+        if k < 0:
+            return
+        base, on_time = state.sl_base[k], state.sl_in_time[k]
+        seen_base, seen_on_time = self._seen[k]
+        if base == seen_base and on_time == seen_on_time:
+            return
+        self._seen[k] = (base, on_time)
+        table = state.table
+        arrival = table.arrival[c] if table is not None and 0 <= c < len(table.arrival) else state.now
+        i = min(max(int(arrival // self.plan.interval_s), 0), self.plan.n_intervals - 1)
+        self.sl_base[k][i] += base - seen_base
+        self.sl_in_time[k][i] += on_time - seen_on_time
+
+    def service_levels(self) -> list[list[float | None]]:
+        """Per contact type and interval, the service level of the contacts finished so far
+        (None while none is)."""
+        return [[on_time / base if base else None for on_time, base in zip(row_t, row_b, strict=True)]
+                for row_t, row_b in zip(self.sl_in_time, self.sl_base, strict=True)]
 
     def interval_starts(self) -> list[str]:
         p = self.plan
@@ -142,7 +169,8 @@ class Board:
         return {"clock": format_clock_exact(plan.clock_start + state.now), "t": round(state.now, 1),
                 "speed": speed, "running": running, "interval": i,
                 "contact_types": types, "agent_groups": groups,
-                "actual": [list(row) for row in self.actual]}
+                "actual": [list(row) for row in self.actual],
+                "actual_service_level": self.service_levels()}
 
     def levels_in_force(self) -> dict:
         """The amber and red levels each tile is coloured by, defaults filled in: per contact

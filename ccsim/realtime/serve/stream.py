@@ -169,6 +169,7 @@ class LiveFeed:
             pacer(kind, t)
             state(kind, t, c, k, g, a)
             board.count(kind, t, c, k, g, a)
+            board.count_service(state, c, k)
             if floor is not None:
                 floor(kind, t, c, k, g, a)
 

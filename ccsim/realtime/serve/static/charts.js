@@ -16,11 +16,11 @@ function svgEl(name, attrs, text) {
   return el;
 }
 
-// A round axis top at or above v (1, 2, 2.5 or 5 times a power of ten).
-function niceMax(v) {
+// A round step (1, 2 or 5 times a power of ten) giving at most five steps up to v.
+function niceStep(v) {
   if (!(v > 0)) return 1;
-  const p = Math.pow(10, Math.floor(Math.log10(v)));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  const rough = v / 5, p = Math.pow(10, Math.floor(Math.log10(rough)));
+  for (const m of [1, 2, 5, 10]) if (m * p >= rough) return m * p;
   return 10 * p;
 }
 
@@ -36,23 +36,25 @@ function lineChart(el, spec) {
   const labels = spec.labels, n = labels.length;
   let top = 0;
   spec.series.forEach(s => s.values.forEach(v => { if (v != null && v > top) top = v; }));
-  top = spec.max != null ? spec.max : niceMax(top);
+  const step = spec.max != null ? spec.max / 4 : niceStep(top);
+  top = spec.max != null ? spec.max : Math.max(step, Math.ceil(top / step - 1e-9) * step);
+  const steps = Math.round(top / step);
   const x = i => L + (n > 1 ? i * (W - L - R) / (n - 1) : (W - L - R) / 2);
   const y = v => H - B - Math.min(v, top) / top * (H - T - B);
   const svg = svgEl("svg", {width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img",
     "aria-label": spec.title, "data-title": spec.title});
   svg.appendChild(svgEl("text", {x: L, y: 13, fill: "#eee", "font-size": 13}, spec.title));
-  // Value axis: four steps from 0 to the top, with grid lines.
-  for (let j = 0; j <= 4; j++) {
-    const v = top * j / 4, yy = y(v);
+  // Value axis: round steps from 0 to the top, with grid lines.
+  for (let j = 0; j <= steps; j++) {
+    const v = step * j, yy = y(v);
     svg.appendChild(svgEl("line", {x1: L, x2: W - R, y1: yy, y2: yy, stroke: j ? "#333" : "#888"}));
     svg.appendChild(svgEl("text", {x: L - 4, y: yy + 4, fill: "#bbb", "font-size": 10, "text-anchor": "end",
       class: "ytick"}, tickText(v, spec.unit)));
   }
   // Time axis: interval starts, about eight of them.
-  const step = Math.max(1, Math.ceil(n / 8));
+  const every = Math.max(1, Math.ceil(n / 8));
   svg.appendChild(svgEl("line", {x1: L, x2: L, y1: T - 4, y2: H - B, stroke: "#888"}));
-  for (let i = 0; i < n; i += step) {
+  for (let i = 0; i < n; i += every) {
     svg.appendChild(svgEl("line", {x1: x(i), x2: x(i), y1: H - B, y2: H - B + 4, stroke: "#888"}));
     svg.appendChild(svgEl("text", {x: x(i), y: H - B + 16, fill: "#bbb", "font-size": 10, "text-anchor": "middle",
       class: "xtick"}, labels[i]));
@@ -83,7 +85,7 @@ function lineChart(el, spec) {
       "stroke-dasharray": style.dash}));
     g.appendChild(svgEl("text", {x: lx + 30, y: 30, fill: "#ddd", "font-size": 11}, s.name));
     svg.appendChild(g);
-    lx += 40 + 6.5 * s.name.length;
+    lx += 44 + 5.8 * s.name.length;
   });
   el.replaceChildren(svg);
 }

@@ -74,6 +74,8 @@ function drawCharts() {
     lineChart(box.querySelector("[data-chart=sl]"), {title: name + ": service level per interval", unit: "%", max: 1,
       labels: board.intervals, series: [
         {name: "target", kind: "target", values: board.intervals.map(() => board.sl_targets[k])},
+        {name: "actual (finished contacts)", kind: "actual",
+         values: s.actual_service_level[k].map((v, i) => i <= s.interval ? v : null)},
         {name: "simulated" + from, kind: "simulated", values: simulatedSeries("simulated_service_level", name)}]});
   });
 }
