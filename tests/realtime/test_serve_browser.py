@@ -110,7 +110,8 @@ def test_wallboard_streams_and_runs_whatifs_side_by_side(server, browser):
     assert [name for name, _, _ in offered["legend"]] == ["forecast", "actual", "simulated"]
     assert len({dash for _, dash, _ in offered["legend"]}) == 3  # colour and dash
     assert offered["legend"][2][2] == "simulated (as is, from 11:40:00)" and offered["simulated"] >= 1
-    assert sl["y"] == ["0%", "25%", "50%", "75%", "100%"] and [s for s, _, _ in sl["legend"]] == ["target", "actual", "simulated"]
+    assert sl["y"] == ["0%", "25%", "50%", "75%", "100%"]
+    assert [s for s, _, _ in sl["legend"]] == ["target", "actual", "simulated"]
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == [], errors
 
