@@ -226,3 +226,19 @@ def test_the_boards_service_level_per_interval_is_the_kpi_per_interval_at_the_en
         expected = [None if math.isnan(v) else pytest.approx(float(v), abs=1e-12)
                     for v in kpi[ct.name]["service_level"]]
         assert live[ct.index] == expected, ct.name
+
+
+def test_pages_asking_for_now_at_once_are_all_answered():
+    from concurrent.futures import ThreadPoolExecutor
+
+    sc = load(SCENARIO)
+    app, feed, jobs = build(sc, load_snapshot(SNAPSHOT, sc), speed=60.0)
+    feed.start()
+    try:
+        assert feed.wait_started()
+        with ThreadPoolExecutor(3) as pool:
+            taken = list(pool.map(lambda _: feed.capture(timeout=5.0), range(3)))
+    finally:
+        feed.stop()
+        jobs.close()
+    assert len(taken) == 3 and all(snap.time >= parse_clock("11:40") for snap in taken)  # none left waiting

@@ -99,11 +99,12 @@ class LiveFeed:
         check_capturable(self.plan)
         if self.floor is None or self.scenario is None:
             raise CaptureError("this wallboard runs no capture of its live run")
-        request = _CaptureRequest()
         with self._lock:
             if not self.running:
                 raise CaptureError(self._ended())
-            self._capture = request
+            if self._capture is None:
+                self._capture = _CaptureRequest()
+            request = self._capture  # pages asking at the same moment share one capture
         if not request.done.wait(timeout):
             with self._lock:
                 if self._capture is request:
