@@ -87,7 +87,7 @@ class GroupState:
 
     __slots__ = ("index", "queues", "queue_types", "idle", "present", "target", "leaving", "log_t", "log_n",
                  "closing", "callbacks", "on_break", "on_aux", "log_break", "log_aux", "rostered", "chat_open",
-                 "call_open", "plain", "fast", "choices", "emails", "max_chats", "blended", "dialers",
+                 "call_open", "plain", "fast", "direct", "choices", "emails", "max_chats", "blended", "dialers",
                  "movers")
 
     def __init__(self, index: int, queues: list[deque], queue_types: list[int]):
@@ -113,6 +113,7 @@ class GroupState:
         # foundation's rule (first waiting contact of the first skill in priority order).
         self.plain = True
         self.fast = False  # plain, and nothing else to mind when an agent is freed (see Run)
+        self.direct = False  # calls and emails only, and nothing else to mind when freed (see Run)
         self.choices: list[list] = []  # skills by level (general selection)
         self.emails: list[list] = []  # email skills by level (deferrable work)
         self.max_chats = 0

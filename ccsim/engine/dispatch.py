@@ -124,8 +124,11 @@ class Dispatch(RunState):
             self.answer[c] = now
             self.group[c] = g.index
             busy = self.work[c]
-            if self.lines[k]:
-                self.hold_line(k, c, now + self.handle[c])
+            if self.lines[k] and self.line_release[c] >= 0.0:
+                # hold_line() inlined: its line until the talk ends, and the type's line_hold after.
+                until = now + self.handle[c] + self.line_hold[k]
+                self.line_release[c] = until
+                heappush(self.line_heaps[self.line_pool[k]], (until, c))
         self.agent_of[c] = agent.number
         if self.sink is not None:
             self.sink(ANSWER, now, c, k, g.index, agent.number)
@@ -175,22 +178,29 @@ class Dispatch(RunState):
         c = agent.contact
         agent.contact = -1
         g = agent.group
-        if (not g.fast or agent.todo or agent.draining or g.leaving
+        if (not g.direct or agent.todo or agent.draining or g.leaving
                 or (g.callbacks and self.journeys is not None and self.journeys.callbacks_waiting)):
             agent.channel = VOICE
             if agent.chats:
                 self.chat_only(agent, now, False)  # chats still open: a chat-only span starts
             self.end_of_contact(agent, c, now)
             return
-        # end_of_contact() and take_work() with first_waiting() inlined: the per-call hot path
-        # of a group under the foundation's rule, with no sink, hook, callback or chat to mind.
-        deadline = self.deadline
-        for qi, q in enumerate(g.queues):
-            while q:
-                c = q.popleft()
-                if deadline[c] > now:
-                    self.serve(c, g.queue_types[qi], g, agent, now)
+        # end_of_contact(), take_work() and find_work() inlined for a group of calls (and emails)
+        # with no sink, hook, dialer, lent agent, callback or chat to mind: the per-call hot path.
+        if g.fast:
+            # first_waiting() inlined: the foundation's rule (Run.loop inlines this branch too).
+            deadline = self.deadline
+            for qi, q in enumerate(g.queues):
+                while q and deadline[q[0]] <= now:
+                    q.popleft()  # its patience ran out before an agent came: abandoned at its deadline
+                if q:
+                    self.serve(q.popleft(), g.queue_types[qi], g, agent, now)
                     return
+        else:
+            agent.channel = VOICE
+            self.select[g.index](self, agent, g, now)
+            if agent.contact >= 0:
+                return
         if g.closing:
             self.leave(agent, now)
             return

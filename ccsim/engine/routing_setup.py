@@ -113,6 +113,16 @@ class RoutingSetup(RunState):
                 run.agent_draws[k] = Uniforms(stream(plan.seed, replication, f"agent_selection/{ct.name}"))
                 run.offer_of[k] = random_offer
                 run.plain_offer[k] = False
+        # What random_offer and rank_offer need per type: may every group take the contact as
+        # soon as it arrives (no delay, no reserve, not an email: only free agents count), and
+        # could general_offer place it when no agent is free (a chat beside others, a call on a
+        # blended agent's chats) — else that finds nothing and only overflow timers are left.
+        run.offer_open = [run.channel[k] != CHANNELS["email"] and all(
+            choice.delay == 0 and choice.reserve_other == 0 for _, choice in run.offer_to[k])
+            for k in range(n_types)]
+        run.offer_fallback = [run.channel[k] == CHANNELS["chat"]
+                              or (run.channel[k] == CHANNELS["voice"] and not voice_only[k])
+                              for k in range(n_types)]
         # agent_selection: rank — the type's groups in tiers of equal rank, best first.
         run.rank_tiers = [None] * n_types
         for k, ct in enumerate(types):

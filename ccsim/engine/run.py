@@ -107,8 +107,8 @@ class Run(RoutingSetup, Dispatch, ChatWork, AgentTime, Headcount, Lines):
         "offer_to", "choice_of", "select", "offer_of", "plain_offer", "has_delay", "delays", "due_callbacks",
         "chat_end_callbacks", "per_agent", "agents", "busy_spans", "present_spans", "span_start", "span_end",
         "any_chat", "snapshot_chats", "journeys", "has_journey", "journey_serve", "workforce", "end_hooks", "initial",
-        "stream_t", "stream_c", "ivr_first", "fast_arrival", "agent_draws", "dialers",
-        "transfers", "transfer_at",
+        "stream_t", "stream_c", "ivr_first", "fast_arrival", "direct_arrival", "agent_draws", "offer_open",
+        "offer_fallback", "dialers", "transfers", "transfer_at",
     )
 
     def __init__(self, plan: Plan, draws: ContactDraws, replication: int, initial=None, sink=None):
@@ -192,6 +192,12 @@ class Run(RoutingSetup, Dispatch, ChatWork, AgentTime, Headcount, Lines):
         self.fast_arrival = [self.plain_offer[k] and sink is None and (ct.journey is None or (
             ct.journey.ivr_time is None and ct.journey.balk_over is None and ct.journey.callback_over is None
             and not self.journey_serve[k])) for k, ct in enumerate(types)]
+        # Any other arrival the loop offers itself, through the type's agent selection, when its
+        # journey (if any) is retrials only and it is not an email (Journeys.enter moves an
+        # email's queue entry from when it came in to its arrival).
+        self.direct_arrival = [ct.journey is None or (
+            ct.journey.ivr_time is None and ct.journey.balk_over is None and ct.journey.callback_over is None
+            and not self.journey_serve[k] and ct.channel != "email") for k, ct in enumerate(types)]
         # Transfers: their part sees the answers of the types with rules and of their targets
         # (Dispatch.serve), so those types never take the inlined arrival path.
         self.transfers = None
@@ -200,9 +206,6 @@ class Run(RoutingSetup, Dispatch, ChatWork, AgentTime, Headcount, Lines):
             self.transfers = Transfers(plan, self, replication)
             self.transfer_at = self.transfers.at
             self.fast_arrival = [f and not x for f, x in zip(self.fast_arrival, self.transfer_at, strict=True)]
-        # A freed agent of a plain group takes the inlined hot path of release() when there is
-        # nothing else to mind: no sink to tell, no end-of-contact hook (and, checked there, no
-        # scheduled callback waiting).
         # Outbound types: a dialer each, which looks whenever an agent of its groups takes work.
         self.dialers = [Dialer(self, ct.index, replication) for ct in types if ct.outbound is not None]
         for d in self.dialers:  # agents_move: inbound agents lent to the campaign on service level
@@ -211,8 +214,14 @@ class Run(RoutingSetup, Dispatch, ChatWork, AgentTime, Headcount, Lines):
         for d in self.dialers:
             for g in {id(g): g for g in d.serving + d.watch}.values():
                 g.dialers.append(d)
+        # A freed agent of a group of calls and emails takes the inlined hot path of release()
+        # (its contact selection called directly; the foundation's rule itself inlined for a plain
+        # group) when there is nothing else to mind: no sink to tell, no end-of-contact hook, no
+        # dialer or lent agent (and, checked there, no scheduled callback waiting).
         for g in self.groups:
-            g.fast = g.plain and sink is None and not self.end_hooks and not g.dialers
+            g.direct = (sink is None and not self.end_hooks and not g.dialers and not g.movers
+                        and not g.max_chats and not g.blended)
+            g.fast = g.plain and g.direct
 
     @staticmethod
     def any_chat_or_factor(plan: Plan) -> bool:
@@ -279,9 +288,10 @@ class Run(RoutingSetup, Dispatch, ChatWork, AgentTime, Headcount, Lines):
         groups_of, fate = self.groups_of, self.fate
         has_journey, sink, eid = self.has_journey, self.sink, self.eid
         ivr = self.ivr_first
-        release = self.release
+        release, serve = self.release, self.serve
         times, ids = self.stream_t, self.stream_c
-        fast_arrival = self.fast_arrival
+        fast_arrival, direct_arrival = self.fast_arrival, self.direct_arrival
+        offer_of, has_delay = self.offer_of, self.has_delay
         in_system, line_heaps, line_heap_cap = self.in_system, self.line_heaps, self.line_heap_cap
         line_pool = self.line_pool
         line_release, line_hold = self.line_release, self.line_hold
@@ -314,7 +324,7 @@ class Run(RoutingSetup, Dispatch, ChatWork, AgentTime, Headcount, Lines):
                         continue
                     in_system[p] += 1  # its line is held until it is answered or gives up (below)
                 q = queues[k]
-                if not fast_arrival[k] or q:
+                if not direct_arrival[k]:
                     if has_journey[k]:
                         if ivr[k]:
                             journeys.after_lines(i, now)  # type: ignore[union-attr]  # the IVR first
@@ -325,45 +335,75 @@ class Run(RoutingSetup, Dispatch, ChatWork, AgentTime, Headcount, Lines):
                         if lines[k]:
                             self.hold_line(k, i, deadline[i])
                     continue
-                # join() and longest_idle() inlined (and, for a type whose journey is retrials
-                # only, Journeys.enter): the per-call hot path. No one waits of this type, so the
-                # call goes to the longest-idle free agent, if any.
-                best = None
-                for g in groups_of[k]:
-                    if g.idle:
-                        a = g.idle[0]
-                        if best is None or a.idle_since < best.idle_since:
-                            best = a
-                if best is not None:
-                    g = best.group
-                    g.idle.popleft()
-                    answer[i] = now
-                    group[i] = g.index
-                    agent_of[i] = best.number
-                    if lines[k]:  # hold_line() inlined: its line until the talk ends
-                        until = now + handle[i] + line_hold[k]
-                        line_release[i] = until
-                        heappush(line_heaps[line_pool[k]], (until, i))
-                    best.contact = i
-                    heappush(heap, (now + work[i], _NORMAL, next(eid), best))
+                # join() inlined (and, for a type whose journey is retrials only, Journeys.enter):
+                # the per-call hot path.
+                if q or not fast_arrival[k]:
+                    if q and self.head(q, now) is not None:  # first come, first served within the type
+                        if has_delay[k]:
+                            self.schedule_overflow(i, k, now)
+                    elif offer_of[k](self, i, k, now):  # the type's agent selection
+                        continue
                 else:
-                    q.append(i)
-                    if lines[k]:
-                        self.hold_line(k, i, deadline[i])
-                    if has_journey[k] and deadline[i] < INF and journeys.will_retry(i):  # type: ignore[union-attr]
-                        # Checked when its patience runs out (plus the retrial delay): by then it
-                        # was answered, or it abandoned and calls again.
-                        heappush(later, (deadline[i] + retrial_delay[i], next(seq), RETRY, i))
+                    # longest_idle() inlined: no one waits of this type, so the call goes to the
+                    # longest-idle free agent, if any.
+                    best = None
+                    for g in groups_of[k]:
+                        if g.idle:
+                            a = g.idle[0]
+                            if best is None or a.idle_since < best.idle_since:
+                                best = a
+                    if best is not None:
+                        g = best.group
+                        g.idle.popleft()
+                        answer[i] = now
+                        group[i] = g.index
+                        agent_of[i] = best.number
+                        if lines[k]:  # hold_line() inlined: its line until the talk ends
+                            until = now + handle[i] + line_hold[k]
+                            line_release[i] = until
+                            heappush(line_heaps[line_pool[k]], (until, i))
+                        best.contact = i
+                        heappush(heap, (now + work[i], _NORMAL, next(eid), best))
+                        continue
+                # It waits.
+                q.append(i)
+                if lines[k]:
+                    self.hold_line(k, i, deadline[i])
+                if has_journey[k] and deadline[i] < INF and journeys.will_retry(i):  # type: ignore[union-attr]
+                    # Checked when its patience runs out (plus the retrial delay): by then it
+                    # was answered, or it abandoned and calls again.
+                    heappush(later, (deadline[i] + retrial_delay[i], next(seq), RETRY, i))
             elif later and (not heap or later[0][0] < heap[0][0]):
                 item = heappop(later)
                 env._now = item[0]
                 journeys.fire(item)  # type: ignore[union-attr]  # later events come from journeys
             elif heap:
                 # Environment.step inlined: an agent's entry is the end of its contact.
-                env._now, _, _, event = heappop(heap)
+                now, _, _, event = heappop(heap)
+                env._now = now
                 cls = event.__class__
                 if cls is Agent:
-                    release(event, env._now)
+                    g = event.group
+                    if (not g.fast or event.todo or event.draining or g.leaving
+                            or (g.callbacks and journeys.callbacks_waiting)):  # type: ignore[union-attr]
+                        release(event, now)
+                        continue
+                    # Dispatch.release() inlined for a plain group with nothing else to mind (see
+                    # there): the per-call hot path. The agent takes the first live caller of its
+                    # first queue with one (those whose patience ran out left), else goes idle.
+                    event.contact = -1
+                    for qi, q in enumerate(g.queues):
+                        while q and deadline[q[0]] <= now:
+                            q.popleft()
+                        if q:
+                            serve(q.popleft(), g.queue_types[qi], g, event, now)
+                            break
+                    else:
+                        if g.closing:
+                            self.leave(event, now)
+                        else:
+                            event.idle_since = now
+                            g.idle.append(event)
                 elif cls is Wake:  # the run's own entries: one callback each, never failed
                     event.callbacks[0](event)
                 else:

@@ -350,33 +350,59 @@ def random_offer(run, c: int, k: int, now: float, schedule: bool = True) -> bool
     """Give contact c to a free agent drawn uniformly among all free agents of the groups
     allowed to take it now (delays, reserves, emails in opening hours); with none free, as
     ``general_offer`` (a chat to a chatting agent, a call to a blended one, overflow timers)."""
-    ch = run.channel[k]
-    entry = run.entry[c]
-    allowed = []
+    offer_to = run.offer_to[k]
     total = 0
-    for g, choice in run.offer_to[k]:
-        if now < entry + choice.delay:
-            continue
-        if ch == EMAIL and not run.email_open(g, now):
-            continue
-        n = len(g.idle)
-        if n and n > choice.reserve_other:
-            allowed.append((g, choice, n))
-            total += n
+    if run.offer_open[k]:
+        # Every group of the type may take it now (no delay, reserve or email hours): count
+        # their free agents only, with no list of the allowed (the per-call path).
+        for g, _ in offer_to:
+            total += len(g.idle)
+        allowed = offer_to
+    else:
+        ch = run.channel[k]
+        entry = run.entry[c]
+        allowed = []
+        for g, choice in offer_to:
+            if now < entry + choice.delay:
+                continue
+            if ch == EMAIL and not run.email_open(g, now):
+                continue
+            n = len(g.idle)
+            if n and n > choice.reserve_other:
+                allowed.append((g, choice))
+                total += n
     if not total:
-        return general_offer(run, c, k, now, schedule)
-    # u < 1, but u * total may round up to total: the last agent then.
-    i = min(int(run.agent_draws[k].next() * total), total - 1)
-    for drawn in allowed:  # the group the i-th free agent belongs to
-        if i < drawn[2]:
+        return no_agent_free(run, c, k, now, schedule)
+    # Uniforms.next inlined. u < 1, but u * total may round up to total: the last agent then.
+    draws = run.agent_draws[k]
+    if draws.pos == len(draws.block):
+        draws.block = draws.rng.random(draws.BLOCK).tolist()
+        draws.pos = 0
+    i = int(draws.block[draws.pos] * total)
+    draws.pos += 1
+    if i >= total:
+        i = total - 1
+    for g, choice in allowed:  # noqa: B007  (the group the i-th free agent belongs to, and its choice)
+        idle = g.idle
+        n = len(idle)
+        if i < n:
             break
-        i -= drawn[2]
-    g, choice, _ = drawn
-    idle = g.idle
+        i -= n
     agent = idle[i]
     del idle[i]  # the others keep their order (longest idle first)
     run.start(c, choice, agent, now)
     return True
+
+
+def no_agent_free(run, c: int, k: int, now: float, schedule: bool) -> bool:
+    """No free agent may take contact c (random_offer, rank_offer): as ``general_offer``
+    then — which, for a type no chat or blended group could take beside its work, only
+    schedules the overflow timers (so the groups are not looked at a second time)."""
+    if run.offer_fallback[k]:
+        return general_offer(run, c, k, now, schedule)
+    if schedule and run.has_delay[k]:
+        run.schedule_overflow(c, k, now)
+    return False
 
 
 def rank_offer(run, c: int, k: int, now: float, schedule: bool = True) -> bool:
@@ -402,4 +428,4 @@ def rank_offer(run, c: int, k: int, now: float, schedule: bool = True) -> bool:
             best.group.idle.popleft()
             run.start(c, best_choice, best, now)
             return True
-    return general_offer(run, c, k, now, schedule)
+    return no_agent_free(run, c, k, now, schedule)

@@ -69,6 +69,8 @@ class RunState:
     offer_of: list[Offer]
     plain_offer: list[bool]
     agent_draws: list[Uniforms | None]  # per type with agent_selection: random
+    offer_open: list[bool]  # per type: every group may take it on arrival (no delay, reserve, email)
+    offer_fallback: list[bool]  # per type: general_offer may place it with no agent free
     has_delay: list[bool]
     delays: list[list[float]]
     due_callbacks: list[Callable[[Wake], None]]
