@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from .arrivals import N_DECISIONS, ContactDraws
+from .arrivals import N_DECISIONS, U_REACH, U_REPEAT, U_RETRIAL, U_SELF_SERVICE, ContactDraws
 from .records import ABANDONED, ANSWERED, FIRST, WAITING, Records
 
 INF = math.inf
@@ -42,7 +42,7 @@ class Contacts:
     With caller journeys (``journeys=True``) also: ``customer``, ``contact_no``,
     ``attempt``, ``kind``, ``cb`` (callback state), ``resolved``, ``converted``,
     ``predicted`` (expected wait announced), and the journey's random numbers per contact
-    (``decisions``: ``N_DECISIONS`` uniforms per contact, flat; ``ivr``, ``retrial_delay``,
+    (``decisions``: a column per decision read, ``decisions[U_...][c]``; ``ivr``, ``retrial_delay``,
     ``repeat_delay``, ``callback_handle``, ``rating_noise``).
     """
 
@@ -55,7 +55,8 @@ class Contacts:
         "disconnected", "outbound", "dial_result",
     )
 
-    def __init__(self, draws: ContactDraws, lines: bool, times: bool, outbound: bool = False):
+    def __init__(self, draws: ContactDraws, lines: bool, times: bool, outbound: bool = False,
+                 decisions_read=range(N_DECISIONS)):
         self.draws = draws  # the up-front block, kept to build records without copies
         n = self.n_first = int(draws.arrival.size)
         journeys = draws.journey is not None
@@ -100,23 +101,31 @@ class Contacts:
             self.resolved: list[int] = [-1] * n
             self.converted: list[int] = [-1] * n
             self.predicted: list[float] = [NAN] * n
-            # Flat, N_DECISIONS per contact (decisions[c * N_DECISIONS + U_...]): one list of
-            # floats instead of a list per contact, which costs ten times more to build.
-            self.decisions: list[float] = j.decisions.ravel().tolist()
-            self.ivr: list[float] = j.ivr.tolist()
-            self.retrial_delay: list[float] = j.retrial_delay.tolist()
-            self.repeat_delay: list[float] = j.repeat_delay.tolist()
-            self.callback_handle: list[float] = j.callback_handle.tolist()
-            self.rating_noise: list[float] = j.rating_noise.tolist()
+            # One list per decision (decisions[U_...][c]), and only for those the run's journeys
+            # read (``decisions_read``; None for the others, never read): converting 5,000 uniforms
+            # to floats costs about 0.2 ms, and a day of retrials alone reads one of the eight.
+            self.decisions: list[list[float] | None] = [
+                j.decisions[:, u].tolist() if u in decisions_read else None for u in range(N_DECISIONS)]
+            # The other numbers likewise only where read: IVR time with an IVR, retrial delay with
+            # retrials, repeat delay with resolution, callback talk with callbacks (None: never
+            # read, and not appended to). Rating noise is never read during the run: the list
+            # holds the contacts created in it (the records add them to the drawn array).
+            read = decisions_read
+            self.ivr: list[float] | None = j.ivr.tolist() if U_SELF_SERVICE in read else None
+            self.retrial_delay: list[float] | None = j.retrial_delay.tolist() if U_RETRIAL in read else None
+            self.repeat_delay: list[float] | None = j.repeat_delay.tolist() if U_REPEAT in read else None
+            self.callback_handle: list[float] | None = j.callback_handle.tolist() if U_REACH in read else None
+            self.rating_noise: list[float] = []
 
     @classmethod
     def from_draws(cls, draws: ContactDraws, lines: bool = False, times: bool = True,
-                   outbound: bool = False) -> Contacts:
+                   outbound: bool = False, decisions_read=range(N_DECISIONS)) -> Contacts:
         """The table holding the day's first attempts (and a snapshot's callers, first).
 
         lines: some type has trunk lines; times: talk and wrap-up may be rewritten during
-        the run (chats, handle-time factors); outbound: some type is dialled (rows are added)."""
-        return cls(draws, lines, times, outbound)
+        the run (chats, handle-time factors); outbound: some type is dialled (rows are added);
+        decisions_read: the journey decisions (``U_...``) the run reads (default: all)."""
+        return cls(draws, lines, times, outbound, decisions_read)
 
     def dialled(self, t: float, k: int, result: int) -> int:
         """A call of outbound type *k* dialled at *t*, answered by *result*; return its row.
@@ -171,11 +180,17 @@ class Contacts:
             self.resolved.append(-1)
             self.converted.append(-1)
             self.predicted.append(NAN)
-            self.decisions.extend(decisions)
-            self.ivr.append(ivr)
-            self.retrial_delay.append(retrial)
-            self.repeat_delay.append(repeat)
-            self.callback_handle.append(callback)
+            for column, u in zip(self.decisions, decisions, strict=True):
+                if column is not None:
+                    column.append(u)
+            if self.ivr is not None:
+                self.ivr.append(ivr)
+            if self.retrial_delay is not None:
+                self.retrial_delay.append(retrial)
+            if self.repeat_delay is not None:
+                self.repeat_delay.append(repeat)
+            if self.callback_handle is not None:
+                self.callback_handle.append(callback)
             self.rating_noise.append(noise)
         return c
 
@@ -225,7 +240,8 @@ class Contacts:
                 "resolved": np.array(self.resolved, dtype=np.int8),
                 "converted": np.array(self.converted, dtype=np.int8),
                 "predicted": np.array(self.predicted, dtype=np.float64),
-                "rating_noise": col(draws.journey.rating_noise, self.rating_noise, np.float64),
+                "rating_noise": (np.concatenate((draws.journey.rating_noise, np.array(self.rating_noise)))
+                                 if self.rating_noise else draws.journey.rating_noise),
                 "deferred_customers": np.array(sorted(set(deferred_customers)), dtype=np.int64),
             }
         # Columns nobody rewrote are the up-front arrays themselves (no copy).

@@ -29,7 +29,6 @@ import numpy as np
 from ..plan import DAY_S, Plan
 from . import events as ev
 from .arrivals import (
-    N_DECISIONS,
     U_BALK,
     U_CALLBACK,
     U_CONVERT,
@@ -53,6 +52,31 @@ from .records import (
 
 ARRIVE, ENTER, RETRY, MESSAGE_LEFT = 0, 1, 2, 3
 INF = math.inf
+
+
+def decisions_read(plan: Plan) -> set[int]:
+    """The journey decisions (``U_...``) a run of *plan* may read: the contact table keeps
+    only those (a column never read is None, so a read this misses fails loudly)."""
+    read = set()
+    for ct in plan.contact_types:
+        jp = ct.journey
+        if jp is None:
+            continue
+        if jp.ivr_time is not None:
+            read.add(U_SELF_SERVICE)
+        if jp.balk_over is not None:
+            read.add(U_BALK)
+        if jp.callback_over is not None:
+            read |= {U_CALLBACK, U_REACH}  # an accepted callback may not reach the customer
+        if jp.message_callback:
+            read.add(U_REACH)
+        if jp.retrial_p > 0:
+            read.add(U_RETRIAL)
+        if jp.fcr is not None:
+            read |= {U_RESOLVED, U_REPEAT}
+        if jp.conversion_p is not None:
+            read.add(U_CONVERT)
+    return read
 
 
 class Journeys:
@@ -147,7 +171,7 @@ class Journeys:
         run = self.run
         if jp is not None and jp.ivr_time is not None:
             leave_ivr = now + self.contacts.ivr[c]
-            if self.decisions[c * N_DECISIONS + U_SELF_SERVICE] < jp.self_service:
+            if self.decisions[U_SELF_SERVICE][c] < jp.self_service:
                 self.fate[c] = IVR_RESOLVED
                 self.contacts.resolved[c] = 1
                 self.entry[c] = leave_ivr
@@ -181,9 +205,8 @@ class Journeys:
         if jp is not None and (jp.balk_over is not None or jp.callback_over is not None):
             ew = self.predict(k, now)
             self.contacts.predicted[c] = ew
-            u = c * N_DECISIONS
             dec = self.decisions
-            if jp.balk_over is not None and ew > jp.balk_over and dec[u + U_BALK] < jp.balk_p:
+            if jp.balk_over is not None and ew > jp.balk_over and dec[U_BALK][c] < jp.balk_p:
                 self.fate[c] = BALKED
                 if self.lines[k]:
                     run.hold_line(k, c, now)
@@ -192,7 +215,7 @@ class Journeys:
                 self.maybe_retry(c, now)
                 return
             if jp.callback_over is not None and ew > jp.callback_over:
-                if dec[u + U_CALLBACK] < jp.callback_accept:
+                if dec[U_CALLBACK][c] < jp.callback_accept:
                     # The customer hangs up and waits to be called: never abandons.
                     cb[c] = CB_ACCEPTED
                     self.deadline[c] = INF
@@ -249,7 +272,7 @@ class Journeys:
         self.last_wait[k] = now - self.entry[c]
         t = self.contacts
         if t.cb[c] == CB_ACCEPTED:
-            if self.decisions[c * N_DECISIONS + U_REACH] < jp.callback_reach:
+            if self.decisions[U_REACH][c] < jp.callback_reach:
                 talk = self.callback_handle[c]
                 self.handle[c] = talk
                 busy = self.work[c] = talk + self.acw[c]
@@ -262,21 +285,20 @@ class Journeys:
         elif self.lines[k]:
             self.run.hold_line(k, c, now + self.handle[c])
         if jp is not None:
-            u = c * N_DECISIONS
             dec = self.decisions
             fcr = self.fcr_of[k]
             if fcr is not None:
-                if dec[u + U_RESOLVED] < fcr[g.index]:
+                if dec[U_RESOLVED][c] < fcr[g.index]:
                     t.resolved[c] = 1
                 else:
                     t.resolved[c] = 0
-                    if jp.repeat_p > 0 and t.contact_no[c] < jp.repeat_max and dec[u + U_REPEAT] < jp.repeat_p:
+                    if jp.repeat_p > 0 and t.contact_no[c] < jp.repeat_max and dec[U_REPEAT][c] < jp.repeat_p:
                         target = k if jp.repeat_as is None else jp.repeat_as
                         self.schedule(now + busy + t.repeat_delay[c], target, t.customer[c],
                                       t.contact_no[c] + 1, 1, REPEAT)
             if jp.conversion_p is not None:
                 p = jp.conversion_p + jp.conversion_slope * (now - self.entry[c]) / 60.0
-                t.converted[c] = 1 if dec[u + U_CONVERT] < p else 0
+                t.converted[c] = 1 if dec[U_CONVERT][c] < p else 0
         return busy
 
     # --- retrials and new contacts -----------------------------------------------------------
@@ -284,7 +306,7 @@ class Journeys:
     def will_retry(self, c: int) -> bool:
         jp = self.journey[self.ctype[c]]
         return (jp is not None and jp.retrial_p > 0 and self.contacts.attempt[c] < jp.retrial_max
-                and self.decisions[c * N_DECISIONS + U_RETRIAL] < jp.retrial_p)
+                and self.decisions[U_RETRIAL][c] < jp.retrial_p)
 
     def maybe_retry(self, c: int, now: float) -> None:
         if self.will_retry(c):

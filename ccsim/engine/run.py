@@ -43,7 +43,7 @@ from .dialer import Dialer
 from .dispatch import Dispatch
 from .events import ARRIVAL, BLOCKED
 from .headcount import Headcount
-from .journeys import RETRY, Journeys
+from .journeys import RETRY, Journeys, decisions_read
 from .lines import Lines
 from .records import ABANDONED, MESSAGE, Records
 from .records import BLOCKED as BLOCKED_OUTCOME
@@ -125,7 +125,8 @@ class Run(RoutingSetup, Dispatch, ChatWork, AgentTime, Headcount, Lines):
         self.lines = [ct.lines for ct in types]
         self.line_hold = [ct.line_hold for ct in types]  # s after the caller leaves (hold_line adds it)
         outbound = any(ct.outbound is not None for ct in types)
-        t = self.contacts = Contacts.from_draws(draws, any(self.lines), self.any_chat_or_factor(plan), outbound)
+        t = self.contacts = Contacts.from_draws(draws, any(self.lines), self.any_chat_or_factor(plan), outbound,
+                                                decisions_read(plan))
         self.arrival, self.ctype, self.handle, self.acw, self.work = t.arrival, t.ctype, t.handle, t.acw, t.work
         self.deadline, self.entry, self.answer, self.group = t.deadline, t.entry, t.answer, t.group
         self.agent_of, self.fate, self.line_release = t.agent, t.fate, t.line_release
@@ -296,7 +297,7 @@ class Run(RoutingSetup, Dispatch, ChatWork, AgentTime, Headcount, Lines):
         line_pool = self.line_pool
         line_release, line_hold = self.line_release, self.line_hold
         seq = journeys.seq if journeys is not None else count()
-        retrial_delay = self.contacts.retrial_delay if journeys is not None else []
+        retrial_delay = (self.contacts.retrial_delay if journeys is not None else None) or []  # read on retrials
         n = len(times)
         while True:
             # Merge the pre-drawn arrivals (times[j]: contact ids[j], or j itself when the stream
