@@ -242,3 +242,51 @@ def test_pages_asking_for_now_at_once_are_all_answered():
         feed.stop()
         jobs.close()
     assert len(taken) == 3 and all(snap.time >= parse_clock("11:40") for snap in taken)  # none left waiting
+
+
+def test_a_run_of_several_days_is_shown_a_day_at_a_time():
+    import math
+
+    from ccsim.metrics import compute_results
+    from ccsim.plan import build_plan
+    from ccsim.realtime.snapshot import snapshot_from_dict
+    from ccsim.realtime.whatif import residual_scenario, run_from_snapshot
+
+    sc = load(ROOT / "scenarios/telco_support.yaml")  # three days, 08:00-22:00
+    source = snapshot_from_dict({"time": "08:00", "day": 1}, scenario=sc)
+    app, feed, jobs = build(sc, source, speed=1e9)
+    feed.start()
+    try:
+        deadline = time.monotonic() + 60
+        while feed.running and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        feed.stop()
+        jobs.close()
+    state = json.loads(feed.latest)
+    assert feed.error is None and state["day"] == 3 and "22:00" <= state["clock"] < "24:00"
+    board = feed.board
+    assert state["actual"] == board.actual[2] and sum(map(sum, board.actual[0])) > 0
+    assert sum(sum(map(sum, day)) for day in board.actual) == sum(feed.state.offered)
+    residual, extra = residual_scenario(sc, source)
+    plan = build_plan(residual)
+    _, records, _ = run_from_snapshot(sc, source, 0, plan=plan, extra_now=extra)
+    kpi = compute_results(plan, records).intervals
+    for ct in plan.contact_types:
+        live = [v for day in range(plan.days) for v in board.service_levels(day)[ct.index]]
+        expected = [None if math.isnan(v) else pytest.approx(float(v), abs=1e-12)
+                    for v in kpi[ct.name]["service_level"]]
+        assert live == expected, ct.name
+
+
+def test_a_whatif_of_several_days_gives_the_board_its_first_days_intervals():
+    from ccsim.realtime.serve.jobs import result_table
+    from ccsim.realtime.snapshot import snapshot_from_dict
+    from ccsim.realtime.whatif import whatif
+
+    sc = load(ROOT / "scenarios/telco_support.yaml")
+    source = snapshot_from_dict({"time": "12:10", "day": 2}, scenario=sc)
+    table = result_table(whatif(sc, source, [], replications=1))
+    assert (table["from_day"], table["from_time"]) == (2, "12:10:00")
+    starts = [start for start, _ in table["simulated_offered"]["support"]]
+    assert starts[0] == "12:30" and starts[-1] == "21:30" and len(starts) == len(set(starts))  # day 2 only

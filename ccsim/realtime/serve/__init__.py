@@ -23,7 +23,7 @@ def build(scenario, snapshot, *, speed: float = 60.0, seed: int | None = None, r
     offset = round((plan.clock_start - day.clock_start) / plan.interval_s)
     forecast = [[float(r * day.interval_s) for r in ct.rates[offset:offset + plan.n_intervals]]
                 for ct in day.contact_types]
-    board = Board(plan, forecast, levels)
+    board = Board(plan, forecast, levels, first_day=getattr(snapshot, "day", None))
     floor = Floor(plan, snapshot, initial.start_s)
     feed = LiveFeed(plan, draws, board, replication=replication, initial=initial, speed=speed, floor=floor,
                     scenario=scenario, source=snapshot)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ...plan import DAY_S
 from ...units import format_clock_exact
 
 # KPI -> whether a higher value is better (the thresholds then read "below").
@@ -92,25 +93,42 @@ def _num(v: float) -> float | None:
 
 class Board:
     """Builds the wallboard's JSON from a ``LiveState`` of a plan, and keeps the
-    contacts offered per interval of the live run (``count``, an event sink)."""
+    contacts offered per interval of the live run (``count``, an event sink).
 
-    def __init__(self, plan, forecast: list[list[float]], levels: dict[str, Threshold] | None = None):
+    A run of several days (a multi-day scenario) is shown a day at a time: the clock, the
+    interval and the actual series are those of the day the live run is in; *first_day*
+    is the scenario's day the run starts on (the snapshot's ``day``; None: one day).
+    """
+
+    def __init__(self, plan, forecast: list[list[float]], levels: dict[str, Threshold] | None = None,
+                 first_day: int | None = None):
         self.plan = plan
         self.levels = thresholds(levels)
         self.forecast = forecast  # per contact type, expected contacts per interval of the plan
-        n = plan.n_intervals
-        self.actual = [[0] * n for _ in plan.contact_types]
-        # Service level per interval so far: LiveState's counts of finished contacts (its one
-        # definition), binned by the contact's arrival interval as the KPI bins them.
-        self.sl_base = [[0] * n for _ in plan.contact_types]
-        self.sl_in_time = [[0] * n for _ in plan.contact_types]
+        self.first_day = first_day
+        n, days = plan.n_intervals, plan.days
+        # Per day of the run, contact type and interval: contacts offered so far, and the
+        # service level's counts of finished contacts (LiveState's, by its one definition),
+        # binned by the contact's arrival interval as the KPI bins them.
+        self.actual = [[[0] * n for _ in plan.contact_types] for _ in range(days)]
+        self.sl_base = [[[0] * n for _ in plan.contact_types] for _ in range(days)]
+        self.sl_in_time = [[[0] * n for _ in plan.contact_types] for _ in range(days)]
         self._seen = [(0, 0) for _ in plan.contact_types]
+
+    def day_interval(self, t: float) -> tuple[int, int, float]:
+        """(day of the run, interval of that day, s into the day) of time *t*, clamped to
+        the run's days and the day's intervals."""
+        plan = self.plan
+        day = min(max(int(t // DAY_S), 0), plan.days - 1)
+        in_day = t - day * DAY_S
+        return day, min(max(int(in_day // plan.interval_s), 0), plan.n_intervals - 1), in_day
 
     def count(self, kind: str, t: float, c: int, k: int, g: int, a: int) -> None:
         if kind == "arrival" and k >= 0:
-            i = int(t // self.plan.interval_s)
-            if 0 <= i < self.plan.n_intervals:
-                self.actual[k][i] += 1
+            day = int(t // DAY_S)
+            i = int((t - day * DAY_S) // self.plan.interval_s)
+            if 0 <= day < self.plan.days and 0 <= i < self.plan.n_intervals:
+                self.actual[day][k][i] += 1
 
     def count_service(self, state, c: int, k: int) -> None:
         """After *state* (``LiveState``) took an event of contact *c* of type *k*: what it
@@ -124,15 +142,15 @@ class Board:
         self._seen[k] = (base, on_time)
         table = state.table
         arrival = table.arrival[c] if table is not None and 0 <= c < len(table.arrival) else state.now
-        i = min(max(int(arrival // self.plan.interval_s), 0), self.plan.n_intervals - 1)
-        self.sl_base[k][i] += base - seen_base
-        self.sl_in_time[k][i] += on_time - seen_on_time
+        day, i, _ = self.day_interval(arrival)
+        self.sl_base[day][k][i] += base - seen_base
+        self.sl_in_time[day][k][i] += on_time - seen_on_time
 
-    def service_levels(self) -> list[list[float | None]]:
-        """Per contact type and interval, the service level of the contacts finished so far
-        (None while none is)."""
+    def service_levels(self, day: int = 0) -> list[list[float | None]]:
+        """Per contact type and interval of the run's *day*, the service level of the
+        contacts finished so far (None while none is)."""
         return [[on_time / base if base else None for on_time, base in zip(row_t, row_b, strict=True)]
-                for row_t, row_b in zip(self.sl_in_time, self.sl_base, strict=True)]
+                for row_t, row_b in zip(self.sl_in_time[day], self.sl_base[day], strict=True)]
 
     def interval_starts(self) -> list[str]:
         p = self.plan
@@ -140,7 +158,7 @@ class Board:
 
     def tiles(self, state, speed: float, running: bool) -> dict:
         plan = self.plan
-        i = min(int(state.now // plan.interval_s), plan.n_intervals - 1)
+        day, i, in_day = self.day_interval(state.now)
         types = []
         for ct in plan.contact_types:
             k = ct.index
@@ -166,11 +184,12 @@ class Board:
                            "scheduled": round(scheduled, 1),
                            "staffed_status": status("staffed", staffed,
                                                     default_levels("staffed", self.levels["staffed"]))})
-        return {"clock": format_clock_exact(plan.clock_start + state.now), "t": round(state.now, 1),
+        return {"clock": format_clock_exact(plan.clock_start + in_day), "t": round(state.now, 1),
+                "day": None if self.first_day is None and plan.days == 1 else (self.first_day or 1) + day,
                 "speed": speed, "running": running, "interval": i,
                 "contact_types": types, "agent_groups": groups,
-                "actual": [list(row) for row in self.actual],
-                "actual_service_level": self.service_levels()}
+                "actual": [list(row) for row in self.actual[day]],
+                "actual_service_level": self.service_levels(day)}
 
     def levels_in_force(self) -> dict:
         """The amber and red levels each tile is coloured by, defaults filled in: per contact

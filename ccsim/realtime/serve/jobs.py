@@ -71,14 +71,16 @@ def result_table(result) -> dict:
     # "as is": mean contacts offered and service level per interval, per contact type
     simulated: dict[str, list] = {}
     simulated_sl: dict[str, list] = {}
-    start = result.snapshot.time
+    start, day = result.snapshot.time, getattr(result.snapshot, "day", None)
     for row in doc["intervals"]:
-        # The interval the what-if starts inside holds only the rest of it: not a figure to
-        # set beside a whole interval's forecast.
-        if row["variant"] == "as is" and parse_clock(row["interval"]) >= start:
+        # The day the what-if starts on (a multi-day one: the board shows a day at a time),
+        # without the interval it starts inside: that holds only the rest of it, not a
+        # figure to set beside a whole interval's forecast.
+        if row["variant"] == "as is" and row.get("day") == day and parse_clock(row["interval"]) >= start:
             simulated.setdefault(row["contact_type"], []).append([row["interval"], row["offered"]])
             simulated_sl.setdefault(row["contact_type"], []).append([row["interval"], row["service_level"]])
     return {"snapshot_time": doc["snapshot_time"], "from_time": format_clock_exact(result.snapshot.time),
+            "from_day": day,
             "replications": doc["replications"], "seed": doc["seed"],
             "variants": doc["variants"], "rows": rows, "simulated_offered": simulated,
             "simulated_service_level": simulated_sl}
@@ -113,7 +115,8 @@ class Job:
     def to_dict(self) -> dict:
         return {"id": self.id, "actions": self.actions, "status": self.status, "done": self.done,
                 "total": self.total, "error": self.error, "result": self.result, "from": self.origin,
-                "from_time": None if self.snapshot is None else format_clock_exact(self.snapshot.time)}
+                "from_time": None if self.snapshot is None else format_clock_exact(self.snapshot.time),
+                "from_day": getattr(self.snapshot, "day", None)}
 
 
 class WhatIfJobs:

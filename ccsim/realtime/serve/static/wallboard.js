@@ -26,6 +26,7 @@ function showThresholds() {
 function show(s) {
   latest = s;
   document.getElementById("clock").textContent = s.clock;
+  document.getElementById("day").textContent = s.day != null ? "day " + s.day : "";
   document.getElementById("running").textContent = s.running ? "running" : "stopped";
   const now = document.querySelector("#from option[value=now]");
   now.disabled = !s.running || !board.from_now;
@@ -50,16 +51,18 @@ function show(s) {
   });
   drawCharts();
 }
-// The "as is" variant's series of the newest what-if, placed on the board's intervals.
+// The "as is" variant's series of the newest what-if, placed on the board's intervals
+// (of a multi-day run: when the board shows the day the what-if started on).
 function simulatedSeries(key, name) {
-  const out = board.intervals.map(() => null), res = history.length ? history[0].result : null;
+  const out = board.intervals.map(() => null);
+  const res = history.length && (history[0].result.from_day ?? null) === (latest.day ?? null) ? history[0].result : null;
   ((res && res[key] && res[key][name]) || []).forEach(([start, v]) => { const i = board.intervals.indexOf(start); if (i >= 0) out[i] = v; });
   return out;
 }
 function drawCharts() {
   const s = latest, charts = document.getElementById("charts");
   if (!s) return;
-  const from = history.length ? " (as is, from " + history[0].from_time + ")" : "";
+  const from = history.length ? " (as is, from " + fromText(history[0].result) + ")" : "";
   board.contact_types.forEach((name, k) => {
     let box = charts.querySelector("[data-type='" + CSS.escape(name) + "']");
     if (!box) {
@@ -115,12 +118,13 @@ function keep(job) {
   history = [job].concat(history.filter(j => j.id !== job.id)).slice(0, SHOWN_RESULTS);
   table(); drawCharts();
 }
+function fromText(res) { return (res.from_day != null ? "day " + res.from_day + " " : "") + res.from_time; }
 function ci(x, unit) { return x && x.ci95 ? " [" + fmt(x.ci95[0], unit) + ", " + fmt(x.ci95[1], unit) + "]" : ""; }
 function table() {
   const t = document.getElementById("result");
   let h = "<tr><th>from</th><th>variant</th><th>contact type</th><th>service level</th><th>abandonment</th><th>ASA</th><th>SL vs as is</th></tr>";
   history.forEach(job => {
-    const from = job.result.from_time + (job.from === "now" ? " (live)" : " (snapshot)");
+    const from = fromText(job.result) + (job.from === "now" ? " (live)" : " (snapshot)");
     job.result.rows.forEach((r, i) => {
       const d = r.difference ? r.difference.service_level : null;
       h += "<tr data-job='" + job.id + "'" + (i === 0 ? " class='first'" : "") + "><td>" + from + "</td><td>" + esc(r.variant) +
