@@ -79,6 +79,8 @@ class RoutingSetup(RunState):
             chats = [run.concurrency[k] for k in gp.skill_indices if run.channel[k] == CHANNELS["chat"]]
             g.max_chats = max(chats) if chats else 0
             g.blended = gp.voice_with_chat
+            for choice in mine.values():
+                choice.serves = choice.factor == 1.0 and not g.max_chats
             g.plain = is_plain_group(plan, gp)
         run.delays = [sorted(d) for d in delays]
         # Contact selection per group, agent selection per type: the foundation's rule where

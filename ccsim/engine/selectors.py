@@ -52,7 +52,7 @@ CHANNELS = {"voice": VOICE, "chat": CHAT, "email": EMAIL}
 class Choice:
     """One skill of a group as the selection sees it."""
 
-    __slots__ = ("queue", "k", "channel", "delay", "reserve_other", "boost", "factor")
+    __slots__ = ("queue", "k", "channel", "delay", "reserve_other", "boost", "factor", "serves")
 
     def __init__(self, queue, k: int, channel: int, delay: float, reserve_other: int, boost: float, factor: float):
         self.queue, self.k, self.channel = queue, k, channel
@@ -60,6 +60,9 @@ class Choice:
         self.reserve_other = reserve_other  # idle colleagues needed to take it (reserves kept for others)
         self.boost = boost  # s of head start of its type in a shared discipline
         self.factor = factor  # handle-time factor of the group for it
+        # Taking it is just Dispatch.serve (no factor to apply, no chats on the group): set
+        # when the group is built; the selectors then call serve() without start().
+        self.serves = False
 
 
 def is_voice_group(plan, gp) -> bool:
@@ -122,7 +125,11 @@ def levels_pick(run, agent, levels, now: float) -> bool:
                 best, best_key, best_choice = c, key, choice
         if best_choice is not None:
             best_choice.queue.popleft()
-            run.start(best, best_choice, agent, now)
+            if best_choice.serves:  # start() inlined: a call or an email, nothing to scale
+                run.serve(best, best_choice.k, agent.group, agent, now)
+                agent.channel = best_choice.channel
+            else:
+                run.start(best, best_choice, agent, now)
             return True
     return False
 
@@ -292,8 +299,13 @@ def voice_offer(run, c: int, k: int, now: float, schedule: bool = True) -> bool:
         if schedule and run.has_delay[k]:
             run.schedule_overflow(c, k, now)
         return False
-    best.group.idle.popleft()
-    run.start(c, best_choice, best, now)
+    g = best.group
+    g.idle.popleft()
+    if best_choice.serves:  # type: ignore[union-attr]  # start() inlined: a call, nothing to scale
+        run.serve(c, k, g, best, now)
+        best.channel = best_choice.channel  # type: ignore[union-attr]  # (set with best)
+    else:
+        run.start(c, best_choice, best, now)
     return True
 
 
@@ -390,7 +402,11 @@ def random_offer(run, c: int, k: int, now: float, schedule: bool = True) -> bool
         i -= n
     agent = idle[i]
     del idle[i]  # the others keep their order (longest idle first)
-    run.start(c, choice, agent, now)
+    if choice.serves:  # start() inlined: a call or an email, nothing to scale
+        run.serve(c, k, g, agent, now)
+        agent.channel = choice.channel
+    else:
+        run.start(c, choice, agent, now)
     return True
 
 
