@@ -88,9 +88,40 @@ class WhatIf:
                     rows.append(row)
         return rows
 
+    def day_table(self) -> list[dict]:
+        """A multi-day snapshot's rest of its day and each later day, per variant and contact
+        type: offered, service level (answered in time / counted) and abandonment (abandoned /
+        offered) over the day's intervals reported, mean and CI over replications; [] for a
+        one-day snapshot."""
+        if self.snapshot.day is None:
+            return []
+        reported = self.reported()
+        days = sorted({d for _, _, d in reported if d is not None})
+        rows = []
+        for label, est in self.variants.items():
+            for name in est.scenario.contact_types:
+                for day in days:
+                    cut = [i for i, _, d in reported if d == day]
+                    sums = {k: np.array([[r.intervals[name][k][i] for i in cut] for r in est.replication_results],
+                                        dtype=float).sum(axis=1)
+                            for k in ("offered", "abandoned", "answered_within_threshold", "sl_counted")}
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        kpis = {"offered": sums["offered"],
+                                "service_level": sums["answered_within_threshold"] / sums["sl_counted"],
+                                "abandon_rate": sums["abandoned"] / sums["offered"]}
+                    row: dict[str, object] = {"variant": label, "contact_type": name, "day": day,
+                                              "from": next(start for _, start, d in reported if d == day)}
+                    for k, values in kpis.items():
+                        values = values[np.isfinite(values)]
+                        mean, ci = mean_ci(values) if values.size else (math.nan, None)
+                        row[k] = _num(mean)
+                        row[k + "_ci95"] = None if ci is None else [_num(v) for v in ci]
+                    rows.append(row)
+        return rows
+
     def to_dict(self) -> dict:
         first = next(iter(self.variants.values()))
-        day = {} if self.snapshot.day is None else {"snapshot_day": self.snapshot.day}
+        day = {} if self.snapshot.day is None else {"snapshot_day": self.snapshot.day, "days": self.day_table()}
         return {
             "snapshot_time": format_clock(self.snapshot.time), **day,
             "seed": first.seed, "replications": first.replications,
@@ -214,6 +245,17 @@ def render_whatif(result: WhatIf, intervals: int = 4, width: int | None = None) 
             body.append([label] + [_cell(row) for row in mine[:len(reported)]])
         lines += ["  " + line for line in render_columns(["variant", *starts], body, set(range(1, len(starts) + 1)),
                                                           width=None if width is None else max(20, width - 2))]
+    if result.snapshot.day is not None:
+        lines.append("")
+        lines.append("per day: service level (95 % CI) / abandonment")
+        body = []
+        for row in result.day_table():
+            sl, ci, ab = row["service_level"], row["service_level_ci95"], row["abandon_rate"]
+            half = "" if ci is None else f"±{(ci[1] - ci[0]) / 2 * 100:.0f}"
+            cell = "-" if sl is None else f"{sl * 100:.0f}{half} % {0 if ab is None else ab * 100:.0f} %"
+            body.append([row["variant"], row["contact_type"], f"day {row['day']} from {row['from']}", cell])
+        lines += ["  " + line for line in render_columns(["variant", "contact type", "day", "SL / abandoned"], body,
+                                                          {3}, width=None if width is None else max(20, width - 2))]
     for label, comp in result.comparisons.items():
         lines.append("")
         lines.append(f"{label} vs as is (rest of the {'horizon' if result.snapshot.day else 'day'}, paired):")

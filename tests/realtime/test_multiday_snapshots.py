@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from ccsim.cli import main
 from ccsim.engine.records import ABANDONED, ANSWERED, BLOCKED, WAITING
 from ccsim.plan import DAY_S
-from ccsim.realtime import run_from_snapshot, whatif
+from ccsim.realtime import render_whatif, run_from_snapshot, whatif
 from ccsim.realtime.snapshot import snapshot_from_dict
 from ccsim.scenario import ScenarioError, load
 
@@ -130,6 +130,12 @@ def test_the_what_if_reports_the_rest_of_the_day_and_the_later_days_per_day():
     comparison = result.comparisons["agent_groups.sellers.staffing+=3"]
     sales = next(r for r in comparison.rows() if r["name"] == "sales" and r["kpi"] == "service_level")
     assert sales["difference"] > 0  # three more sellers on Monday
+    by_day = {(r["variant"], r["contact_type"], r["day"]): r for r in result.to_dict()["days"]}
+    action = "agent_groups.sellers.staffing+=3"
+    assert by_day[("as is", "sales", 4)]["from"] == "10:00" and by_day[("as is", "sales", 5)]["from"] == "08:00"
+    assert by_day[(action, "sales", 4)]["service_level"] > by_day[("as is", "sales", 4)]["service_level"]
+    assert by_day[(action, "sales", 5)] | {"variant": "as is"} == by_day[("as is", "sales", 5)]  # Tuesday as planned
+    assert "day 5 from 08:00" in render_whatif(result)
 
 
 def test_a_staffing_action_changes_the_snapshots_day_only():
