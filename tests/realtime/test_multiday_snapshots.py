@@ -253,3 +253,23 @@ def test_live_and_serve_take_a_multi_day_snapshot(tmp_path):
 
     app, feed, jobs = build(week, _snap(week, day=4), speed=1e6)
     assert feed is not None and jobs is not None
+
+
+def test_later_days_keep_their_overnight_emails_and_their_shifts():
+    """The omnichannel retailer over three days, from day 1 at 14:00: the emails received in
+    the nights before days 2 and 3 are in the queue at their opening (the first night's are in
+    the snapshot's backlog), and the shift groups log in again each morning."""
+    omni = load("scenarios/omnichannel.yaml", overrides=["horizon.days=3"])
+    snap = snapshot_from_dict({"time": "14:00", "day": 1, "contact_types": {"email": {"waiting": ["5h", "1h"]}}},
+                              scenario=omni)
+    plan, rec, state = run_from_snapshot(omni, snap, 0)
+    email = next(ct.index for ct in plan.contact_types if ct.name == "email")
+    arrival = np.asarray(rec.arrival)[np.asarray(rec.ctype) == email]
+    at_opening = {d: int(np.sum(arrival == d * DAY_S)) for d in range(3)}
+    assert at_opening[0] == 0 and at_opening[1] > 75 and at_opening[2] > 75  # about 150 a night
+    assert arrival.min() >= state.start_s
+    for gp, (times, present) in zip(plan.agent_groups, rec.present_log, strict=True):
+        assert gp.shifts is not None
+        for d in (1, 2):
+            day = (times >= d * DAY_S) & (times < d * DAY_S + plan.horizon_s)
+            assert present[day].max() > 0, (gp.name, d)
