@@ -225,7 +225,7 @@ def test_the_importer_takes_the_day_and_whatif_runs_its_snapshot(tmp_path):
     assert direct.exit_code == 0, direct.output
     assert "What if, from 11:40 on day 2" in direct.output
     missing = runner.invoke(main, ["snapshot", str(scenario), "--from", "avaya", AVAYA, "--time", "11:40"])
-    assert missing.exit_code == 2 and "give the day the snapshot was taken on" in missing.output
+    assert missing.exit_code == 2 and "give the day the export was taken on, --day N (1 to 3)" in missing.output
     assert "Traceback" not in missing.output
     both = runner.invoke(main, ["snapshot", str(scenario), "--from", "avaya", AVAYA, "--time", "11:40", "--day", "2",
                                 "--date", "2026-12-02"])

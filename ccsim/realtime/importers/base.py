@@ -229,6 +229,12 @@ def build_snapshot(kind: str, feed: Feed, scenario, mapping: dict[str, str] | No
     if now is None:
         problems.append(problem(source, None, None, "(time)",
                                 "the export carries no time of its own: give --time HH:MM"))
+    h = scenario.horizon
+    if h.days > 1 and day is None and date is None:
+        dated = " or --date YYYY-MM-DD" if isinstance(h.first_day, dt.date) else ""
+        problems.append(problem(source, None, None, "(day)",
+                                f"the scenario's horizon has {h.days} days: give the day the export was taken on, "
+                                f"--day N (1 to {h.days}){dated}"))
     queues: dict[str, list[FeedRow]] = {}
     teams: dict[str, list[FeedRow]] = {}
     for row in feed.rows:
