@@ -273,3 +273,14 @@ def test_later_days_keep_their_overnight_emails_and_their_shifts():
         for d in (1, 2):
             day = (times >= d * DAY_S) & (times < d * DAY_S + plan.horizon_s)
             assert present[day].max() > 0, (gp.name, d)
+
+
+def test_actions_that_change_a_roster_are_refused_on_several_days(tmp_path):
+    path = tmp_path / "now.yaml"
+    path.write_text('time: "14:00"\nday: 1\n')
+    for action in ("agent_groups.sellers.staffing+=2", "agent_groups.sellers.overtime=30min"):
+        done = CliRunner().invoke(main, ["whatif", "scenarios/omnichannel.yaml", "--set", "horizon.days=2",
+                                         "--snapshot", str(path), "--action", action, "-r", "1", "-q"])
+        assert done.exit_code == 2, done.output
+        assert f"error: --action: {action}: on a snapshot of a multi-day scenario the actions are" in done.output
+        assert "Traceback" not in done.output
