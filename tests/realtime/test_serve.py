@@ -30,6 +30,18 @@ def client():
         yield c, feed
 
 
+
+def run_to_end(feed, jobs, timeout_s: float) -> None:
+    """Run the wallboard's live feed (at the speed it was built with) to its end, then stop it."""
+    feed.start()
+    try:
+        deadline = time.monotonic() + timeout_s
+        while feed.running and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        feed.stop()
+        jobs.close()
+
 def test_state_carries_the_library_kpis(client):
     c, feed = client
     assert feed.wait_started()
@@ -208,14 +220,7 @@ def test_the_boards_service_level_per_interval_is_the_kpi_per_interval_at_the_en
     sc = load(SCENARIO)
     source = load_snapshot(SNAPSHOT, sc)
     app, feed, jobs = build(sc, source, speed=1e9)  # the rest of the day in a moment
-    feed.start()
-    try:
-        deadline = time.monotonic() + 30
-        while feed.running and time.monotonic() < deadline:
-            time.sleep(0.02)
-    finally:
-        feed.stop()
-        jobs.close()
+    run_to_end(feed, jobs, timeout_s=30)
     assert not feed.running and feed.error is None
     live = json.loads(feed.latest)["actual_service_level"]
     residual, extra = residual_scenario(sc, source)
@@ -255,14 +260,7 @@ def test_a_run_of_several_days_is_shown_a_day_at_a_time():
     sc = load(ROOT / "scenarios/telco_support.yaml")  # three days, 08:00-22:00
     source = snapshot_from_dict({"time": "08:00", "day": 1}, scenario=sc)
     app, feed, jobs = build(sc, source, speed=1e9)
-    feed.start()
-    try:
-        deadline = time.monotonic() + 60
-        while feed.running and time.monotonic() < deadline:
-            time.sleep(0.02)
-    finally:
-        feed.stop()
-        jobs.close()
+    run_to_end(feed, jobs, timeout_s=60)
     state = json.loads(feed.latest)
     assert feed.error is None and state["day"] == 3 and "22:00" <= state["clock"] < "24:00"
     board = feed.board
