@@ -20,6 +20,13 @@ staffing and the search can promise something exact about it:
 3. **Check.** Simulate every single-agent removal from the final staffing
    on its own (groups x intervals variants). If one still meets every target,
    take it (several together when they do not interact) and check again.
+   A caller of ``run`` may look at the trimmed staffing first (``before_check``,
+   ``staff`` checks it on fresh days) and stop the search there, unchecked.
+
+Trim and check variants are screened (``screen``): each is simulated on the
+first days of the sample and compared, day by day, with the staffing it comes
+from; one whose fate is already certain there (a clear miss) is not simulated
+on the rest. Every other variant is judged on the whole sample, as without.
 
 Queues carry over between intervals (a caller who arrives at 09:29 is served by
 the 09:30 agents), which is why removals are judged on the whole day and the
@@ -80,12 +87,18 @@ class SearchResult:
     minimal: bool = False  # True when the last check found no removable agent
     # (group, interval) -> what one agent fewer there breaks, from the last check (``binding``)
     binding: dict[tuple[int, int], tuple[Broken, ...]] = field(default_factory=dict)
+    checked: bool = True  # False when the search stopped before its check (``run``'s before_check)
 
 
 def frozen_intervals(plan: Plan) -> np.ndarray:
     """Intervals wholly inside the warm-up: no KPI is measured there, so their staffing stays as started."""
     ends = (np.arange(plan.n_intervals) + 1) * plan.interval_s
     return ends <= plan.warmup_s + 1e-9
+
+
+def _holds(ok: np.ndarray, j: int) -> bool:
+    """A removal in interval *j* keeps its neighbourhood (the interval before it to the next removal) met."""
+    return bool(ok[max(0, j - 1):j + SPACING].all())
 
 
 def default_ceiling(start: np.ndarray) -> np.ndarray:
@@ -240,12 +253,15 @@ class Search:
                         v = e.staffing.copy()
                         v[g, js] -= 1
                         variants.append((g, js, v))
-            evaluated = self.ev.evaluate_many([v for _, _, v in variants])
+            def refuted_all(i: int, verdicts, variants=variants) -> bool:  # every removal's neighbourhood misses
+                return not any(_holds(verdicts.ok, j) for j in variants[i][1])
+
+            evaluated = self.ev.evaluate_screened(e, [v for _, _, v in variants], refuted_all)
             accepted = []
             for (g, js, _), trial in zip(variants, evaluated, strict=True):
                 ok = trial.verdicts.ok
                 for j in js:
-                    if ok[max(0, j - 1):j + SPACING].all():
+                    if _holds(ok, j):
                         accepted.append((g, j))
                     else:
                         refuted.add((g, j))
@@ -263,7 +279,7 @@ class Search:
                 v = e.staffing.copy()
                 v[g, j] -= 1
                 variants.append(v)
-            evaluated = self.ev.evaluate_many(variants)
+            evaluated = self.ev.evaluate_screened(e, variants, lambda _i, verdicts: not verdicts.all_ok)
             removable = [c for c, trial in zip(candidates, evaluated, strict=True) if trial.verdicts.all_ok]
             if not removable:
                 # Each removal breaks something: what it breaks is the interval's binding constraint.
@@ -275,11 +291,17 @@ class Search:
             self._step("check", e, removed)
         return e, False
 
-    def run(self, start: np.ndarray) -> SearchResult:
+    def run(self, start: np.ndarray, before_check: Callable[[Evaluation], bool] | None = None) -> SearchResult:
+        """Raise, trim and check from *start*. before_check: called with the trimmed staffing's
+        evaluation; when it returns False the search stops there, unchecked (``checked``)."""
         started = time.perf_counter()
         first = self.ev.evaluate(start)
         e = self.raise_until_met(start)
         e = self.trim(e)
-        e, minimal = self.check(e)
+        checked = before_check is None or before_check(e)
+        minimal = False
+        if checked:
+            e, minimal = self.check(e)
         return SearchResult(e.staffing.copy(), start.copy(), first, e, self.steps, self.ev.evaluations,
-                            self.ev.simulated_days, time.perf_counter() - started, minimal, self.binding)
+                            self.ev.simulated_days, time.perf_counter() - started, minimal, self.binding,
+                            checked)

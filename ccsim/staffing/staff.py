@@ -16,12 +16,12 @@ from ..plan import Plan
 from ..scenario import Scenario
 from .analytic import METHODS, TypeAnalytic, analytic_staffing
 from .cost import plan_cost
-from .evaluate import Evaluator, staffing_changes
+from .evaluate import Evaluation, Evaluator, staffing_changes
 from .multiskill import allocate
 from .search import Search, SearchResult, SearchStep, default_ceiling
 from .settings import StaffingOptions, resolve_options
 from .shrinkage import paid_hours, scheduled_positions
-from .targets import InfeasibleTargets, Targets, check_feasible
+from .targets import InfeasibleTargets, Targets, check_feasible, judge
 
 STARTS = METHODS + ("scenario",)
 DEFAULT_REPLICATIONS = 40
@@ -270,24 +270,46 @@ def staff(
     begin = np.minimum(begin, ceiling)
     first_round = None
     more: list[tuple[int, int]] = []
+    known: list | None = None  # the staffing a refine round starts from: its results on every day of the sample
     steps: list[SearchStep] = []
     totals = [0, 0, 0.0]  # evaluations, simulated days, seconds over every round
+    check_label = "checking the staffing found on fresh days"
     for refine in range(MAX_REFINE + 1):
+        checked_before: list[Validation] = []
+
+        def fresh_days_met(e, refine=refine, checked_before=checked_before) -> bool:
+            """Before the check (which needs every variant on the whole sample): the trimmed staffing on
+            fresh days. When they miss, the sample is too small to tell, and the round's check would be
+            wasted: the search goes on with more days instead. (The last round always checks.)"""
+            if refine == MAX_REFINE:
+                return True
+            checked_before.append(validate_staffing(scenario, e.staffing, options, "simulation", check_replications,
+                                                    check_seed + refine, workers, executor,
+                                                    progress=_labelled(progress, check_label)))
+            return checked_before[-1].intervals_met == checked_before[-1].n_intervals
+
         with Evaluator(scenario, targets, replications, seed, workers=workers, executor=executor,
                        more=more, progress=progress) as evaluator:
-            result = Search(evaluator, plan, targets, analytic, ceiling, on_step).run(begin)
+            if known is not None:  # its days were all simulated already: the last sample and the last check
+                evaluator.cache[Evaluator.key(begin)] = Evaluation(begin, plan_for(evaluator.variant(begin), seed),
+                                                                   known, judge(known, plan, targets))
+            result = Search(evaluator, plan, targets, analytic, ceiling, on_step).run(begin, fresh_days_met)
         steps += result.steps
         first_round = first_round or result
         totals = [totals[0] + result.evaluations, totals[1] + result.simulated_days, totals[2] + result.seconds]
-        found = validate_staffing(scenario, result.staffing, options, "simulation", check_replications,
-                                  check_seed + refine, workers, executor,
-                                  progress=_labelled(progress, "checking the staffing found on fresh days"))
+        if checked_before and np.array_equal(checked_before[-1].staffing, result.staffing):
+            found = checked_before[-1]  # the check took nothing out: its fresh days are simulated already
+        else:
+            found = validate_staffing(scenario, result.staffing, options, "simulation", check_replications,
+                                      check_seed + refine, workers, executor,
+                                      progress=_labelled(progress, check_label))
         if found.intervals_met == found.n_intervals or refine == MAX_REFINE:
             break
         # The check on fresh days missed an interval: the search's days were too few to tell. Go on
         # from the staffing found with those days added, and check again on days never used.
         more.append((check_seed + refine, check_replications))
         begin = result.staffing
+        known = list(result.final.results) + list(found.estimates.replication_results)
         if on_step is not None:
             on_step(SearchStep("refine", int(begin.sum()), found.n_intervals - found.intervals_met, 0,
                                totals[0], totals[1]))

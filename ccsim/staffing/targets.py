@@ -191,8 +191,27 @@ def _judge(values: np.ndarray, limit: float, high_is_good: bool, confidence: flo
     return meets.all(axis=0), observed[worst, np.arange(n)], worst
 
 
+def judged_columns(targets: Targets):
+    """The (section, name, kpi, limit, high is good) of every KPI *targets* judge per interval."""
+    for name, t in targets.contact_types.items():
+        yield "intervals", name, "service_level", t.service_level, True
+        if t.max_abandon is not None:
+            yield "intervals", name, "abandon_rate", t.max_abandon, False
+        if t.max_asa_s is not None:
+            yield "intervals", name, "asa", t.max_asa_s, False
+    for name, cap in targets.max_occupancy.items():
+        if cap is not None:
+            yield "group_intervals", name, "occupancy", cap, False
+
+
 def judge(results, plan: Plan, targets: Targets) -> Verdicts:
     """Check every interval of the daily pattern against *targets* over *results* (replications)."""
+    return judge_values(lambda section, name, kpi: _stack(results, section, name, kpi), plan, targets)
+
+
+def judge_values(values, plan: Plan, targets: Targets) -> Verdicts:
+    """As ``judge``, from ``values(section, name, kpi)``: one row per replication, one column per
+    interval of every day (NaN meets the target)."""
     n, days = plan.n_intervals, plan.days
     v = Verdicts(n)
     for name, t in targets.contact_types.items():
@@ -202,7 +221,7 @@ def judge(results, plan: Plan, targets: Targets) -> Verdicts:
         if t.max_asa_s is not None:
             checks.append(("asa", t.max_asa_s))
         for kpi, limit in checks:
-            meets, observed, worst = _judge(_stack(results, "intervals", name, kpi), limit, _BETTER_HIGH[kpi],
+            meets, observed, worst = _judge(values("intervals", name, kpi), limit, _BETTER_HIGH[kpi],
                                             targets.confidence, days, n)
             v.observed[(name, kpi)] = observed
             v.worst_day[(name, kpi)] = worst
@@ -212,7 +231,7 @@ def judge(results, plan: Plan, targets: Targets) -> Verdicts:
     for name, cap in targets.max_occupancy.items():
         if cap is None:
             continue
-        meets, observed, worst = _judge(_stack(results, "group_intervals", name, "occupancy"), cap, False,
+        meets, observed, worst = _judge(values("group_intervals", name, "occupancy"), cap, False,
                                         targets.confidence, days, n)
         v.observed[(name, "occupancy")] = observed
         v.worst_day[(name, "occupancy")] = worst
