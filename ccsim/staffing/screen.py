@@ -27,7 +27,7 @@ import numpy as np
 
 from ..experiment.estimates import quiet_empty_means
 from ..plan import Plan
-from .targets import Targets, Verdicts, _stack, judge_values, judged_columns
+from .targets import Targets, Verdicts, judge_values, judged_columns, per_day
 
 SCREEN_Z = 4.0  # errors of the prediction beyond which a miss is certain
 SCREEN_STOPS = (0.25, 0.5)  # shares of the sample's days after which a variant is screened...
@@ -49,8 +49,8 @@ def certain_misses(base_results: list, head: list, plan: Plan, targets: Targets)
     total, m = len(base_results), len(head)
     predicted: dict[tuple[str, str, str], np.ndarray] = {}
     for section, name, kpi, limit, high in judged_columns(targets):
-        base = _stack(base_results, section, name, kpi)
-        diff = _stack(head, section, name, kpi) - base[:m]
+        base = per_day(base_results, section, name, kpi)
+        diff = per_day(head, section, name, kpi) - base[:m]
         counted = (~np.isnan(diff)).sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"), quiet_empty_means():
             base_mean = np.nanmean(base, axis=0)

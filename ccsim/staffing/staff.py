@@ -21,7 +21,7 @@ from .multiskill import allocate
 from .search import Search, SearchResult, SearchStep, default_ceiling
 from .settings import StaffingOptions, resolve_options
 from .shrinkage import paid_hours, scheduled_positions
-from .targets import InfeasibleTargets, Targets, check_feasible, judge
+from .targets import InfeasibleTargets, Targets, check_feasible, check_reachable, judge
 
 STARTS = METHODS + ("scenario",)
 DEFAULT_REPLICATIONS = 40
@@ -206,6 +206,7 @@ def prepare(scenario: Scenario, options: StaffingOptions | None, seed: int | Non
     targets = options.targets
     check_feasible(targets, scenario)
     plan = plan_for(scenario, seed)
+    check_reachable(targets, plan)
     if replications is None:
         replications = DEFAULT_REPLICATIONS if targets.confidence is None else DEFAULT_CONFIDENCE_REPLICATIONS
     caps = {}

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..experiment.estimates import quiet_empty_means
-from ..plan import Plan
+from ..plan import DAY_S, Plan
 from ..scenario import Scenario
-from ..units import format_target, format_threshold
+from ..units import format_clock, format_target, format_threshold
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,59 @@ def check_feasible(targets: Targets, scenario: Scenario) -> None:
         raise InfeasibleTargets("infeasible targets:\n  " + "\n  ".join(problems))
 
 
+def reachable_email_share(plan: Plan, k: int, threshold_s: float) -> tuple[float, float, float] | None:
+    """Emails of type *k* counted in the day's first interval: (expected count, expected share that
+    came in overnight more than *threshold_s* before the opening, reply times in calendar hours),
+    or None when none can be late before the opening (no overnight mail, opening hours only,
+    a 24-hour day, or the first interval in the warm-up). An ordinary night is taken (with a
+    calendar, the night before a closed day is longer: more mail is late still)."""
+    ct = plan.contact_types[k]
+    closed_s = DAY_S - plan.horizon_s
+    if ct.channel != "email" or ct.overnight <= 0 or ct.sl_opening_hours or closed_s <= 0:
+        return None
+    if plan.days == 1 and plan.warmup_s >= plan.interval_s - 1e-9:  # the warm-up is the first day's only
+        return None
+    counted = ct.overnight + float(ct.rates[0]) * plan.interval_s
+    late = ct.overnight * max(0.0, closed_s - threshold_s) / closed_s  # spread evenly over the night
+    return counted, late, late / counted
+
+
+def check_reachable(targets: Targets, plan: Plan) -> None:
+    """Refuse service levels the day's own arrivals put out of reach, before any simulation: mail
+    received overnight more than the threshold before the opening is late whatever the staffing.
+    (The search would otherwise raise every interval to its ceiling before giving up.)"""
+    problems = []
+    by_name = {ct.name: ct.index for ct in plan.contact_types}
+    for name, t in targets.contact_types.items():
+        found = reachable_email_share(plan, by_name[name], t.threshold_s)
+        if found is None:
+            continue
+        counted, late, share = found
+        best = 1.0 - share
+        if best < t.service_level:
+            start = format_clock(plan.clock_start)
+            problems.append(
+                f"{name}: a service level of {format_target(t.service_level, t.threshold_s)} cannot be met "
+                f"in the {start} interval whatever the staffing: of the about {counted:.0f} emails it counts, "
+                f"about {late:.0f} came in overnight more than {format_threshold(t.threshold_s)} before the "
+                f"opening (reply times run in calendar hours), so at most {100 * best:.0f} % are replied in "
+                f"time; count opening hours only (service_level: {{opening_hours_only: true}}) or use a "
+                f"target below {best:.2f}")
+        if t.day_service_level is not None:
+            ct = plan.contact_types[by_name[name]]
+            day_count = float(ct.rates.sum()) * plan.interval_s + ct.overnight
+            day_best = 1.0 - late / day_count
+            if day_best < t.day_service_level:
+                problems.append(
+                    f"{name}: a service level over the day of {format_target(t.day_service_level, t.threshold_s)} "
+                    f"cannot be met whatever the staffing: about {late:.0f} of the about {day_count:.0f} emails "
+                    f"of a day came in overnight more than {format_threshold(t.threshold_s)} before the "
+                    f"opening, so at most {100 * day_best:.0f} % are replied in time; count opening hours only "
+                    f"(service_level: {{opening_hours_only: true}}) or use a target below {day_best:.2f}")
+    if problems:
+        raise InfeasibleTargets("infeasible targets:\n  " + "\n  ".join(problems))
+
+
 # ---------------------------------------------------------------- checking simulated days
 
 _BETTER_HIGH = {"service_level": True, "abandon_rate": False, "asa": False, "occupancy": False}
@@ -156,7 +209,8 @@ class Verdicts:
         return int((~self.ok).sum())
 
 
-def _stack(results, section: str, name: str, kpi: str) -> np.ndarray:
+def per_day(results, section: str, name: str, kpi: str) -> np.ndarray:
+    """One KPI of *results* (replications): one row per replication, one column per interval of every day."""
     return np.vstack([getattr(r, section)[name][kpi] for r in results])
 
 
@@ -206,7 +260,7 @@ def judged_columns(targets: Targets):
 
 def judge(results, plan: Plan, targets: Targets) -> Verdicts:
     """Check every interval of the daily pattern against *targets* over *results* (replications)."""
-    return judge_values(lambda section, name, kpi: _stack(results, section, name, kpi), plan, targets)
+    return judge_values(lambda section, name, kpi: per_day(results, section, name, kpi), plan, targets)
 
 
 def judge_values(values, plan: Plan, targets: Targets) -> Verdicts:

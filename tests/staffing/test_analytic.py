@@ -190,3 +190,34 @@ def test_erlang_columns_count_chat_places_not_agents():
         servers = erlang_a_requirement(rate, v.aht_s * 1.25, 180.0, t)
         assert c.erlang_a[j] == math.ceil(servers / 3)
     assert np.all(c.erlang_c < v.erlang_c)
+
+
+def _mail_day(overnight: float, threshold: str, opening_hours_only: bool = False, agents: int = 2):
+    return ccsim.from_dict({
+        "name": "Mail", "seed": 4, "horizon": {"start": "08:00", "end": "20:00", "interval": "1h"},
+        "contact_types": {"mail": {
+            "channel": "email", "arrivals": {"per_interval": [20] * 12, "overnight": overnight},
+            "handle_time": {"dist": "exponential", "mean": "1min"},
+            "service_level": {"target": 0.9, "threshold": threshold, "opening_hours_only": opening_hours_only}}},
+        "agent_groups": {"team": {"skills": ["mail"], "staffing": agents}},
+    })
+
+
+def test_mail_received_overnight_longer_ago_than_the_threshold_is_refused_at_once():
+    """12 closed hours, 120 emails overnight, a 4 h threshold: 80 are late at 08:00 whatever the
+    staffing, so the first interval's service level is at most 1 - 80 / 140 (43 %)."""
+    sc = _mail_day(120, "4h")
+    with pytest.raises(InfeasibleTargets, match=r"mail: .*90 % in 4 h cannot be met in the 08:00 interval.*"
+                                                r"about 140 emails .* about 80 came in overnight.* at most 43 %"
+                                                r".*opening_hours_only: true"):
+        staff(sc, resolve_options(sc), replications=2, check_replications=2, workers=1)
+    # The bound is what the simulation gives with agents enough to answer everything at once.
+    plenty = ccsim.simulate(sc.with_changes({"agent_groups.team.staffing": 200}), replications=20)
+    first = np.array([r.intervals["mail"]["service_level"][0] for r in plenty.replication_results])
+    half_width = 2.1 * first.std(ddof=1) / math.sqrt(len(first))
+    assert first.mean() == pytest.approx(1 - 80 / 140, abs=half_width + 0.01)
+    # Counted in opening hours, or with a threshold longer than the night, the target is reachable.
+    for reachable in (_mail_day(120, "4h", opening_hours_only=True), _mail_day(120, "13h")):
+        found = staff(reachable, resolve_options(reachable), replications=4, check_replications=4, workers=1,
+                      compare=False)
+        assert found.validation.intervals_met == found.validation.n_intervals

@@ -30,6 +30,9 @@ LIGHT = {"simple_msk": ROOT / "benchmarks" / "contactcenters" / "simple_msk.yaml
 MORE = {"retail_bank": ROOT / "scenarios" / "retail_bank.yaml",
         "telco_support": ROOT / "scenarios" / "telco_support.yaml",
         "omnichannel": ROOT / "scenarios" / "omnichannel.yaml"}
+# Its 90 % of emails in 4 calendar hours is out of reach at 08:00 (the night's mail is older):
+# sized, as a planner would, with the 4 h counted in opening hours (``check_reachable``).
+CHANGES = {"omnichannel": {"contact_types.email.service_level.opening_hours_only": True}}
 CASES = {**LIGHT, **(MORE if os.environ.get("CCSIM_OPTIMISE_ACCEPTANCE") == "all" else {})}
 CHECK_DAYS = 200
 TWO_STEP = "two step (search, then shifts)"
@@ -39,7 +42,7 @@ TWO_STEP = "two step (search, then shifts)"
 def case(request):
     """The optimiser (free staffing and one step) on one centre, with the search, two step and Erlang A
     verified beside the one-step answer (the search is run once for both)."""
-    sc = ccsim.load(str(CASES[request.param]))
+    sc = ccsim.load(str(CASES[request.param])).with_changes(CHANGES.get(request.param, {}))
     options = resolve_options(sc)
     free = optimise(sc, options, check_replications=CHECK_DAYS, workers=2)
     one_step = optimise(sc, options, shifts=True, check_replications=CHECK_DAYS, workers=2)
