@@ -49,6 +49,11 @@ def validate_located(located: Located, overrides=()) -> Scenario:
     data = located.data
     if not isinstance(data, dict):
         raise ScenarioError([Problem(located.source, None, None, "(scenario)", "expected a mapping of fields")])
+    if _looks_like_snapshot(data):
+        raise ScenarioError([Problem(*located.where(("time",)), "time",
+                                     "this file is a snapshot of the centre (a 'time' and no 'horizon'), not a "
+                                     "scenario; give it with --snapshot beside its scenario: ccsim whatif "
+                                     "SCENARIO --snapshot FILE, or ccsim live SCENARIO --snapshot FILE")])
     scenario = None
     try:
         scenario = Scenario.model_validate(data)
@@ -62,6 +67,14 @@ def validate_located(located: Located, overrides=()) -> Scenario:
     scenario._source = located.source
     scenario._located = located
     return scenario
+
+
+# Fields of a snapshot (``ccsim.realtime.snapshot``) that a scenario never has.
+_SNAPSHOT_ONLY = {"time", "day", "date", "reforecast"}
+
+
+def _looks_like_snapshot(data: dict) -> bool:
+    return "time" in data and "horizon" not in data and set(data) <= _SNAPSHOT_ONLY | {"contact_types", "agent_groups"}
 
 
 # --- pydantic errors in the user's words ------------------------------------------------------
