@@ -124,21 +124,19 @@ def check_feasible(targets: Targets, scenario: Scenario) -> None:
         raise InfeasibleTargets("infeasible targets:\n  " + "\n  ".join(problems))
 
 
-def reachable_email_share(plan: Plan, k: int, threshold_s: float) -> tuple[float, float, float] | None:
-    """Emails of type *k* counted in the day's first interval: (expected count, expected share that
-    came in overnight more than *threshold_s* before the opening, reply times in calendar hours),
-    or None when none can be late before the opening (no overnight mail, opening hours only,
-    a 24-hour day, or the first interval in the warm-up). An ordinary night is taken (with a
-    calendar, the night before a closed day is longer: more mail is late still)."""
+def late_overnight_mail(plan: Plan, k: int, threshold_s: float) -> float | None:
+    """Emails of type *k* expected to come in overnight more than *threshold_s* before the opening
+    (late whatever the staffing: reply times run in calendar hours), or None when none can be
+    (no overnight mail, opening hours only, a 24-hour day, or the first interval in the warm-up).
+    An ordinary night is taken (with a calendar, the night before a closed day is longer: more
+    mail is late still)."""
     ct = plan.contact_types[k]
     closed_s = DAY_S - plan.horizon_s
     if ct.channel != "email" or ct.overnight <= 0 or ct.sl_opening_hours or closed_s <= 0:
         return None
     if plan.days == 1 and plan.warmup_s >= plan.interval_s - 1e-9:  # the warm-up is the first day's only
         return None
-    counted = ct.overnight + float(ct.rates[0]) * plan.interval_s
-    late = ct.overnight * max(0.0, closed_s - threshold_s) / closed_s  # spread evenly over the night
-    return counted, late, late / counted
+    return ct.overnight * max(0.0, closed_s - threshold_s) / closed_s  # spread evenly over the night
 
 
 def check_reachable(targets: Targets, plan: Plan) -> None:
@@ -146,41 +144,29 @@ def check_reachable(targets: Targets, plan: Plan) -> None:
     received overnight more than the threshold before the opening is late whatever the staffing.
     (The search would otherwise raise every interval to its ceiling before giving up.)"""
     problems = []
-    by_name = {ct.name: ct.index for ct in plan.contact_types}
+    by_name = {ct.name: ct for ct in plan.contact_types}
     for name, t in targets.contact_types.items():
-        found = reachable_email_share(plan, by_name[name], t.threshold_s)
-        if found is None:
+        ct = by_name[name]
+        late = late_overnight_mail(plan, ct.index, t.threshold_s)
+        if late is None:
             continue
-        counted, late, share = found
-        best = 1.0 - share
-        if best < t.service_level:
-            start = format_clock(plan.clock_start)
-            problems.append(
-                f"{name}: a service level of {format_target(t.service_level, t.threshold_s)} cannot be met "
-                f"in the {start} interval whatever the staffing: of the about {counted:.0f} emails it counts, "
-                f"about {late:.0f} came in overnight more than {format_threshold(t.threshold_s)} before the "
-                f"opening (reply times run in calendar hours), so at most {100 * best:.0f} % are replied in "
-                f"time; count opening hours only (service_level: {{opening_hours_only: true}}) or use a "
-                f"target below {best:.2f}")
-        if t.day_service_level is not None:
-            ct = plan.contact_types[by_name[name]]
-            day_count = float(ct.rates.sum()) * plan.interval_s + ct.overnight
-            day_best = 1.0 - late / day_count
-            if day_best < t.day_service_level:
+        first = ct.overnight + float(ct.rates[0]) * plan.interval_s  # overnight mail counts there
+        day = ct.overnight + float(ct.rates.sum()) * plan.interval_s
+        for where, target, counted in ((f"in the {format_clock(plan.clock_start)} interval", t.service_level,
+                                        first), ("over the day", t.day_service_level, day)):
+            best = 1.0 - late / counted
+            if target is not None and best < target:
                 problems.append(
-                    f"{name}: a service level over the day of {format_target(t.day_service_level, t.threshold_s)} "
-                    f"cannot be met whatever the staffing: about {late:.0f} of the about {day_count:.0f} emails "
-                    f"of a day came in overnight more than {format_threshold(t.threshold_s)} before the "
-                    f"opening, so at most {100 * day_best:.0f} % are replied in time; count opening hours only "
-                    f"(service_level: {{opening_hours_only: true}}) or use a target below {day_best:.2f}")
+                    f"{name}: a service level of {format_target(target, t.threshold_s)} cannot be met {where} "
+                    f"whatever the staffing: of the about {counted:.0f} emails it counts, about {late:.0f} came "
+                    f"in overnight more than {format_threshold(t.threshold_s)} before the opening (reply times "
+                    f"run in calendar hours), so at most {100 * best:.0f} % are replied in time; count opening "
+                    f"hours only (service_level: {{opening_hours_only: true}}) or use a target below {best:.2f}")
     if problems:
         raise InfeasibleTargets("infeasible targets:\n  " + "\n  ".join(problems))
 
 
 # ---------------------------------------------------------------- checking simulated days
-
-_BETTER_HIGH = {"service_level": True, "abandon_rate": False, "asa": False, "occupancy": False}
-
 
 class Verdicts:
     """Which intervals of the daily pattern meet their targets, from replications.
@@ -268,29 +254,13 @@ def judge_values(values, plan: Plan, targets: Targets) -> Verdicts:
     interval of every day (NaN meets the target)."""
     n, days = plan.n_intervals, plan.days
     v = Verdicts(n)
-    for name, t in targets.contact_types.items():
-        checks = [("service_level", t.service_level)]
-        if t.max_abandon is not None:
-            checks.append(("abandon_rate", t.max_abandon))
-        if t.max_asa_s is not None:
-            checks.append(("asa", t.max_asa_s))
-        for kpi, limit in checks:
-            meets, observed, worst = _judge(values("intervals", name, kpi), limit, _BETTER_HIGH[kpi],
-                                            targets.confidence, days, n)
-            v.observed[(name, kpi)] = observed
-            v.worst_day[(name, kpi)] = worst
-            for j in np.flatnonzero(~meets):
-                v.ok[j] = False
-                v.failing_types[j].add(name)
-    for name, cap in targets.max_occupancy.items():
-        if cap is None:
-            continue
-        meets, observed, worst = _judge(values("group_intervals", name, "occupancy"), cap, False,
-                                        targets.confidence, days, n)
-        v.observed[(name, "occupancy")] = observed
-        v.worst_day[(name, "occupancy")] = worst
+    for section, name, kpi, limit, high in judged_columns(targets):
+        meets, observed, worst = _judge(values(section, name, kpi), limit, high, targets.confidence, days, n)
+        v.observed[(name, kpi)] = observed
+        v.worst_day[(name, kpi)] = worst
+        failing = v.failing_types if section == "intervals" else v.failing_groups
         for j in np.flatnonzero(~meets):
             v.ok[j] = False
-            v.failing_groups[j].add(name)
+            failing[j].add(name)
     return v
 
